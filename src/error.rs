@@ -1,0 +1,168 @@
+//! Errors. [`ApiError`] is a domain rejection shaped as AWS shapes it (code, message, HTTP status): it is a
+//! result the simulator records, not a failure. [`StoreError`] is a storage failure, kept apart.
+//! [`ScenarioError`] is malformed input that never reaches the log.
+
+use serde::{Deserialize, Serialize};
+
+/// The AWS error codes slrsim answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorCode {
+    /// IAM: bad input, such as a taken service role name or a custom suffix MediaTailor does not take.
+    InvalidInput,
+    /// IAM: the protected service-linked role cannot be changed this way.
+    UnmodifiableEntity,
+    /// IAM: the caller's policies do not allow the call.
+    AccessDenied,
+    /// IAM: the named entity does not exist.
+    NoSuchEntity,
+    /// IAM: a service role policy attached to another entity.
+    PolicyNotAttachable,
+    /// IAM: an entity with that name exists.
+    EntityAlreadyExists,
+    /// IAM: a quota is reached.
+    LimitExceeded,
+    /// IAM: the entity still has attached things.
+    DeleteConflict,
+    /// IAM: a policy document does not parse.
+    MalformedPolicyDocument,
+    /// IAM (and the simulation actions): a parameter breaks a documented constraint.
+    ValidationError,
+    /// The caller is not a principal of the account.
+    InvalidClientTokenId,
+    /// MediaTailor and CloudWatch Logs: the caller's policies do not allow the call.
+    AccessDeniedException,
+    /// MediaTailor: bad input.
+    BadRequestException,
+    /// MediaTailor: the named resource does not exist.
+    NotFoundException,
+    /// CloudWatch Logs: the named resource does not exist.
+    ResourceNotFoundException,
+    /// CloudWatch Logs: bad input.
+    InvalidParameterException,
+}
+
+impl ErrorCode {
+    /// The HTTP status AWS returns with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::AccessDenied
+            | ErrorCode::AccessDeniedException
+            | ErrorCode::InvalidClientTokenId => 403,
+            ErrorCode::NoSuchEntity | ErrorCode::NotFoundException => 404,
+            ErrorCode::EntityAlreadyExists
+            | ErrorCode::LimitExceeded
+            | ErrorCode::DeleteConflict => 409,
+            ErrorCode::InvalidInput
+            | ErrorCode::UnmodifiableEntity
+            | ErrorCode::PolicyNotAttachable
+            | ErrorCode::MalformedPolicyDocument
+            | ErrorCode::ValidationError
+            | ErrorCode::BadRequestException
+            | ErrorCode::ResourceNotFoundException
+            | ErrorCode::InvalidParameterException => 400,
+        }
+    }
+
+    /// The code as AWS spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "InvalidInput",
+            ErrorCode::UnmodifiableEntity => "UnmodifiableEntity",
+            ErrorCode::AccessDenied => "AccessDenied",
+            ErrorCode::NoSuchEntity => "NoSuchEntity",
+            ErrorCode::PolicyNotAttachable => "PolicyNotAttachable",
+            ErrorCode::EntityAlreadyExists => "EntityAlreadyExists",
+            ErrorCode::LimitExceeded => "LimitExceeded",
+            ErrorCode::DeleteConflict => "DeleteConflict",
+            ErrorCode::MalformedPolicyDocument => "MalformedPolicyDocument",
+            ErrorCode::ValidationError => "ValidationError",
+            ErrorCode::InvalidClientTokenId => "InvalidClientTokenId",
+            ErrorCode::AccessDeniedException => "AccessDeniedException",
+            ErrorCode::BadRequestException => "BadRequestException",
+            ErrorCode::NotFoundException => "NotFoundException",
+            ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
+            ErrorCode::InvalidParameterException => "InvalidParameterException",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A call AWS would refuse: its code, message and HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    /// The AWS error code.
+    pub code: ErrorCode,
+    /// The message AWS would send.
+    pub message: String,
+    /// The HTTP status AWS would send.
+    pub status: u16,
+}
+
+impl ApiError {
+    /// An error with the status that belongs to `code`.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError {
+            code,
+            message: message.into(),
+            status: code.status(),
+        }
+    }
+}
+
+/// A storage failure: the database could not be opened, read or written, or what it holds is damaged.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// sled reported an I/O or internal error.
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    /// Another process holds the database.
+    #[error("the database at `{path}` is in use by another process (sled holds an exclusive lock on it)")]
+    Locked {
+        /// The database folder.
+        path: String,
+    },
+    /// A stored record does not verify.
+    #[error("record {seq} is damaged: {detail}")]
+    Corrupt {
+        /// The first bad sequence number.
+        seq: u64,
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// An append was made at a sequence number other than the next one.
+    #[error("append out of order: expected sequence number {expected}, got {got}")]
+    OutOfOrder {
+        /// The next free sequence number.
+        expected: u64,
+        /// The one given.
+        got: u64,
+    },
+    /// The database holds no log.
+    #[error("the database at `{path}` holds no slrsim log")]
+    Empty {
+        /// The database folder.
+        path: String,
+    },
+    /// The database was created with other settings than asked for.
+    #[error("{0}")]
+    Mismatch(String),
+    /// JSON encoding failed (it cannot for slrsim's own types; kept for completeness).
+    #[error("encoding error: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// Malformed scenario input: reported with its line number, and nothing is appended.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ScenarioError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}

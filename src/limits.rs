@@ -1,0 +1,63 @@
+//! Every limit on what comes from outside, in one place. AWS's own limits where AWS has them; slrsim's
+//! where it does not (marked "slrsim").
+
+/// Longest scenario line accepted, in bytes (slrsim).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// Most actions in one scenario file (slrsim).
+pub const MAX_SCENARIO_ACTIONS: usize = 10_000_000;
+/// IAM role and user names: 1..=64.
+pub const MAX_ROLE_NAME: usize = 64;
+/// IAM user names: 1..=64.
+pub const MAX_USER_NAME: usize = 64;
+/// IAM policy names: 1..=128.
+pub const MAX_POLICY_NAME: usize = 128;
+/// IAM paths: 1..=512.
+pub const MAX_PATH: usize = 512;
+/// IAM role descriptions: 0..=1000.
+pub const MAX_DESCRIPTION: usize = 1000;
+/// CreateServiceLinkedRole AWSServiceName: 1..=128.
+pub const MAX_SERVICE_NAME: usize = 128;
+/// CreateServiceLinkedRole CustomSuffix: 1..=64.
+pub const MAX_CUSTOM_SUFFIX: usize = 64;
+/// A policy document's length (the API's limit).
+pub const MAX_POLICY_DOCUMENT: usize = 131_072;
+/// Aggregate inline policy size for a user, whitespace excluded.
+pub const MAX_USER_INLINE_POLICY_BYTES: usize = 2048;
+/// Aggregate inline policy size for a role, whitespace excluded.
+pub const MAX_ROLE_INLINE_POLICY_BYTES: usize = 10_240;
+/// Managed policies attached to one user or role.
+pub const MAX_ATTACHED_POLICIES: usize = 10;
+/// Tags on one role.
+pub const MAX_TAGS: usize = 50;
+/// Tag keys: 1..=128.
+pub const MAX_TAG_KEY: usize = 128;
+/// Tag values: 0..=256.
+pub const MAX_TAG_VALUE: usize = 256;
+/// Roles in one account (AWS's default quota is 1000).
+pub const MAX_ROLES: usize = 1000;
+/// Users in one account (AWS's default quota is 5000).
+pub const MAX_USERS: usize = 5000;
+/// ListRoles MaxItems: 1..=1000.
+pub const MAX_LIST_ROLES: i64 = 1000;
+/// MediaTailor names: 1..=512 (slrsim restricts the characters, see README).
+pub const MAX_PLAYBACK_NAME: usize = 512;
+/// MediaTailor URLs (slrsim).
+pub const MAX_URL: usize = 2048;
+/// Playback configurations in one region of one account (slrsim).
+pub const MAX_PLAYBACK_CONFIGURATIONS: usize = 1000;
+/// ListPlaybackConfigurations MaxResults: 1..=100.
+pub const MAX_LIST_PLAYBACK: i64 = 100;
+/// Event types in an AdsInteractionLog/ManifestServiceInteractionLog list (slrsim).
+pub const MAX_EVENT_TYPES: usize = 100;
+/// DescribeLogGroups/DescribeLogStreams limit: 1..=50.
+pub const MAX_LOGS_PAGE: i64 = 50;
+/// Sessions in one ServeSessions action (slrsim).
+pub const MAX_SESSIONS: i64 = 1_000_000_000;
+/// Seconds in one AdvanceClock action: ten years (slrsim).
+pub const MAX_ADVANCE_SECONDS: i64 = 315_360_000;
+/// Accounts in one log (slrsim).
+pub const MAX_ACCOUNTS: usize = 10_000;
+/// The simulated clock never passes 9999-12-31T23:59:59Z (slrsim).
+pub const MAX_TIME: i64 = 253_402_300_799;
+/// The simulated clock never starts before 2000-01-01T00:00:00Z (slrsim).
+pub const MIN_TIME: i64 = 946_684_800;

@@ -1,0 +1,328 @@
+//! The state of every simulated account: what `apply` builds from events and `decide` reads. Only ordered
+//! collections (`BTreeMap`/`BTreeSet`), so that serialising a state always gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::action::InteractionLog;
+
+/// The whole simulated world of one log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The log's seed (from its genesis record).
+    pub seed: u64,
+    /// When the simulated clock started.
+    pub start: i64,
+    /// The simulated clock, seconds since the epoch.
+    pub now: i64,
+    /// Accounts by 12-digit id; an account appears with its first change.
+    pub accounts: BTreeMap<String, Account>,
+}
+
+/// The empty account every unknown id reads as.
+pub static EMPTY_ACCOUNT: Account = Account {
+    used_media_tailor_before_slr_support: false,
+    users: BTreeMap::new(),
+    roles: BTreeMap::new(),
+    deletion_tasks: BTreeMap::new(),
+    regions: BTreeMap::new(),
+};
+
+/// The empty region every unused region reads as.
+pub static EMPTY_REGION: RegionState = RegionState {
+    playback_configurations: BTreeMap::new(),
+    log_groups: BTreeMap::new(),
+};
+
+impl State {
+    /// The account with `id`, or an empty one.
+    pub fn account(&self, id: &str) -> &Account {
+        self.accounts.get(id).unwrap_or(&EMPTY_ACCOUNT)
+    }
+
+    /// A BLAKE3 hash of the state's canonical JSON, hex-encoded.
+    pub fn hash(&self) -> String {
+        // Serialising plain ordered data cannot fail; an empty string would only make hashes differ.
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        blake3::hash(&bytes).to_hex().to_string()
+    }
+}
+
+/// One AWS account: IAM (global) and MediaTailor/CloudWatch Logs per region.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The scenario says this account used MediaTailor before 2021-09-15.
+    pub used_media_tailor_before_slr_support: bool,
+    /// IAM users by name.
+    pub users: BTreeMap<String, User>,
+    /// IAM roles by name (names are unique in an account, whatever the path).
+    pub roles: BTreeMap<String, Role>,
+    /// Service-linked role deletion tasks by id, kept after they finish.
+    pub deletion_tasks: BTreeMap<String, DeletionTask>,
+    /// MediaTailor and CloudWatch Logs state by region.
+    pub regions: BTreeMap<String, RegionState>,
+}
+
+impl Account {
+    /// The region's state, or an empty one.
+    pub fn region(&self, region: &str) -> &RegionState {
+        self.regions.get(region).unwrap_or(&EMPTY_REGION)
+    }
+
+    /// The MediaTailor service-linked role, if it exists.
+    pub fn service_linked_role(&self) -> Option<&Role> {
+        self.roles
+            .get(crate::catalog::SLR_NAME)
+            .filter(|r| r.service_linked.is_some())
+    }
+
+    /// The unfinished deletion task for `role_name`, if any.
+    pub fn open_deletion_task(&self, role_name: &str) -> Option<&DeletionTask> {
+        self.deletion_tasks
+            .values()
+            .find(|t| t.role_name == role_name && !t.status.is_finished())
+    }
+
+    /// Every playback configuration whose log configuration is enabled, by region, as ARNs.
+    pub fn enabled_log_configurations(&self) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for (region, rs) in &self.regions {
+            let arns: Vec<String> = rs
+                .playback_configurations
+                .values()
+                .filter(|c| c.log_configuration.percent_enabled > 0)
+                .map(|c| c.arn.clone())
+                .collect();
+            if !arns.is_empty() {
+                out.insert(region.clone(), arns);
+            }
+        }
+        out
+    }
+}
+
+/// An IAM user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Name.
+    pub user_name: String,
+    /// Path.
+    pub path: String,
+    /// `AIDA...`.
+    pub user_id: String,
+    /// ARN.
+    pub arn: String,
+    /// When it was created.
+    pub create_date: i64,
+    /// Inline policies by name.
+    pub inline_policies: BTreeMap<String, String>,
+    /// Attached managed policy ARNs.
+    pub attached_policies: BTreeSet<String>,
+}
+
+/// Who made a role: an account's principal, or a service on the account's behalf.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleLastUsed {
+    /// When the role was last used.
+    pub last_used_date: i64,
+    /// In which region.
+    pub region: String,
+}
+
+/// An IAM role: ordinary, or service-linked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    /// Name.
+    pub role_name: String,
+    /// Path.
+    pub path: String,
+    /// `AROA...`, new in each lifetime of the role.
+    pub role_id: String,
+    /// ARN.
+    pub arn: String,
+    /// When it was created.
+    pub create_date: i64,
+    /// The trust policy, as JSON text.
+    pub assume_role_policy_document: String,
+    /// Description.
+    pub description: Option<String>,
+    /// 3600..=43200.
+    pub max_session_duration: i64,
+    /// Tags by key.
+    pub tags: BTreeMap<String, String>,
+    /// Attached managed policy ARNs.
+    pub attached_policies: BTreeSet<String>,
+    /// Inline policies by name.
+    pub inline_policies: BTreeMap<String, String>,
+    /// Permissions boundary ARN.
+    pub permissions_boundary: Option<String>,
+    /// The service this role is linked to; `None` for ordinary roles.
+    pub service_linked: Option<String>,
+    /// When and where a service last acted through the role.
+    pub role_last_used: Option<RoleLastUsed>,
+}
+
+/// Status of a deletion task. It only moves forward: NOT_STARTED → IN_PROGRESS → SUCCEEDED | FAILED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    /// Accepted, not yet picked up.
+    NotStarted,
+    /// The service is checking the role's use.
+    InProgress,
+    /// The role is gone.
+    Succeeded,
+    /// The role is still in use; see the reason.
+    Failed,
+}
+
+impl TaskStatus {
+    /// SUCCEEDED or FAILED.
+    pub fn is_finished(self) -> bool {
+        matches!(self, TaskStatus::Succeeded | TaskStatus::Failed)
+    }
+
+    /// As AWS spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::NotStarted => "NOT_STARTED",
+            TaskStatus::InProgress => "IN_PROGRESS",
+            TaskStatus::Succeeded => "SUCCEEDED",
+            TaskStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// The resources in one region that still use the role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RoleUsage {
+    /// The region.
+    pub region: String,
+    /// Playback configuration ARNs.
+    pub resources: Vec<String>,
+}
+
+/// Why a deletion failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct FailureReason {
+    /// Text for the user (≤1000 characters).
+    pub reason: String,
+    /// What still uses the role, by region.
+    pub role_usage_list: Vec<RoleUsage>,
+}
+
+/// A service-linked role deletion task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletionTask {
+    /// `task/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor/<uuid>`.
+    pub deletion_task_id: String,
+    /// The role being deleted.
+    pub role_name: String,
+    /// The RoleId of the role's lifetime being deleted.
+    pub role_id: String,
+    /// When DeleteServiceLinkedRole was called.
+    pub created: i64,
+    /// Current status.
+    pub status: TaskStatus,
+    /// When the status last changed.
+    pub updated: i64,
+    /// Set when FAILED.
+    pub reason: Option<FailureReason>,
+}
+
+/// MediaTailor and CloudWatch Logs in one region of one account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionState {
+    /// Playback configurations by name.
+    pub playback_configurations: BTreeMap<String, PlaybackConfiguration>,
+    /// CloudWatch log groups by name.
+    pub log_groups: BTreeMap<String, LogGroup>,
+}
+
+/// A playback configuration's session-logging settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogConfiguration {
+    /// 0..=100; 0 means deactivated.
+    pub percent_enabled: i64,
+    /// `VENDED_LOGS` and/or `LEGACY_CLOUDWATCH`.
+    pub enabled_logging_strategies: Vec<String>,
+    /// Ad decision server interaction log settings.
+    pub ads_interaction_log: Option<InteractionLog>,
+    /// Manifest service interaction log settings.
+    pub manifest_service_interaction_log: Option<InteractionLog>,
+}
+
+/// Counters of viewer traffic on a configuration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionStats {
+    /// Sessions served.
+    pub served: u64,
+    /// Sessions chosen for logging.
+    pub logged: u64,
+    /// Logged sessions whose logs could not be delivered.
+    pub lost: u64,
+    /// Sampling carry (0..100): `percent × sessions` not yet turned into a whole logged session.
+    pub carry: u64,
+    /// Why the last loss happened.
+    pub last_loss_reason: Option<String>,
+}
+
+/// A MediaTailor playback configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaybackConfiguration {
+    /// Name.
+    pub name: String,
+    /// ARN.
+    pub arn: String,
+    /// Content origin.
+    pub video_content_source_url: Option<String>,
+    /// Ad decision server.
+    pub ad_decision_server_url: Option<String>,
+    /// Slate ad.
+    pub slate_ad_url: Option<String>,
+    /// Derived endpoint prefix.
+    pub playback_endpoint_prefix: String,
+    /// Derived endpoint prefix.
+    pub session_initialization_endpoint_prefix: String,
+    /// Derived HLS manifest endpoint prefix.
+    pub hls_manifest_endpoint_prefix: String,
+    /// Session logging.
+    pub log_configuration: LogConfiguration,
+    /// Viewer traffic so far.
+    pub sessions: SessionStats,
+}
+
+/// A CloudWatch log group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogGroup {
+    /// Name.
+    pub log_group_name: String,
+    /// ARN.
+    pub arn: String,
+    /// When it was created (seconds).
+    pub creation_time: i64,
+    /// Streams by name.
+    pub streams: BTreeMap<String, LogStream>,
+}
+
+/// A CloudWatch log stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogStream {
+    /// Name.
+    pub log_stream_name: String,
+    /// ARN.
+    pub arn: String,
+    /// When it was created (seconds).
+    pub creation_time: i64,
+    /// First event (seconds).
+    pub first_event_timestamp: Option<i64>,
+    /// Last event (seconds).
+    pub last_event_timestamp: Option<i64>,
+    /// Events delivered.
+    pub event_count: u64,
+    /// Bytes delivered.
+    pub stored_bytes: u64,
+}
