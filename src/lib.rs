@@ -23,3 +23,9 @@ pub use error::{ApiError, ErrorCode, ScenarioError, StoreError};
 pub use event::Event;
 pub use reducer::apply;
 pub use state::State;
+pub mod record;
+pub mod replay;
+pub mod simulator;
+pub mod store;
+
+pub use simulator::{Genesis, Simulator};

@@ -1,0 +1,131 @@
+//! The stored shape of the log: one [`Record`] per action, chained by BLAKE3 hashes.
+//!
+//! A stored value is the record's 32-byte chain hash followed by its JSON body. The chain hash of record
+//! `n` is `BLAKE3(chain hash of n-1 ‖ body n)`; before record 0 stands [`genesis_hash`]. A flipped byte
+//! anywhere in a record, or a missing or reordered record, breaks the chain at that sequence number.
+//!
+//! Every body carries its schema version `v`. Readers upcast older versions to the current one
+//! ([`decode`]); a body from a newer slrsim is refused rather than misread.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::action::Action;
+use crate::error::{ApiError, StoreError};
+use crate::event::Event;
+
+/// The schema version this slrsim writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Length of the chain hash that prefixes every stored value.
+pub const HASH_LEN: usize = 32;
+
+/// What an action did: its events and response, or AWS's error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Accepted.
+    Ok {
+        /// The facts it produced.
+        events: Vec<Event>,
+        /// AWS's response body.
+        response: Value,
+    },
+    /// Refused: recorded, and nothing changed.
+    Error {
+        /// AWS's error.
+        error: ApiError,
+    },
+}
+
+impl Outcome {
+    /// The events (none for a refusal).
+    pub fn events(&self) -> &[Event] {
+        match self {
+            Outcome::Ok { events, .. } => events,
+            Outcome::Error { .. } => &[],
+        }
+    }
+
+    /// Whether the action was accepted.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Outcome::Ok { .. })
+    }
+}
+
+/// One entry of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Schema version of this body.
+    pub v: u32,
+    /// Sequence number: contiguous from 0 (the genesis record).
+    pub seq: u64,
+    /// Simulated time when the action was made (seconds since the epoch).
+    pub time: i64,
+    /// The request id AWS would return, derived from the seed and `seq`.
+    pub request_id: String,
+    /// The action as given.
+    pub action: Action,
+    /// What it did.
+    pub outcome: Outcome,
+}
+
+/// The hash that stands before record 0.
+pub fn genesis_hash() -> [u8; HASH_LEN] {
+    *blake3::hash(b"slrsim log v1").as_bytes()
+}
+
+/// The chain hash of a body that follows `prev`.
+pub fn chain_hash(prev: &[u8; HASH_LEN], body: &[u8]) -> [u8; HASH_LEN] {
+    let mut h = blake3::Hasher::new();
+    h.update(prev);
+    h.update(body);
+    *h.finalize().as_bytes()
+}
+
+/// Encodes a record after `prev`: the stored bytes and the record's chain hash.
+pub fn encode(record: &Record, prev: &[u8; HASH_LEN]) -> Result<(Vec<u8>, [u8; HASH_LEN]), StoreError> {
+    let body = serde_json::to_vec(record)?;
+    let hash = chain_hash(prev, &body);
+    let mut value = Vec::with_capacity(HASH_LEN + body.len());
+    value.extend_from_slice(&hash);
+    value.extend_from_slice(&body);
+    Ok((value, hash))
+}
+
+/// Checks a stored value against the previous chain hash and decodes it (upcasting older schemas).
+pub fn decode(seq: u64, value: &[u8], prev: &[u8; HASH_LEN]) -> Result<(Record, [u8; HASH_LEN]), StoreError> {
+    let corrupt = |detail: String| StoreError::Corrupt { seq, detail };
+    if value.len() < HASH_LEN {
+        return Err(corrupt(format!(
+            "the stored value is {} bytes, shorter than its {HASH_LEN}-byte hash",
+            value.len()
+        )));
+    }
+    let (stored, body) = value.split_at(HASH_LEN);
+    let hash = chain_hash(prev, body);
+    if stored != hash {
+        return Err(corrupt(
+            "its hash does not match its bytes and the previous record's hash (the record or one before it was altered)".to_string(),
+        ));
+    }
+    let raw: Value = serde_json::from_slice(body)
+        .map_err(|e| corrupt(format!("its body is not JSON: {e}")))?;
+    let record: Record = upcast(raw).map_err(|e| corrupt(e))?;
+    if record.seq != seq {
+        return Err(corrupt(format!("it is stored under {seq} but says it is {}", record.seq)));
+    }
+    Ok((record, hash))
+}
+
+/// Brings a body of any known schema version to the current one.
+fn upcast(raw: Value) -> Result<Record, String> {
+    let v = raw.get("v").and_then(Value::as_u64).ok_or("it has no schema version `v`")?;
+    match v {
+        // Version 1 is current. When version 2 comes, the v1 → v2 conversion goes here, on the JSON.
+        1 => serde_json::from_value(raw).map_err(|e| format!("it does not decode as a v1 record: {e}")),
+        other => Err(format!(
+            "it has schema version {other}, newer than this slrsim's {SCHEMA_VERSION}; upgrade slrsim to read it"
+        )),
+    }
+}

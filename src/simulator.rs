@@ -1,0 +1,176 @@
+//! The imperative shell: a [`Simulator`] owns a store and the live state. For each action it asks the
+//! pure core what happens, stores the record, and only then applies the events.
+
+use std::path::Path;
+
+use tracing::info_span;
+
+use crate::action::{Action, GenesisParams, Operation};
+use crate::decide::decide;
+use crate::error::StoreError;
+use crate::ids;
+use crate::record::{self, HASH_LEN, Outcome, Record, SCHEMA_VERSION};
+use crate::reducer::apply_mut;
+use crate::replay;
+use crate::state::State;
+use crate::store::{Durability, Store};
+
+/// Meta key: the live state's hash at the last flush, as `{"seq":N,"state_hash":"..."}`.
+pub const META_LIVE: &str = "live";
+
+/// How a new log starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Genesis {
+    /// Seed of every derived id.
+    pub seed: u64,
+    /// Start of the simulated clock (seconds since the epoch).
+    pub start: i64,
+}
+
+impl Default for Genesis {
+    fn default() -> Self {
+        Genesis {
+            seed: 0,
+            start: crate::clock::DEFAULT_START,
+        }
+    }
+}
+
+/// A live simulation over a sled log.
+#[derive(Debug)]
+pub struct Simulator {
+    store: Store,
+    state: State,
+    next_seq: u64,
+    last_hash: [u8; HASH_LEN],
+    durability: Durability,
+    unflushed: usize,
+}
+
+impl Simulator {
+    /// Opens the database at `path`: replays an existing log (verifying its chain), or starts a new
+    /// one with `genesis` (default: seed 0 at 2026-01-01T00:00:00Z). If the log exists and `genesis` is
+    /// given but differs from the log's, that is an error and nothing is written.
+    pub fn open(path: &Path, genesis: Option<Genesis>) -> Result<Self, StoreError> {
+        Self::with_store(Store::open(path)?, genesis)
+    }
+
+    /// A simulator over a temporary sled database (removed when dropped).
+    pub fn temporary(genesis: Genesis) -> Result<Self, StoreError> {
+        Self::with_store(Store::temporary()?, Some(genesis))
+    }
+
+    /// A simulator over an open store.
+    pub fn with_store(store: Store, genesis: Option<Genesis>) -> Result<Self, StoreError> {
+        let replayed = replay::replay(&store, None)?;
+        let mut sim = Simulator {
+            store,
+            state: replayed.state,
+            next_seq: replayed.next_seq,
+            last_hash: replayed.last_hash,
+            durability: Durability::default(),
+            unflushed: 0,
+        };
+        if sim.next_seq == 0 {
+            let g = genesis.unwrap_or_default();
+            let rec = sim.execute(Action::root(Operation::Genesis(GenesisParams {
+                seed: g.seed,
+                start: g.start,
+            })))?;
+            if let Outcome::Error { error } = rec.outcome {
+                return Err(StoreError::Mismatch(format!("cannot start a log: {}", error.message)));
+            }
+        } else if let Some(g) = genesis {
+            if g.seed != sim.state.seed || g.start != sim.state.start {
+                return Err(StoreError::Mismatch(format!(
+                    "the database at `{}` was started with seed {} at {}; the scenario asks for seed {} at {}. Use another --db, or drop the scenario's first line.",
+                    sim.store.path().display(),
+                    sim.state.seed,
+                    crate::clock::format(sim.state.start),
+                    g.seed,
+                    crate::clock::format(g.start)
+                )));
+            }
+        }
+        Ok(sim)
+    }
+
+    /// Sets how often appends are flushed.
+    pub fn set_durability(&mut self, d: Durability) {
+        self.durability = d;
+    }
+
+    /// The live state.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The number the next record will get.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Executes one action: decide (pure), store the record, then apply its events. A refused call is
+    /// stored with its error and changes nothing. Only a storage failure is an `Err`; then neither the
+    /// log nor the live state has changed.
+    pub fn execute(&mut self, action: Action) -> Result<Record, StoreError> {
+        let seq = self.next_seq;
+        let span = info_span!("action", seq, op = action.op.name());
+        let _guard = span.enter();
+        let outcome = match decide(&self.state, seq, &action) {
+            Ok(d) => Outcome::Ok {
+                events: d.events,
+                response: d.response,
+            },
+            Err(error) => Outcome::Error { error },
+        };
+        let seed = match &action.op {
+            Operation::Genesis(g) => g.seed,
+            _ => self.state.seed,
+        };
+        let record = Record {
+            v: SCHEMA_VERSION,
+            seq,
+            time: self.state.now,
+            request_id: ids::uuid(seed, seq, "request"),
+            action,
+            outcome,
+        };
+        let (value, hash) = record::encode(&record, &self.last_hash)?;
+        self.store.append(seq, &value)?;
+        for e in record.outcome.events() {
+            apply_mut(&mut self.state, e);
+        }
+        self.next_seq = seq + 1;
+        self.last_hash = hash;
+        self.unflushed += 1;
+        if self.unflushed >= self.durability.flush_every.max(1) {
+            self.flush()?;
+        }
+        tracing::debug!(ok = record.outcome.is_ok(), "recorded");
+        Ok(record)
+    }
+
+    /// Flushes the log and records the live state's hash beside it.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        let live = serde_json::json!({"seq": self.next_seq.saturating_sub(1), "state_hash": self.state.hash()});
+        self.store.set_meta(META_LIVE, live.to_string().as_bytes())?;
+        self.store.flush()?;
+        self.unflushed = 0;
+        Ok(())
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        if self.unflushed > 0 {
+            // Best effort: an error here has nowhere to go, and the log itself is already written.
+            let _ = self.flush();
+        }
+    }
+}

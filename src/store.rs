@@ -1,0 +1,153 @@
+//! The sled store: the only module that touches sled. The `log` tree maps a big-endian u64 sequence
+//! number to a stored record (see `record`); the `meta` tree holds small facts about the log (the live
+//! state's hash at the last flush, whether the demo made it).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::StoreError;
+
+/// How often appends are flushed to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Durability {
+    /// Flush after this many appends (1: every action). `run` flushes at its end whatever this is.
+    pub flush_every: usize,
+}
+
+impl Default for Durability {
+    fn default() -> Self {
+        Durability { flush_every: 1000 }
+    }
+}
+
+/// An open slrsim database.
+pub struct Store {
+    db: sled::Db,
+    log: sled::Tree,
+    meta: sled::Tree,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn map_open_error(path: &Path, e: sled::Error) -> StoreError {
+    if let sled::Error::Io(io) = &e {
+        let text = io.to_string().to_ascii_lowercase();
+        if io.kind() == std::io::ErrorKind::WouldBlock || text.contains("lock") {
+            return StoreError::Locked {
+                path: path.display().to_string(),
+            };
+        }
+    }
+    StoreError::Sled(e)
+}
+
+impl Store {
+    /// Opens (or creates) the database folder at `path`. Another process holding it is a clear error.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| map_open_error(path, e))?;
+        Self::from_db(db, path.to_path_buf())
+    }
+
+    /// A database that lives in a temporary folder and is removed when dropped (tests, benchmarks).
+    pub fn temporary() -> Result<Self, StoreError> {
+        let db = sled::Config::new().temporary(true).open()?;
+        Self::from_db(db, PathBuf::from("<temporary>"))
+    }
+
+    fn from_db(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
+        let log = db.open_tree("log")?;
+        let meta = db.open_tree("meta")?;
+        Ok(Store { db, log, meta, path })
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The last stored sequence number and its value.
+    pub fn last(&self) -> Result<Option<(u64, sled::IVec)>, StoreError> {
+        match self.log.last()? {
+            Some((k, v)) => Ok(Some((key_seq(&k)?, v))),
+            None => Ok(None),
+        }
+    }
+
+    /// The number of the next record.
+    pub fn next_seq(&self) -> Result<u64, StoreError> {
+        Ok(self.last()?.map_or(0, |(s, _)| s + 1))
+    }
+
+    /// Appends the value of record `seq`, which must be the next number. The insert is a
+    /// compare-and-swap against an empty slot, so two writers can never both write one number.
+    pub fn append(&self, seq: u64, value: &[u8]) -> Result<(), StoreError> {
+        let expected = self.next_seq()?;
+        if seq != expected {
+            return Err(StoreError::OutOfOrder { expected, got: seq });
+        }
+        match self
+            .log
+            .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(value))?
+        {
+            Ok(()) => Ok(()),
+            Err(_) => Err(StoreError::OutOfOrder { expected: seq + 1, got: seq }),
+        }
+    }
+
+    /// The stored value of record `seq`.
+    pub fn get(&self, seq: u64) -> Result<Option<sled::IVec>, StoreError> {
+        Ok(self.log.get(seq.to_be_bytes())?)
+    }
+
+    /// Stored values from `from` on, in order.
+    pub fn iter_from(&self, from: u64) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> + '_ {
+        self.log.range(from.to_be_bytes()..).map(|r| {
+            let (k, v) = r?;
+            Ok((key_seq(&k)?, v))
+        })
+    }
+
+    /// Writes everything to disk (sled's flush: see README on what that promises).
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Reads a meta value.
+    pub fn meta(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.meta.get(key)?.map(|v| v.to_vec()))
+    }
+
+    /// Writes a meta value.
+    pub fn set_meta(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.meta.insert(key, value)?;
+        Ok(())
+    }
+
+    /// Removes every record after `seq` (used by tests that need a truncated log).
+    pub fn raw_remove(&self, seq: u64) -> Result<(), StoreError> {
+        self.log.remove(seq.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// Overwrites the stored value of `seq` without checks (corruption tests).
+    pub fn raw_put(&self, seq: u64, value: &[u8]) -> Result<(), StoreError> {
+        self.log.insert(seq.to_be_bytes(), value)?;
+        Ok(())
+    }
+}
+
+fn key_seq(k: &[u8]) -> Result<u64, StoreError> {
+    let arr: [u8; 8] = k.try_into().map_err(|_| StoreError::Corrupt {
+        seq: u64::MAX,
+        detail: format!("a log key is {} bytes, not 8", k.len()),
+    })?;
+    Ok(u64::from_be_bytes(arr))
+}
