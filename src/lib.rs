@@ -29,3 +29,5 @@ pub mod simulator;
 pub mod store;
 
 pub use simulator::{Genesis, Simulator};
+pub mod scenario;
+pub mod render;

@@ -1,1 +1,292 @@
-fn main(){}
+//! The `slrsim` command line: the imperative shell around the library.
+
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use slrsim::error::StoreError;
+use slrsim::record::Outcome;
+use slrsim::simulator::Simulator;
+use slrsim::store::{Durability, Store};
+use slrsim::{State, render, replay, scenario};
+
+/// Exit code: AWS-level errors are results, not failures.
+const EXIT_OK: u8 = 0;
+/// Exit code: `verify` found a bad record.
+const EXIT_BAD_LOG: u8 = 1;
+/// Exit code: malformed input or usage; nothing was appended.
+const EXIT_INPUT: u8 = 2;
+/// Exit code: the database could not be opened, read or written.
+const EXIT_STORAGE: u8 = 3;
+
+const DEMO_META: &str = "demo";
+
+#[derive(Parser)]
+#[command(name = "slrsim", version, about = "Simulates the AWSServiceRoleForMediaTailor service-linked role lifecycle, event-sourced on sled")]
+struct Cli {
+    /// The database folder.
+    #[arg(long, global = true, env = "SLRSIM_DB", default_value = "./slrsim.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// A built-in walkthrough of the role's whole lifecycle, into a fresh database.
+    Demo,
+    /// Runs a JSON Lines scenario (FILE, or - for stdin); prints one JSON line per action.
+    Run {
+        /// The scenario file, or `-` for standard input.
+        file: String,
+        /// Flush to disk after every action (default: every 1000 actions and at the end).
+        #[arg(long)]
+        sync: bool,
+    },
+    /// Shows the history: time, caller, operation, outcome, and the role's state after each record.
+    Log {
+        /// First record to show.
+        #[arg(long)]
+        from: Option<u64>,
+        /// Last record to show.
+        #[arg(long)]
+        to: Option<u64>,
+        /// Print the stored records as JSON Lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows the whole state, now or after record N.
+    State {
+        /// Show the state after record N.
+        #[arg(long)]
+        at: Option<u64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks the log: hash chain, re-decided outcomes, replay equals live state. Exit 1 names the first bad record.
+    Verify,
+}
+
+/// A failure of the shell, with the exit code it maps to.
+enum Failure {
+    Input(String),
+    Storage(StoreError),
+    BadLog(String),
+    /// Standard output was closed (e.g. `slrsim log | head`): end quietly.
+    Pipe,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Mismatch(m) => Failure::Input(m),
+            other => Failure::Storage(other),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Failure::Pipe
+        } else {
+            Failure::Storage(StoreError::Sled(sled::Error::Io(e)))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SLRSIM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Demo => demo(&cli.db),
+        Command::Run { file, sync } => run(&cli.db, file, *sync),
+        Command::Log { from, to, json } => log(&cli.db, *from, *to, *json),
+        Command::State { at, json } => state(&cli.db, *at, *json),
+        Command::Verify => verify(&cli.db),
+    };
+    match result {
+        Ok(()) | Err(Failure::Pipe) => ExitCode::from(EXIT_OK),
+        Err(Failure::Input(m)) => {
+            eprintln!("slrsim: {m}");
+            ExitCode::from(EXIT_INPUT)
+        }
+        Err(Failure::Storage(e)) => {
+            eprintln!("slrsim: {e}");
+            ExitCode::from(EXIT_STORAGE)
+        }
+        Err(Failure::BadLog(m)) => {
+            eprintln!("slrsim: {m}");
+            ExitCode::from(EXIT_BAD_LOG)
+        }
+    }
+}
+
+/// Opens an existing database for reading; never creates one.
+fn open_existing(db: &Path) -> Result<Store, Failure> {
+    if !db.exists() {
+        return Err(Failure::Input(format!(
+            "no database at `{}`: run `slrsim demo` or `slrsim run FILE` first, or give --db",
+            db.display()
+        )));
+    }
+    Ok(Store::open(db)?)
+}
+
+fn run(db: &Path, file: &str, sync: bool) -> Result<(), Failure> {
+    let parsed = if file == "-" {
+        scenario::parse(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(file)
+            .map_err(|e| Failure::Input(format!("cannot open `{file}`: {e}")))?;
+        scenario::parse(BufReader::new(f))
+    };
+    let sc = parsed.map_err(|e| Failure::Input(format!("{file}: {e}; nothing was appended")))?;
+    let mut sim = Simulator::open(db, sc.genesis)?;
+    if sync {
+        sim.set_durability(Durability { flush_every: 1 });
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (_, action) in sc.actions {
+        let rec = sim.execute(action)?;
+        let line = match &rec.outcome {
+            Outcome::Ok { response, .. } => serde_json::json!({
+                "seq": rec.seq, "op": rec.action.op.name(), "ok": true, "response": response,
+            }),
+            Outcome::Error { error } => serde_json::json!({
+                "seq": rec.seq, "op": rec.action.op.name(), "ok": false, "error": error,
+            }),
+        };
+        writeln!(out, "{line}")?;
+    }
+    sim.flush()?;
+    out.flush()?;
+    Ok(())
+}
+
+fn demo(db: &Path) -> Result<(), Failure> {
+    if db.exists() {
+        let store = Store::open(db)?;
+        if store.next_seq()? > 0 {
+            if store.meta(DEMO_META)?.is_none() {
+                return Err(Failure::Input(format!(
+                    "`{}` holds a log the demo did not make; the demo needs a fresh database: give --db another path",
+                    db.display()
+                )));
+            }
+            drop(store);
+            std::fs::remove_dir_all(db).map_err(|e| {
+                Failure::Input(format!("cannot replace the earlier demo at `{}`: {e}", db.display()))
+            })?;
+        }
+    }
+    let sc = scenario::parse(include_str!("../examples/demo.jsonl").as_bytes())
+        .map_err(|e| Failure::Input(format!("the built-in demo is malformed: {e}")))?;
+    let mut sim = Simulator::open(db, sc.genesis)?;
+    sim.store().set_meta(DEMO_META, b"true")?;
+    // The demo's text is gathered and printed at the end, so that a closed pipe (`slrsim demo | head`)
+    // cannot stop the walkthrough half way and leave a half-made database.
+    let mut out: Vec<u8> = Vec::new();
+    writeln!(out, "slrsim demo: the life of AWSServiceRoleForMediaTailor in account 111122223333")?;
+    writeln!(out, "database: {}\n", db.display())?;
+    // Replay the genesis line, then run the walkthrough, printing each record as it lands.
+    let genesis = replay::replay(sim.store(), Some(0))?;
+    replay::for_each_record(sim.store(), Some(0), |rec| {
+        let _ = writeln!(out, "{}", render::timeline_line(rec, &genesis.state));
+        Ok(())
+    })?;
+    let comments = demo_comments();
+    for (line, action) in sc.actions {
+        if let Some(c) = comments.iter().find(|(l, _)| *l + 1 == line) {
+            writeln!(out, "\n  # {}", c.1)?;
+        }
+        let rec = sim.execute(action)?;
+        writeln!(out, "{}", render::timeline_line(&rec, sim.state()))?;
+    }
+    sim.flush()?;
+    writeln!(out, "\nFinal state:\n{}", render::state_text(sim.state()))?;
+    writeln!(out, "Next: `slrsim log`, `slrsim state --at 12`, `slrsim log --json`, `slrsim verify` (all read {}).", db.display())?;
+    std::io::stdout().lock().write_all(&out)?;
+    Ok(())
+}
+
+/// The demo scenario's comment lines, by line number.
+fn demo_comments() -> Vec<(usize, String)> {
+    include_str!("../examples/demo.jsonl")
+        .lines()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(i, l)| l.strip_prefix("# ").map(|c| (i + 1, c.to_string())))
+        .collect()
+}
+
+fn log(db: &Path, from: Option<u64>, to: Option<u64>, json: bool) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let from = from.unwrap_or(0);
+    let mut state = State::default();
+    let mut pipe = None;
+    replay::for_each_record(&store, to, |rec| {
+        for e in rec.outcome.events() {
+            slrsim::reducer::apply_mut(&mut state, e);
+        }
+        if rec.seq < from || pipe.is_some() {
+            return Ok(());
+        }
+        let line = if json {
+            serde_json::to_string(rec)?
+        } else {
+            render::timeline_line(rec, &state)
+        };
+        if let Err(e) = writeln!(out, "{line}") {
+            pipe = Some(e);
+        }
+        Ok(())
+    })?;
+    if let Some(e) = pipe {
+        return Err(e.into());
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn state(db: &Path, at: Option<u64>, json: bool) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let replayed = replay::replay(&store, at)?;
+    let text = if json {
+        serde_json::to_string_pretty(&replayed.state).map_err(StoreError::from)?
+    } else {
+        render::state_text(&replayed.state)
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", text.trim_end())?;
+    Ok(())
+}
+
+fn verify(db: &Path) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let v = replay::verify(&store)?;
+    match v.problem {
+        None => {
+            let mut out = std::io::stdout().lock();
+            writeln!(
+                out,
+                "verified {} records: hash chain intact, every action re-decides to its logged outcome, replay equals the live state (state hash {})",
+                v.records, v.state_hash
+            )?;
+            Ok(())
+        }
+        Some((seq, detail)) => Err(Failure::BadLog(format!("record {seq} fails verification: {detail}"))),
+    }
+}

@@ -95,13 +95,14 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let walk = for_each_record(store, None, |rec| {
         records += 1;
         if problem.is_none() {
-            if rec.time != state.now {
+            let expected = crate::decide::action_time(&state, &rec.action);
+            if rec.time != expected {
                 problem = Some((
                     rec.seq,
                     format!(
                         "its time {} is not the simulated clock {} at that point",
                         crate::clock::format(rec.time),
-                        crate::clock::format(state.now)
+                        crate::clock::format(expected)
                     ),
                 ));
             } else {

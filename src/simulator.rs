@@ -136,7 +136,7 @@ impl Simulator {
         let record = Record {
             v: SCHEMA_VERSION,
             seq,
-            time: self.state.now,
+            time: crate::decide::action_time(&self.state, &action),
             request_id: ids::uuid(seed, seq, "request"),
             action,
             outcome,

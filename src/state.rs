@@ -225,6 +225,8 @@ pub struct DeletionTask {
     pub role_id: String,
     /// When DeleteServiceLinkedRole was called.
     pub created: i64,
+    /// The sequence number of the record that created the task (orders tasks made at the same time).
+    pub created_seq: u64,
     /// Current status.
     pub status: TaskStatus,
     /// When the status last changed.

@@ -215,6 +215,7 @@ pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<De
         role_name: role.role_name.clone(),
         role_id: role.role_id.clone(),
         created: cx.now(),
+        created_seq: cx.seq,
         status: TaskStatus::NotStarted,
         updated: cx.now(),
         reason: None,
@@ -228,8 +229,28 @@ pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<De
     ))
 }
 
+/// The placeholder a scenario may give for "the account's most recent deletion task".
+pub const LAST_TASK: &str = "$last";
+
 pub fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided, ApiError> {
-    let id = &p.deletion_task_id;
+    let latest;
+    let id = if p.deletion_task_id == LAST_TASK {
+        latest = cx
+            .account
+            .deletion_tasks
+            .values()
+            .max_by_key(|t| t.created_seq)
+            .map(|t| t.deletion_task_id.clone())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NoSuchEntity,
+                    "No deletion task has been started in this account, so `$last` names none.",
+                )
+            })?;
+        &latest
+    } else {
+        &p.deletion_task_id
+    };
     validate::length(ErrorCode::ValidationError, "deletionTaskId", id, 1, 1000)?;
     // task/aws-service-role/<service>/<role name>/<uuid>
     let parts: Vec<&str> = id.split('/').collect();

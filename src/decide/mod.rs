@@ -96,6 +96,15 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
     }
 }
 
+/// The simulated time a record of `action` carries: the clock before it acts, or for the genesis
+/// record the start it sets.
+pub fn action_time(state: &State, action: &Action) -> i64 {
+    match &action.op {
+        Operation::Genesis(g) => g.start,
+        _ => state.now,
+    }
+}
+
 /// Checks the action's account, region and caller are well formed, and the account quota.
 fn check_address(state: &State, action: &Action) -> Result<(), ApiError> {
     if !is_account_id(&action.account) {

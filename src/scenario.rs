@@ -1,0 +1,217 @@
+//! Scenario files: JSON Lines, one action a line, with an optional first line `{"seed":N,"start":"RFC3339"}`.
+//! Blank lines and lines starting with `#` are skipped. The whole file is checked before anything runs:
+//! a malformed line is reported with its number and nothing is appended.
+
+use std::io::{BufRead, Read};
+
+use serde_json::{Map, Value};
+
+use crate::action::{Action, DEFAULT_ACCOUNT, DEFAULT_REGION, Operation, ROOT};
+use crate::clock;
+use crate::decide::is_account_id;
+use crate::error::ScenarioError;
+use crate::limits;
+use crate::simulator::Genesis;
+use crate::validate::{is_iam_name_char, shown};
+
+/// A parsed scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scenario {
+    /// The first line's seed and start, if it had them (missing fields take their defaults).
+    pub genesis: Option<Genesis>,
+    /// The actions, in order, with the line each came from.
+    pub actions: Vec<(usize, Action)>,
+}
+
+/// Parses a whole scenario.
+pub fn parse(reader: impl BufRead) -> Result<Scenario, ScenarioError> {
+    let mut sc = Scenario::default();
+    let mut reader = reader;
+    let mut line_no = 0usize;
+    let mut buf = Vec::new();
+    let mut seen_action_or_header = false;
+    loop {
+        buf.clear();
+        line_no += 1;
+        let err = |message: String| ScenarioError { line: line_no, message };
+        let n = reader
+            .by_ref()
+            .take(limits::MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| err(format!("cannot read: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        if buf.len() > limits::MAX_LINE_BYTES {
+            return Err(err(format!(
+                "the line is longer than {} bytes",
+                limits::MAX_LINE_BYTES
+            )));
+        }
+        let text = std::str::from_utf8(&buf).map_err(|_| err("the line is not UTF-8".to_string()))?;
+        let text = text.trim();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| err(format!("not JSON: {e}")))?;
+        let Value::Object(obj) = value else {
+            return Err(err("expected a JSON object".to_string()));
+        };
+        if !seen_action_or_header && !obj.contains_key("op") {
+            sc.genesis = Some(parse_header(&obj).map_err(err)?);
+            seen_action_or_header = true;
+            continue;
+        }
+        seen_action_or_header = true;
+        if sc.actions.len() >= limits::MAX_SCENARIO_ACTIONS {
+            return Err(err(format!(
+                "a scenario may hold at most {} actions",
+                limits::MAX_SCENARIO_ACTIONS
+            )));
+        }
+        sc.actions.push((line_no, parse_action(obj).map_err(err)?));
+    }
+    Ok(sc)
+}
+
+fn parse_header(obj: &Map<String, Value>) -> Result<Genesis, String> {
+    let mut g = Genesis::default();
+    for (k, v) in obj {
+        match k.as_str() {
+            "seed" => {
+                g.seed = v
+                    .as_u64()
+                    .ok_or_else(|| format!("`seed` must be a non-negative integer, got {v}"))?;
+            }
+            "start" => {
+                let s = v.as_str().ok_or_else(|| format!("`start` must be an RFC 3339 string, got {v}"))?;
+                let t = clock::parse(s).ok_or_else(|| format!("`start` `{}` is not an RFC 3339 time", shown(s)))?;
+                if !(limits::MIN_TIME..=limits::MAX_TIME).contains(&t) {
+                    return Err(format!(
+                        "`start` must be between {} and {}",
+                        clock::format(limits::MIN_TIME),
+                        clock::format(limits::MAX_TIME)
+                    ));
+                }
+                g.start = t;
+            }
+            other => {
+                return Err(format!(
+                    "unknown field `{}` in the header line (expected `seed` and `start`; an action needs `op`)",
+                    shown(other)
+                ));
+            }
+        }
+    }
+    Ok(g)
+}
+
+/// Parses one action line's object.
+pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
+    for k in obj.keys() {
+        if !matches!(k.as_str(), "op" | "account" | "caller" | "region" | "params") {
+            return Err(format!(
+                "unknown field `{}` (an action has `op`, `account`, `caller`, `region` and `params`)",
+                shown(k)
+            ));
+        }
+    }
+    let op = match obj.remove("op") {
+        Some(Value::String(s)) => s,
+        Some(other) => return Err(format!("`op` must be a string, got {other}")),
+        None => return Err("missing field `op`".to_string()),
+    };
+    if op == "Genesis" {
+        return Err("`Genesis` is reserved for the log's first record; give the seed and start on the scenario's first line".to_string());
+    }
+    let string_field = |obj: &mut Map<String, Value>, key: &str, default: &str| -> Result<String, String> {
+        match obj.remove(key) {
+            None => Ok(default.to_string()),
+            Some(Value::String(s)) => Ok(s),
+            Some(other) => Err(format!("`{key}` must be a string, got {other}")),
+        }
+    };
+    let account = string_field(&mut obj, "account", DEFAULT_ACCOUNT)?;
+    if !is_account_id(&account) {
+        return Err(format!("`account` `{}` is not a 12-digit AWS account id", shown(&account)));
+    }
+    let region = string_field(&mut obj, "region", DEFAULT_REGION)?;
+    if !crate::catalog::is_region(&region) {
+        return Err(format!(
+            "`region` `{}` is not a region where MediaTailor runs (see README for the 21 regions)",
+            shown(&region)
+        ));
+    }
+    let caller = string_field(&mut obj, "caller", ROOT)?;
+    if caller.is_empty() || caller.chars().count() > limits::MAX_USER_NAME || !caller.chars().all(is_iam_name_char) {
+        return Err(format!(
+            "`caller` `{}` must be `root` or an IAM user name (1 to 64 of letters, digits and _+=,.@-)",
+            shown(&caller)
+        ));
+    }
+    let params = match obj.remove("params") {
+        None | Some(Value::Null) => Value::Object(Map::new()),
+        Some(p @ Value::Object(_)) => p,
+        Some(other) => return Err(format!("`params` must be an object, got {other}")),
+    };
+    let mut tagged = Map::new();
+    tagged.insert("op".to_string(), Value::String(op.clone()));
+    tagged.insert("params".to_string(), params);
+    let op: Operation = serde_json::from_value(Value::Object(tagged)).map_err(|e| {
+        let msg = e.to_string();
+        if msg.starts_with("unknown variant") {
+            format!("unknown op `{}` (see README for the operations slrsim answers)", shown(&op))
+        } else {
+            format!("{op} params: {msg}")
+        }
+    })?;
+    Ok(Action {
+        account,
+        caller,
+        region,
+        op,
+    })
+}
+
+/// Writes an action as a scenario line (the inverse of [`parse_action`]).
+pub fn to_line(action: &Action) -> String {
+    // Serialising an action cannot fail: it holds only strings, integers and lists.
+    serde_json::to_string(action).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_and_defaults() {
+        let text = "{\"seed\":7,\"start\":\"2026-03-01T00:00:00Z\"}\n\n# comment\n{\"op\":\"GetRole\",\"params\":{\"RoleName\":\"x\"}}\n";
+        let sc = parse(text.as_bytes()).expect("valid scenario");
+        assert_eq!(sc.genesis.map(|g| g.seed), Some(7));
+        assert_eq!(sc.actions.len(), 1);
+        assert_eq!(sc.actions[0].0, 4);
+        assert_eq!(sc.actions[0].1.account, DEFAULT_ACCOUNT);
+        assert_eq!(sc.actions[0].1.region, DEFAULT_REGION);
+        assert_eq!(sc.actions[0].1.caller, ROOT);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_field() {
+        let bad = "{\"op\":\"GetRole\",\"params\":{\"RoleName\":\"x\"}}\n{\"op\":\"GetRole\",\"params\":{}}\n";
+        let e = parse(bad.as_bytes()).expect_err("missing field");
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("RoleName"), "{}", e.message);
+        let e = parse("{\"op\":\"Nope\"}".as_bytes()).expect_err("unknown op");
+        assert!(e.message.contains("unknown op `Nope`"), "{}", e.message);
+        let e = parse("{\"op\":\"GetRole\",\"params\":{\"RoleName\":\"x\",\"Extra\":1}}".as_bytes()).expect_err("unknown field");
+        assert!(e.message.contains("Extra"), "{}", e.message);
+    }
+
+    #[test]
+    fn round_trip() {
+        let line = "{\"op\":\"ConfigureLogsForPlaybackConfiguration\",\"account\":\"111122223333\",\"caller\":\"root\",\"region\":\"us-west-2\",\"params\":{\"PlaybackConfigurationName\":\"live\",\"PercentEnabled\":50}}";
+        let sc = parse(line.as_bytes()).expect("valid");
+        let again = parse(to_line(&sc.actions[0].1).as_bytes()).expect("valid");
+        assert_eq!(sc.actions[0].1, again.actions[0].1);
+    }
+}
