@@ -212,10 +212,18 @@ pub struct CreateServiceLinkedRoleParams {
     #[serde(rename = "AWSServiceName")]
     pub aws_service_name: String,
     /// Optional description.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub description: Option<String>,
     /// Not allowed for MediaTailor.
-    #[serde(rename = "CustomSuffix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CustomSuffix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_suffix: Option<String>,
 }
 

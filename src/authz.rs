@@ -2,7 +2,9 @@
 //! policies, which `iam-rs` does not evaluate (they have a Principal and no Resource), by a small matcher
 //! here. Both are pure.
 
-use iam_rs::{Arn, ContextValue, Decision, IAMPolicy, IAMRequest, PolicyEvaluator, Principal, PrincipalId};
+use iam_rs::{
+    Arn, ContextValue, Decision, IAMPolicy, IAMRequest, PolicyEvaluator, Principal, PrincipalId,
+};
 use serde_json::Value;
 
 use crate::catalog;
@@ -87,9 +89,10 @@ pub fn evaluate<'d>(
         resource,
     );
     if let Some(svc) = req.aws_service_name {
-        request
-            .context
-            .insert("iam:AWSServiceName".to_string(), ContextValue::String(svc.to_string()));
+        request.context.insert(
+            "iam:AWSServiceName".to_string(),
+            ContextValue::String(svc.to_string()),
+        );
     }
     match PolicyEvaluator::with_policies(policies).evaluate(&request) {
         Ok(r) => match r.decision {
@@ -199,7 +202,10 @@ pub fn trust_allows(document: &str, service: &str) -> bool {
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_string))
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -246,8 +252,14 @@ mod tests {
 
     #[test]
     fn slr_trust_policy_trusts_only_mediatailor() {
-        assert!(trust_allows(catalog::SLR_TRUST_POLICY, catalog::MEDIATAILOR_SERVICE));
-        assert!(!trust_allows(catalog::SLR_TRUST_POLICY, "ec2.amazonaws.com"));
+        assert!(trust_allows(
+            catalog::SLR_TRUST_POLICY,
+            catalog::MEDIATAILOR_SERVICE
+        ));
+        assert!(!trust_allows(
+            catalog::SLR_TRUST_POLICY,
+            "ec2.amazonaws.com"
+        ));
     }
 
     #[test]
@@ -256,7 +268,10 @@ mod tests {
         let role = "arn:aws:iam::111122223333:role/x";
         let ok = "arn:aws:logs:us-east-1:111122223333:log-group:MediaTailor/ManifestService:log-stream:live";
         let bad = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/MediaTailor/ManifestService:log-stream:live";
-        assert_eq!(evaluate(docs, role, &Request::new("logs:PutLogEvents", ok)), Verdict::Allow);
+        assert_eq!(
+            evaluate(docs, role, &Request::new("logs:PutLogEvents", ok)),
+            Verdict::Allow
+        );
         assert_eq!(
             evaluate(docs, role, &Request::new("logs:PutLogEvents", bad)),
             Verdict::ImplicitDeny

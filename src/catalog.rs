@@ -11,7 +11,8 @@ pub const SLR_PATH: &str = "/aws-service-role/mediatailor.amazonaws.com/";
 /// The path prefix IAM reserves for service-linked roles.
 pub const SERVICE_ROLE_PATH_PREFIX: &str = "/aws-service-role/";
 /// The managed policy attached to the role, and only to it.
-pub const SLR_POLICY_ARN: &str = "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy";
+pub const SLR_POLICY_ARN: &str =
+    "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy";
 /// The role's description when MediaTailor creates it (AWS leaves it empty; slrsim does the same).
 pub const SLR_MAX_SESSION_DURATION: i64 = 3600;
 
@@ -147,4 +148,5 @@ pub fn log_stream_arn(region: &str, account: &str, group: &str, stream: &str) ->
 }
 
 /// The prefix of every deletion task id for the MediaTailor role.
-pub const DELETION_TASK_PREFIX: &str = "task/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor/";
+pub const DELETION_TASK_PREFIX: &str =
+    "task/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor/";

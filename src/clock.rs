@@ -18,7 +18,9 @@ pub fn format(secs: i64) -> String {
 
 /// Parses an RFC 3339 time, keeping whole seconds.
 pub fn parse(text: &str) -> Option<i64> {
-    DateTime::parse_from_rfc3339(text).ok().map(|t| t.timestamp())
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|t| t.timestamp())
 }
 
 /// Milliseconds since the epoch, as CloudWatch Logs reports times.

@@ -122,7 +122,9 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Sled(#[from] sled::Error),
     /// Another process holds the database.
-    #[error("the database at `{path}` is in use by another process (sled holds an exclusive lock on it)")]
+    #[error(
+        "the database at `{path}` is in use by another process (sled holds an exclusive lock on it)"
+    )]
     Locked {
         /// The database folder.
         path: String,

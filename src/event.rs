@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::action::Tag;
-use crate::state::{DeletionTask, FailureReason, LogConfiguration, PlaybackConfiguration, Role, User};
+use crate::state::{
+    DeletionTask, FailureReason, LogConfiguration, PlaybackConfiguration, Role, User,
+};
 
 /// One fact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,44 +15,183 @@ use crate::state::{DeletionTask, FailureReason, LogConfiguration, PlaybackConfig
 #[allow(missing_docs)]
 pub enum Event {
     /// The log began.
-    Initialized { seed: u64, start: i64 },
+    Initialized {
+        seed: u64,
+        start: i64,
+    },
     /// The simulated clock moved to `to`.
-    ClockAdvanced { to: i64 },
+    ClockAdvanced {
+        to: i64,
+    },
     /// The scenario set the account's history.
-    AccountHistorySet { account: String, used_before_slr_support: bool },
-    UserCreated { account: String, user: User },
-    UserPolicyPut { account: String, user_name: String, policy_name: String, document: String },
-    UserPolicyDeleted { account: String, user_name: String, policy_name: String },
-    UserPolicyAttached { account: String, user_name: String, policy_arn: String },
-    UserPolicyDetached { account: String, user_name: String, policy_arn: String },
+    AccountHistorySet {
+        account: String,
+        used_before_slr_support: bool,
+    },
+    UserCreated {
+        account: String,
+        user: User,
+    },
+    UserPolicyPut {
+        account: String,
+        user_name: String,
+        policy_name: String,
+        document: String,
+    },
+    UserPolicyDeleted {
+        account: String,
+        user_name: String,
+        policy_name: String,
+    },
+    UserPolicyAttached {
+        account: String,
+        user_name: String,
+        policy_arn: String,
+    },
+    UserPolicyDetached {
+        account: String,
+        user_name: String,
+        policy_arn: String,
+    },
     /// A role was created (by a principal, or by MediaTailor on the account's behalf).
-    RoleCreated { account: String, role: Role },
-    RoleDeleted { account: String, role_name: String },
-    RoleDescriptionUpdated { account: String, role_name: String, description: String },
-    RoleMaxSessionDurationUpdated { account: String, role_name: String, max_session_duration: i64 },
-    RoleTagged { account: String, role_name: String, tags: Vec<Tag> },
-    RoleTrustPolicyUpdated { account: String, role_name: String, document: String },
-    RolePolicyAttached { account: String, role_name: String, policy_arn: String },
-    RolePolicyDetached { account: String, role_name: String, policy_arn: String },
-    RoleInlinePolicyPut { account: String, role_name: String, policy_name: String, document: String },
-    RoleInlinePolicyDeleted { account: String, role_name: String, policy_name: String },
-    RolePermissionsBoundarySet { account: String, role_name: String, policy_arn: String },
+    RoleCreated {
+        account: String,
+        role: Role,
+    },
+    RoleDeleted {
+        account: String,
+        role_name: String,
+    },
+    RoleDescriptionUpdated {
+        account: String,
+        role_name: String,
+        description: String,
+    },
+    RoleMaxSessionDurationUpdated {
+        account: String,
+        role_name: String,
+        max_session_duration: i64,
+    },
+    RoleTagged {
+        account: String,
+        role_name: String,
+        tags: Vec<Tag>,
+    },
+    RoleTrustPolicyUpdated {
+        account: String,
+        role_name: String,
+        document: String,
+    },
+    RolePolicyAttached {
+        account: String,
+        role_name: String,
+        policy_arn: String,
+    },
+    RolePolicyDetached {
+        account: String,
+        role_name: String,
+        policy_arn: String,
+    },
+    RoleInlinePolicyPut {
+        account: String,
+        role_name: String,
+        policy_name: String,
+        document: String,
+    },
+    RoleInlinePolicyDeleted {
+        account: String,
+        role_name: String,
+        policy_name: String,
+    },
+    RolePermissionsBoundarySet {
+        account: String,
+        role_name: String,
+        policy_arn: String,
+    },
     /// A service acted through the role.
-    RoleUsed { account: String, role_name: String, region: String, at: i64 },
-    DeletionTaskCreated { account: String, task: DeletionTask },
-    DeletionTaskStarted { account: String, task_id: String, at: i64 },
-    DeletionTaskSucceeded { account: String, task_id: String, at: i64 },
-    DeletionTaskFailed { account: String, task_id: String, at: i64, reason: FailureReason },
-    PlaybackConfigurationPut { account: String, region: String, config: PlaybackConfiguration },
-    PlaybackConfigurationDeleted { account: String, region: String, name: String },
-    LogConfigurationSet { account: String, region: String, name: String, log: LogConfiguration },
+    RoleUsed {
+        account: String,
+        role_name: String,
+        region: String,
+        at: i64,
+    },
+    DeletionTaskCreated {
+        account: String,
+        task: DeletionTask,
+    },
+    DeletionTaskStarted {
+        account: String,
+        task_id: String,
+        at: i64,
+    },
+    DeletionTaskSucceeded {
+        account: String,
+        task_id: String,
+        at: i64,
+    },
+    DeletionTaskFailed {
+        account: String,
+        task_id: String,
+        at: i64,
+        reason: FailureReason,
+    },
+    PlaybackConfigurationPut {
+        account: String,
+        region: String,
+        config: PlaybackConfiguration,
+    },
+    PlaybackConfigurationDeleted {
+        account: String,
+        region: String,
+        name: String,
+    },
+    LogConfigurationSet {
+        account: String,
+        region: String,
+        name: String,
+        log: LogConfiguration,
+    },
     /// Viewer traffic: `logged` of `sessions` were chosen for logging; `carry` is the new sampling carry.
-    SessionsServed { account: String, region: String, name: String, sessions: u64, logged: u64, carry: u64 },
-    LogGroupCreated { account: String, region: String, name: String, arn: String, at: i64 },
-    LogStreamCreated { account: String, region: String, group: String, name: String, arn: String, at: i64 },
-    LogEventsPut { account: String, region: String, group: String, stream: String, count: u64, bytes: u64, at: i64 },
+    SessionsServed {
+        account: String,
+        region: String,
+        name: String,
+        sessions: u64,
+        logged: u64,
+        carry: u64,
+    },
+    LogGroupCreated {
+        account: String,
+        region: String,
+        name: String,
+        arn: String,
+        at: i64,
+    },
+    LogStreamCreated {
+        account: String,
+        region: String,
+        group: String,
+        name: String,
+        arn: String,
+        at: i64,
+    },
+    LogEventsPut {
+        account: String,
+        region: String,
+        group: String,
+        stream: String,
+        count: u64,
+        bytes: u64,
+        at: i64,
+    },
     /// Logged sessions whose logs could not be delivered.
-    LogDeliveryLost { account: String, region: String, name: String, sessions: u64, reason: String },
+    LogDeliveryLost {
+        account: String,
+        region: String,
+        name: String,
+        sessions: u64,
+        reason: String,
+    },
 }
 
 impl Event {

@@ -63,7 +63,10 @@ mod tests {
         assert_ne!(a, iam_unique_id("AROA", 8, 3, "role"));
         assert_eq!(a.len(), 21);
         assert!(a.starts_with("AROA"));
-        assert!(a.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()));
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        );
         let u = uuid(1, 2, "task");
         assert_eq!(u.len(), 36);
         assert_eq!(&u[14..15], "4");

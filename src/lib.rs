@@ -4,6 +4,10 @@
 //! The functional core ([`decide()`], [`apply()`]) is pure; the shell ([`Simulator`], [`store`], the CLI)
 //! does the I/O. See ARCHITECTURE.md for the map.
 
+// unwrap/expect/panic only where an invariant makes failure impossible (with a comment saying why);
+// tests are free to use them.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 pub mod action;
 pub mod authz;
 pub mod catalog;
@@ -29,5 +33,5 @@ pub mod simulator;
 pub mod store;
 
 pub use simulator::{Genesis, Simulator};
-pub mod scenario;
 pub mod render;
+pub mod scenario;

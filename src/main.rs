@@ -1,5 +1,9 @@
 //! The `slrsim` command line: the imperative shell around the library.
 
+// unwrap/expect/panic only where an invariant makes failure impossible (with a comment saying why);
+// tests are free to use them.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +28,11 @@ const EXIT_STORAGE: u8 = 3;
 const DEMO_META: &str = "demo";
 
 #[derive(Parser)]
-#[command(name = "slrsim", version, about = "Simulates the AWSServiceRoleForMediaTailor service-linked role lifecycle, event-sourced on sled")]
+#[command(
+    name = "slrsim",
+    version,
+    about = "Simulates the AWSServiceRoleForMediaTailor service-linked role lifecycle, event-sourced on sled"
+)]
 struct Cli {
     /// The database folder.
     #[arg(long, global = true, env = "SLRSIM_DB", default_value = "./slrsim.db")]
@@ -186,7 +194,10 @@ fn demo(db: &Path) -> Result<(), Failure> {
             }
             drop(store);
             std::fs::remove_dir_all(db).map_err(|e| {
-                Failure::Input(format!("cannot replace the earlier demo at `{}`: {e}", db.display()))
+                Failure::Input(format!(
+                    "cannot replace the earlier demo at `{}`: {e}",
+                    db.display()
+                ))
             })?;
         }
     }
@@ -197,7 +208,10 @@ fn demo(db: &Path) -> Result<(), Failure> {
     // The demo's text is gathered and printed at the end, so that a closed pipe (`slrsim demo | head`)
     // cannot stop the walkthrough half way and leave a half-made database.
     let mut out: Vec<u8> = Vec::new();
-    writeln!(out, "slrsim demo: the life of AWSServiceRoleForMediaTailor in account 111122223333")?;
+    writeln!(
+        out,
+        "slrsim demo: the life of AWSServiceRoleForMediaTailor in account 111122223333"
+    )?;
     writeln!(out, "database: {}\n", db.display())?;
     // Replay the genesis line, then run the walkthrough, printing each record as it lands.
     let genesis = replay::replay(sim.store(), Some(0))?;
@@ -215,7 +229,11 @@ fn demo(db: &Path) -> Result<(), Failure> {
     }
     sim.flush()?;
     writeln!(out, "\nFinal state:\n{}", render::state_text(sim.state()))?;
-    writeln!(out, "Next: `slrsim log`, `slrsim state --at 12`, `slrsim log --json`, `slrsim verify` (all read {}).", db.display())?;
+    writeln!(
+        out,
+        "Next: `slrsim log`, `slrsim state --at 12`, `slrsim log --json`, `slrsim verify` (all read {}).",
+        db.display()
+    )?;
     std::io::stdout().lock().write_all(&out)?;
     Ok(())
 }
@@ -287,6 +305,8 @@ fn verify(db: &Path) -> Result<(), Failure> {
             )?;
             Ok(())
         }
-        Some((seq, detail)) => Err(Failure::BadLog(format!("record {seq} fails verification: {detail}"))),
+        Some((seq, detail)) => Err(Failure::BadLog(format!(
+            "record {seq} fails verification: {detail}"
+        ))),
     }
 }

@@ -84,7 +84,10 @@ pub fn chain_hash(prev: &[u8; HASH_LEN], body: &[u8]) -> [u8; HASH_LEN] {
 }
 
 /// Encodes a record after `prev`: the stored bytes and the record's chain hash.
-pub fn encode(record: &Record, prev: &[u8; HASH_LEN]) -> Result<(Vec<u8>, [u8; HASH_LEN]), StoreError> {
+pub fn encode(
+    record: &Record,
+    prev: &[u8; HASH_LEN],
+) -> Result<(Vec<u8>, [u8; HASH_LEN]), StoreError> {
     let body = serde_json::to_vec(record)?;
     let hash = chain_hash(prev, &body);
     let mut value = Vec::with_capacity(HASH_LEN + body.len());
@@ -94,7 +97,11 @@ pub fn encode(record: &Record, prev: &[u8; HASH_LEN]) -> Result<(Vec<u8>, [u8; H
 }
 
 /// Checks a stored value against the previous chain hash and decodes it (upcasting older schemas).
-pub fn decode(seq: u64, value: &[u8], prev: &[u8; HASH_LEN]) -> Result<(Record, [u8; HASH_LEN]), StoreError> {
+pub fn decode(
+    seq: u64,
+    value: &[u8],
+    prev: &[u8; HASH_LEN],
+) -> Result<(Record, [u8; HASH_LEN]), StoreError> {
     let corrupt = |detail: String| StoreError::Corrupt { seq, detail };
     if value.len() < HASH_LEN {
         return Err(corrupt(format!(
@@ -109,21 +116,28 @@ pub fn decode(seq: u64, value: &[u8], prev: &[u8; HASH_LEN]) -> Result<(Record, 
             "its hash does not match its bytes and the previous record's hash (the record or one before it was altered)".to_string(),
         ));
     }
-    let raw: Value = serde_json::from_slice(body)
-        .map_err(|e| corrupt(format!("its body is not JSON: {e}")))?;
-    let record: Record = upcast(raw).map_err(|e| corrupt(e))?;
+    let raw: Value =
+        serde_json::from_slice(body).map_err(|e| corrupt(format!("its body is not JSON: {e}")))?;
+    let record: Record = upcast(raw).map_err(corrupt)?;
     if record.seq != seq {
-        return Err(corrupt(format!("it is stored under {seq} but says it is {}", record.seq)));
+        return Err(corrupt(format!(
+            "it is stored under {seq} but says it is {}",
+            record.seq
+        )));
     }
     Ok((record, hash))
 }
 
 /// Brings a body of any known schema version to the current one.
 fn upcast(raw: Value) -> Result<Record, String> {
-    let v = raw.get("v").and_then(Value::as_u64).ok_or("it has no schema version `v`")?;
+    let v = raw
+        .get("v")
+        .and_then(Value::as_u64)
+        .ok_or("it has no schema version `v`")?;
     match v {
         // Version 1 is current. When version 2 comes, the v1 → v2 conversion goes here, on the JSON.
-        1 => serde_json::from_value(raw).map_err(|e| format!("it does not decode as a v1 record: {e}")),
+        1 => serde_json::from_value(raw)
+            .map_err(|e| format!("it does not decode as a v1 record: {e}")),
         other => Err(format!(
             "it has schema version {other}, newer than this slrsim's {SCHEMA_VERSION}; upgrade slrsim to read it"
         )),

@@ -20,86 +20,154 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             state.now = *start;
         }
         Event::ClockAdvanced { to } => state.now = (*to).max(state.now),
-        Event::AccountHistorySet { account, used_before_slr_support } => {
+        Event::AccountHistorySet {
+            account,
+            used_before_slr_support,
+        } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
         }
         Event::UserCreated { account, user } => {
-            acct(state, account).users.insert(user.user_name.clone(), user.clone());
+            acct(state, account)
+                .users
+                .insert(user.user_name.clone(), user.clone());
         }
-        Event::UserPolicyPut { account, user_name, policy_name, document } => {
+        Event::UserPolicyPut {
+            account,
+            user_name,
+            policy_name,
+            document,
+        } => {
             if let Some(u) = acct(state, account).users.get_mut(user_name) {
-                u.inline_policies.insert(policy_name.clone(), document.clone());
+                u.inline_policies
+                    .insert(policy_name.clone(), document.clone());
             }
         }
-        Event::UserPolicyDeleted { account, user_name, policy_name } => {
+        Event::UserPolicyDeleted {
+            account,
+            user_name,
+            policy_name,
+        } => {
             if let Some(u) = acct(state, account).users.get_mut(user_name) {
                 u.inline_policies.remove(policy_name);
             }
         }
-        Event::UserPolicyAttached { account, user_name, policy_arn } => {
+        Event::UserPolicyAttached {
+            account,
+            user_name,
+            policy_arn,
+        } => {
             if let Some(u) = acct(state, account).users.get_mut(user_name) {
                 u.attached_policies.insert(policy_arn.clone());
             }
         }
-        Event::UserPolicyDetached { account, user_name, policy_arn } => {
+        Event::UserPolicyDetached {
+            account,
+            user_name,
+            policy_arn,
+        } => {
             if let Some(u) = acct(state, account).users.get_mut(user_name) {
                 u.attached_policies.remove(policy_arn);
             }
         }
         Event::RoleCreated { account, role } => {
-            acct(state, account).roles.insert(role.role_name.clone(), role.clone());
+            acct(state, account)
+                .roles
+                .insert(role.role_name.clone(), role.clone());
         }
         Event::RoleDeleted { account, role_name } => {
             acct(state, account).roles.remove(role_name);
         }
-        Event::RoleDescriptionUpdated { account, role_name, description } => {
+        Event::RoleDescriptionUpdated {
+            account,
+            role_name,
+            description,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.description = Some(description.clone());
             }
         }
-        Event::RoleMaxSessionDurationUpdated { account, role_name, max_session_duration } => {
+        Event::RoleMaxSessionDurationUpdated {
+            account,
+            role_name,
+            max_session_duration,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.max_session_duration = *max_session_duration;
             }
         }
-        Event::RoleTagged { account, role_name, tags } => {
+        Event::RoleTagged {
+            account,
+            role_name,
+            tags,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 for t in tags {
                     r.tags.insert(t.key.clone(), t.value.clone());
                 }
             }
         }
-        Event::RoleTrustPolicyUpdated { account, role_name, document } => {
+        Event::RoleTrustPolicyUpdated {
+            account,
+            role_name,
+            document,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.assume_role_policy_document = document.clone();
             }
         }
-        Event::RolePolicyAttached { account, role_name, policy_arn } => {
+        Event::RolePolicyAttached {
+            account,
+            role_name,
+            policy_arn,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.attached_policies.insert(policy_arn.clone());
             }
         }
-        Event::RolePolicyDetached { account, role_name, policy_arn } => {
+        Event::RolePolicyDetached {
+            account,
+            role_name,
+            policy_arn,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.attached_policies.remove(policy_arn);
             }
         }
-        Event::RoleInlinePolicyPut { account, role_name, policy_name, document } => {
+        Event::RoleInlinePolicyPut {
+            account,
+            role_name,
+            policy_name,
+            document,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
-                r.inline_policies.insert(policy_name.clone(), document.clone());
+                r.inline_policies
+                    .insert(policy_name.clone(), document.clone());
             }
         }
-        Event::RoleInlinePolicyDeleted { account, role_name, policy_name } => {
+        Event::RoleInlinePolicyDeleted {
+            account,
+            role_name,
+            policy_name,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.inline_policies.remove(policy_name);
             }
         }
-        Event::RolePermissionsBoundarySet { account, role_name, policy_arn } => {
+        Event::RolePermissionsBoundarySet {
+            account,
+            role_name,
+            policy_arn,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.permissions_boundary = Some(policy_arn.clone());
             }
         }
-        Event::RoleUsed { account, role_name, region, at } => {
+        Event::RoleUsed {
+            account,
+            role_name,
+            region,
+            at,
+        } => {
             if let Some(r) = acct(state, account).roles.get_mut(role_name) {
                 r.role_last_used = Some(crate::state::RoleLastUsed {
                     last_used_date: *at,
@@ -112,7 +180,11 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 .deletion_tasks
                 .insert(task.deletion_task_id.clone(), task.clone());
         }
-        Event::DeletionTaskStarted { account, task_id, at } => {
+        Event::DeletionTaskStarted {
+            account,
+            task_id,
+            at,
+        } => {
             if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
                 if t.status == TaskStatus::NotStarted {
                     t.status = TaskStatus::InProgress;
@@ -120,7 +192,11 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 }
             }
         }
-        Event::DeletionTaskSucceeded { account, task_id, at } => {
+        Event::DeletionTaskSucceeded {
+            account,
+            task_id,
+            at,
+        } => {
             if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Succeeded;
@@ -128,7 +204,12 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 }
             }
         }
-        Event::DeletionTaskFailed { account, task_id, at, reason } => {
+        Event::DeletionTaskFailed {
+            account,
+            task_id,
+            at,
+            reason,
+        } => {
             if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Failed;
@@ -137,27 +218,61 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 }
             }
         }
-        Event::PlaybackConfigurationPut { account, region, config } => {
+        Event::PlaybackConfigurationPut {
+            account,
+            region,
+            config,
+        } => {
             region_mut(state, account, region)
                 .playback_configurations
                 .insert(config.name.clone(), config.clone());
         }
-        Event::PlaybackConfigurationDeleted { account, region, name } => {
-            region_mut(state, account, region).playback_configurations.remove(name);
+        Event::PlaybackConfigurationDeleted {
+            account,
+            region,
+            name,
+        } => {
+            region_mut(state, account, region)
+                .playback_configurations
+                .remove(name);
         }
-        Event::LogConfigurationSet { account, region, name, log } => {
-            if let Some(c) = region_mut(state, account, region).playback_configurations.get_mut(name) {
+        Event::LogConfigurationSet {
+            account,
+            region,
+            name,
+            log,
+        } => {
+            if let Some(c) = region_mut(state, account, region)
+                .playback_configurations
+                .get_mut(name)
+            {
                 c.log_configuration = log.clone();
             }
         }
-        Event::SessionsServed { account, region, name, sessions, logged, carry } => {
-            if let Some(c) = region_mut(state, account, region).playback_configurations.get_mut(name) {
+        Event::SessionsServed {
+            account,
+            region,
+            name,
+            sessions,
+            logged,
+            carry,
+        } => {
+            if let Some(c) = region_mut(state, account, region)
+                .playback_configurations
+                .get_mut(name)
+            {
                 c.sessions.served = c.sessions.served.saturating_add(*sessions);
                 c.sessions.logged = c.sessions.logged.saturating_add(*logged);
                 c.sessions.carry = *carry;
             }
         }
-        Event::LogGroupCreated { account, region, name, arn, at } => {
+        Event::LogGroupCreated {
+            account,
+            region,
+            name,
+            arn,
+            at,
+        } => {
             region_mut(state, account, region).log_groups.insert(
                 name.clone(),
                 LogGroup {
@@ -168,7 +283,14 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 },
             );
         }
-        Event::LogStreamCreated { account, region, group, name, arn, at } => {
+        Event::LogStreamCreated {
+            account,
+            region,
+            group,
+            name,
+            arn,
+            at,
+        } => {
             if let Some(g) = region_mut(state, account, region).log_groups.get_mut(group) {
                 g.streams.insert(
                     name.clone(),
@@ -184,7 +306,15 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 );
             }
         }
-        Event::LogEventsPut { account, region, group, stream, count, bytes, at } => {
+        Event::LogEventsPut {
+            account,
+            region,
+            group,
+            stream,
+            count,
+            bytes,
+            at,
+        } => {
             if let Some(s) = region_mut(state, account, region)
                 .log_groups
                 .get_mut(group)
@@ -196,8 +326,17 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 s.stored_bytes = s.stored_bytes.saturating_add(*bytes);
             }
         }
-        Event::LogDeliveryLost { account, region, name, sessions, reason } => {
-            if let Some(c) = region_mut(state, account, region).playback_configurations.get_mut(name) {
+        Event::LogDeliveryLost {
+            account,
+            region,
+            name,
+            sessions,
+            reason,
+        } => {
+            if let Some(c) = region_mut(state, account, region)
+                .playback_configurations
+                .get_mut(name)
+            {
                 c.sessions.lost = c.sessions.lost.saturating_add(*sessions);
                 c.sessions.last_loss_reason = Some(reason.clone());
             }
@@ -214,5 +353,8 @@ fn region_mut<'a>(
     account: &str,
     region: &str,
 ) -> &'a mut crate::state::RegionState {
-    acct(state, account).regions.entry(region.to_string()).or_default()
+    acct(state, account)
+        .regions
+        .entry(region.to_string())
+        .or_default()
 }

@@ -23,7 +23,9 @@ pub fn role_status(state: &State, account: &str) -> String {
 /// What an outcome says, in one line.
 pub fn outcome_summary(rec: &Record) -> String {
     match &rec.outcome {
-        Outcome::Error { error } => format!("ERROR {} ({}): {}", error.code, error.status, error.message),
+        Outcome::Error { error } => {
+            format!("ERROR {} ({}): {}", error.code, error.status, error.message)
+        }
         Outcome::Ok { events, response } => {
             let mut parts: Vec<String> = Vec::new();
             let r = response;
@@ -34,7 +36,10 @@ pub fn outcome_summary(rec: &Record) -> String {
                 parts.push(format!("Status {s}"));
             }
             if let Some(list) = r.pointer("/Reason/RoleUsageList").and_then(Value::as_array) {
-                let regions: Vec<&str> = list.iter().filter_map(|u| u.get("Region").and_then(Value::as_str)).collect();
+                let regions: Vec<&str> = list
+                    .iter()
+                    .filter_map(|u| u.get("Region").and_then(Value::as_str))
+                    .collect();
                 if !regions.is_empty() {
                     parts.push(format!("in use in {}", regions.join(", ")));
                 }
@@ -60,7 +65,10 @@ pub fn outcome_summary(rec: &Record) -> String {
                 parts.push(format!("clock {now}"));
             }
             if let Some(groups) = r.get("logGroups").and_then(Value::as_array) {
-                let names: Vec<&str> = groups.iter().filter_map(|g| g.get("logGroupName").and_then(Value::as_str)).collect();
+                let names: Vec<&str> = groups
+                    .iter()
+                    .filter_map(|g| g.get("logGroupName").and_then(Value::as_str))
+                    .collect();
                 parts.push(format!("groups [{}]", names.join(", ")));
             }
             if let Some(role) = r.get("Role") {
@@ -74,8 +82,12 @@ pub fn outcome_summary(rec: &Record) -> String {
                         parts.push("service-linked role created".to_string())
                     }
                     crate::Event::RoleDeleted { .. } => parts.push("role deleted".to_string()),
-                    crate::Event::DeletionTaskFailed { .. } => parts.push("deletion FAILED".to_string()),
-                    crate::Event::DeletionTaskSucceeded { .. } => parts.push("deletion SUCCEEDED".to_string()),
+                    crate::Event::DeletionTaskFailed { .. } => {
+                        parts.push("deletion FAILED".to_string())
+                    }
+                    crate::Event::DeletionTaskSucceeded { .. } => {
+                        parts.push("deletion SUCCEEDED".to_string())
+                    }
                     _ => {}
                 }
             }
@@ -123,27 +135,55 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
 /// A readable account-by-account view of a state.
 pub fn state_text(state: &State) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "clock: {}   seed: {}", clock::format(state.now), state.seed);
+    let _ = writeln!(
+        out,
+        "clock: {}   seed: {}",
+        clock::format(state.now),
+        state.seed
+    );
     if state.accounts.is_empty() {
         let _ = writeln!(out, "no accounts yet");
     }
     for (id, acct) in &state.accounts {
-        let _ = writeln!(out, "account {id}{}", if acct.used_media_tailor_before_slr_support { " (used MediaTailor before 2021-09-15)" } else { "" });
+        let _ = writeln!(
+            out,
+            "account {id}{}",
+            if acct.used_media_tailor_before_slr_support {
+                " (used MediaTailor before 2021-09-15)"
+            } else {
+                ""
+            }
+        );
         match acct.service_linked_role() {
             Some(r) => {
-                let _ = writeln!(out, "  AWSServiceRoleForMediaTailor: {} created {}", r.role_id, clock::format(r.create_date));
+                let _ = writeln!(
+                    out,
+                    "  AWSServiceRoleForMediaTailor: {} created {}",
+                    r.role_id,
+                    clock::format(r.create_date)
+                );
                 if let Some(d) = &r.description {
                     let _ = writeln!(out, "    description: {d}");
                 }
                 if let Some(u) = &r.role_last_used {
-                    let _ = writeln!(out, "    last used: {} in {}", clock::format(u.last_used_date), u.region);
+                    let _ = writeln!(
+                        out,
+                        "    last used: {} in {}",
+                        clock::format(u.last_used_date),
+                        u.region
+                    );
                 }
             }
             None => {
                 let _ = writeln!(out, "  AWSServiceRoleForMediaTailor: none");
             }
         }
-        let others: Vec<&str> = acct.roles.values().filter(|r| r.service_linked.is_none()).map(|r| r.role_name.as_str()).collect();
+        let others: Vec<&str> = acct
+            .roles
+            .values()
+            .filter(|r| r.service_linked.is_none())
+            .map(|r| r.role_name.as_str())
+            .collect();
         if !others.is_empty() {
             let _ = writeln!(out, "  other roles: {}", others.join(", "));
         }
@@ -154,10 +194,21 @@ pub fn state_text(state: &State) -> String {
         let mut tasks: Vec<_> = acct.deletion_tasks.values().collect();
         tasks.sort_by_key(|t| t.created_seq);
         for t in tasks {
-            let _ = writeln!(out, "  deletion task {}: {} (started {})", t.deletion_task_id, t.status.as_str(), clock::format(t.created));
+            let _ = writeln!(
+                out,
+                "  deletion task {}: {} (started {})",
+                t.deletion_task_id,
+                t.status.as_str(),
+                clock::format(t.created)
+            );
             if let Some(r) = &t.reason {
                 for u in &r.role_usage_list {
-                    let _ = writeln!(out, "    in use in {}: {}", u.region, u.resources.join(", "));
+                    let _ = writeln!(
+                        out,
+                        "    in use in {}: {}",
+                        u.region,
+                        u.resources.join(", ")
+                    );
                 }
             }
         }
@@ -166,12 +217,20 @@ pub fn state_text(state: &State) -> String {
                 let _ = writeln!(
                     out,
                     "  {region} playback configuration {}: logging {}% ({} served, {} logged, {} lost)",
-                    c.name, c.log_configuration.percent_enabled, c.sessions.served, c.sessions.logged, c.sessions.lost
+                    c.name,
+                    c.log_configuration.percent_enabled,
+                    c.sessions.served,
+                    c.sessions.logged,
+                    c.sessions.lost
                 );
             }
             for g in rs.log_groups.values() {
                 for s in g.streams.values() {
-                    let _ = writeln!(out, "  {region} log {}/{}: {} events, {} bytes", g.log_group_name, s.log_stream_name, s.event_count, s.stored_bytes);
+                    let _ = writeln!(
+                        out,
+                        "  {region} log {}/{}: {} events, {} bytes",
+                        g.log_group_name, s.log_stream_name, s.event_count, s.stored_bytes
+                    );
                 }
             }
         }

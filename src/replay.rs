@@ -27,8 +27,7 @@ pub fn for_each_record(
     mut f: impl FnMut(&Record) -> Result<(), StoreError>,
 ) -> Result<[u8; HASH_LEN], StoreError> {
     let mut prev = record::genesis_hash();
-    let mut expected = 0u64;
-    for item in store.iter_from(0) {
+    for (expected, item) in (0u64..).zip(store.iter_from(0)) {
         let (seq, value) = item?;
         if let Some(u) = upto {
             if seq > u {
@@ -44,7 +43,6 @@ pub fn for_each_record(
         let (rec, hash) = record::decode(seq, &value, &prev)?;
         f(&rec)?;
         prev = hash;
-        expected += 1;
     }
     Ok(prev)
 }

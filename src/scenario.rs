@@ -33,7 +33,10 @@ pub fn parse(reader: impl BufRead) -> Result<Scenario, ScenarioError> {
     loop {
         buf.clear();
         line_no += 1;
-        let err = |message: String| ScenarioError { line: line_no, message };
+        let err = |message: String| ScenarioError {
+            line: line_no,
+            message,
+        };
         let n = reader
             .by_ref()
             .take(limits::MAX_LINE_BYTES as u64 + 1)
@@ -48,7 +51,8 @@ pub fn parse(reader: impl BufRead) -> Result<Scenario, ScenarioError> {
                 limits::MAX_LINE_BYTES
             )));
         }
-        let text = std::str::from_utf8(&buf).map_err(|_| err("the line is not UTF-8".to_string()))?;
+        let text =
+            std::str::from_utf8(&buf).map_err(|_| err("the line is not UTF-8".to_string()))?;
         let text = text.trim();
         if text.is_empty() || text.starts_with('#') {
             continue;
@@ -84,8 +88,11 @@ fn parse_header(obj: &Map<String, Value>) -> Result<Genesis, String> {
                     .ok_or_else(|| format!("`seed` must be a non-negative integer, got {v}"))?;
             }
             "start" => {
-                let s = v.as_str().ok_or_else(|| format!("`start` must be an RFC 3339 string, got {v}"))?;
-                let t = clock::parse(s).ok_or_else(|| format!("`start` `{}` is not an RFC 3339 time", shown(s)))?;
+                let s = v
+                    .as_str()
+                    .ok_or_else(|| format!("`start` must be an RFC 3339 string, got {v}"))?;
+                let t = clock::parse(s)
+                    .ok_or_else(|| format!("`start` `{}` is not an RFC 3339 time", shown(s)))?;
                 if !(limits::MIN_TIME..=limits::MAX_TIME).contains(&t) {
                     return Err(format!(
                         "`start` must be between {} and {}",
@@ -109,7 +116,10 @@ fn parse_header(obj: &Map<String, Value>) -> Result<Genesis, String> {
 /// Parses one action line's object.
 pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
     for k in obj.keys() {
-        if !matches!(k.as_str(), "op" | "account" | "caller" | "region" | "params") {
+        if !matches!(
+            k.as_str(),
+            "op" | "account" | "caller" | "region" | "params"
+        ) {
             return Err(format!(
                 "unknown field `{}` (an action has `op`, `account`, `caller`, `region` and `params`)",
                 shown(k)
@@ -124,16 +134,20 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
     if op == "Genesis" {
         return Err("`Genesis` is reserved for the log's first record; give the seed and start on the scenario's first line".to_string());
     }
-    let string_field = |obj: &mut Map<String, Value>, key: &str, default: &str| -> Result<String, String> {
-        match obj.remove(key) {
-            None => Ok(default.to_string()),
-            Some(Value::String(s)) => Ok(s),
-            Some(other) => Err(format!("`{key}` must be a string, got {other}")),
-        }
-    };
+    let string_field =
+        |obj: &mut Map<String, Value>, key: &str, default: &str| -> Result<String, String> {
+            match obj.remove(key) {
+                None => Ok(default.to_string()),
+                Some(Value::String(s)) => Ok(s),
+                Some(other) => Err(format!("`{key}` must be a string, got {other}")),
+            }
+        };
     let account = string_field(&mut obj, "account", DEFAULT_ACCOUNT)?;
     if !is_account_id(&account) {
-        return Err(format!("`account` `{}` is not a 12-digit AWS account id", shown(&account)));
+        return Err(format!(
+            "`account` `{}` is not a 12-digit AWS account id",
+            shown(&account)
+        ));
     }
     let region = string_field(&mut obj, "region", DEFAULT_REGION)?;
     if !crate::catalog::is_region(&region) {
@@ -143,7 +157,10 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
         ));
     }
     let caller = string_field(&mut obj, "caller", ROOT)?;
-    if caller.is_empty() || caller.chars().count() > limits::MAX_USER_NAME || !caller.chars().all(is_iam_name_char) {
+    if caller.is_empty()
+        || caller.chars().count() > limits::MAX_USER_NAME
+        || !caller.chars().all(is_iam_name_char)
+    {
         return Err(format!(
             "`caller` `{}` must be `root` or an IAM user name (1 to 64 of letters, digits and _+=,.@-)",
             shown(&caller)
@@ -160,7 +177,10 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
     let op: Operation = serde_json::from_value(Value::Object(tagged)).map_err(|e| {
         let msg = e.to_string();
         if msg.starts_with("unknown variant") {
-            format!("unknown op `{}` (see README for the operations slrsim answers)", shown(&op))
+            format!(
+                "unknown op `{}` (see README for the operations slrsim answers)",
+                shown(&op)
+            )
         } else {
             format!("{op} params: {msg}")
         }
@@ -203,7 +223,9 @@ mod tests {
         assert!(e.message.contains("RoleName"), "{}", e.message);
         let e = parse("{\"op\":\"Nope\"}".as_bytes()).expect_err("unknown op");
         assert!(e.message.contains("unknown op `Nope`"), "{}", e.message);
-        let e = parse("{\"op\":\"GetRole\",\"params\":{\"RoleName\":\"x\",\"Extra\":1}}".as_bytes()).expect_err("unknown field");
+        let e =
+            parse("{\"op\":\"GetRole\",\"params\":{\"RoleName\":\"x\",\"Extra\":1}}".as_bytes())
+                .expect_err("unknown field");
         assert!(e.message.contains("Extra"), "{}", e.message);
     }
 

@@ -78,7 +78,10 @@ impl Simulator {
                 start: g.start,
             })))?;
             if let Outcome::Error { error } = rec.outcome {
-                return Err(StoreError::Mismatch(format!("cannot start a log: {}", error.message)));
+                return Err(StoreError::Mismatch(format!(
+                    "cannot start a log: {}",
+                    error.message
+                )));
             }
         } else if let Some(g) = genesis {
             if g.seed != sim.state.seed || g.start != sim.state.start {
@@ -159,7 +162,8 @@ impl Simulator {
     /// Flushes the log and records the live state's hash beside it.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         let live = serde_json::json!({"seq": self.next_seq.saturating_sub(1), "state_hash": self.state.hash()});
-        self.store.set_meta(META_LIVE, live.to_string().as_bytes())?;
+        self.store
+            .set_meta(META_LIVE, live.to_string().as_bytes())?;
         self.store.flush()?;
         self.unflushed = 0;
         Ok(())

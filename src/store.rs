@@ -64,7 +64,12 @@ impl Store {
     fn from_db(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let log = db.open_tree("log")?;
         let meta = db.open_tree("meta")?;
-        Ok(Store { db, log, meta, path })
+        Ok(Store {
+            db,
+            log,
+            meta,
+            path,
+        })
     }
 
     /// The folder.
@@ -97,7 +102,10 @@ impl Store {
             .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(value))?
         {
             Ok(()) => Ok(()),
-            Err(_) => Err(StoreError::OutOfOrder { expected: seq + 1, got: seq }),
+            Err(_) => Err(StoreError::OutOfOrder {
+                expected: seq + 1,
+                got: seq,
+            }),
         }
     }
 
@@ -107,7 +115,10 @@ impl Store {
     }
 
     /// Stored values from `from` on, in order.
-    pub fn iter_from(&self, from: u64) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> + '_ {
+    pub fn iter_from(
+        &self,
+        from: u64,
+    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> + '_ {
         self.log.range(from.to_be_bytes()..).map(|r| {
             let (k, v) = r?;
             Ok((key_seq(&k)?, v))

@@ -32,7 +32,13 @@ fn validation(code: ErrorCode, value: &str, field: &str, constraint: &str) -> Ap
 }
 
 /// Length in `min..=max` characters.
-pub fn length(code: ErrorCode, field: &str, value: &str, min: usize, max: usize) -> Result<(), ApiError> {
+pub fn length(
+    code: ErrorCode,
+    field: &str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), ApiError> {
     let n = value.chars().count();
     if n < min {
         return Err(validation(
@@ -69,12 +75,16 @@ pub fn iam_name(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
 
 /// An IAM path: `/` or `/seg/.../` with IAM name characters.
 pub fn iam_path(field: &str, value: &str) -> Result<(), ApiError> {
-    length(ErrorCode::ValidationError, field, value, 1, crate::limits::MAX_PATH)?;
+    length(
+        ErrorCode::ValidationError,
+        field,
+        value,
+        1,
+        crate::limits::MAX_PATH,
+    )?;
     let ok = value.starts_with('/')
         && value.ends_with('/')
-        && value
-            .chars()
-            .all(|c| c == '/' || is_iam_name_char(c))
+        && value.chars().all(|c| c == '/' || is_iam_name_char(c))
         && !value.contains("//");
     if !ok {
         return Err(validation(
@@ -89,9 +99,17 @@ pub fn iam_path(field: &str, value: &str) -> Result<(), ApiError> {
 
 /// An IAM description: at most 1000 characters of `[\t\n\r\u0020-\u007E\u00A1-\u00FF]`.
 pub fn description(field: &str, value: &str) -> Result<(), ApiError> {
-    length(ErrorCode::ValidationError, field, value, 0, crate::limits::MAX_DESCRIPTION)?;
+    length(
+        ErrorCode::ValidationError,
+        field,
+        value,
+        0,
+        crate::limits::MAX_DESCRIPTION,
+    )?;
     let ok = value.chars().all(|c| {
-        matches!(c, '\t' | '\n' | '\r') || ('\u{20}'..='\u{7e}').contains(&c) || ('\u{a1}'..='\u{ff}').contains(&c)
+        matches!(c, '\t' | '\n' | '\r')
+            || ('\u{20}'..='\u{7e}').contains(&c)
+            || ('\u{a1}'..='\u{ff}').contains(&c)
     });
     if !ok {
         return Err(validation(
@@ -127,7 +145,13 @@ pub fn range(code: ErrorCode, field: &str, value: i64, min: i64, max: i64) -> Re
 
 /// A policy document: 1..=131072 characters.
 pub fn policy_document_length(field: &str, value: &str) -> Result<(), ApiError> {
-    length(ErrorCode::ValidationError, field, value, 1, crate::limits::MAX_POLICY_DOCUMENT)
+    length(
+        ErrorCode::ValidationError,
+        field,
+        value,
+        1,
+        crate::limits::MAX_POLICY_DOCUMENT,
+    )
 }
 
 /// A policy document that parses as an IAM policy.
@@ -159,7 +183,10 @@ pub fn mediatailor_name(field: &str, value: &str) -> Result<(), ApiError> {
             ),
         ));
     }
-    if !value.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)) {
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    {
         return Err(ApiError::new(
             ErrorCode::BadRequestException,
             format!(

@@ -96,7 +96,11 @@ fn user_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a User, ApiE
 }
 
 /// The MediaTailor service-linked role as it is created in `account` by record `seq`.
-pub fn new_service_linked_role(cx: &Ctx<'_>, create_date: i64, description: Option<String>) -> Role {
+pub fn new_service_linked_role(
+    cx: &Ctx<'_>,
+    create_date: i64,
+    description: Option<String>,
+) -> Role {
     Role {
         role_name: SLR_NAME.to_string(),
         path: catalog::SLR_PATH.to_string(),
@@ -119,7 +123,13 @@ pub fn create_service_linked_role(
     cx: &Ctx<'_>,
     p: &CreateServiceLinkedRoleParams,
 ) -> Result<Decided, ApiError> {
-    validate::length(ErrorCode::ValidationError, "awsServiceName", &p.aws_service_name, 1, limits::MAX_SERVICE_NAME)?;
+    validate::length(
+        ErrorCode::ValidationError,
+        "awsServiceName",
+        &p.aws_service_name,
+        1,
+        limits::MAX_SERVICE_NAME,
+    )?;
     if !p.aws_service_name.chars().all(validate::is_iam_name_char) {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
@@ -188,7 +198,10 @@ pub fn create_service_linked_role(
 fn roles_quota() -> ApiError {
     ApiError::new(
         ErrorCode::LimitExceeded,
-        format!("Cannot exceed quota for RolesPerAccount: {}", limits::MAX_ROLES),
+        format!(
+            "Cannot exceed quota for RolesPerAccount: {}",
+            limits::MAX_ROLES
+        ),
     )
 }
 
@@ -202,11 +215,15 @@ pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<De
     }
     if let Some(task) = cx.account.open_deletion_task(&role.role_name) {
         // AWS returns the unfinished task again rather than starting a second one.
-        return Ok(Decided::read(json!({"DeletionTaskId": task.deletion_task_id})));
+        return Ok(Decided::read(
+            json!({"DeletionTaskId": task.deletion_task_id}),
+        ));
     }
     let id = format!(
         "task/aws-service-role/{}/{}/{}",
-        role.service_linked.as_deref().unwrap_or(MEDIATAILOR_SERVICE),
+        role.service_linked
+            .as_deref()
+            .unwrap_or(MEDIATAILOR_SERVICE),
         role.role_name,
         cx.uuid("deletion-task")
     );
@@ -254,7 +271,11 @@ pub fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided
     validate::length(ErrorCode::ValidationError, "deletionTaskId", id, 1, 1000)?;
     // task/aws-service-role/<service>/<role name>/<uuid>
     let parts: Vec<&str> = id.split('/').collect();
-    if parts.len() != 5 || parts[0] != "task" || parts[1] != "aws-service-role" || parts.iter().any(|s| s.is_empty()) {
+    if parts.len() != 5
+        || parts[0] != "task"
+        || parts[1] != "aws-service-role"
+        || parts.iter().any(|s| s.is_empty())
+    {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
             format!("Invalid deletion task id: {}", shown(id)),
@@ -285,7 +306,13 @@ pub fn get_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
 
 pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError> {
     let prefix = p.path_prefix.as_deref().unwrap_or("/");
-    validate::length(ErrorCode::ValidationError, "pathPrefix", prefix, 1, limits::MAX_PATH)?;
+    validate::length(
+        ErrorCode::ValidationError,
+        "pathPrefix",
+        prefix,
+        1,
+        limits::MAX_PATH,
+    )?;
     if !prefix.starts_with('/') {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
@@ -296,7 +323,13 @@ pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError
         ));
     }
     let max = p.max_items.unwrap_or(100);
-    validate::range(ErrorCode::ValidationError, "maxItems", max, 1, limits::MAX_LIST_ROLES)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "maxItems",
+        max,
+        1,
+        limits::MAX_LIST_ROLES,
+    )?;
     if let Some(m) = &p.marker {
         validate::length(ErrorCode::ValidationError, "marker", m, 1, 320)?;
     }
@@ -312,7 +345,11 @@ pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError
         .filter(|r| r.path.starts_with(prefix));
     // INVARIANT: max is in 1..=1000, checked above.
     let take = usize::try_from(max).unwrap_or(100);
-    let page: Vec<_> = roles.by_ref().take(take).map(|r| response::role(r, false)).collect();
+    let page: Vec<_> = roles
+        .by_ref()
+        .take(take)
+        .map(|r| response::role(r, false))
+        .collect();
     let next = roles.next();
     let mut body = json!({"Roles": page, "IsTruncated": next.is_some()});
     if let Some(n) = next {
@@ -344,7 +381,13 @@ pub fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided, ApiErr
         validate::description("description", d)?;
     }
     if let Some(m) = p.max_session_duration {
-        validate::range(ErrorCode::ValidationError, "maxSessionDuration", m, 3600, 43200)?;
+        validate::range(
+            ErrorCode::ValidationError,
+            "maxSessionDuration",
+            m,
+            3600,
+            43200,
+        )?;
     }
     let role = role_for(cx, "iam:UpdateRole", &p.role_name)?;
     if role.service_linked.is_some() && p.max_session_duration.is_some() {
@@ -380,9 +423,24 @@ fn validate_tags(tags: &[Tag]) -> Result<(), ApiError> {
         ));
     }
     for t in tags {
-        validate::length(ErrorCode::ValidationError, "tags.member.key", &t.key, 1, limits::MAX_TAG_KEY)?;
-        validate::length(ErrorCode::ValidationError, "tags.member.value", &t.value, 0, limits::MAX_TAG_VALUE)?;
-        let ok = |s: &str| s.chars().all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c));
+        validate::length(
+            ErrorCode::ValidationError,
+            "tags.member.key",
+            &t.key,
+            1,
+            limits::MAX_TAG_KEY,
+        )?;
+        validate::length(
+            ErrorCode::ValidationError,
+            "tags.member.value",
+            &t.value,
+            0,
+            limits::MAX_TAG_VALUE,
+        )?;
+        let ok = |s: &str| {
+            s.chars()
+                .all(|c| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c))
+        };
         if !ok(&t.key) || !ok(&t.value) {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
@@ -431,7 +489,13 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
         validate::description("description", d)?;
     }
     let max = p.max_session_duration.unwrap_or(3600);
-    validate::range(ErrorCode::ValidationError, "maxSessionDuration", max, 3600, 43200)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "maxSessionDuration",
+        max,
+        3600,
+        43200,
+    )?;
     let tags = p.tags.clone().unwrap_or_default();
     validate_tags(&tags)?;
     let arn = catalog::role_arn(cx.account_id(), path, &p.role_name);
@@ -463,7 +527,10 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
         assume_role_policy_document: p.assume_role_policy_document.clone(),
         description: p.description.clone(),
         max_session_duration: max,
-        tags: tags.iter().map(|t| (t.key.clone(), t.value.clone())).collect(),
+        tags: tags
+            .iter()
+            .map(|t| (t.key.clone(), t.value.clone()))
+            .collect(),
         attached_policies: Default::default(),
         inline_policies: BTreeMap::new(),
         permissions_boundary: None,
@@ -664,7 +731,9 @@ pub fn list_attached_role_policies(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<D
             json!({"PolicyName": name, "PolicyArn": arn})
         })
         .collect();
-    Ok(Decided::read(json!({"AttachedPolicies": list, "IsTruncated": false})))
+    Ok(Decided::read(
+        json!({"AttachedPolicies": list, "IsTruncated": false}),
+    ))
 }
 
 pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiError> {
@@ -682,7 +751,10 @@ pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiErr
     if cx.account.users.len() >= limits::MAX_USERS {
         return Err(ApiError::new(
             ErrorCode::LimitExceeded,
-            format!("Cannot exceed quota for UsersPerAccount: {}", limits::MAX_USERS),
+            format!(
+                "Cannot exceed quota for UsersPerAccount: {}",
+                limits::MAX_USERS
+            ),
         ));
     }
     let user = User {

@@ -13,7 +13,13 @@ use crate::validate;
 
 fn page_size(limit: Option<i64>) -> Result<usize, ApiError> {
     let n = limit.unwrap_or(limits::MAX_LOGS_PAGE);
-    validate::range(ErrorCode::InvalidParameterException, "limit", n, 1, limits::MAX_LOGS_PAGE)?;
+    validate::range(
+        ErrorCode::InvalidParameterException,
+        "limit",
+        n,
+        1,
+        limits::MAX_LOGS_PAGE,
+    )?;
     // INVARIANT: n is in 1..=50, checked above.
     Ok(usize::try_from(n).unwrap_or(50))
 }
@@ -32,7 +38,10 @@ pub fn describe_log_groups(cx: &Ctx<'_>, p: &DescribeLogGroupsParams) -> Result<
         check_name("nextToken", t)?;
     }
     let resource = catalog::log_group_arn(cx.region(), cx.account_id(), "*");
-    cx.authorize(&Request::new("logs:DescribeLogGroups", &resource), Protocol::Json)?;
+    cx.authorize(
+        &Request::new("logs:DescribeLogGroups", &resource),
+        Protocol::Json,
+    )?;
     let start = p.next_token.clone().unwrap_or_default();
     let mut it = cx
         .account
@@ -49,7 +58,10 @@ pub fn describe_log_groups(cx: &Ctx<'_>, p: &DescribeLogGroupsParams) -> Result<
     Ok(Decided::read(body))
 }
 
-pub fn describe_log_streams(cx: &Ctx<'_>, p: &DescribeLogStreamsParams) -> Result<Decided, ApiError> {
+pub fn describe_log_streams(
+    cx: &Ctx<'_>,
+    p: &DescribeLogStreamsParams,
+) -> Result<Decided, ApiError> {
     check_name("logGroupName", &p.log_group_name)?;
     let take = page_size(p.limit)?;
     let prefix = p.log_stream_name_prefix.as_deref().unwrap_or("");
@@ -60,7 +72,10 @@ pub fn describe_log_streams(cx: &Ctx<'_>, p: &DescribeLogStreamsParams) -> Resul
         check_name("nextToken", t)?;
     }
     let resource = catalog::log_group_arn(cx.region(), cx.account_id(), &p.log_group_name);
-    cx.authorize(&Request::new("logs:DescribeLogStreams", &resource), Protocol::Json)?;
+    cx.authorize(
+        &Request::new("logs:DescribeLogStreams", &resource),
+        Protocol::Json,
+    )?;
     let group = cx
         .account
         .region(cx.region())

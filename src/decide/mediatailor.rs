@@ -123,7 +123,13 @@ pub fn list(cx: &Ctx<'_>, p: &ListPlaybackConfigurationsParams) -> Result<Decide
         ));
     }
     if let Some(t) = &p.next_token {
-        validate::length(ErrorCode::BadRequestException, "NextToken", t, 1, limits::MAX_PLAYBACK_NAME)?;
+        validate::length(
+            ErrorCode::BadRequestException,
+            "NextToken",
+            t,
+            1,
+            limits::MAX_PLAYBACK_NAME,
+        )?;
     }
     cx.authorize(
         &Request::new("mediatailor:ListPlaybackConfigurations", &arn(cx, "*")),
@@ -190,7 +196,10 @@ fn validate_interaction_log(field: &str, log: &InteractionLog) -> Result<(), Api
             ));
         }
         for t in list {
-            if t.is_empty() || t.len() > 64 || !t.chars().all(|c| c.is_ascii_uppercase() || c == '_') {
+            if t.is_empty()
+                || t.len() > 64
+                || !t.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            {
                 return Err(ApiError::new(
                     ErrorCode::BadRequestException,
                     format!(

@@ -8,8 +8,8 @@
 mod iam;
 mod logs;
 mod mediatailor;
-mod service;
 pub mod response;
+mod service;
 
 use serde_json::Value;
 
@@ -20,7 +20,10 @@ use crate::event::Event;
 use crate::ids;
 use crate::state::{Account, State};
 
-pub use service::{IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS, TASK_START_SECS};
+pub use service::{
+    IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,
+    TASK_START_SECS,
+};
 
 /// What an accepted action produced.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -92,7 +92,10 @@ pub fn playback_configuration(c: &PlaybackConfiguration) -> Value {
     if let Some(u) = &c.slate_ad_url {
         m.insert("SlateAdUrl".into(), json!(u));
     }
-    m.insert("PlaybackEndpointPrefix".into(), json!(c.playback_endpoint_prefix));
+    m.insert(
+        "PlaybackEndpointPrefix".into(),
+        json!(c.playback_endpoint_prefix),
+    );
     m.insert(
         "SessionInitializationEndpointPrefix".into(),
         json!(c.session_initialization_endpoint_prefix),

@@ -10,7 +10,9 @@ use serde_json::json;
 
 use super::iam::new_service_linked_role;
 use super::{Ctx, Decided};
-use crate::action::{AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams};
+use crate::action::{
+    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
+};
 use crate::authz::{self, Request, Verdict};
 use crate::catalog::{self, LOG_GROUP_ADS, LOG_GROUP_MANIFEST, MEDIATAILOR_SERVICE, SLR_NAME};
 use crate::clock;
@@ -38,7 +40,13 @@ pub fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Decided, Ap
             "Genesis may only be the first record of a log.",
         ));
     }
-    validate::range(ErrorCode::ValidationError, "Start", p.start, limits::MIN_TIME, limits::MAX_TIME)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "Start",
+        p.start,
+        limits::MIN_TIME,
+        limits::MAX_TIME,
+    )?;
     Ok(Decided::new(
         vec![Event::Initialized {
             seed: p.seed,
@@ -57,7 +65,13 @@ struct Due<'a> {
 }
 
 pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
-    validate::range(ErrorCode::ValidationError, "Seconds", p.seconds, 0, limits::MAX_ADVANCE_SECONDS)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "Seconds",
+        p.seconds,
+        0,
+        limits::MAX_ADVANCE_SECONDS,
+    )?;
     let now = cx.now();
     let target = now.saturating_add(p.seconds);
     if target > limits::MAX_TIME {
@@ -79,13 +93,23 @@ pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, Ap
             if task.status == TaskStatus::NotStarted {
                 let at = task.created.saturating_add(TASK_START_SECS);
                 if at <= target {
-                    due.push(Due { at, account: account_id, task, finish: false });
+                    due.push(Due {
+                        at,
+                        account: account_id,
+                        task,
+                        finish: false,
+                    });
                 }
             }
             if !task.status.is_finished() {
                 let at = task.created.saturating_add(TASK_FINISH_SECS);
                 if at <= target {
-                    due.push(Due { at, account: account_id, task, finish: true });
+                    due.push(Due {
+                        at,
+                        account: account_id,
+                        task,
+                        finish: true,
+                    });
                 }
             }
         }
@@ -129,12 +153,12 @@ pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, Ap
     let outcomes: Vec<serde_json::Value> = events
         .iter()
         .filter_map(|e| match e {
-            Event::DeletionTaskSucceeded { task_id, at, .. } => {
-                Some(json!({"DeletionTaskId": task_id, "Status": "SUCCEEDED", "At": clock::format(*at)}))
-            }
-            Event::DeletionTaskFailed { task_id, at, .. } => {
-                Some(json!({"DeletionTaskId": task_id, "Status": "FAILED", "At": clock::format(*at)}))
-            }
+            Event::DeletionTaskSucceeded { task_id, at, .. } => Some(
+                json!({"DeletionTaskId": task_id, "Status": "SUCCEEDED", "At": clock::format(*at)}),
+            ),
+            Event::DeletionTaskFailed { task_id, at, .. } => Some(
+                json!({"DeletionTaskId": task_id, "Status": "FAILED", "At": clock::format(*at)}),
+            ),
             _ => None,
         })
         .collect();
@@ -227,7 +251,9 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
         if cx.account.roles.contains_key(SLR_NAME) {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
-                format!("an ordinary role named {SLR_NAME} exists, so MediaTailor could not have created its role"),
+                format!(
+                    "an ordinary role named {SLR_NAME} exists, so MediaTailor could not have created its role"
+                ),
             ));
         }
         events.push(Event::RoleCreated {
@@ -247,7 +273,13 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
 
 pub fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
-    validate::range(ErrorCode::ValidationError, "Sessions", p.sessions, 0, limits::MAX_SESSIONS)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "Sessions",
+        p.sessions,
+        0,
+        limits::MAX_SESSIONS,
+    )?;
     let name = &p.playback_configuration_name;
     let config = cx
         .account
@@ -257,7 +289,10 @@ pub fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, 
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotFoundException,
-                format!("Playback configuration {} was not found.", validate::shown(name)),
+                format!(
+                    "Playback configuration {} was not found.",
+                    validate::shown(name)
+                ),
             )
         })?;
     // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
@@ -329,7 +364,11 @@ fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> 
         cx.account_id()
     );
     let allowed = |action: &str, resource: &str| -> Result<(), String> {
-        match authz::evaluate(docs.iter().copied(), &principal, &Request::new(action, resource)) {
+        match authz::evaluate(
+            docs.iter().copied(),
+            &principal,
+            &Request::new(action, resource),
+        ) {
             Verdict::Allow => Ok(()),
             _ => Err(format!(
                 "{SLR_NAME} is not allowed to perform {action} on {resource}"
@@ -340,7 +379,10 @@ fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> 
     let region = cx.region();
     let groups = &cx.account.region(region).log_groups;
     let mut events = Vec::new();
-    for (group, bytes) in [(LOG_GROUP_ADS, LOG_EVENT_BYTES_ADS), (LOG_GROUP_MANIFEST, LOG_EVENT_BYTES_MANIFEST)] {
+    for (group, bytes) in [
+        (LOG_GROUP_ADS, LOG_EVENT_BYTES_ADS),
+        (LOG_GROUP_MANIFEST, LOG_EVENT_BYTES_MANIFEST),
+    ] {
         let group_arn = catalog::log_group_arn(region, account, group);
         let stream_arn = catalog::log_stream_arn(region, account, group, name);
         let existing = groups.get(group);
