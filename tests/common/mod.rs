@@ -66,5 +66,4 @@ pub fn action(line: &str) -> Action {
 
 /// The name and ARN of the service-linked role in account 111122223333.
 pub const SLR: &str = "AWSServiceRoleForMediaTailor";
-pub const SLR_ARN: &str =
-    "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";
+pub const SLR_ARN: &str = "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";
