@@ -27,6 +27,7 @@ pub use error::{ApiError, ErrorCode, ScenarioError, StoreError};
 pub use event::Event;
 pub use reducer::apply;
 pub use state::State;
+pub mod invariants;
 pub mod record;
 pub mod replay;
 pub mod simulator;
