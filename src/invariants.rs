@@ -111,7 +111,14 @@ pub fn check_step(step: &Step<'_>) -> Vec<Violation> {
 
 fn no_deletion_while_in_use(s: &Step<'_>) -> Result<(), String> {
     for e in s.record.outcome.events() {
-        let Event::DeletionTaskSucceeded { account, task_id, at } = e else { continue };
+        let Event::DeletionTaskSucceeded {
+            account,
+            task_id,
+            at,
+        } = e
+        else {
+            continue;
+        };
         // Nothing but deletion tasks changes while the clock advances, so `before` shows the account as
         // the task saw it.
         let acct = s.before.account(account);
@@ -122,7 +129,10 @@ fn no_deletion_while_in_use(s: &Step<'_>) -> Result<(), String> {
                 enabled.keys().cloned().collect::<Vec<_>>().join(", ")
             ));
         }
-        if let Some(u) = acct.service_linked_role().and_then(|r| r.role_last_used.as_ref()) {
+        if let Some(u) = acct
+            .service_linked_role()
+            .and_then(|r| r.role_last_used.as_ref())
+        {
             if at.saturating_sub(u.last_used_date) < IN_USE_WINDOW_SECS {
                 return Err(format!(
                     "task {task_id} of account {account} succeeded {} s after MediaTailor used the role",
@@ -149,7 +159,9 @@ fn role_exists_while_logging(s: &Step<'_>) -> Result<(), String> {
 
 fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
     for (id, acct) in &s.after.accounts {
-        let Some(r) = acct.service_linked_role() else { continue };
+        let Some(r) = acct.service_linked_role() else {
+            continue;
+        };
         let expected_attached = [catalog::SLR_POLICY_ARN.to_string()];
         if r.role_name != SLR_NAME
             || r.path != catalog::SLR_PATH
@@ -189,14 +201,20 @@ fn policy_only_on_slr(s: &Step<'_>) -> Result<(), String> {
     for (id, acct) in &s.after.accounts {
         for u in acct.users.values() {
             if u.attached_policies.contains(catalog::SLR_POLICY_ARN) {
-                return Err(format!("user {} of account {id} has the MediaTailor service role policy", u.user_name));
+                return Err(format!(
+                    "user {} of account {id} has the MediaTailor service role policy",
+                    u.user_name
+                ));
             }
         }
         for r in acct.roles.values().filter(|r| r.service_linked.is_none()) {
             if r.attached_policies.contains(catalog::SLR_POLICY_ARN)
                 || r.permissions_boundary.as_deref() == Some(catalog::SLR_POLICY_ARN)
             {
-                return Err(format!("role {} of account {id} has the MediaTailor service role policy", r.role_name));
+                return Err(format!(
+                    "role {} of account {id} has the MediaTailor service role policy",
+                    r.role_name
+                ));
             }
         }
     }
@@ -208,12 +226,19 @@ fn permission_of(s: &Step<'_>) -> Option<(String, String)> {
     let a = &s.record.action;
     let v = serde_json::to_value(a).ok()?;
     let p = v.get("params")?;
-    let str_of = |k: &str| p.get(k).and_then(serde_json::Value::as_str).map(str::to_string);
+    let str_of = |k: &str| {
+        p.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
     let acct = s.before.account(&a.account);
     let op = a.op.name();
     let service = match op {
-        "PutPlaybackConfiguration" | "GetPlaybackConfiguration" | "ListPlaybackConfigurations"
-        | "DeletePlaybackConfiguration" | "ConfigureLogsForPlaybackConfiguration" => "mediatailor",
+        "PutPlaybackConfiguration"
+        | "GetPlaybackConfiguration"
+        | "ListPlaybackConfigurations"
+        | "DeletePlaybackConfiguration"
+        | "ConfigureLogsForPlaybackConfiguration" => "mediatailor",
         "DescribeLogGroups" | "DescribeLogStreams" => "logs",
         "Genesis" | "AdvanceClock" | "ServeSessions" | "SetAccountHistory" => return None,
         _ => "iam",
@@ -242,17 +267,25 @@ fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
     if s.record.outcome.events().is_empty() || s.record.action.caller == crate::action::ROOT {
         return Ok(());
     }
-    let Some(user) = s.before.account(&s.record.action.account).users.get(&s.record.action.caller) else {
+    let Some(user) = s
+        .before
+        .account(&s.record.action.account)
+        .users
+        .get(&s.record.action.caller)
+    else {
         return Err(format!(
             "unknown caller {} changed the state",
             s.record.action.caller
         ));
     };
-    let Some((action, resource)) = permission_of(s) else { return Ok(()) };
+    let Some((action, resource)) = permission_of(s) else {
+        return Ok(());
+    };
     let req = Request {
         action: &action,
         resource: &resource,
-        aws_service_name: (action == "iam:CreateServiceLinkedRole").then_some(catalog::MEDIATAILOR_SERVICE),
+        aws_service_name: (action == "iam:CreateServiceLinkedRole")
+            .then_some(catalog::MEDIATAILOR_SERVICE),
     };
     if authz::evaluate(authz::user_documents(user), &user.arn, &req) != Verdict::Allow {
         return Err(format!(
@@ -260,9 +293,12 @@ fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
             user.user_name
         ));
     }
-    let creates_role = s.record.outcome.events().iter().any(
-        |e| matches!(e, Event::RoleCreated { role, .. } if role.service_linked.is_some()),
-    );
+    let creates_role = s
+        .record
+        .outcome
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::RoleCreated { role, .. } if role.service_linked.is_some()));
     if creates_role {
         let slr = catalog::slr_arn(&s.record.action.account);
         let req = Request {
@@ -289,10 +325,14 @@ fn logs_only_through_role(s: &Step<'_>) -> Result<(), String> {
             _ => continue,
         };
         if !group.starts_with("MediaTailor/") {
-            return Err(format!("logs were written to {group}, outside MediaTailor/*"));
+            return Err(format!(
+                "logs were written to {group}, outside MediaTailor/*"
+            ));
         }
         if s.before.account(account).service_linked_role().is_none() {
-            return Err(format!("logs reached {group} in account {account}, which has no service-linked role"));
+            return Err(format!(
+                "logs reached {group} in account {account}, which has no service-linked role"
+            ));
         }
     }
     Ok(())
@@ -324,7 +364,10 @@ fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
 fn refusal_changes_nothing(s: &Step<'_>) -> Result<(), String> {
     if let Outcome::Error { error } = &s.record.outcome {
         if s.before != s.after {
-            return Err(format!("the refused call ({}) changed the state", error.code));
+            return Err(format!(
+                "the refused call ({}) changed the state",
+                error.code
+            ));
         }
     }
     Ok(())

@@ -59,6 +59,10 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
         action,
         account: state.account(&action.account),
     };
+    // Authentication comes before everything else, as in AWS: an unknown caller learns nothing.
+    if !action.op.is_simulation() {
+        cx.caller()?;
+    }
     match &action.op {
         Operation::Genesis(_) => Err(ApiError::new(
             ErrorCode::ValidationError,
