@@ -66,20 +66,15 @@ pub fn resolve_caller<'a>(account: &'a Account, caller: &str) -> Result<Caller<'
     })
 }
 
-/// Evaluates `documents` for `principal_arn`. A document that does not parse grants nothing (documents are
-/// validated when stored, so this only happens in hand-edited logs).
+/// Evaluates `documents` for `principal_arn`: an explicit Deny in any document wins, then an Allow in
+/// any; otherwise the implicit deny. Each document is evaluated on its own, so one that does not parse
+/// or evaluate (possible only in hand-edited logs: documents are validated when stored) grants and
+/// denies nothing and cannot cancel the others.
 pub fn evaluate<'d>(
     documents: impl IntoIterator<Item = &'d str>,
     principal_arn: &str,
     req: &Request<'_>,
 ) -> Verdict {
-    let policies: Vec<IAMPolicy> = documents
-        .into_iter()
-        .filter_map(|d| IAMPolicy::from_json(d).ok())
-        .collect();
-    if policies.is_empty() {
-        return Verdict::ImplicitDeny;
-    }
     let Ok(resource) = Arn::parse(req.resource) else {
         return Verdict::ImplicitDeny;
     };
@@ -94,13 +89,21 @@ pub fn evaluate<'d>(
             ContextValue::String(svc.to_string()),
         );
     }
-    match PolicyEvaluator::with_policies(policies).evaluate(&request) {
-        Ok(r) => match r.decision {
-            Decision::Allow => Verdict::Allow,
-            Decision::Deny => Verdict::ExplicitDeny,
-            Decision::NotApplicable => Verdict::ImplicitDeny,
-        },
-        Err(_) => Verdict::ImplicitDeny,
+    let mut allowed = false;
+    for doc in documents {
+        let Ok(policy) = IAMPolicy::from_json(doc) else {
+            continue;
+        };
+        match PolicyEvaluator::with_policies(vec![policy]).evaluate(&request) {
+            Ok(r) if r.decision == Decision::Deny => return Verdict::ExplicitDeny,
+            Ok(r) if r.decision == Decision::Allow => allowed = true,
+            _ => {}
+        }
+    }
+    if allowed {
+        Verdict::Allow
+    } else {
+        Verdict::ImplicitDeny
     }
 }
 

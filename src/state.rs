@@ -77,6 +77,16 @@ impl Account {
             .filter(|r| r.service_linked.is_some())
     }
 
+    /// Whether a role name is taken: IAM does not distinguish role names by case.
+    pub fn role_name_taken(&self, name: &str) -> bool {
+        self.roles.contains_key(name) || self.roles.keys().any(|k| k.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether a user name is taken: IAM does not distinguish user names by case.
+    pub fn user_name_taken(&self, name: &str) -> bool {
+        self.users.contains_key(name) || self.users.keys().any(|k| k.eq_ignore_ascii_case(name))
+    }
+
     /// The unfinished deletion task for `role_name`, if any.
     pub fn open_deletion_task(&self, role_name: &str) -> Option<&DeletionTask> {
         self.deletion_tasks

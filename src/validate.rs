@@ -154,14 +154,121 @@ pub fn policy_document_length(field: &str, value: &str) -> Result<(), ApiError> 
     )
 }
 
-/// A policy document that parses as an IAM policy.
+fn malformed(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::MalformedPolicyDocument, message)
+}
+
+/// The statements of a policy document, after checking its top-level shape.
+fn statements(value: &str) -> Result<Vec<serde_json::Map<String, serde_json::Value>>, ApiError> {
+    use serde_json::Value;
+    let doc: Value =
+        serde_json::from_str(value).map_err(|_| malformed("Syntax errors in policy."))?;
+    let Value::Object(top) = doc else {
+        return Err(malformed("Syntax errors in policy."));
+    };
+    if let Some(k) = top
+        .keys()
+        .find(|k| !matches!(k.as_str(), "Version" | "Id" | "Statement"))
+    {
+        return Err(malformed(format!(
+            "Syntax errors in policy: unknown field {}.",
+            shown(k)
+        )));
+    }
+    let list = match top.get("Statement") {
+        Some(Value::Array(a)) => a.clone(),
+        Some(o @ Value::Object(_)) => vec![o.clone()],
+        _ => return Err(malformed("Syntax errors in policy: it has no Statement.")),
+    };
+    if list.is_empty() {
+        return Err(malformed("Syntax errors in policy: it has no Statement."));
+    }
+    list.into_iter()
+        .map(|st| match st {
+            Value::Object(m) => Ok(m),
+            _ => Err(malformed(
+                "Syntax errors in policy: a Statement is not an object.",
+            )),
+        })
+        .collect()
+}
+
+fn statement_keys(
+    st: &serde_json::Map<String, serde_json::Value>,
+    allowed: &[&str],
+) -> Result<(), ApiError> {
+    if let Some(k) = st.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(malformed(format!(
+            "Syntax errors in policy: unknown or prohibited field {}.",
+            shown(k)
+        )));
+    }
+    if !st.contains_key("Action") && !st.contains_key("NotAction") {
+        return Err(malformed("Policy statement must contain actions."));
+    }
+    Ok(())
+}
+
+/// An identity (permissions) policy document: parses, has AWS's shape (no Principal, every statement
+/// with actions and resources, actions with a service prefix, resources that are ARNs or `*`).
 pub fn policy_document(field: &str, value: &str) -> Result<(), ApiError> {
+    use iam_rs::Validate;
     policy_document_length(field, value)?;
-    if iam_rs::IAMPolicy::from_json(value).is_err() {
-        return Err(ApiError::new(
-            ErrorCode::MalformedPolicyDocument,
-            "Syntax errors in policy.",
-        ));
+    for st in statements(value)? {
+        statement_keys(
+            &st,
+            &[
+                "Sid",
+                "Effect",
+                "Action",
+                "NotAction",
+                "Resource",
+                "NotResource",
+                "Condition",
+            ],
+        )?;
+        if !st.contains_key("Resource") && !st.contains_key("NotResource") {
+            return Err(malformed("Policy statement must contain resources."));
+        }
+    }
+    let policy =
+        iam_rs::IAMPolicy::from_json(value).map_err(|_| malformed("Syntax errors in policy."))?;
+    policy
+        .validate_result()
+        .map_err(|e| malformed(format!("Syntax errors in policy: {e}")))?;
+    Ok(())
+}
+
+/// A trust (assume-role) policy document: statements with Effect, actions and a Principal, and no
+/// Resource.
+pub fn trust_policy_document(field: &str, value: &str) -> Result<(), ApiError> {
+    policy_document_length(field, value)?;
+    for st in statements(value)? {
+        statement_keys(
+            &st,
+            &[
+                "Sid",
+                "Effect",
+                "Action",
+                "NotAction",
+                "Principal",
+                "NotPrincipal",
+                "Condition",
+            ],
+        )?;
+        if !st.contains_key("Principal") && !st.contains_key("NotPrincipal") {
+            return Err(malformed(
+                "Syntax errors in policy: a trust policy statement needs a Principal.",
+            ));
+        }
+        match st.get("Effect").and_then(serde_json::Value::as_str) {
+            Some("Allow" | "Deny") => {}
+            _ => {
+                return Err(malformed(
+                    "Syntax errors in policy: Effect must be Allow or Deny.",
+                ));
+            }
+        }
     }
     Ok(())
 }

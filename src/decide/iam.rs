@@ -178,7 +178,7 @@ pub fn create_service_linked_role(
             format!("Custom suffix is not allowed for {MEDIATAILOR_SERVICE}"),
         ));
     }
-    if cx.account.roles.contains_key(SLR_NAME) {
+    if cx.account.role_name_taken(SLR_NAME) {
         return Err(role_name_taken());
     }
     if cx.account.roles.len() >= limits::MAX_ROLES {
@@ -484,7 +484,7 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
     validate::iam_name("roleName", &p.role_name, limits::MAX_ROLE_NAME)?;
     let path = p.path.as_deref().unwrap_or("/");
     validate::iam_path("path", path)?;
-    validate::policy_document("assumeRolePolicyDocument", &p.assume_role_policy_document)?;
+    validate::trust_policy_document("assumeRolePolicyDocument", &p.assume_role_policy_document)?;
     if let Some(d) = &p.description {
         validate::description("description", d)?;
     }
@@ -509,7 +509,7 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
             ),
         ));
     }
-    if cx.account.roles.contains_key(&p.role_name) {
+    if cx.account.role_name_taken(&p.role_name) {
         return Err(ApiError::new(
             ErrorCode::EntityAlreadyExists,
             format!("Role with name {} already exists.", p.role_name),
@@ -576,7 +576,7 @@ pub fn update_assume_role_policy(
 ) -> Result<Decided, ApiError> {
     validate::policy_document_length("policyDocument", &p.policy_document)?;
     let role = ordinary_role_for(cx, "iam:UpdateAssumeRolePolicy", &p.role_name)?;
-    validate::policy_document("policyDocument", &p.policy_document)?;
+    validate::trust_policy_document("policyDocument", &p.policy_document)?;
     Ok(Decided::new(
         vec![Event::RoleTrustPolicyUpdated {
             account: cx.account_id().to_string(),
@@ -742,7 +742,7 @@ pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiErr
     validate::iam_path("path", path)?;
     let arn = catalog::user_arn(cx.account_id(), path, &p.user_name);
     cx.authorize(&Request::new("iam:CreateUser", &arn), Protocol::Iam)?;
-    if cx.account.users.contains_key(&p.user_name) {
+    if cx.account.user_name_taken(&p.user_name) {
         return Err(ApiError::new(
             ErrorCode::EntityAlreadyExists,
             format!("User with name {} already exists.", p.user_name),

@@ -292,7 +292,7 @@ pub fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, 
             },
             Protocol::Json,
         )?;
-        if cx.account.roles.contains_key(SLR_NAME) {
+        if cx.account.role_name_taken(SLR_NAME) {
             return Err(ApiError::new(
                 ErrorCode::BadRequestException,
                 format!(

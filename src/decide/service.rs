@@ -248,7 +248,7 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
                 ),
             ));
         }
-        if cx.account.roles.contains_key(SLR_NAME) {
+        if cx.account.role_name_taken(SLR_NAME) {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
                 format!(
