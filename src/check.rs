@@ -210,3 +210,86 @@ pub fn run_history(seed: u64, transitions: &[Transition]) -> Result<usize, Histo
     }
     Ok(h.actions.len())
 }
+
+/// What a soak run found.
+#[derive(Debug, Clone)]
+pub struct SoakReport {
+    /// Histories run to completion without failure (shrinking runs not counted).
+    pub cases: u32,
+    /// Actions executed in all, shrinking included.
+    pub actions: u64,
+    /// The shrunk failing history, if one failed.
+    pub failure: Option<HistoryFailure>,
+}
+
+/// Runs `cases` random histories of 1..=`steps` transitions, from `seed`, with the same generator,
+/// model and invariants as the property tests. A failure is shrunk by proptest to a minimal history.
+/// `progress` is called after every history with the number run so far.
+pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> SoakReport {
+    use proptest::strategy::Strategy;
+    use proptest::test_runner::{
+        Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+    };
+    use proptest_state_machine::ReferenceStateMachine;
+    use std::cell::{Cell, RefCell};
+
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 4096,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(
+        RngAlgorithm::ChaCha,
+        blake3::hash(&seed.to_be_bytes()).as_bytes(),
+    );
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let strategy = reference::ReferenceMachine::sequential_strategy(1..=steps.max(1))
+        .prop_map(|(_, transitions, _)| transitions);
+    // proptest takes an `Fn` test closure, so the counters live in cells.
+    let run = Cell::new(0u32);
+    let actions = Cell::new(0u64);
+    let progress = RefCell::new(progress);
+    let result = runner.run(&strategy, |transitions| {
+        run.set(run.get() + 1);
+        (progress.borrow_mut())(run.get());
+        match run_history(seed, &transitions) {
+            Ok(n) => {
+                actions.set(actions.get() + n as u64);
+                Ok(())
+            }
+            Err(f) => {
+                actions.set(actions.get() + f.actions.len() as u64);
+                Err(TestCaseError::fail(f.reason))
+            }
+        }
+    });
+    let (run, actions) = (run.get(), actions.get());
+    let failure = match result {
+        Ok(()) => None,
+        Err(TestError::Fail(_, transitions)) => Some(match run_history(seed, &transitions) {
+            Err(f) => f,
+            Ok(_) => HistoryFailure {
+                reason: "the history failed, then passed when run again: the simulator is not deterministic".to_string(),
+                genesis: Genesis {
+                    seed,
+                    ..Genesis::default()
+                },
+                actions: transitions.iter().flat_map(reference::actions_for).collect(),
+            },
+        }),
+        Err(TestError::Abort(reason)) => Some(HistoryFailure {
+            reason: format!("aborted: {reason}"),
+            genesis: Genesis {
+                seed,
+                ..Genesis::default()
+            },
+            actions: Vec::new(),
+        }),
+    };
+    SoakReport {
+        cases: if failure.is_some() { run } else { cases },
+        actions,
+        failure,
+    }
+}

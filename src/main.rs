@@ -76,6 +76,21 @@ enum Command {
     },
     /// Checks the log: hash chain, re-decided outcomes, replay equals live state. Exit 1 names the first bad record.
     Verify,
+    /// Soak mode: random histories checked against the reference model and every invariant.
+    Check {
+        /// How many histories.
+        #[arg(long, default_value_t = 100)]
+        cases: u32,
+        /// At most this many steps per history.
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+        /// The seed of the generator (and of each history's log).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Where a failing history is written, as a scenario for `slrsim run`.
+        #[arg(long, default_value = "slrsim-failure.jsonl")]
+        out: PathBuf,
+    },
 }
 
 /// A failure of the shell, with the exit code it maps to.
@@ -121,6 +136,12 @@ fn main() -> ExitCode {
         Command::Log { from, to, json } => log(&cli.db, *from, *to, *json),
         Command::State { at, json } => state(&cli.db, *at, *json),
         Command::Verify => verify(&cli.db),
+        Command::Check {
+            cases,
+            steps,
+            seed,
+            out,
+        } => check(*cases, *steps, *seed, out),
     };
     match result {
         Ok(()) | Err(Failure::Pipe) => ExitCode::from(EXIT_OK),
@@ -308,5 +329,51 @@ fn verify(db: &Path) -> Result<(), Failure> {
         Some((seq, detail)) => Err(Failure::BadLog(format!(
             "record {seq} fails verification: {detail}"
         ))),
+    }
+}
+
+fn check(cases: u32, steps: usize, seed: u64, out: &Path) -> Result<(), Failure> {
+    if cases == 0 || steps == 0 {
+        return Err(Failure::Input(
+            "--cases and --steps must be at least 1".to_string(),
+        ));
+    }
+    let started = std::time::Instant::now();
+    let every = (cases / 10).max(1);
+    eprintln!("slrsim check: {cases} histories of up to {steps} steps, seed {seed}");
+    let report = slrsim::check::soak(cases, steps, seed, |n| {
+        if n % every == 0 {
+            eprintln!(
+                "  {n} histories run ({:.1} s)",
+                started.elapsed().as_secs_f64()
+            );
+        }
+    });
+    let secs = started.elapsed().as_secs_f64().max(f64::EPSILON);
+    match report.failure {
+        None => {
+            let mut o = std::io::stdout().lock();
+            writeln!(
+                o,
+                "ok: {} histories, {} actions, {:.1} s ({:.1} histories/s, {:.0} actions/s); every answer agreed with the reference model and every invariant held",
+                report.cases,
+                report.actions,
+                secs,
+                f64::from(report.cases) / secs,
+                report.actions as f64 / secs
+            )?;
+            Ok(())
+        }
+        Some(f) => {
+            f.write_scenario(out)
+                .map_err(|e| Failure::Input(format!("cannot write `{}`: {e}", out.display())))?;
+            Err(Failure::BadLog(format!(
+                "a history failed (seed {seed}): {}\nthe shrunk history ({} actions) is in {}; replay it with `slrsim --db failure.db run {}` and explore it with `slrsim --db failure.db log`",
+                f.reason,
+                f.actions.len(),
+                out.display(),
+                out.display()
+            )))
+        }
     }
 }
