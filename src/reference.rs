@@ -238,6 +238,8 @@ pub struct ModelAccount {
     pub users: BTreeSet<Profile>,
     /// Regions whose MediaTailor log groups exist.
     pub log_regions: BTreeSet<usize>,
+    /// Whether the account's history (used MediaTailor before 2021-09-15) was given.
+    pub history: bool,
 }
 
 /// The whole model.
@@ -526,7 +528,9 @@ impl Model {
                 vec![Ok(())]
             }
             Transition::SetHistory { account } => {
-                if !self.accounts[*account].role {
+                let first_time = !self.accounts[*account].history;
+                self.accounts[*account].history = true;
+                if first_time && !self.accounts[*account].role {
                     self.create_role(*account);
                 }
                 vec![Ok(())]

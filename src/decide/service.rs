@@ -237,7 +237,13 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
         used_before_slr_support: p.used_media_tailor_before_slr_support,
     }];
     let mut created = false;
-    if p.used_media_tailor_before_slr_support && cx.account.service_linked_role().is_none() {
+    // The history is a fact about the past: it gives the account the role once. Saying it again after
+    // the role was deleted does not bring a 2021 role back.
+    let first_time = !cx.account.used_media_tailor_before_slr_support;
+    if p.used_media_tailor_before_slr_support
+        && first_time
+        && cx.account.service_linked_role().is_none()
+    {
         if cx.now() < catalog::SLR_SUPPORT_DATE {
             return Err(ApiError::new(
                 ErrorCode::ValidationError,
