@@ -186,30 +186,60 @@ fn run(db: &Path, file: &str, sync: bool) -> Result<(), Failure> {
     }
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    // The log is the record of what happened: a closed standard output (`slrsim run f | head`) stops
+    // the printing, never the scenario.
+    let mut printing = true;
     for (_, action) in sc.actions {
         let rec = sim.execute(action)?;
-        let line = match &rec.outcome {
-            Outcome::Ok { response, .. } => serde_json::json!({
-                "seq": rec.seq, "op": rec.action.op.name(), "ok": true, "response": response,
-            }),
-            Outcome::Error { error } => serde_json::json!({
-                "seq": rec.seq, "op": rec.action.op.name(), "ok": false, "error": error,
-            }),
-        };
-        writeln!(out, "{line}")?;
+        if printing {
+            if let Err(e) = writeln!(out, "{}", run_line(&rec)) {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    return Err(e.into());
+                }
+                printing = false;
+            }
+        }
     }
     sim.flush()?;
-    out.flush()?;
-    Ok(())
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// One line of `run`'s output, keys in the documented order: seq, op, ok, response | error.
+fn run_line(rec: &slrsim::record::Record) -> String {
+    let op = rec.action.op.name();
+    // Serialising JSON values and the error struct cannot fail; "null" would only mark a bug.
+    match &rec.outcome {
+        Outcome::Ok { response, .. } => format!(
+            "{{\"seq\":{},\"op\":\"{op}\",\"ok\":true,\"response\":{}}}",
+            rec.seq,
+            serde_json::to_string(response).unwrap_or_else(|_| "null".to_string())
+        ),
+        Outcome::Error { error } => format!(
+            "{{\"seq\":{},\"op\":\"{op}\",\"ok\":false,\"error\":{{\"code\":\"{}\",\"message\":{},\"status\":{}}}}}",
+            rec.seq,
+            error.code,
+            serde_json::to_string(&error.message).unwrap_or_else(|_| "null".to_string()),
+            error.status
+        ),
+    }
 }
 
 fn demo(db: &Path) -> Result<(), Failure> {
     if db.exists() {
         let store = Store::open(db)?;
         if store.next_seq()? > 0 {
-            if store.meta(DEMO_META)?.is_none() {
+            // The demo marks its database with its record count: a log the demo did not make, or one
+            // that has grown since, holds someone's work and is never replaced.
+            let count = store.next_seq()?.to_string();
+            let untouched = store
+                .meta(DEMO_META)?
+                .is_some_and(|m| m == count.as_bytes());
+            if !untouched {
                 return Err(Failure::Input(format!(
-                    "`{}` holds a log the demo did not make; the demo needs a fresh database: give --db another path",
+                    "`{}` holds a log the demo did not make (or that has grown since); the demo needs a fresh database: give --db another path",
                     db.display()
                 )));
             }
@@ -225,7 +255,6 @@ fn demo(db: &Path) -> Result<(), Failure> {
     let sc = scenario::parse(include_str!("../examples/demo.jsonl").as_bytes())
         .map_err(|e| Failure::Input(format!("the built-in demo is malformed: {e}")))?;
     let mut sim = Simulator::open(db, sc.genesis)?;
-    sim.store().set_meta(DEMO_META, b"true")?;
     // The demo's text is gathered and printed at the end, so that a closed pipe (`slrsim demo | head`)
     // cannot stop the walkthrough half way and leave a half-made database.
     let mut out: Vec<u8> = Vec::new();
@@ -248,6 +277,8 @@ fn demo(db: &Path) -> Result<(), Failure> {
         let rec = sim.execute(action)?;
         writeln!(out, "{}", render::timeline_line(&rec, sim.state()))?;
     }
+    sim.store()
+        .set_meta(DEMO_META, sim.next_seq().to_string().as_bytes())?;
     sim.flush()?;
     writeln!(out, "\nFinal state:\n{}", render::state_text(sim.state()))?;
     writeln!(

@@ -143,11 +143,23 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
             let live: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let seq = live.get("seq").and_then(serde_json::Value::as_u64);
             let hash = live.get("state_hash").and_then(serde_json::Value::as_str);
-            if seq == Some(records.saturating_sub(1)) && hash != Some(state_hash.as_str()) {
-                problem = Some((
-                    records.saturating_sub(1),
-                    "the state replayed from the log differs from the live state recorded at the last flush".to_string(),
-                ));
+            let last = records.saturating_sub(1);
+            match seq {
+                Some(s) if s > last => {
+                    problem = Some((
+                        last + 1,
+                        format!(
+                            "the record is missing: the log ends at {last}, but it reached {s} when it was last flushed"
+                        ),
+                    ));
+                }
+                Some(s) if s == last && hash != Some(state_hash.as_str()) => {
+                    problem = Some((
+                        last,
+                        "the state replayed from the log differs from the live state recorded at the last flush".to_string(),
+                    ));
+                }
+                _ => {}
             }
         }
     }

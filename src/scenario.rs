@@ -37,15 +37,21 @@ pub fn parse(reader: impl BufRead) -> Result<Scenario, ScenarioError> {
             line: line_no,
             message,
         };
+        // Read at most the limit plus a line ending ("\r\n"), so a line of exactly the limit is taken
+        // whether or not it ends with a newline.
         let n = reader
             .by_ref()
-            .take(limits::MAX_LINE_BYTES as u64 + 1)
+            .take(limits::MAX_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut buf)
             .map_err(|e| err(format!("cannot read: {e}")))?;
         if n == 0 {
             break;
         }
-        if buf.len() > limits::MAX_LINE_BYTES {
+        let content = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let content = content.strip_suffix(b"\r").unwrap_or(content);
+        if content.len() > limits::MAX_LINE_BYTES
+            || (content.len() == buf.len() && n > limits::MAX_LINE_BYTES)
+        {
             return Err(err(format!(
                 "the line is longer than {} bytes",
                 limits::MAX_LINE_BYTES

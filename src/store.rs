@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::StoreError;
 
+/// How long `open` waits for a lock that is being released before it reports the database in use.
+pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// How often appends are flushed to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Durability {
@@ -47,12 +50,23 @@ fn map_open_error(path: &Path, e: sled::Error) -> StoreError {
 
 impl Store {
     /// Opens (or creates) the database folder at `path`. Another process holding it is a clear error.
+    ///
+    /// sled 0.34 releases its file lock from a background thread a moment after a database is dropped
+    /// (spacejam/sled#1234), so reopening a path this process just closed can briefly look "in use". The
+    /// open is retried for up to [`LOCK_GRACE`] before a lock is reported.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(path)
-            .open()
-            .map_err(|e| map_open_error(path, e))?;
-        Self::from_db(db, path.to_path_buf())
+        let started = std::time::Instant::now();
+        loop {
+            match sled::Config::new().path(path).open() {
+                Ok(db) => return Self::from_db(db, path.to_path_buf()),
+                Err(e) => match map_open_error(path, e) {
+                    StoreError::Locked { .. } if started.elapsed() < LOCK_GRACE => {
+                        std::thread::sleep(std::time::Duration::from_millis(25));
+                    }
+                    other => return Err(other),
+                },
+            }
+        }
     }
 
     /// A database that lives in a temporary folder and is removed when dropped (tests, benchmarks).
@@ -142,7 +156,7 @@ impl Store {
         Ok(())
     }
 
-    /// Removes every record after `seq` (used by tests that need a truncated log).
+    /// Removes record `seq` without checks (tests that need a damaged or truncated log).
     pub fn raw_remove(&self, seq: u64) -> Result<(), StoreError> {
         self.log.remove(seq.to_be_bytes())?;
         Ok(())
