@@ -251,6 +251,10 @@ mod tests {
         assert!(glob_match("a?c", "abc"));
         assert!(!glob_match("a?c", "abbc"));
         assert!(glob_match("*", ""));
+        // The pattern runs out before the text: no match (and no out-of-bounds read).
+        assert!(!glob_match("ab", "abc"));
+        assert!(glob_match("*c", "abc"));
+        assert!(!glob_match("", "a"));
     }
 
     #[test]
@@ -263,6 +267,32 @@ mod tests {
             catalog::SLR_TRUST_POLICY,
             "ec2.amazonaws.com"
         ));
+    }
+
+    #[test]
+    fn trust_policy_shapes() {
+        let svc = catalog::MEDIATAILOR_SERVICE;
+        // A single statement object, Action and Service as plain strings.
+        let single = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"mediatailor.amazonaws.com"}}}"#;
+        assert!(trust_allows(single, svc));
+        assert!(!trust_allows(single, "ec2.amazonaws.com"));
+        // Principal "*" trusts everyone; any other string trusts no service.
+        let star = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:*","Principal":"*"}]}"#;
+        assert!(trust_allows(star, "ec2.amazonaws.com"));
+        let other = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"mediatailor.amazonaws.com"}]}"#;
+        assert!(!trust_allows(other, svc));
+        // An explicit Deny wins over an Allow, in either order.
+        let deny_first = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"Service":"mediatailor.amazonaws.com"}},{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"*"}]}"#;
+        let deny_last = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":"*"},{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"Service":"mediatailor.amazonaws.com"}}]}"#;
+        assert!(!trust_allows(deny_first, svc));
+        assert!(!trust_allows(deny_last, svc));
+        // Other actions, other effects and broken documents trust no one.
+        let other_action = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:TagSession","Principal":{"Service":"mediatailor.amazonaws.com"}}]}"#;
+        assert!(!trust_allows(other_action, svc));
+        let no_effect = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"sts:AssumeRole","Principal":"*"}]}"#;
+        assert!(!trust_allows(no_effect, svc));
+        assert!(!trust_allows("not json", svc));
+        assert!(!trust_allows(r#"{"Statement":"x"}"#, svc));
     }
 
     #[test]

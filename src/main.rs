@@ -333,7 +333,7 @@ fn log(db: &Path, from: Option<u64>, to: Option<u64>, json: bool) -> Result<(), 
 
 fn state(db: &Path, at: Option<u64>, json: bool) -> Result<(), Failure> {
     let store = open_existing(db)?;
-    let replayed = replay::replay(&store, at)?;
+    let replayed = replay::state_at(&store, at)?;
     let text = if json {
         serde_json::to_string_pretty(&replayed.state).map_err(StoreError::from)?
     } else {
@@ -355,6 +355,14 @@ fn verify(db: &Path) -> Result<(), Failure> {
                 "verified {} records: hash chain intact, every action re-decides to its logged outcome, replay equals the live state (state hash {})",
                 v.records, v.state_hash
             )?;
+            if !v.snapshots_rebuilt.is_empty() {
+                writeln!(
+                    out,
+                    "rebuilt {} missing or damaged snapshot(s) from the log: after records {:?}",
+                    v.snapshots_rebuilt.len(),
+                    v.snapshots_rebuilt
+                )?;
+            }
             Ok(())
         }
         Some((seq, detail)) => Err(Failure::BadLog(format!(

@@ -5,6 +5,7 @@ use crate::decide::decide;
 use crate::error::StoreError;
 use crate::record::{self, HASH_LEN, Outcome, Record};
 use crate::reducer::apply_mut;
+use crate::snapshot::{self, Snapshot};
 use crate::state::State;
 use crate::store::Store;
 
@@ -24,10 +25,21 @@ pub struct Replayed {
 pub fn for_each_record(
     store: &Store,
     upto: Option<u64>,
+    f: impl FnMut(&Record) -> Result<(), StoreError>,
+) -> Result<[u8; HASH_LEN], StoreError> {
+    for_each_record_from(store, 0, record::genesis_hash(), upto, f)
+}
+
+/// Visits the records from `from` up to and including `upto`, checking the chain from `prev` (the
+/// chain hash of record `from - 1`, or the genesis hash) and that numbers are contiguous.
+pub fn for_each_record_from(
+    store: &Store,
+    from: u64,
+    mut prev: [u8; HASH_LEN],
+    upto: Option<u64>,
     mut f: impl FnMut(&Record) -> Result<(), StoreError>,
 ) -> Result<[u8; HASH_LEN], StoreError> {
-    let mut prev = record::genesis_hash();
-    for (expected, item) in (0u64..).zip(store.iter_from(0)) {
+    for (expected, item) in (from..).zip(store.iter_from(from)) {
         let (seq, value) = item?;
         if let Some(u) = upto {
             if seq > u {
@@ -45,6 +57,78 @@ pub fn for_each_record(
         prev = hash;
     }
     Ok(prev)
+}
+
+/// The newest snapshot at or before `seq` that can be trusted: its checksum verifies and its chain hash
+/// is the stored hash of its record. Returns it and the sequence numbers of damaged ones skipped.
+pub fn trusted_snapshot(
+    store: &Store,
+    seq: u64,
+) -> Result<(Option<Snapshot>, Vec<u64>), StoreError> {
+    let mut skipped = Vec::new();
+    for item in store.snapshots_before(seq) {
+        let (at, value) = item?;
+        let checked = snapshot::decode(at, &value).and_then(|snap| {
+            let stored = store
+                .get(at)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| "its record is missing".to_string())?;
+            let hash = stored.get(..HASH_LEN).map(snapshot::hex);
+            if hash.as_deref() == Some(snap.chain_hash.as_str()) {
+                Ok(snap)
+            } else {
+                Err("its chain hash is not its record's".to_string())
+            }
+        });
+        match checked {
+            Ok(snap) => return Ok((Some(snap), skipped)),
+            Err(why) => {
+                tracing::warn!(snapshot = at, %why, "snapshot skipped; the state is rebuilt from the log");
+                skipped.push(at);
+            }
+        }
+    }
+    Ok((None, skipped))
+}
+
+/// The state after record `upto` (or the last record): the newest trustworthy snapshot at or before it,
+/// plus the records after it. Damaged snapshots are skipped, never trusted.
+pub fn state_at(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> {
+    let last = match store.last()? {
+        Some((s, _)) => s,
+        None => {
+            return Ok(Replayed {
+                state: State::default(),
+                next_seq: 0,
+                last_hash: record::genesis_hash(),
+            });
+        }
+    };
+    let target = upto.unwrap_or(last);
+    if target > last {
+        return Err(StoreError::Mismatch(format!(
+            "record {target} does not exist: the log ends at {last}"
+        )));
+    }
+    let (snap, _) = trusted_snapshot(store, target)?;
+    let Some(snap) = snap else {
+        return replay(store, Some(target));
+    };
+    let Some(prev) = snapshot::unhex(&snap.chain_hash) else {
+        return replay(store, Some(target));
+    };
+    let mut state = snap.state;
+    let last_hash = for_each_record_from(store, snap.seq + 1, prev, Some(target), |rec| {
+        for e in rec.outcome.events() {
+            apply_mut(&mut state, e);
+        }
+        Ok(())
+    })?;
+    Ok(Replayed {
+        state,
+        next_seq: target + 1,
+        last_hash,
+    })
 }
 
 /// Rebuilds the state after record `upto` (or after the last record) by applying logged events.
@@ -82,6 +166,8 @@ pub struct Verification {
     pub problem: Option<(u64, String)>,
     /// Hash of the state replayed from the log.
     pub state_hash: String,
+    /// Snapshots that were missing or damaged and were rebuilt from the log.
+    pub snapshots_rebuilt: Vec<u64>,
 }
 
 /// Checks the chain, re-decides every logged action with the current code and compares outcomes and
@@ -90,6 +176,8 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let mut state = State::default();
     let mut records = 0u64;
     let mut problem: Option<(u64, String)> = None;
+    let every = crate::simulator::snapshot_every_or_default(store)?;
+    let mut snapshots_rebuilt = Vec::new();
     let walk = for_each_record(store, None, |rec| {
         records += 1;
         if problem.is_none() {
@@ -127,6 +215,25 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
         for e in rec.outcome.events() {
             apply_mut(&mut state, e);
         }
+        if rec.seq > 0 && rec.seq % every == 0 && problem.is_none() {
+            // A snapshot is a cache: one that is missing, damaged or wrong is rebuilt from the log.
+            let stored = store.get(rec.seq)?.unwrap_or_default();
+            let hash: [u8; HASH_LEN] = stored
+                .get(..HASH_LEN)
+                .and_then(|h| h.try_into().ok())
+                .unwrap_or([0; HASH_LEN]);
+            let good = store
+                .snapshots_before(rec.seq)
+                .next()
+                .transpose()?
+                .filter(|(at, _)| *at == rec.seq)
+                .and_then(|(at, v)| snapshot::decode(at, &v).ok())
+                .is_some_and(|snap| snap.state == state && snap.chain_hash == snapshot::hex(&hash));
+            if !good {
+                store.put_snapshot(rec.seq, &snapshot::encode(rec.seq, &hash, &state)?)?;
+                snapshots_rebuilt.push(rec.seq);
+            }
+        }
         Ok(())
     });
     if let Err(StoreError::Corrupt { seq, detail }) = walk {
@@ -134,6 +241,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
             records,
             problem: Some((seq, detail)),
             state_hash: state.hash(),
+            snapshots_rebuilt,
         });
     }
     walk?;
@@ -167,6 +275,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
         records,
         problem,
         state_hash,
+        snapshots_rebuilt,
     })
 }
 

@@ -17,6 +17,18 @@ use crate::store::{Durability, Store};
 
 /// Meta key: the live state's hash at the last flush, as `{"seq":N,"state_hash":"..."}`.
 pub const META_LIVE: &str = "live";
+/// Meta key: how many records between snapshots (decimal), fixed when the log is created.
+pub const META_SNAPSHOT_EVERY: &str = "snapshot_every";
+
+/// How often the log of `store` takes snapshots.
+pub fn snapshot_every_or_default(store: &Store) -> Result<u64, StoreError> {
+    Ok(store
+        .meta(META_SNAPSHOT_EVERY)?
+        .and_then(|v| String::from_utf8(v).ok())
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(crate::snapshot::DEFAULT_EVERY))
+}
 
 /// How a new log starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +57,7 @@ pub struct Simulator {
     last_hash: [u8; HASH_LEN],
     durability: Durability,
     unflushed: usize,
+    snapshot_every: u64,
 }
 
 impl Simulator {
@@ -62,7 +75,24 @@ impl Simulator {
 
     /// A simulator over an open store.
     pub fn with_store(store: Store, genesis: Option<Genesis>) -> Result<Self, StoreError> {
-        let replayed = replay::replay(&store, None)?;
+        Self::with_options(store, genesis, None)
+    }
+
+    /// A simulator over an open store; a new log takes a snapshot every `snapshot_every` records
+    /// (default [`crate::snapshot::DEFAULT_EVERY`]; an existing log keeps the interval it was made with).
+    pub fn with_options(
+        store: Store,
+        genesis: Option<Genesis>,
+        snapshot_every: Option<u64>,
+    ) -> Result<Self, StoreError> {
+        let replayed = replay::state_at(&store, None)?;
+        if replayed.next_seq == 0 {
+            let every = snapshot_every
+                .filter(|n| *n > 0)
+                .unwrap_or(crate::snapshot::DEFAULT_EVERY);
+            store.set_meta(META_SNAPSHOT_EVERY, every.to_string().as_bytes())?;
+        }
+        let every = snapshot_every_or_default(&store)?;
         let mut sim = Simulator {
             store,
             state: replayed.state,
@@ -70,6 +100,7 @@ impl Simulator {
             last_hash: replayed.last_hash,
             durability: Durability::default(),
             unflushed: 0,
+            snapshot_every: every,
         };
         if sim.next_seq == 0 {
             let g = genesis.unwrap_or_default();
@@ -151,6 +182,10 @@ impl Simulator {
         }
         self.next_seq = seq + 1;
         self.last_hash = hash;
+        if seq > 0 && seq % self.snapshot_every == 0 {
+            let snap = crate::snapshot::encode(seq, &hash, &self.state)?;
+            self.store.put_snapshot(seq, &snap)?;
+        }
         self.unflushed += 1;
         if self.unflushed >= self.durability.flush_every.max(1) {
             self.flush()?;

@@ -27,6 +27,7 @@ pub struct Store {
     db: sled::Db,
     log: sled::Tree,
     meta: sled::Tree,
+    snapshots: sled::Tree,
     path: PathBuf,
 }
 
@@ -78,10 +79,12 @@ impl Store {
     fn from_db(db: sled::Db, path: PathBuf) -> Result<Self, StoreError> {
         let log = db.open_tree("log")?;
         let meta = db.open_tree("meta")?;
+        let snapshots = db.open_tree("snapshots")?;
         Ok(Store {
             db,
             log,
             meta,
+            snapshots,
             path,
         })
     }
@@ -165,6 +168,44 @@ impl Store {
     /// Overwrites the stored value of `seq` without checks (corruption tests).
     pub fn raw_put(&self, seq: u64, value: &[u8]) -> Result<(), StoreError> {
         self.log.insert(seq.to_be_bytes(), value)?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Stores the snapshot of the state after record `seq`.
+    pub fn put_snapshot(&self, seq: u64, value: &[u8]) -> Result<(), StoreError> {
+        self.snapshots.insert(seq.to_be_bytes(), value)?;
+        Ok(())
+    }
+
+    /// Stored snapshots at or before `seq`, newest first.
+    pub fn snapshots_before(
+        &self,
+        seq: u64,
+    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> + '_ {
+        self.snapshots.range(..=seq.to_be_bytes()).rev().map(|r| {
+            let (k, v) = r?;
+            Ok((key_seq(&k)?, v))
+        })
+    }
+
+    /// Removes the snapshot after record `seq` (tests of missing snapshots).
+    pub fn remove_snapshot(&self, seq: u64) -> Result<(), StoreError> {
+        self.snapshots.remove(seq.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// Removes every snapshot after record `seq` (a forked log keeps only its prefix's).
+    pub fn remove_snapshots_after(&self, seq: u64) -> Result<(), StoreError> {
+        let keys: Vec<sled::IVec> = self
+            .snapshots
+            .range((seq + 1).to_be_bytes()..)
+            .keys()
+            .collect::<Result<_, _>>()?;
+        for k in keys {
+            self.snapshots.remove(k)?;
+        }
         Ok(())
     }
 }
