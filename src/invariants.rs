@@ -91,6 +91,78 @@ pub const ALL: &[Invariant] = &[
     },
 ];
 
+/// An invariant of one state alone: what `bisect` searches for.
+#[derive(Debug, Clone, Copy)]
+pub struct StateInvariant {
+    /// Short name, used on the command line.
+    pub name: &'static str,
+    /// What it promises.
+    pub doc: &'static str,
+    /// The check: `Err(detail)` when broken.
+    pub check: fn(&State) -> Result<(), String>,
+}
+
+/// The invariants that can be judged from one state (the state part of [`ALL`]).
+pub const STATE_INVARIANTS: &[StateInvariant] = &[
+    StateInvariant {
+        name: "role-exists-while-logging",
+        doc: "While any log configuration of an account is enabled, the account's service-linked role exists.",
+        check: state_role_exists_while_logging,
+    },
+    StateInvariant {
+        name: "role-identity-fixed",
+        doc: "The service-linked role has AWS's name, path, ARN, trust policy, attached policy and no other policies.",
+        check: state_role_shape,
+    },
+    StateInvariant {
+        name: "policy-only-on-slr",
+        doc: "AWSMediaTailorServiceRolePolicy is attached to no entity but the service-linked role.",
+        check: state_policy_only_on_slr,
+    },
+    StateInvariant {
+        name: "task-status-forward",
+        doc: "A finished deletion task is SUCCEEDED without a reason or FAILED with one, and at most one task per role is unfinished.",
+        check: state_tasks_sane,
+    },
+];
+
+/// Looks a state invariant up by name.
+pub fn state_invariant(name: &str) -> Option<&'static StateInvariant> {
+    STATE_INVARIANTS.iter().find(|i| i.name == name)
+}
+
+fn state_tasks_sane(state: &State) -> Result<(), String> {
+    for (id, acct) in &state.accounts {
+        let mut open = std::collections::BTreeSet::new();
+        for t in acct.deletion_tasks.values() {
+            match t.status {
+                TaskStatus::Failed if t.reason.is_none() => {
+                    return Err(format!(
+                        "task {} of account {id} FAILED without a reason",
+                        t.deletion_task_id
+                    ));
+                }
+                TaskStatus::Succeeded if t.reason.is_some() => {
+                    return Err(format!(
+                        "task {} of account {id} SUCCEEDED with a failure reason",
+                        t.deletion_task_id
+                    ));
+                }
+                TaskStatus::NotStarted | TaskStatus::InProgress
+                    if !open.insert(t.role_name.clone()) =>
+                {
+                    return Err(format!(
+                        "account {id} has two unfinished deletion tasks for {}",
+                        t.role_name
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Looks an invariant up by name.
 pub fn by_name(name: &str) -> Option<&'static Invariant> {
     ALL.iter().find(|i| i.name == name)
@@ -145,7 +217,11 @@ fn no_deletion_while_in_use(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn role_exists_while_logging(s: &Step<'_>) -> Result<(), String> {
-    for (id, acct) in &s.after.accounts {
+    state_role_exists_while_logging(s.after)
+}
+
+fn state_role_exists_while_logging(state: &State) -> Result<(), String> {
+    for (id, acct) in &state.accounts {
         let enabled = acct.enabled_log_configurations();
         if !enabled.is_empty() && acct.service_linked_role().is_none() {
             return Err(format!(
@@ -157,8 +233,8 @@ fn role_exists_while_logging(s: &Step<'_>) -> Result<(), String> {
     Ok(())
 }
 
-fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
-    for (id, acct) in &s.after.accounts {
+fn state_role_shape(state: &State) -> Result<(), String> {
+    for (id, acct) in &state.accounts {
         let Some(r) = acct.service_linked_role() else {
             continue;
         };
@@ -176,6 +252,16 @@ fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
                 "the service-linked role of account {id} is not as AWS defines it"
             ));
         }
+    }
+    Ok(())
+}
+
+fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
+    state_role_shape(s.after)?;
+    for (id, acct) in &s.after.accounts {
+        let Some(r) = acct.service_linked_role() else {
+            continue;
+        };
         if let Some(old) = s.before.account(id).service_linked_role() {
             let deleted = s
                 .record
@@ -198,7 +284,11 @@ fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn policy_only_on_slr(s: &Step<'_>) -> Result<(), String> {
-    for (id, acct) in &s.after.accounts {
+    state_policy_only_on_slr(s.after)
+}
+
+fn state_policy_only_on_slr(state: &State) -> Result<(), String> {
+    for (id, acct) in &state.accounts {
         for u in acct.users.values() {
             if u.attached_policies.contains(catalog::SLR_POLICY_ARN) {
                 return Err(format!(
@@ -339,6 +429,7 @@ fn logs_only_through_role(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
+    state_tasks_sane(s.after)?;
     for (id, acct) in &s.before.accounts {
         for (task_id, t) in &acct.deletion_tasks {
             let Some(now) = s.after.account(id).deletion_tasks.get(task_id) else {

@@ -35,6 +35,7 @@ pub mod replay;
 pub mod simulator;
 pub mod snapshot;
 pub mod store;
+pub mod timetravel;
 
 pub use simulator::{Genesis, Simulator};
 pub mod render;

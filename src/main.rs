@@ -14,7 +14,7 @@ use slrsim::error::StoreError;
 use slrsim::record::Outcome;
 use slrsim::simulator::Simulator;
 use slrsim::store::{Durability, Store};
-use slrsim::{State, render, replay, scenario};
+use slrsim::{State, render, replay, scenario, timetravel};
 
 /// Exit code: AWS-level errors are results, not failures.
 const EXIT_OK: u8 = 0;
@@ -37,6 +37,9 @@ struct Cli {
     /// The database folder.
     #[arg(long, global = true, env = "SLRSIM_DB", default_value = "./slrsim.db")]
     db: PathBuf,
+    /// Records between snapshots, for a database this command creates (default 1000).
+    #[arg(long, global = true)]
+    snapshot_every: Option<u64>,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,15 +67,79 @@ enum Command {
         /// Print the stored records as JSON Lines.
         #[arg(long)]
         json: bool,
-    },
-    /// Shows the whole state, now or after record N.
-    State {
-        /// Show the state after record N.
+        /// Only records of this account.
         #[arg(long)]
-        at: Option<u64>,
+        account: Option<String>,
+        /// Only records sent to this region.
+        #[arg(long)]
+        region: Option<String>,
+        /// Only records of this operation.
+        #[arg(long)]
+        op: Option<String>,
+        /// Only refused calls.
+        #[arg(long)]
+        errors: bool,
+    },
+    /// Shows the whole state, now, after record N, or at a simulated time.
+    State {
+        #[command(flatten)]
+        point: Point,
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Shows one thing at a point: `role [NAME]`, `config REGION NAME`, `task ID`, `account`.
+    Get {
+        #[command(flatten)]
+        point: Point,
+        /// The account (default 111122223333).
+        #[arg(long, default_value = slrsim::action::DEFAULT_ACCOUNT)]
+        account: String,
+        /// What: role [NAME] | config REGION NAME | task ID | account.
+        #[arg(required = true, num_args = 1..=3)]
+        what: Vec<String>,
+    },
+    /// What changed between records N and M (M may be in another database: --other-db).
+    Diff {
+        /// The earlier point.
+        n: u64,
+        /// The later point.
+        m: u64,
+        /// Read M from this database instead (compare two timelines).
+        #[arg(long)]
+        other_db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finds the first record after which a rule is broken (exit 1), or says the log is clean (exit 0).
+    Bisect {
+        /// One state invariant (default: all).
+        #[arg(long)]
+        invariant: Option<String>,
+    },
+    /// Tells why a deletion task failed or succeeded.
+    Explain {
+        /// The DeletionTaskId.
+        task_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Starts a new timeline in NEW_DB from records 0..=N of this one.
+    Fork {
+        /// The last record to keep.
+        #[arg(long)]
+        at: u64,
+        /// The new database folder.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Re-decides every logged action with this version of slrsim; reports the first that differs.
+    Replay {
+        /// Compare outcomes (the only mode).
+        #[arg(long)]
+        verify: bool,
     },
     /// Checks the log: hash chain, re-decided outcomes, replay equals live state. Exit 1 names the first bad record.
     Verify,
@@ -98,6 +165,8 @@ enum Failure {
     Input(String),
     Storage(StoreError),
     BadLog(String),
+    /// The output already said it all; exit with this code.
+    Quiet(u8),
     /// Standard output was closed (e.g. `slrsim log | head`): end quietly.
     Pipe,
 }
@@ -132,9 +201,43 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Demo => demo(&cli.db),
-        Command::Run { file, sync } => run(&cli.db, file, *sync),
-        Command::Log { from, to, json } => log(&cli.db, *from, *to, *json),
-        Command::State { at, json } => state(&cli.db, *at, *json),
+        Command::Run { file, sync } => run(&cli.db, file, *sync, cli.snapshot_every),
+        Command::Log {
+            from,
+            to,
+            json,
+            account,
+            region,
+            op,
+            errors,
+        } => log(
+            &cli.db,
+            *from,
+            *to,
+            *json,
+            &LogFilter {
+                account: account.clone(),
+                region: region.clone(),
+                op: op.clone(),
+                errors: *errors,
+            },
+        ),
+        Command::State { point, json } => state(&cli.db, point, *json),
+        Command::Get {
+            point,
+            account,
+            what,
+        } => get(&cli.db, point, account, what),
+        Command::Diff {
+            n,
+            m,
+            other_db,
+            json,
+        } => diff(&cli.db, *n, *m, other_db.as_deref(), *json),
+        Command::Bisect { invariant } => bisect(&cli.db, invariant.as_deref()),
+        Command::Explain { task_id, json } => explain(&cli.db, task_id, *json),
+        Command::Fork { at, to } => fork(&cli.db, *at, to),
+        Command::Replay { verify } => replay_verify(&cli.db, *verify),
         Command::Verify => verify(&cli.db),
         Command::Check {
             cases,
@@ -157,6 +260,7 @@ fn main() -> ExitCode {
             eprintln!("slrsim: {m}");
             ExitCode::from(EXIT_BAD_LOG)
         }
+        Err(Failure::Quiet(code)) => ExitCode::from(code),
     }
 }
 
@@ -171,7 +275,7 @@ fn open_existing(db: &Path) -> Result<Store, Failure> {
     Ok(Store::open(db)?)
 }
 
-fn run(db: &Path, file: &str, sync: bool) -> Result<(), Failure> {
+fn run(db: &Path, file: &str, sync: bool, snapshot_every: Option<u64>) -> Result<(), Failure> {
     let parsed = if file == "-" {
         scenario::parse(std::io::stdin().lock())
     } else {
@@ -180,7 +284,7 @@ fn run(db: &Path, file: &str, sync: bool) -> Result<(), Failure> {
         scenario::parse(BufReader::new(f))
     };
     let sc = parsed.map_err(|e| Failure::Input(format!("{file}: {e}; nothing was appended")))?;
-    let mut sim = Simulator::open(db, sc.genesis)?;
+    let mut sim = Simulator::with_options(Store::open(db)?, sc.genesis, snapshot_every)?;
     if sync {
         sim.set_durability(Durability { flush_every: 1 });
     }
@@ -300,18 +404,49 @@ fn demo_comments() -> Vec<(usize, String)> {
         .collect()
 }
 
-fn log(db: &Path, from: Option<u64>, to: Option<u64>, json: bool) -> Result<(), Failure> {
+/// Which records `log` shows.
+struct LogFilter {
+    account: Option<String>,
+    region: Option<String>,
+    op: Option<String>,
+    errors: bool,
+}
+
+impl LogFilter {
+    fn keeps(&self, rec: &slrsim::record::Record) -> bool {
+        let a = &rec.action;
+        self.account.as_ref().is_none_or(|x| *x == a.account)
+            && self.region.as_ref().is_none_or(|x| *x == a.region)
+            && self.op.as_ref().is_none_or(|x| x == a.op.name())
+            && (!self.errors || !rec.outcome.is_ok())
+    }
+}
+
+fn log(
+    db: &Path,
+    from: Option<u64>,
+    to: Option<u64>,
+    json: bool,
+    filter: &LogFilter,
+) -> Result<(), Failure> {
     let store = open_existing(db)?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let from = from.unwrap_or(0);
-    let mut state = State::default();
+    // Start from the state before `from` (a snapshot plus a few applies), not from the genesis.
+    let (mut state, prev) = match from.checked_sub(1) {
+        Some(before) => {
+            let r = replay::state_at(&store, Some(before))?;
+            (r.state, r.last_hash)
+        }
+        None => (State::default(), slrsim::record::genesis_hash()),
+    };
     let mut pipe = None;
-    replay::for_each_record(&store, to, |rec| {
+    replay::for_each_record_from(&store, from, prev, to, |rec| {
         for e in rec.outcome.events() {
             slrsim::reducer::apply_mut(&mut state, e);
         }
-        if rec.seq < from || pipe.is_some() {
+        if pipe.is_some() || !filter.keeps(rec) {
             return Ok(());
         }
         let line = if json {
@@ -331,17 +466,179 @@ fn log(db: &Path, from: Option<u64>, to: Option<u64>, json: bool) -> Result<(), 
     Ok(())
 }
 
-fn state(db: &Path, at: Option<u64>, json: bool) -> Result<(), Failure> {
-    let store = open_existing(db)?;
-    let replayed = replay::state_at(&store, at)?;
-    let text = if json {
-        serde_json::to_string_pretty(&replayed.state).map_err(StoreError::from)?
-    } else {
-        render::state_text(&replayed.state)
-    };
+/// A point in history: after record N, or at a simulated time (the last record at or before it).
+#[derive(clap::Args, Debug, Clone, Default)]
+struct Point {
+    /// After record N.
+    #[arg(long, conflicts_with = "at_time")]
+    at: Option<u64>,
+    /// At a simulated time (RFC 3339): after the last record at or before it.
+    #[arg(long)]
+    at_time: Option<String>,
+}
+
+/// Resolves a point to a record number (`None`: the end of the log).
+fn resolve(store: &Store, point: &Point) -> Result<Option<u64>, Failure> {
+    if let Some(t) = &point.at_time {
+        let secs = slrsim::clock::parse(t)
+            .ok_or_else(|| Failure::Input(format!("--at-time `{t}` is not an RFC 3339 time")))?;
+        return match timetravel::seq_at_time(store, secs)? {
+            Some(n) => Ok(Some(n)),
+            None => Err(Failure::Input(format!("the log starts after {t}"))),
+        };
+    }
+    Ok(point.at)
+}
+
+fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", text.trim_end())?;
     Ok(())
+}
+
+fn pretty<T: serde::Serialize>(v: &T) -> Result<String, Failure> {
+    Ok(serde_json::to_string_pretty(v).map_err(StoreError::from)?)
+}
+
+fn state(db: &Path, point: &Point, json: bool) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let at = resolve(&store, point)?;
+    let replayed = replay::state_at(&store, at)?;
+    if json {
+        print(&pretty(&replayed.state)?)
+    } else {
+        print(&render::state_text(&replayed.state))
+    }
+}
+
+fn get(db: &Path, point: &Point, account: &str, what: &[String]) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let at = resolve(&store, point)?;
+    let words: Vec<&str> = what.iter().map(String::as_str).collect();
+    let query = match words.as_slice() {
+        ["role"] => timetravel::Query::Role {
+            account: account.to_string(),
+            name: slrsim::catalog::SLR_NAME.to_string(),
+        },
+        ["role", name] => timetravel::Query::Role {
+            account: account.to_string(),
+            name: name.to_string(),
+        },
+        ["config", region, name] => timetravel::Query::Config {
+            account: account.to_string(),
+            region: region.to_string(),
+            name: name.to_string(),
+        },
+        ["task", id] => timetravel::Query::Task { id: id.to_string() },
+        ["account"] => timetravel::Query::Account {
+            account: account.to_string(),
+        },
+        _ => {
+            return Err(Failure::Input(
+                "what to get: `role [NAME]`, `config REGION NAME`, `task ID` or `account`"
+                    .to_string(),
+            ));
+        }
+    };
+    let state = replay::state_at(&store, at)?.state;
+    match timetravel::get(&state, &query) {
+        Some(v) => print(&pretty(&v)?),
+        None => Err(Failure::BadLog(format!(
+            "{} does not exist {}",
+            what.join(" "),
+            at.map_or("now".to_string(), |n| format!("after record {n}"))
+        ))),
+    }
+}
+
+fn diff(db: &Path, n: u64, m: u64, other: Option<&Path>, json: bool) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let before = timetravel::state_at(&store, n)?;
+    let after = match other {
+        Some(path) => {
+            let other = open_existing(path)?;
+            timetravel::state_at(&other, m)?
+        }
+        None => timetravel::state_at(&store, m)?,
+    };
+    let changes = timetravel::diff(&before, &after);
+    if json {
+        return print(&pretty(&changes)?);
+    }
+    let mut text = format!(
+        "{} change(s) from record {n} to record {m}{}\n",
+        changes.len(),
+        other.map_or(String::new(), |p| format!(" of {}", p.display()))
+    );
+    for c in &changes {
+        text.push_str(&format!("{c}\n"));
+    }
+    print(&text)
+}
+
+fn bisect(db: &Path, invariant: Option<&str>) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    match timetravel::bisect(&store, invariant)? {
+        None => print(&format!(
+            "clean: {} holds after every record",
+            invariant.unwrap_or("every state invariant")
+        )),
+        Some(b) => {
+            let rec = timetravel::record_at(&store, b.seq)?;
+            let state = timetravel::state_at(&store, b.seq)?;
+            print(&format!(
+                "{} first broken after record {} ({} states reconstructed): {}\n{}\naction: {}",
+                b.invariant,
+                b.seq,
+                b.reconstructions,
+                b.detail,
+                render::timeline_line(&rec, &state),
+                slrsim::scenario::to_line(&rec.action)
+            ))?;
+            Err(Failure::Quiet(EXIT_BAD_LOG))
+        }
+    }
+}
+
+fn explain(db: &Path, task_id: &str, json: bool) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let e = timetravel::explain(&store, task_id)?;
+    if json {
+        print(&pretty(&e)?)
+    } else {
+        print(&e.summary)
+    }
+}
+
+fn fork(db: &Path, at: u64, to: &Path) -> Result<(), Failure> {
+    let store = open_existing(db)?;
+    let n = timetravel::fork(&store, at, to)?;
+    print(&format!(
+        "forked records 0..={at} ({n} records) into {}; continue it with `slrsim --db {} run FILE` and compare with `slrsim diff {at} N --other-db {}`",
+        to.display(),
+        to.display(),
+        to.display()
+    ))
+}
+
+fn replay_verify(db: &Path, verify: bool) -> Result<(), Failure> {
+    if !verify {
+        return Err(Failure::Input("replay needs --verify".to_string()));
+    }
+    let store = open_existing(db)?;
+    match timetravel::replay_verify(&store)? {
+        None => print(
+            "every logged action re-decides to its logged outcome with this version of slrsim",
+        ),
+        Some((seq, logged, now)) => {
+            print(&format!(
+                "record {seq} re-decides differently\nlogged: {}\nnow:    {}",
+                serde_json::to_string(&logged).map_err(StoreError::from)?,
+                serde_json::to_string(&now).map_err(StoreError::from)?
+            ))?;
+            Err(Failure::Quiet(EXIT_BAD_LOG))
+        }
+    }
 }
 
 fn verify(db: &Path) -> Result<(), Failure> {
