@@ -433,6 +433,9 @@ fn log(
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let from = from.unwrap_or(0);
+    if store.last()?.is_none_or(|(last, _)| from > last) {
+        return Ok(());
+    }
     // Start from the state before `from` (a snapshot plus a few applies), not from the genesis.
     let (mut state, prev) = match from.checked_sub(1) {
         Some(before) => {
