@@ -176,6 +176,8 @@ pub struct HistoryFailure {
     pub genesis: Genesis,
     /// Every action run, up to and including the failing one.
     pub actions: Vec<Action>,
+    /// How many transitions ran (the failing one included).
+    pub steps: usize,
 }
 
 impl HistoryFailure {
@@ -194,19 +196,21 @@ pub fn run_history(seed: u64, transitions: &[Transition]) -> Result<usize, Histo
             ..Genesis::default()
         },
         actions: Vec::new(),
+        steps: 0,
     })?;
-    let fail = |h: &Harness, reason: String| HistoryFailure {
+    let fail = |h: &Harness, reason: String, steps: usize| HistoryFailure {
         reason,
         genesis: h.genesis,
         actions: h.actions.clone(),
+        steps,
     };
     for (i, t) in transitions.iter().enumerate() {
         if let Err(e) = h.step(t) {
-            return Err(fail(&h, format!("step {}: {e}", i + 1)));
+            return Err(fail(&h, format!("step {}: {e}", i + 1), i + 1));
         }
     }
     if let Err(e) = h.finish() {
-        return Err(fail(&h, e));
+        return Err(fail(&h, e, transitions.len()));
     }
     Ok(h.actions.len())
 }
@@ -226,7 +230,6 @@ pub struct SoakReport {
 /// model and invariants as the property tests. A failure is shrunk by proptest to a minimal history.
 /// `progress` is called after every history with the number run so far.
 pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> SoakReport {
-    use proptest::strategy::Strategy;
     use proptest::test_runner::{
         Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
     };
@@ -244,22 +247,31 @@ pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> S
         blake3::hash(&seed.to_be_bytes()).as_bytes(),
     );
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let strategy = reference::ReferenceMachine::sequential_strategy(1..=steps.max(1))
-        .prop_map(|(_, transitions, _)| transitions);
+    let strategy = reference::ReferenceMachine::sequential_strategy(1..=steps.max(1));
     // proptest takes an `Fn` test closure, so the counters live in cells.
     let run = Cell::new(0u32);
     let actions = Cell::new(0u64);
     let progress = RefCell::new(progress);
-    let result = runner.run(&strategy, |transitions| {
+    let last_reason = RefCell::new(String::new());
+    let result = runner.run(&strategy, |(_, transitions, seen)| {
         run.set(run.get() + 1);
         (progress.borrow_mut())(run.get());
-        match run_history(seed, &transitions) {
+        let outcome = run_history(seed, &transitions);
+        // The shrinker only drops transitions the test saw run.
+        if let Some(seen) = &seen {
+            let n = outcome
+                .as_ref()
+                .map_or_else(|f| f.steps, |_| transitions.len());
+            seen.store(n, std::sync::atomic::Ordering::SeqCst);
+        }
+        match outcome {
             Ok(n) => {
                 actions.set(actions.get() + n as u64);
                 Ok(())
             }
             Err(f) => {
                 actions.set(actions.get() + f.actions.len() as u64);
+                last_reason.replace(f.reason.clone());
                 Err(TestCaseError::fail(f.reason))
             }
         }
@@ -267,17 +279,26 @@ pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> S
     let (run, actions) = (run.get(), actions.get());
     let failure = match result {
         Ok(()) => None,
-        Err(TestError::Fail(_, transitions)) => Some(match run_history(seed, &transitions) {
-            Err(f) => f,
-            Ok(_) => HistoryFailure {
-                reason: "the history failed, then passed when run again: the simulator is not deterministic".to_string(),
-                genesis: Genesis {
-                    seed,
-                    ..Genesis::default()
+        Err(TestError::Fail(_, (_, transitions, _))) => {
+            Some(match run_history(seed, &transitions) {
+                Err(f) => f,
+                Ok(_) => HistoryFailure {
+                    reason: format!(
+                        "the history failed ({}), then passed when run again: something is not deterministic",
+                        last_reason.borrow()
+                    ),
+                    genesis: Genesis {
+                        seed,
+                        ..Genesis::default()
+                    },
+                    actions: transitions
+                        .iter()
+                        .flat_map(reference::actions_for)
+                        .collect(),
+                    steps: transitions.len(),
                 },
-                actions: transitions.iter().flat_map(reference::actions_for).collect(),
-            },
-        }),
+            })
+        }
         Err(TestError::Abort(reason)) => Some(HistoryFailure {
             reason: format!("aborted: {reason}"),
             genesis: Genesis {
@@ -285,6 +306,7 @@ pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> S
                 ..Genesis::default()
             },
             actions: Vec::new(),
+            steps: 0,
         }),
     };
     SoakReport {

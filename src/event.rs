@@ -129,6 +129,12 @@ pub enum Event {
         task_id: String,
         at: i64,
     },
+    /// The service forgot a finished task (its retention passed).
+    DeletionTaskForgotten {
+        account: String,
+        task_id: String,
+        at: i64,
+    },
     DeletionTaskFailed {
         account: String,
         task_id: String,
@@ -222,6 +228,7 @@ impl Event {
             Event::DeletionTaskStarted { .. } => "DeletionTaskStarted",
             Event::DeletionTaskSucceeded { .. } => "DeletionTaskSucceeded",
             Event::DeletionTaskFailed { .. } => "DeletionTaskFailed",
+            Event::DeletionTaskForgotten { .. } => "DeletionTaskForgotten",
             Event::PlaybackConfigurationPut { .. } => "PlaybackConfigurationPut",
             Event::PlaybackConfigurationDeleted { .. } => "PlaybackConfigurationDeleted",
             Event::LogConfigurationSet { .. } => "LogConfigurationSet",

@@ -433,6 +433,30 @@ fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
     for (id, acct) in &s.before.accounts {
         for (task_id, t) in &acct.deletion_tasks {
             let Some(now) = s.after.account(id).deletion_tasks.get(task_id) else {
+                // A finished task may be forgotten once its retention has passed, and only so.
+                let events = s.record.outcome.events();
+                let finished_at = if t.status.is_finished() {
+                    Some(t.updated)
+                } else {
+                    events.iter().find_map(|e| match e {
+                        Event::DeletionTaskSucceeded { task_id: f, at, .. }
+                        | Event::DeletionTaskFailed { task_id: f, at, .. }
+                            if f == task_id =>
+                        {
+                            Some(*at)
+                        }
+                        _ => None,
+                    })
+                };
+                let forgotten = finished_at.is_some_and(|done| {
+                    events.iter().any(|e| {
+                        matches!(e, Event::DeletionTaskForgotten { task_id: f, at, .. }
+                            if f == task_id && *at >= done + crate::decide::TASK_RETENTION_SECS)
+                    })
+                });
+                if forgotten {
+                    continue;
+                }
                 return Err(format!("deletion task {task_id} disappeared"));
             };
             let ok = match t.status {

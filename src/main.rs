@@ -143,6 +143,15 @@ enum Command {
     },
     /// Checks the log: hash chain, re-decided outcomes, replay equals live state. Exit 1 names the first bad record.
     Verify,
+    /// Writes a scenario of N actions from the property tests' generator to standard output.
+    Generate {
+        /// How many actions.
+        #[arg(long)]
+        actions: u64,
+        /// The generator's seed (also the scenario's seed).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Soak mode: random histories checked against the reference model and every invariant.
     Check {
         /// How many histories.
@@ -239,6 +248,7 @@ fn main() -> ExitCode {
         Command::Fork { at, to } => fork(&cli.db, *at, to),
         Command::Replay { verify } => replay_verify(&cli.db, *verify),
         Command::Verify => verify(&cli.db),
+        Command::Generate { actions, seed } => generate(*actions, *seed),
         Command::Check {
             cases,
             steps,
@@ -715,4 +725,25 @@ fn check(cases: u32, steps: usize, seed: u64, out: &Path) -> Result<(), Failure>
             )))
         }
     }
+}
+
+fn generate(actions: u64, seed: u64) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let genesis = slrsim::Genesis {
+        seed,
+        ..slrsim::Genesis::default()
+    };
+    writeln!(
+        out,
+        "{}",
+        serde_json::json!({"seed": seed, "start": slrsim::clock::format(genesis.start)})
+    )?;
+    for action in
+        slrsim::reference::generate(seed).take(usize::try_from(actions).unwrap_or(usize::MAX))
+    {
+        writeln!(out, "{}", scenario::to_line(&action))?;
+    }
+    out.flush()?;
+    Ok(())
 }

@@ -218,6 +218,14 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 }
             }
         }
+        Event::DeletionTaskForgotten {
+            account, task_id, ..
+        } => {
+            let tasks = &mut acct(state, account).deletion_tasks;
+            if tasks.get(task_id).is_some_and(|t| t.status.is_finished()) {
+                tasks.remove(task_id);
+            }
+        }
         Event::PlaybackConfigurationPut {
             account,
             region,

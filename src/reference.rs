@@ -30,6 +30,7 @@ pub const CONFIGS: [&str; 2] = ["live", "vod"];
 const START_SECS: i64 = 5;
 const FINISH_SECS: i64 = 30;
 const WINDOW_SECS: i64 = 300;
+const RETENTION_SECS: i64 = 7 * 24 * 3600;
 
 /// What a user may do: each profile is a set of policies the generator attaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -232,8 +233,8 @@ pub struct ModelAccount {
     pub last_used: Option<i64>,
     /// Playback configurations: (region, name) → (percent, carry).
     pub configs: BTreeMap<(usize, usize), (i64, i64)>,
-    /// Deletion tasks in creation order: (created, status).
-    pub tasks: Vec<(i64, &'static str)>,
+    /// Deletion tasks in creation order: (created, status, when it finished).
+    pub tasks: Vec<(i64, &'static str, i64)>,
     /// Users that exist.
     pub users: BTreeSet<Profile>,
     /// Regions whose MediaTailor log groups exist.
@@ -333,9 +334,9 @@ impl Model {
                     let open = a
                         .tasks
                         .last()
-                        .is_some_and(|(_, s)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
+                        .is_some_and(|(_, s, _)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
                     if !open {
-                        a.tasks.push((self.now, "NOT_STARTED"));
+                        a.tasks.push((self.now, "NOT_STARTED", 0));
                     }
                     Ok(())
                 })();
@@ -504,12 +505,13 @@ impl Model {
                     let blocked_configs = a.configs.values().any(|(p, _)| *p > 0);
                     let last_used = a.last_used;
                     let mut deleted = false;
-                    for (created, status) in &mut a.tasks {
+                    for (created, status, finished) in &mut a.tasks {
                         if *status == "NOT_STARTED" && *created + START_SECS <= target {
                             *status = "IN_PROGRESS";
                         }
                         if *status == "IN_PROGRESS" && *created + FINISH_SECS <= target {
                             let at = *created + FINISH_SECS;
+                            *finished = at;
                             let recent = last_used.is_some_and(|u| at - u < WINDOW_SECS);
                             if blocked_configs || recent {
                                 *status = "FAILED";
@@ -523,6 +525,10 @@ impl Model {
                         a.role = false;
                         a.last_used = None;
                     }
+                    // Finished tasks are forgotten once their retention has passed.
+                    a.tasks.retain(|(_, s, f)| {
+                        !((*s == "SUCCEEDED" || *s == "FAILED") && f + RETENTION_SECS <= target)
+                    });
                 }
                 self.now = target;
                 vec![Ok(())]
@@ -607,10 +613,10 @@ impl Model {
                 .iter()
                 .map(|t| (t.created, t.status.as_str()))
                 .collect();
-            if sim_tasks != m.tasks {
+            let model_tasks: Vec<(i64, &str)> = m.tasks.iter().map(|(c, s, _)| (*c, *s)).collect();
+            if sim_tasks != model_tasks {
                 return Err(format!(
-                    "account {id}: deletion tasks: simulator {sim_tasks:?} model {:?}",
-                    m.tasks
+                    "account {id}: deletion tasks: simulator {sim_tasks:?} model {model_tasks:?}"
                 ));
             }
             let sim_users: BTreeSet<&str> = a.users.keys().map(String::as_str).collect();
@@ -923,6 +929,8 @@ pub fn transition() -> BoxedStrategy<Transition> {
         3 => 10i64..=60,
         2 => 60i64..=400,
         1 => 400i64..=100_000,
+        // Past the seven-day retention of finished deletion tasks.
+        1 => 600_000i64..=900_000,
     ];
     prop_oneof![
         3 => (account.clone(), prop::sample::select(PROFILES.to_vec()))
@@ -976,4 +984,24 @@ impl ReferenceStateMachine for ReferenceMachine {
         state.step(transition);
         state
     }
+}
+
+/// An endless stream of actions from the generator, from `seed` (for long logs and benchmarks; no
+/// checking). Transitions are drawn independently, so many are refused, as in the property tests.
+pub fn generate(seed: u64) -> impl Iterator<Item = Action> {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let rng = TestRng::from_seed(
+        RngAlgorithm::ChaCha,
+        blake3::hash(&seed.to_le_bytes()).as_bytes(),
+    );
+    let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+    let strategy = transition();
+    std::iter::from_fn(move || {
+        strategy
+            .new_tree(&mut runner)
+            .ok()
+            .map(|t| actions_for(&t.current()))
+    })
+    .flatten()
 }

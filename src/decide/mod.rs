@@ -22,7 +22,7 @@ use crate::state::{Account, State};
 
 pub use service::{
     IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,
-    TASK_START_SECS,
+    TASK_RETENTION_SECS, TASK_START_SECS,
 };
 
 /// What an accepted action produced.

@@ -26,6 +26,9 @@ use crate::validate;
 pub const TASK_START_SECS: i64 = 5;
 /// Seconds from DeleteServiceLinkedRole until the task is SUCCEEDED or FAILED.
 pub const TASK_FINISH_SECS: i64 = 30;
+/// How long GetServiceLinkedRoleDeletionStatus still answers for a finished task: seven days. AWS
+/// documents no retention; without one the state of a long history grows without bound.
+pub const TASK_RETENTION_SECS: i64 = 7 * 24 * 3600;
 /// A deletion fails while MediaTailor used the role less than this many seconds ago ("a few minutes").
 pub const IN_USE_WINDOW_SECS: i64 = 300;
 /// Bytes of one ad decision server interaction log event.
@@ -61,7 +64,15 @@ struct Due<'a> {
     at: i64,
     account: &'a str,
     task: &'a DeletionTask,
-    finish: bool,
+    step: TaskStep,
+}
+
+/// The service's steps on a deletion task, in the order they happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TaskStep {
+    Start,
+    Finish,
+    Forget,
 }
 
 pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
@@ -90,61 +101,69 @@ pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, Ap
     let mut due: Vec<Due<'_>> = Vec::new();
     for (account_id, account) in &cx.state.accounts {
         for task in account.deletion_tasks.values() {
+            let mut push = |at: i64, step: TaskStep| {
+                if at <= target {
+                    due.push(Due {
+                        at,
+                        account: account_id,
+                        task,
+                        step,
+                    });
+                }
+            };
             if task.status == TaskStatus::NotStarted {
-                let at = task.created.saturating_add(TASK_START_SECS);
-                if at <= target {
-                    due.push(Due {
-                        at,
-                        account: account_id,
-                        task,
-                        finish: false,
-                    });
-                }
+                push(
+                    task.created.saturating_add(TASK_START_SECS),
+                    TaskStep::Start,
+                );
             }
-            if !task.status.is_finished() {
-                let at = task.created.saturating_add(TASK_FINISH_SECS);
-                if at <= target {
-                    due.push(Due {
-                        at,
-                        account: account_id,
-                        task,
-                        finish: true,
-                    });
-                }
+            if task.status.is_finished() {
+                push(
+                    task.updated.saturating_add(TASK_RETENTION_SECS),
+                    TaskStep::Forget,
+                );
+            } else {
+                let finish = task.created.saturating_add(TASK_FINISH_SECS);
+                push(finish, TaskStep::Finish);
+                push(finish.saturating_add(TASK_RETENTION_SECS), TaskStep::Forget);
             }
         }
     }
     due.sort_by(|a, b| {
-        (a.at, a.account, &a.task.deletion_task_id, a.finish).cmp(&(
+        (a.at, a.account, &a.task.deletion_task_id, a.step).cmp(&(
             b.at,
             b.account,
             &b.task.deletion_task_id,
-            b.finish,
+            b.step,
         ))
     });
     let mut events = Vec::new();
     let mut clock_at = now;
-    let mut finished = Vec::new();
     for d in &due {
         let at = d.at.max(now);
         if at > clock_at {
             events.push(Event::ClockAdvanced { to: at });
             clock_at = at;
         }
-        let account = cx.state.account(d.account);
-        if d.finish {
-            events.extend(finish_task(d.account, account, d.task, at));
-            finished.push(json!({
-                "DeletionTaskId": d.task.deletion_task_id,
-                "Account": d.account,
-                "At": clock::format(at),
-            }));
-        } else {
-            events.push(Event::DeletionTaskStarted {
-                account: d.account.to_string(),
-                task_id: d.task.deletion_task_id.clone(),
+        let account_id = d.account.to_string();
+        let task_id = d.task.deletion_task_id.clone();
+        match d.step {
+            TaskStep::Start => events.push(Event::DeletionTaskStarted {
+                account: account_id,
+                task_id,
                 at,
-            });
+            }),
+            TaskStep::Finish => events.extend(finish_task(
+                d.account,
+                cx.state.account(d.account),
+                d.task,
+                at,
+            )),
+            TaskStep::Forget => events.push(Event::DeletionTaskForgotten {
+                account: account_id,
+                task_id,
+                at,
+            }),
         }
     }
     if target > clock_at {
