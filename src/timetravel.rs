@@ -351,7 +351,11 @@ pub struct Explanation {
 
 /// Explains a deletion task from the log: which log configurations were enabled when it ran and the
 /// records that enabled them, or that the role was in use, since which record.
-pub fn explain(store: &Store, task_id: &str) -> Result<Explanation, StoreError> {
+///
+/// `task` is a DeletionTaskId, or a unique ending of one (the timeline shows the last 8 characters).
+pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
+    let task_id = resolve_task_id(store, task)?;
+    let task_id = task_id.as_str();
     let mut started: Option<(u64, String)> = None;
     let mut finished: Option<u64> = None;
     // (account, region, name) -> (percent, record that set it)
@@ -479,6 +483,32 @@ pub fn explain(store: &Store, task_id: &str) -> Result<Explanation, StoreError> 
         recent_use,
         summary,
     })
+}
+
+/// The full id of the deletion task whose id is, or ends with, `task`.
+fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
+    let mut matches: Vec<String> = Vec::new();
+    replay::for_each_record(store, None, |rec| {
+        for e in rec.outcome.events() {
+            if let Event::DeletionTaskCreated { task: t, .. } = e {
+                if t.deletion_task_id == task {
+                    matches = vec![t.deletion_task_id.clone()];
+                    return Ok(());
+                }
+                if !task.is_empty() && t.deletion_task_id.ends_with(task) && !matches.contains(&t.deletion_task_id) {
+                    matches.push(t.deletion_task_id.clone());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    match matches.len() {
+        1 => Ok(matches.remove(0)),
+        0 => Err(StoreError::Mismatch(format!("no deletion task `{task}` in this log"))),
+        n => Err(StoreError::Mismatch(format!(
+            "`{task}` ends {n} deletion task ids; give more of the id"
+        ))),
+    }
 }
 
 /// Starts a new timeline at `to` from the records 0..=`at` of `store`, copied byte for byte (with their
