@@ -495,7 +495,10 @@ fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
                     matches = vec![t.deletion_task_id.clone()];
                     return Ok(());
                 }
-                if !task.is_empty() && t.deletion_task_id.ends_with(task) && !matches.contains(&t.deletion_task_id) {
+                if !task.is_empty()
+                    && t.deletion_task_id.ends_with(task)
+                    && !matches.contains(&t.deletion_task_id)
+                {
                     matches.push(t.deletion_task_id.clone());
                 }
             }
@@ -504,7 +507,9 @@ fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
     })?;
     match matches.len() {
         1 => Ok(matches.remove(0)),
-        0 => Err(StoreError::Mismatch(format!("no deletion task `{task}` in this log"))),
+        0 => Err(StoreError::Mismatch(format!(
+            "no deletion task `{task}` in this log"
+        ))),
         n => Err(StoreError::Mismatch(format!(
             "`{task}` ends {n} deletion task ids; give more of the id"
         ))),
