@@ -209,7 +209,7 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Demo => demo(&cli.db),
+        Command::Demo => demo(&cli.db, cli.snapshot_every),
         Command::Run { file, sync } => run(&cli.db, file, *sync, cli.snapshot_every),
         Command::Log {
             from,
@@ -341,7 +341,7 @@ fn run_line(rec: &slrsim::record::Record) -> String {
     }
 }
 
-fn demo(db: &Path) -> Result<(), Failure> {
+fn demo(db: &Path, snapshot_every: Option<u64>) -> Result<(), Failure> {
     if db.exists() {
         let store = Store::open(db)?;
         if store.next_seq()? > 0 {
@@ -368,7 +368,7 @@ fn demo(db: &Path) -> Result<(), Failure> {
     }
     let sc = scenario::parse(include_str!("../examples/demo.jsonl").as_bytes())
         .map_err(|e| Failure::Input(format!("the built-in demo is malformed: {e}")))?;
-    let mut sim = Simulator::open(db, sc.genesis)?;
+    let mut sim = Simulator::with_options(Store::open(db)?, sc.genesis, snapshot_every)?;
     // The demo's text is gathered and printed at the end, so that a closed pipe (`slrsim demo | head`)
     // cannot stop the walkthrough half way and leave a half-made database.
     let mut out: Vec<u8> = Vec::new();

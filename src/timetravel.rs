@@ -398,7 +398,7 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
                 } => {
                     last_use.insert(account.clone(), (*at, region.clone(), rec.seq));
                 }
-                Event::RoleDeleted { account, .. } => {
+                Event::RoleDeleted { account, role_name } if role_name == catalog::SLR_NAME => {
                     last_use.remove(account);
                 }
                 Event::DeletionTaskStarted { task_id: t, .. } if t == task_id => {
