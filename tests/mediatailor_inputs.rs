@@ -1,0 +1,609 @@
+//! MediaTailor's inputs, driven through the library: what PutPlaybackConfiguration does to a
+//! configuration that already exists, and how ConfigureLogsForPlaybackConfiguration checks the event-type
+//! lists of AdsInteractionLog and ManifestServiceInteractionLog. Each test pins one boundary or one field
+//! that a mutation of `src/decide/mediatailor.rs` would get wrong.
+// Test code: a failed unwrap or expect is a failed test, which is what a test should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+use common::*;
+
+use serde_json::{Value, json};
+use slrsim::ErrorCode;
+use slrsim::action::InteractionLog;
+
+const ACCT: &str = "111122223333";
+const US: &str = "us-east-1";
+
+/// The most event types one list may hold (limits::MAX_EVENT_TYPES).
+const MAX_TYPES: usize = slrsim::limits::MAX_EVENT_TYPES;
+
+fn put_line(params: Value) -> String {
+    json!({"op": "PutPlaybackConfiguration", "region": US, "params": params}).to_string()
+}
+
+fn logs_line(params: Value) -> String {
+    json!({"op": "ConfigureLogsForPlaybackConfiguration", "region": US, "params": params})
+        .to_string()
+}
+
+/// The configuration `name` of the default account in us-east-1, as the live state holds it.
+fn config(t: &TestSim, name: &str) -> slrsim::state::PlaybackConfiguration {
+    t.sim
+        .state()
+        .account(ACCT)
+        .region(US)
+        .playback_configurations
+        .get(name)
+        .unwrap_or_else(|| panic!("configuration {name} exists"))
+        .clone()
+}
+
+/// A simulator holding the configuration `live` (with all three URLs), logging at 40% with both
+/// interaction logs set, and 1000 sessions served through it.
+fn sim_with_live() -> TestSim {
+    let mut t = TestSim::new();
+    t.ok(&put_line(json!({
+        "Name": "live",
+        "VideoContentSourceUrl": "https://origin.example.com/v1",
+        "AdDecisionServerUrl": "https://ads.example.com/v1",
+        "SlateAdUrl": "https://slate.example.com/v1.mp4",
+    })));
+    t.ok(&logs_line(json!({
+        "PlaybackConfigurationName": "live",
+        "PercentEnabled": 40,
+        "EnabledLoggingStrategies": ["VENDED_LOGS"],
+        "AdsInteractionLog": {"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"]},
+        "ManifestServiceInteractionLog": {"ExcludeEventTypes": ["GENERATED_MANIFEST"]},
+    })));
+    t.ok(&json!({"op": "ServeSessions", "region": US,
+                 "params": {"PlaybackConfigurationName": "live", "Sessions": 1000}})
+    .to_string());
+    t
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PutPlaybackConfiguration on an existing configuration
+// ---------------------------------------------------------------------------------------------------
+
+#[test]
+fn put_on_an_existing_config_replaces_its_three_urls() {
+    let mut t = sim_with_live();
+    let before = config(&t, "live");
+    assert_eq!(
+        before.video_content_source_url.as_deref(),
+        Some("https://origin.example.com/v1")
+    );
+    let resp = t.ok(&put_line(json!({
+        "Name": "live",
+        "VideoContentSourceUrl": "https://origin.example.com/v2",
+        "AdDecisionServerUrl": "https://ads.example.com/v2",
+        "SlateAdUrl": "https://slate.example.com/v2.mp4",
+    })));
+    // The response shows the new settings...
+    assert_eq!(
+        resp["VideoContentSourceUrl"],
+        "https://origin.example.com/v2"
+    );
+    assert_eq!(resp["AdDecisionServerUrl"], "https://ads.example.com/v2");
+    assert_eq!(resp["SlateAdUrl"], "https://slate.example.com/v2.mp4");
+    // ...and so do the state and a later GetPlaybackConfiguration.
+    let after = config(&t, "live");
+    assert_eq!(
+        after.video_content_source_url.as_deref(),
+        Some("https://origin.example.com/v2")
+    );
+    assert_eq!(
+        after.ad_decision_server_url.as_deref(),
+        Some("https://ads.example.com/v2")
+    );
+    assert_eq!(
+        after.slate_ad_url.as_deref(),
+        Some("https://slate.example.com/v2.mp4")
+    );
+    let got = t.ok(
+        &json!({"op": "GetPlaybackConfiguration", "region": US, "params": {"Name": "live"}})
+            .to_string(),
+    );
+    assert_eq!(
+        got["VideoContentSourceUrl"],
+        "https://origin.example.com/v2"
+    );
+    assert_eq!(got["AdDecisionServerUrl"], "https://ads.example.com/v2");
+    assert_eq!(got["SlateAdUrl"], "https://slate.example.com/v2.mp4");
+}
+
+#[test]
+fn put_on_an_existing_config_keeps_logging_endpoints_and_traffic() {
+    let mut t = sim_with_live();
+    let before = config(&t, "live");
+    assert_eq!(before.log_configuration.percent_enabled, 40);
+    assert_eq!(before.sessions.served, 1000);
+    let resp = t.ok(&put_line(json!({
+        "Name": "live",
+        "VideoContentSourceUrl": "https://origin.example.com/v2",
+        "AdDecisionServerUrl": "https://ads.example.com/v2",
+        "SlateAdUrl": "https://slate.example.com/v2.mp4",
+    })));
+    let after = config(&t, "live");
+    // Logging is configured separately: the whole log configuration stays, interaction logs included.
+    assert_eq!(after.log_configuration, before.log_configuration);
+    assert_eq!(
+        after
+            .log_configuration
+            .ads_interaction_log
+            .as_ref()
+            .and_then(|l| l.publish_opt_in_event_types.clone()),
+        Some(vec!["RAW_ADS_RESPONSE".to_string()])
+    );
+    assert_eq!(resp["LogConfiguration"]["PercentEnabled"], 40);
+    assert_eq!(
+        resp["LogConfiguration"]["EnabledLoggingStrategies"],
+        json!(["VENDED_LOGS"])
+    );
+    // The endpoint prefixes were derived when the configuration was made and do not change: a put that
+    // made a new configuration would derive new ones from its own record number.
+    assert_eq!(
+        after.playback_endpoint_prefix,
+        before.playback_endpoint_prefix
+    );
+    assert_eq!(
+        after.session_initialization_endpoint_prefix,
+        before.session_initialization_endpoint_prefix
+    );
+    assert_eq!(
+        after.hls_manifest_endpoint_prefix,
+        before.hls_manifest_endpoint_prefix
+    );
+    assert_eq!(
+        resp["PlaybackEndpointPrefix"],
+        json!(before.playback_endpoint_prefix)
+    );
+    assert_eq!(
+        resp["SessionInitializationEndpointPrefix"],
+        json!(before.session_initialization_endpoint_prefix)
+    );
+    assert_eq!(
+        resp["HlsConfiguration"]["ManifestEndpointPrefix"],
+        json!(before.hls_manifest_endpoint_prefix)
+    );
+    assert_eq!(after.arn, before.arn);
+    assert_eq!(after.name, "live");
+    assert_eq!(after.sessions, before.sessions, "traffic counters stay");
+    // Logging still works as before: the role is still in use by this configuration.
+    assert_eq!(
+        t.sim
+            .state()
+            .account(ACCT)
+            .enabled_log_configurations()
+            .get(US)
+            .cloned(),
+        Some(vec![before.arn.clone()])
+    );
+}
+
+#[test]
+fn a_new_config_gets_its_own_endpoints_unlike_a_replaced_one() {
+    // The contrast that makes the previous test meaningful: a second configuration (a new record number)
+    // gets a different endpoint prefix.
+    let mut t = sim_with_live();
+    let live = config(&t, "live");
+    t.ok(&put_line(json!({"Name": "other"})));
+    let other = config(&t, "other");
+    assert_ne!(
+        other.playback_endpoint_prefix,
+        live.playback_endpoint_prefix
+    );
+    assert_eq!(other.log_configuration.percent_enabled, 0);
+}
+
+#[test]
+fn put_on_an_existing_config_clears_the_urls_it_omits() {
+    // Put replaces the settings: a URL not given is no longer set.
+    let mut t = sim_with_live();
+    let resp = t.ok(&put_line(
+        json!({"Name": "live", "VideoContentSourceUrl": "https://origin.example.com/v3"}),
+    ));
+    let after = config(&t, "live");
+    assert_eq!(
+        after.video_content_source_url.as_deref(),
+        Some("https://origin.example.com/v3")
+    );
+    assert_eq!(after.ad_decision_server_url, None);
+    assert_eq!(after.slate_ad_url, None);
+    assert!(resp.get("AdDecisionServerUrl").is_none(), "{resp}");
+    assert!(resp.get("SlateAdUrl").is_none(), "{resp}");
+    assert_eq!(after.log_configuration.percent_enabled, 40);
+}
+
+#[test]
+fn a_refused_put_on_an_existing_config_changes_nothing() {
+    let mut t = sim_with_live();
+    let before = config(&t, "live");
+    let e = t.err(&put_line(json!({
+        "Name": "live",
+        "VideoContentSourceUrl": "https://origin.example.com/v2",
+        "SlateAdUrl": "ftp://slate.example.com/v2.mp4",
+    })));
+    assert_eq!(e.code, ErrorCode::BadRequestException);
+    assert!(e.message.contains("SlateAdUrl"), "{}", e.message);
+    assert_eq!(config(&t, "live"), before);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ConfigureLogsForPlaybackConfiguration: interaction-log event types
+// ---------------------------------------------------------------------------------------------------
+
+/// A simulator holding the configuration `live`, logging off (so no role yet).
+fn sim_with_config() -> TestSim {
+    let mut t = TestSim::new();
+    t.ok(&put_line(json!({"Name": "live"})));
+    t
+}
+
+/// `n` distinct valid event types: TYPE_A, TYPE_B, ..., made only of upper-case letters and '_'.
+fn types(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let mut s = String::from("TYPE_");
+            let mut k = i;
+            loop {
+                s.push(char::from(b'A' + u8::try_from(k % 26).unwrap()));
+                k /= 26;
+                if k == 0 {
+                    break;
+                }
+            }
+            s
+        })
+        .collect()
+}
+
+/// A ConfigureLogs call on `live` at 30% with the given interaction logs.
+fn logs_with(ads: Option<Value>, manifest: Option<Value>) -> String {
+    let mut params = json!({"PlaybackConfigurationName": "live", "PercentEnabled": 30});
+    if let Some(a) = ads {
+        params["AdsInteractionLog"] = a;
+    }
+    if let Some(m) = manifest {
+        params["ManifestServiceInteractionLog"] = m;
+    }
+    logs_line(params)
+}
+
+/// Asserts the call is refused with BadRequestException naming `field`, and that nothing changed: no
+/// role, the log configuration as it was.
+#[track_caller]
+fn assert_refused(t: &mut TestSim, line: &str, field: &str) {
+    let before = t.sim.state().clone();
+    let rec = t.record(line);
+    let slrsim::record::Outcome::Error { error } = &rec.outcome else {
+        panic!("expected a refusal for {line}, got {:?}", rec.outcome);
+    };
+    assert_eq!(error.code, ErrorCode::BadRequestException, "{line}");
+    assert_eq!(error.status, 400);
+    assert!(
+        error.message.contains(field),
+        "the message should name {field}: {}",
+        error.message
+    );
+    assert_eq!(t.sim.state(), &before, "a refusal changes nothing");
+    assert!(t.sim.state().account(ACCT).service_linked_role().is_none());
+}
+
+/// Asserts the call is accepted and returns the response.
+#[track_caller]
+fn assert_accepted(t: &mut TestSim, line: &str) -> Value {
+    let resp = t.ok(line);
+    assert_eq!(resp["PercentEnabled"], 30);
+    assert!(
+        t.sim.state().account(ACCT).service_linked_role().is_some(),
+        "enabling logging created the role"
+    );
+    resp
+}
+
+const LISTS: [&str; 2] = ["PublishOptInEventTypes", "ExcludeEventTypes"];
+const LOGS: [&str; 2] = ["AdsInteractionLog", "ManifestServiceInteractionLog"];
+
+/// The call with `list` of `log` set to `value` (the other log absent).
+fn one_list(log: &str, list: &str, value: Value) -> String {
+    let inner = json!({ list: value });
+    if log == "AdsInteractionLog" {
+        logs_with(Some(inner), None)
+    } else {
+        logs_with(None, Some(inner))
+    }
+}
+
+#[test]
+fn more_than_100_event_types_are_refused_in_every_list() {
+    for log in LOGS {
+        for list in LISTS {
+            let mut t = sim_with_config();
+            let line = one_list(log, list, json!(types(MAX_TYPES + 1)));
+            assert_refused(&mut t, &line, &format!("{log}.{list}"));
+            let rec = t.record(&line);
+            assert!(
+                matches!(&rec.outcome, slrsim::record::Outcome::Error { error }
+                    if error.message.contains(&MAX_TYPES.to_string())),
+                "the message names the limit: {:?}",
+                rec.outcome
+            );
+        }
+    }
+}
+
+#[test]
+fn exactly_100_event_types_are_accepted_and_echoed() {
+    for log in LOGS {
+        for list in LISTS {
+            let mut t = sim_with_config();
+            let hundred = types(MAX_TYPES);
+            let resp = assert_accepted(&mut t, &one_list(log, list, json!(hundred)));
+            assert_eq!(resp[log][list], json!(hundred), "{log}.{list} echoed");
+            let other = if list == LISTS[0] { LISTS[1] } else { LISTS[0] };
+            assert!(
+                resp[log].get(other).is_none(),
+                "{log}.{other} was not given: {}",
+                resp[log]
+            );
+        }
+    }
+}
+
+#[test]
+fn malformed_event_types_are_refused() {
+    let bad: Vec<(&str, String)> = vec![
+        ("empty", String::new()),
+        ("lower-case", "raw_ads_response".to_string()),
+        ("mixed case", "Raw_Ads_Response".to_string()),
+        ("one lower-case letter", "RAW_ADs_RESPONSE".to_string()),
+        ("65 characters", "A".repeat(65)),
+        ("a digit", "EVENT_1".to_string()),
+        ("a space", "RAW ADS".to_string()),
+        ("a hyphen", "RAW-ADS".to_string()),
+        ("non-ASCII upper case", "ÉVÉNEMENT".to_string()),
+    ];
+    for log in LOGS {
+        for list in LISTS {
+            for (what, value) in &bad {
+                let mut t = sim_with_config();
+                // The bad type is last, after valid ones: every entry is checked, not only the first.
+                let line = one_list(log, list, json!(["VAST_RESPONSE", "AD_MARKER", value]));
+                let before = t.sim.next_seq();
+                assert_refused(&mut t, &line, &format!("{log}.{list}"));
+                assert_eq!(
+                    t.sim.next_seq(),
+                    before + 1,
+                    "{what}: the refusal is recorded"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_64_character_upper_case_type_and_underscores_are_accepted() {
+    let long = "A".repeat(64);
+    let underscored = format!("{}_{}", "B".repeat(31), "C".repeat(32));
+    assert_eq!(underscored.len(), 64);
+    for log in LOGS {
+        for list in LISTS {
+            let mut t = sim_with_config();
+            let value = json!([long, underscored, "_", "X"]);
+            let resp = assert_accepted(&mut t, &one_list(log, list, value.clone()));
+            assert_eq!(resp[log][list], value);
+        }
+    }
+}
+
+#[test]
+fn empty_lists_are_accepted() {
+    let mut t = sim_with_config();
+    let resp = assert_accepted(
+        &mut t,
+        &logs_with(
+            Some(json!({"PublishOptInEventTypes": [], "ExcludeEventTypes": []})),
+            Some(json!({"PublishOptInEventTypes": []})),
+        ),
+    );
+    assert_eq!(
+        resp["AdsInteractionLog"],
+        json!({"PublishOptInEventTypes": [], "ExcludeEventTypes": []})
+    );
+    assert_eq!(
+        resp["ManifestServiceInteractionLog"],
+        json!({"PublishOptInEventTypes": []})
+    );
+}
+
+#[test]
+fn valid_lists_are_echoed_and_stored() {
+    let mut t = sim_with_config();
+    let ads = json!({"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"],
+                     "ExcludeEventTypes": ["VAST_RESPONSE", "ERROR_VAST_MISSING_IMPRESSION"]});
+    let manifest = json!({"ExcludeEventTypes": ["GENERATED_MANIFEST", "ORIGIN_MANIFEST_FETCH"]});
+    let resp = assert_accepted(
+        &mut t,
+        &logs_with(Some(ads.clone()), Some(manifest.clone())),
+    );
+    assert_eq!(resp["AdsInteractionLog"], ads);
+    assert_eq!(resp["ManifestServiceInteractionLog"], manifest);
+    assert_eq!(resp["PlaybackConfigurationName"], "live");
+    assert_eq!(
+        resp["EnabledLoggingStrategies"],
+        json!(["LEGACY_CLOUDWATCH"])
+    );
+    let log = config(&t, "live").log_configuration;
+    assert_eq!(
+        log.ads_interaction_log,
+        Some(InteractionLog {
+            publish_opt_in_event_types: Some(vec!["RAW_ADS_RESPONSE".to_string()]),
+            exclude_event_types: Some(vec![
+                "VAST_RESPONSE".to_string(),
+                "ERROR_VAST_MISSING_IMPRESSION".to_string()
+            ]),
+        })
+    );
+    assert_eq!(
+        log.manifest_service_interaction_log,
+        Some(InteractionLog {
+            publish_opt_in_event_types: None,
+            exclude_event_types: Some(vec![
+                "GENERATED_MANIFEST".to_string(),
+                "ORIGIN_MANIFEST_FETCH".to_string()
+            ]),
+        })
+    );
+}
+
+#[test]
+fn without_interaction_logs_the_response_has_none() {
+    let mut t = sim_with_config();
+    let resp = assert_accepted(&mut t, &logs_with(None, None));
+    assert!(resp.get("AdsInteractionLog").is_none(), "{resp}");
+    assert!(
+        resp.get("ManifestServiceInteractionLog").is_none(),
+        "{resp}"
+    );
+    let log = config(&t, "live").log_configuration;
+    assert_eq!(log.ads_interaction_log, None);
+    assert_eq!(log.manifest_service_interaction_log, None);
+}
+
+#[test]
+fn the_second_list_alone_invalid_is_refused() {
+    // PublishOptInEventTypes valid, ExcludeEventTypes not: the check does not stop at the first list.
+    for log in LOGS {
+        let mut t = sim_with_config();
+        let inner = json!({"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"],
+                           "ExcludeEventTypes": ["RAW_ADS_RESPONSE", "bad"]});
+        let line = if log == LOGS[0] {
+            logs_with(Some(inner), None)
+        } else {
+            logs_with(None, Some(inner))
+        };
+        assert_refused(&mut t, &line, &format!("{log}.ExcludeEventTypes"));
+        let mut t = sim_with_config();
+        let inner = json!({"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"],
+                           "ExcludeEventTypes": types(MAX_TYPES + 1)});
+        let line = if log == LOGS[0] {
+            logs_with(Some(inner), None)
+        } else {
+            logs_with(None, Some(inner))
+        };
+        assert_refused(&mut t, &line, &format!("{log}.ExcludeEventTypes"));
+    }
+}
+
+#[test]
+fn the_second_log_alone_invalid_is_refused() {
+    // AdsInteractionLog valid, ManifestServiceInteractionLog not: both logs are checked.
+    let valid = json!({"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"],
+                       "ExcludeEventTypes": ["VAST_RESPONSE"]});
+    for list in LISTS {
+        for bad in [json!(["lower"]), json!(types(MAX_TYPES + 1)), json!([""])] {
+            let mut t = sim_with_config();
+            let line = logs_with(Some(valid.clone()), Some(json!({ list: bad })));
+            assert_refused(
+                &mut t,
+                &line,
+                &format!("ManifestServiceInteractionLog.{list}"),
+            );
+        }
+    }
+    // And the other way round: a valid manifest log does not excuse an invalid ads log.
+    let mut t = sim_with_config();
+    let line = logs_with(
+        Some(json!({"ExcludeEventTypes": ["x"]})),
+        Some(valid.clone()),
+    );
+    assert_refused(&mut t, &line, "AdsInteractionLog.ExcludeEventTypes");
+}
+
+#[test]
+fn invalid_event_types_are_refused_even_when_disabling_logging() {
+    // The lists are checked whatever PercentEnabled is; a refused call leaves logging as it was.
+    let mut t = sim_with_live();
+    let before = config(&t, "live").log_configuration;
+    let e = t.err(&logs_line(json!({
+        "PlaybackConfigurationName": "live",
+        "PercentEnabled": 0,
+        "AdsInteractionLog": {"ExcludeEventTypes": ["A".repeat(65)]},
+    })));
+    assert_eq!(e.code, ErrorCode::BadRequestException);
+    assert!(e.message.contains("AdsInteractionLog.ExcludeEventTypes"));
+    assert_eq!(config(&t, "live").log_configuration, before);
+}
+
+#[test]
+fn logging_strategies_both_once_each() {
+    let strategies = |list: Value| {
+        logs_line(
+            json!({"PlaybackConfigurationName": "live", "PercentEnabled": 30,
+                         "EnabledLoggingStrategies": list}),
+        )
+    };
+    // Both strategies, in either order, are accepted and echoed as given.
+    for both in [
+        json!(["VENDED_LOGS", "LEGACY_CLOUDWATCH"]),
+        json!(["LEGACY_CLOUDWATCH", "VENDED_LOGS"]),
+    ] {
+        let mut t = sim_with_config();
+        let resp = assert_accepted(&mut t, &strategies(both.clone()));
+        assert_eq!(resp["EnabledLoggingStrategies"], both);
+        assert_eq!(
+            json!(
+                config(&t, "live")
+                    .log_configuration
+                    .enabled_logging_strategies
+            ),
+            both
+        );
+    }
+    // A strategy twice, three entries, or an unknown one: refused.
+    for bad in [
+        json!(["VENDED_LOGS", "VENDED_LOGS"]),
+        json!(["VENDED_LOGS", "LEGACY_CLOUDWATCH", "VENDED_LOGS"]),
+        json!(["S3"]),
+    ] {
+        let mut t = sim_with_config();
+        assert_refused(&mut t, &strategies(bad), "EnabledLoggingStrategies");
+    }
+}
+
+#[test]
+fn valid_lists_with_logging_off_create_no_role() {
+    // PercentEnabled 0 is accepted with valid lists, stores them, and does not create the role.
+    let mut t = sim_with_config();
+    let ads = json!({"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"]});
+    let resp = t.ok(&logs_line(json!({
+        "PlaybackConfigurationName": "live",
+        "PercentEnabled": 0,
+        "AdsInteractionLog": ads,
+    })));
+    assert_eq!(resp["PercentEnabled"], 0);
+    assert_eq!(resp["AdsInteractionLog"], ads);
+    assert!(t.sim.state().account(ACCT).service_linked_role().is_none());
+    assert!(t.sim.state().account(ACCT).roles.is_empty());
+    assert!(
+        config(&t, "live")
+            .log_configuration
+            .ads_interaction_log
+            .is_some()
+    );
+}
+
+#[test]
+fn a_second_configure_replaces_the_interaction_logs() {
+    let mut t = sim_with_live();
+    t.ok(&logs_line(json!({
+        "PlaybackConfigurationName": "live",
+        "PercentEnabled": 40,
+        "EnabledLoggingStrategies": ["VENDED_LOGS"],
+    })));
+    let log = config(&t, "live").log_configuration;
+    assert_eq!(log.ads_interaction_log, None);
+    assert_eq!(log.manifest_service_interaction_log, None);
+}
