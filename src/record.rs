@@ -53,6 +53,18 @@ impl Outcome {
     }
 }
 
+impl From<Result<crate::decide::Decided, ApiError>> for Outcome {
+    fn from(r: Result<crate::decide::Decided, ApiError>) -> Self {
+        match r {
+            Ok(d) => Outcome::Ok {
+                events: d.events,
+                response: d.response,
+            },
+            Err(error) => Outcome::Error { error },
+        }
+    }
+}
+
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

@@ -157,6 +157,11 @@ pub fn replay(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> 
     })
 }
 
+/// What the current code decides for a logged record's action, in the state before it.
+pub fn redecide(state: &State, rec: &Record) -> Outcome {
+    decide(state, rec.seq, &rec.action).into()
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -192,13 +197,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
                     ),
                 ));
             } else {
-                let again = match decide(&state, rec.seq, &rec.action) {
-                    Ok(d) => Outcome::Ok {
-                        events: d.events,
-                        response: d.response,
-                    },
-                    Err(error) => Outcome::Error { error },
-                };
+                let again = redecide(&state, rec);
                 if again != rec.outcome {
                     problem = Some((
                         rec.seq,

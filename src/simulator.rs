@@ -156,13 +156,7 @@ impl Simulator {
         let seq = self.next_seq;
         let span = info_span!("action", seq, op = action.op.name());
         let _guard = span.enter();
-        let outcome = match decide(&self.state, seq, &action) {
-            Ok(d) => Outcome::Ok {
-                events: d.events,
-                response: d.response,
-            },
-            Err(error) => Outcome::Error { error },
-        };
+        let outcome: Outcome = decide(&self.state, seq, &action).into();
         let seed = match &action.op {
             Operation::Genesis(g) => g.seed,
             _ => self.state.seed,

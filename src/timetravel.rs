@@ -560,13 +560,7 @@ pub fn replay_verify(store: &Store) -> Result<Option<(u64, Outcome, Outcome)>, S
     let mut first = None;
     replay::for_each_record(store, None, |rec| {
         if first.is_none() {
-            let again = match crate::decide::decide(&state, rec.seq, &rec.action) {
-                Ok(d) => Outcome::Ok {
-                    events: d.events,
-                    response: d.response,
-                },
-                Err(error) => Outcome::Error { error },
-            };
+            let again = replay::redecide(&state, rec);
             if again != rec.outcome {
                 first = Some((rec.seq, rec.outcome.clone(), again));
             }

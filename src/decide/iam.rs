@@ -587,6 +587,30 @@ pub fn update_assume_role_policy(
     ))
 }
 
+/// IAM's quota on the inline policies of one user or role: their sizes, whitespace excluded, with
+/// `document` replacing any policy of the same `name`.
+fn inline_quota(
+    existing: &BTreeMap<String, String>,
+    name: &str,
+    document: &str,
+    limit: usize,
+    kind: &str,
+    entity: &str,
+) -> Result<(), ApiError> {
+    let others: usize = existing
+        .iter()
+        .filter(|(n, _)| n.as_str() != name)
+        .map(|(_, d)| validate::policy_size(d))
+        .sum();
+    if others + validate::policy_size(document) > limit {
+        return Err(ApiError::new(
+            ErrorCode::LimitExceeded,
+            format!("Maximum policy size of {limit} bytes exceeded for {kind} {entity}"),
+        ));
+    }
+    Ok(())
+}
+
 fn validate_policy_arn(arn: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::ValidationError, "policyArn", arn, 20, 2048)
 }
@@ -652,22 +676,14 @@ pub fn put_role_policy(cx: &Ctx<'_>, p: &PutRolePolicyParams) -> Result<Decided,
     validate::policy_document_length("policyDocument", &p.policy_document)?;
     let role = ordinary_role_for(cx, "iam:PutRolePolicy", &p.role_name)?;
     validate::policy_document("policyDocument", &p.policy_document)?;
-    let others: usize = role
-        .inline_policies
-        .iter()
-        .filter(|(n, _)| **n != p.policy_name)
-        .map(|(_, d)| validate::policy_size(d))
-        .sum();
-    if others + validate::policy_size(&p.policy_document) > limits::MAX_ROLE_INLINE_POLICY_BYTES {
-        return Err(ApiError::new(
-            ErrorCode::LimitExceeded,
-            format!(
-                "Maximum policy size of {} bytes exceeded for role {}",
-                limits::MAX_ROLE_INLINE_POLICY_BYTES,
-                role.role_name
-            ),
-        ));
-    }
+    inline_quota(
+        &role.inline_policies,
+        &p.policy_name,
+        &p.policy_document,
+        limits::MAX_ROLE_INLINE_POLICY_BYTES,
+        "role",
+        &role.role_name,
+    )?;
     Ok(Decided::new(
         vec![Event::RoleInlinePolicyPut {
             account: cx.account_id().to_string(),
@@ -781,22 +797,14 @@ pub fn put_user_policy(cx: &Ctx<'_>, p: &PutUserPolicyParams) -> Result<Decided,
     validate::policy_document_length("policyDocument", &p.policy_document)?;
     let user = user_for(cx, "iam:PutUserPolicy", &p.user_name)?;
     validate::policy_document("policyDocument", &p.policy_document)?;
-    let others: usize = user
-        .inline_policies
-        .iter()
-        .filter(|(n, _)| **n != p.policy_name)
-        .map(|(_, d)| validate::policy_size(d))
-        .sum();
-    if others + validate::policy_size(&p.policy_document) > limits::MAX_USER_INLINE_POLICY_BYTES {
-        return Err(ApiError::new(
-            ErrorCode::LimitExceeded,
-            format!(
-                "Maximum policy size of {} bytes exceeded for user {}",
-                limits::MAX_USER_INLINE_POLICY_BYTES,
-                user.user_name
-            ),
-        ));
-    }
+    inline_quota(
+        &user.inline_policies,
+        &p.policy_name,
+        &p.policy_document,
+        limits::MAX_USER_INLINE_POLICY_BYTES,
+        "user",
+        &user.user_name,
+    )?;
     Ok(Decided::new(
         vec![Event::UserPolicyPut {
             account: cx.account_id().to_string(),
