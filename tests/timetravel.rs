@@ -1290,6 +1290,22 @@ fn diff_lists_added_removed_and_changed_with_json_pointer_paths() {
             format!("+ {ROLE_PATH}/description = \"Session logging for live channels\""),
         ]
     );
+    // Backwards, the description set becomes one removed (null is absent, not a value).
+    let text = diff_text(&db.path, 7, 6, &[]);
+    assert_eq!(
+        text,
+        vec![
+            "1 change(s) from record 7 to record 6".to_string(),
+            format!("- {ROLE_PATH}/description (was \"Session logging for live channels\")"),
+        ]
+    );
+    assert_eq!(
+        diff_json(&db.path, 7, 6, &[]),
+        vec![
+            json!({"path": format!("{ROLE_PATH}/description"), "kind": "removed",
+                    "before": "Session logging for live channels"})
+        ]
+    );
     // Nothing changes across a read, and a point against itself is empty.
     assert_eq!(
         diff_text(&db.path, 4, 5, &[]),
