@@ -2023,7 +2023,12 @@ fn bisect_reconstructs_o_log_n_states_on_a_2000_record_log() {
             "{} reconstructions for 2000 records",
             found.reconstructions
         );
-        assert!(found.reconstructions >= 2);
+        // The last state, then at least floor(log2 n) probes: a search cannot do with fewer.
+        assert!(
+            f64::from(found.reconstructions) > n.log2().floor(),
+            "{} reconstructions for 2000 records",
+            found.reconstructions
+        );
     }
     let out = slrsim(&db.path, &["bisect"]);
     out.code(1, "bisect of 2000 records");
@@ -2265,6 +2270,71 @@ fn explain_looks_only_at_the_task_s_account_and_the_in_use_window() {
     let summary = failed["summary"].as_str().unwrap();
     assert!(summary.contains("(record 12)"), "{summary}");
     assert!(!summary.contains("Set PercentEnabled to 0"), "{summary}");
+}
+
+#[test]
+fn explain_forgets_logging_of_a_deleted_configuration() {
+    // Logging was on for `live`, but the configuration was deleted before the task ran: it no longer
+    // uses the role.
+    let db = fresh_db();
+    run_lines(
+        &db.path,
+        None,
+        &[
+            put(ACCT, "us-east-1", "live"),      // 1
+            logs(ACCT, "us-east-1", "live", 50), // 2
+            put(ACCT, "eu-west-1", "kept"),      // 3
+            logs(ACCT, "eu-west-1", "kept", 20), // 4
+            line(
+                ACCT,
+                "us-east-1",
+                "DeletePlaybackConfiguration",
+                json!({"Name": "live"}),
+            ), // 5
+            put(ACCT, "us-east-1", "live"), // 6: a new configuration of the same name, logging off
+            line(
+                ACCT,
+                "us-east-1",
+                "DeleteServiceLinkedRole",
+                json!({"RoleName": SLR}),
+            ), // 7
+            advance(60),                    // 8
+        ],
+    );
+    let e = explain_json(&db.path, &task_id_of(&db.path, 7));
+    assert_eq!(e["status"], "FAILED");
+    assert_eq!(
+        e["enabled"],
+        json!([[
+            "eu-west-1",
+            "arn:aws:mediatailor:eu-west-1:111122223333:playbackConfiguration/kept",
+            20,
+            4
+        ]])
+    );
+    run_lines(
+        &db.path,
+        None,
+        &[
+            logs(ACCT, "eu-west-1", "kept", 0), // 9
+            line(
+                ACCT,
+                "eu-west-1",
+                "DeletePlaybackConfiguration",
+                json!({"Name": "kept"}),
+            ), // 10
+            line(
+                ACCT,
+                "us-east-1",
+                "DeleteServiceLinkedRole",
+                json!({"RoleName": SLR}),
+            ), // 11
+            advance(60),                        // 12
+        ],
+    );
+    let e = explain_json(&db.path, &task_id_of(&db.path, 11));
+    assert_eq!(e["status"], "SUCCEEDED");
+    assert_eq!(e["enabled"], json!([]));
 }
 
 #[test]
