@@ -2273,6 +2273,51 @@ fn explain_looks_only_at_the_task_s_account_and_the_in_use_window() {
 }
 
 #[test]
+fn explain_takes_a_unique_ending_of_a_task_id() {
+    let db = demo_db();
+    let ids = [
+        task_id_of(&db.path, 10),
+        task_id_of(&db.path, 14),
+        task_id_of(&db.path, 19),
+    ];
+    // The timeline shows the last 8 characters of an id: they are enough.
+    for id in &ids {
+        let tail = &id[id.len() - 8..];
+        assert_eq!(
+            explain_json(&db.path, tail),
+            explain_json(&db.path, id),
+            "{tail}"
+        );
+    }
+    let store = open_store(&db.path);
+    let e = timetravel::explain(&store, &ids[1][ids[1].len() - 12..]).unwrap();
+    assert_eq!(e.deletion_task_id, ids[1]);
+    assert_eq!(e.started_by, 14);
+    drop(store);
+    // An ending several ids share is refused, naming how many; so is one no id has, or nothing.
+    // The demo's seed is fixed: its second and third task ids both end with "f".
+    assert!(ids[1].ends_with('f') && ids[2].ends_with('f') && !ids[0].ends_with('f'));
+    let out = slrsim(&db.path, &["explain", "f"]);
+    out.code(2, "an ambiguous ending");
+    assert!(
+        out.stderr
+            .contains("`f` ends 2 deletion task ids; give more of the id"),
+        "{}",
+        out.stderr
+    );
+    let out = slrsim(&db.path, &["explain", "zzzzzzzz"]);
+    out.code(2, "an ending no id has");
+    assert!(
+        out.stderr.contains("no deletion task `zzzzzzzz`"),
+        "{}",
+        out.stderr
+    );
+    let out = slrsim(&db.path, &["explain", ""]);
+    out.code(2, "an empty id");
+    assert!(out.stderr.contains("no deletion task ``"), "{}", out.stderr);
+}
+
+#[test]
 fn explain_forgets_logging_of_a_deleted_configuration() {
     // Logging was on for `live`, but the configuration was deleted before the task ran: it no longer
     // uses the role.
