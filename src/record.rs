@@ -17,6 +17,9 @@ use crate::event::Event;
 /// The schema version this slrsim writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// How a body of the current schema starts (`v` is the first field of [`Record`]).
+const CURRENT_PREFIX: &[u8] = b"{\"v\":1,";
+
 /// Length of the chain hash that prefixes every stored value.
 pub const HASH_LEN: usize = 32;
 
@@ -108,6 +111,11 @@ pub fn encode(
     Ok((value, hash))
 }
 
+/// The chain hash stored at the front of a value, if it is long enough to have one.
+pub fn stored_hash(value: &[u8]) -> Option<[u8; HASH_LEN]> {
+    value.get(..HASH_LEN).and_then(|h| h.try_into().ok())
+}
+
 /// Checks a stored value against the previous chain hash and decodes it (upcasting older schemas).
 pub fn decode(
     seq: u64,
@@ -128,9 +136,19 @@ pub fn decode(
             "its hash does not match its bytes and the previous record's hash (the record or one before it was altered)".to_string(),
         ));
     }
-    let raw: Value =
-        serde_json::from_slice(body).map_err(|e| corrupt(format!("its body is not JSON: {e}")))?;
-    let record: Record = upcast(raw).map_err(corrupt)?;
+    // The current schema decodes straight into a Record; only older (or unknown) versions go through
+    // a generic JSON value to be upcast. Serde writes `v` first, so the prefix tells.
+    let record: Record = if body.starts_with(CURRENT_PREFIX) {
+        serde_json::from_slice(body).map_err(|e| {
+            corrupt(format!(
+                "it does not decode as a v{SCHEMA_VERSION} record: {e}"
+            ))
+        })?
+    } else {
+        let raw: Value = serde_json::from_slice(body)
+            .map_err(|e| corrupt(format!("its body is not JSON: {e}")))?;
+        upcast(raw).map_err(corrupt)?
+    };
     if record.seq != seq {
         return Err(corrupt(format!(
             "it is stored under {seq} but says it is {}",
@@ -138,6 +156,57 @@ pub fn decode(
         )));
     }
     Ok((record, hash))
+}
+
+/// A record read for its events only: the action and the response are skipped without being built,
+/// which is what makes replay and time travel cheap.
+#[derive(Deserialize)]
+struct EventsOnly {
+    seq: u64,
+    outcome: OutcomeEvents,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum OutcomeEvents {
+    Ok { events: Vec<Event> },
+    Error {},
+}
+
+/// Checks a stored value against the previous chain hash, like [`decode`], and reads only its events.
+pub fn decode_events(
+    seq: u64,
+    value: &[u8],
+    prev: &[u8; HASH_LEN],
+) -> Result<(Vec<Event>, [u8; HASH_LEN]), StoreError> {
+    let Some(body) = value
+        .get(HASH_LEN..)
+        .filter(|b| b.starts_with(CURRENT_PREFIX))
+    else {
+        // Short, damaged or of another schema version: the full path says what is wrong or upcasts.
+        let (rec, hash) = decode(seq, value, prev)?;
+        return Ok((rec.outcome.events().to_vec(), hash));
+    };
+    let hash = chain_hash(prev, body);
+    if value[..HASH_LEN] != hash {
+        // Let the full decode word the error exactly as every other reader does.
+        return decode(seq, value, prev).map(|(rec, h)| (rec.outcome.events().to_vec(), h));
+    }
+    let light: EventsOnly = serde_json::from_slice(body).map_err(|e| StoreError::Corrupt {
+        seq,
+        detail: format!("it does not decode as a v{SCHEMA_VERSION} record: {e}"),
+    })?;
+    if light.seq != seq {
+        return Err(StoreError::Corrupt {
+            seq,
+            detail: format!("it is stored under {seq} but says it is {}", light.seq),
+        });
+    }
+    let events = match light.outcome {
+        OutcomeEvents::Ok { events } => events,
+        OutcomeEvents::Error {} => Vec::new(),
+    };
+    Ok((events, hash))
 }
 
 /// Brings a body of any known schema version to the current one.

@@ -176,33 +176,31 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             }
         }
         Event::DeletionTaskCreated { account, task } => {
-            acct(state, account)
-                .deletion_tasks
-                .insert(task.deletion_task_id.clone(), task.clone());
+            acct(state, account).insert_task(task.clone());
         }
         Event::DeletionTaskStarted {
             account,
             task_id,
             at,
         } => {
-            if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
+            acct(state, account).update_task(task_id, |t| {
                 if t.status == TaskStatus::NotStarted {
                     t.status = TaskStatus::InProgress;
                     t.updated = *at;
                 }
-            }
+            });
         }
         Event::DeletionTaskSucceeded {
             account,
             task_id,
             at,
         } => {
-            if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
+            acct(state, account).update_task(task_id, |t| {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Succeeded;
                     t.updated = *at;
                 }
-            }
+            });
         }
         Event::DeletionTaskFailed {
             account,
@@ -210,21 +208,18 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             at,
             reason,
         } => {
-            if let Some(t) = acct(state, account).deletion_tasks.get_mut(task_id) {
+            acct(state, account).update_task(task_id, |t| {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Failed;
                     t.updated = *at;
                     t.reason = Some(reason.clone());
                 }
-            }
+            });
         }
         Event::DeletionTaskForgotten {
             account, task_id, ..
         } => {
-            let tasks = &mut acct(state, account).deletion_tasks;
-            if tasks.get(task_id).is_some_and(|t| t.status.is_finished()) {
-                tasks.remove(task_id);
-            }
+            acct(state, account).forget_task(task_id, |t| t.status.is_finished());
         }
         Event::PlaybackConfigurationPut {
             account,

@@ -59,6 +59,33 @@ pub fn for_each_record_from(
     Ok(prev)
 }
 
+/// Like [`for_each_record_from`], but reads only each record's events (the action and the response are
+/// skipped): the walk behind replay and time travel.
+pub fn for_each_events_from(
+    store: &Store,
+    from: u64,
+    mut prev: [u8; HASH_LEN],
+    upto: Option<u64>,
+    mut f: impl FnMut(u64, &[crate::event::Event]) -> Result<(), StoreError>,
+) -> Result<[u8; HASH_LEN], StoreError> {
+    for (expected, item) in (from..).zip(store.iter_from(from)) {
+        let (seq, value) = item?;
+        if upto.is_some_and(|u| seq > u) {
+            break;
+        }
+        if seq != expected {
+            return Err(StoreError::Corrupt {
+                seq: expected,
+                detail: format!("the record is missing (the next stored record is {seq})"),
+            });
+        }
+        let (events, hash) = record::decode_events(seq, &value, &prev)?;
+        f(seq, &events)?;
+        prev = hash;
+    }
+    Ok(prev)
+}
+
 /// The newest snapshot at or before `seq` that can be trusted: its checksum verifies and its chain hash
 /// is the stored hash of its record. Returns it and the sequence numbers of damaged ones skipped.
 pub fn trusted_snapshot(
@@ -118,8 +145,8 @@ pub fn state_at(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError
         return replay(store, Some(target));
     };
     let mut state = snap.state;
-    let last_hash = for_each_record_from(store, snap.seq + 1, prev, Some(target), |rec| {
-        for e in rec.outcome.events() {
+    let last_hash = for_each_events_from(store, snap.seq + 1, prev, Some(target), |_, events| {
+        for e in events {
             apply_mut(&mut state, e);
         }
         Ok(())
@@ -135,11 +162,11 @@ pub fn state_at(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError
 pub fn replay(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> {
     let mut state = State::default();
     let mut next_seq = 0;
-    let last_hash = for_each_record(store, upto, |rec| {
-        for e in rec.outcome.events() {
+    let last_hash = for_each_events_from(store, 0, record::genesis_hash(), upto, |seq, events| {
+        for e in events {
             apply_mut(&mut state, e);
         }
-        next_seq = rec.seq + 1;
+        next_seq = seq + 1;
         Ok(())
     })?;
     if let Some(u) = upto {

@@ -23,63 +23,115 @@ pub struct Scenario {
     pub actions: Vec<(usize, Action)>,
 }
 
-/// Parses a whole scenario.
+/// One item of a scenario, as [`Reader`] yields them.
+// Items are handed on one at a time, never stored in bulk, so the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    /// The header line's seed and start (only ever the first item).
+    Header(Genesis),
+    /// An action and the line it came from.
+    Action(usize, Action),
+}
+
+/// Reads a scenario one line at a time, so that a file of any length is checked and run in bounded
+/// memory. Every line is checked as it is read; the first bad one is an error naming its line.
+#[derive(Debug)]
+pub struct Reader<R> {
+    reader: R,
+    line_no: usize,
+    buf: Vec<u8>,
+    seen_action_or_header: bool,
+    actions: usize,
+}
+
+impl<R: BufRead> Reader<R> {
+    /// A reader over `reader`.
+    pub fn new(reader: R) -> Self {
+        Reader {
+            reader,
+            line_no: 0,
+            buf: Vec::new(),
+            seen_action_or_header: false,
+            actions: 0,
+        }
+    }
+
+    /// Actions read so far.
+    pub fn actions_read(&self) -> usize {
+        self.actions
+    }
+
+    /// The next item, `Ok(None)` at the end.
+    pub fn next_item(&mut self) -> Result<Option<Item>, ScenarioError> {
+        loop {
+            self.buf.clear();
+            self.line_no += 1;
+            let line_no = self.line_no;
+            let err = |message: String| ScenarioError {
+                line: line_no,
+                message,
+            };
+            // Read at most the limit plus a line ending ("\r\n"), so a line of exactly the limit is
+            // taken whether or not it ends with a newline.
+            let n = self
+                .reader
+                .by_ref()
+                .take(limits::MAX_LINE_BYTES as u64 + 2)
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| err(format!("cannot read: {e}")))?;
+            if n == 0 {
+                return Ok(None);
+            }
+            let buf = &self.buf;
+            let content = buf.strip_suffix(b"\n").unwrap_or(buf);
+            let content = content.strip_suffix(b"\r").unwrap_or(content);
+            if content.len() > limits::MAX_LINE_BYTES
+                || (content.len() == buf.len() && n > limits::MAX_LINE_BYTES)
+            {
+                return Err(err(format!(
+                    "the line is longer than {} bytes",
+                    limits::MAX_LINE_BYTES
+                )));
+            }
+            let text =
+                std::str::from_utf8(buf).map_err(|_| err("the line is not UTF-8".to_string()))?;
+            let text = text.trim();
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            let value: Value =
+                serde_json::from_str(text).map_err(|e| err(format!("not JSON: {e}")))?;
+            let Value::Object(obj) = value else {
+                return Err(err("expected a JSON object".to_string()));
+            };
+            if !self.seen_action_or_header && !obj.contains_key("op") {
+                self.seen_action_or_header = true;
+                return Ok(Some(Item::Header(parse_header(&obj).map_err(err)?)));
+            }
+            self.seen_action_or_header = true;
+            if self.actions >= limits::MAX_SCENARIO_ACTIONS {
+                return Err(err(format!(
+                    "a scenario may hold at most {} actions",
+                    limits::MAX_SCENARIO_ACTIONS
+                )));
+            }
+            let action = parse_action(obj).map_err(err)?;
+            self.actions += 1;
+            return Ok(Some(Item::Action(line_no, action)));
+        }
+    }
+}
+
+/// Parses a whole scenario into memory (small scenarios, tests; `run` streams with [`Reader`]).
 pub fn parse(reader: impl BufRead) -> Result<Scenario, ScenarioError> {
     let mut sc = Scenario::default();
-    let mut reader = reader;
-    let mut line_no = 0usize;
-    let mut buf = Vec::new();
-    let mut seen_action_or_header = false;
-    loop {
-        buf.clear();
-        line_no += 1;
-        let err = |message: String| ScenarioError {
-            line: line_no,
-            message,
-        };
-        // Read at most the limit plus a line ending ("\r\n"), so a line of exactly the limit is taken
-        // whether or not it ends with a newline.
-        let n = reader
-            .by_ref()
-            .take(limits::MAX_LINE_BYTES as u64 + 2)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| err(format!("cannot read: {e}")))?;
-        if n == 0 {
-            break;
+    let mut r = Reader::new(reader);
+    while let Some(item) = r.next_item()? {
+        match item {
+            Item::Header(g) => sc.genesis = Some(g),
+            Item::Action(line, a) => sc.actions.push((line, a)),
         }
-        let content = buf.strip_suffix(b"\n").unwrap_or(&buf);
-        let content = content.strip_suffix(b"\r").unwrap_or(content);
-        if content.len() > limits::MAX_LINE_BYTES
-            || (content.len() == buf.len() && n > limits::MAX_LINE_BYTES)
-        {
-            return Err(err(format!(
-                "the line is longer than {} bytes",
-                limits::MAX_LINE_BYTES
-            )));
-        }
-        let text =
-            std::str::from_utf8(&buf).map_err(|_| err("the line is not UTF-8".to_string()))?;
-        let text = text.trim();
-        if text.is_empty() || text.starts_with('#') {
-            continue;
-        }
-        let value: Value = serde_json::from_str(text).map_err(|e| err(format!("not JSON: {e}")))?;
-        let Value::Object(obj) = value else {
-            return Err(err("expected a JSON object".to_string()));
-        };
-        if !seen_action_or_header && !obj.contains_key("op") {
-            sc.genesis = Some(parse_header(&obj).map_err(err)?);
-            seen_action_or_header = true;
-            continue;
-        }
-        seen_action_or_header = true;
-        if sc.actions.len() >= limits::MAX_SCENARIO_ACTIONS {
-            return Err(err(format!(
-                "a scenario may hold at most {} actions",
-                limits::MAX_SCENARIO_ACTIONS
-            )));
-        }
-        sc.actions.push((line_no, parse_action(obj).map_err(err)?));
     }
     Ok(sc)
 }

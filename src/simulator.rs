@@ -156,28 +156,17 @@ impl Simulator {
         let seq = self.next_seq;
         let span = info_span!("action", seq, op = action.op.name());
         let _guard = span.enter();
-        let outcome: Outcome = decide(&self.state, seq, &action).into();
-        let seed = match &action.op {
-            Operation::Genesis(g) => g.seed,
-            _ => self.state.seed,
-        };
-        let record = Record {
-            v: SCHEMA_VERSION,
-            seq,
-            time: crate::decide::action_time(&self.state, &action),
-            request_id: ids::uuid(seed, seq, "request"),
-            action,
-            outcome,
-        };
+        let record = make_record(&self.state, seq, action);
         let (value, hash) = record::encode(&record, &self.last_hash)?;
         self.store.append(seq, &value)?;
-        for e in record.outcome.events() {
-            apply_mut(&mut self.state, e);
-        }
-        self.next_seq = seq + 1;
-        self.last_hash = hash;
-        if seq > 0 && seq % self.snapshot_every == 0 {
-            let snap = crate::snapshot::encode(seq, &hash, &self.state)?;
+        if let Some(snap) = advance(
+            &mut self.state,
+            &mut self.next_seq,
+            &mut self.last_hash,
+            &record,
+            hash,
+            self.snapshot_every,
+        )? {
             self.store.put_snapshot(seq, &snap)?;
         }
         self.unflushed += 1;
@@ -188,11 +177,65 @@ impl Simulator {
         Ok(record)
     }
 
+    /// Runs `f` with a [`Batch`]: actions executed through it are decided and applied on this thread
+    /// while a second thread appends their records to sled, so deciding and storing overlap. The log
+    /// is the same, byte for byte, as with [`Simulator::execute`]; what differs is only when a record
+    /// reaches sled: the live state may run ahead of the log by the channel's length. Appends are
+    /// flushed every `flush_every` records as usual, and at the end. If storing fails, the batch
+    /// stops, the live state is rebuilt from what the log holds, and the storage error is returned.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Batch<'_>) -> T) -> Result<T, StoreError> {
+        let flush_every = self.durability.flush_every.max(1);
+        let Simulator {
+            store,
+            state,
+            next_seq,
+            last_hash,
+            unflushed,
+            snapshot_every,
+            ..
+        } = self;
+        let store: &Store = store;
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Write>(BATCH_CHANNEL);
+        let (out, written) = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || write_records(store, rx));
+            let mut batch = Batch {
+                state,
+                next_seq,
+                last_hash,
+                snapshot_every: *snapshot_every,
+                flush_every,
+                unflushed: *unflushed,
+                tx,
+            };
+            let out = f(&mut batch);
+            // The last flush, with the live state's hash, goes through the writer like the rest.
+            let _ = batch.tx.send(Write::Flush(batch.live()));
+            drop(batch);
+            let written = writer.join().unwrap_or_else(|_| {
+                Err(StoreError::Mismatch(
+                    "the log writer thread panicked".to_string(),
+                ))
+            });
+            (out, written)
+        });
+        self.unflushed = 0;
+        match written {
+            Ok(()) => Ok(out),
+            Err(e) => {
+                // The live state ran ahead of the log: rebuild it from what was stored.
+                let r = replay::state_at(&self.store, None)?;
+                self.state = r.state;
+                self.next_seq = r.next_seq;
+                self.last_hash = r.last_hash;
+                Err(e)
+            }
+        }
+    }
+
     /// Flushes the log and records the live state's hash beside it.
     pub fn flush(&mut self) -> Result<(), StoreError> {
-        let live = serde_json::json!({"seq": self.next_seq.saturating_sub(1), "state_hash": self.state.hash()});
         self.store
-            .set_meta(META_LIVE, live.to_string().as_bytes())?;
+            .set_meta(META_LIVE, &live_meta(&self.state, self.next_seq))?;
         self.store.flush()?;
         self.unflushed = 0;
         Ok(())
@@ -205,5 +248,124 @@ impl Drop for Simulator {
             // Best effort: an error here has nowhere to go, and the log itself is already written.
             let _ = self.flush();
         }
+    }
+}
+
+/// How many records a [`Batch`] may run ahead of sled.
+const BATCH_CHANNEL: usize = 1024;
+
+/// The record of `action` as the core decides it at `seq` (pure).
+fn make_record(state: &State, seq: u64, action: Action) -> Record {
+    let outcome: Outcome = decide(state, seq, &action).into();
+    let seed = match &action.op {
+        Operation::Genesis(g) => g.seed,
+        _ => state.seed,
+    };
+    Record {
+        v: SCHEMA_VERSION,
+        seq,
+        time: crate::decide::action_time(state, &action),
+        request_id: ids::uuid(seed, seq, "request"),
+        action,
+        outcome,
+    }
+}
+
+/// Applies a stored record to the live state; returns the snapshot to store if one is due.
+fn advance(
+    state: &mut State,
+    next_seq: &mut u64,
+    last_hash: &mut [u8; HASH_LEN],
+    record: &Record,
+    hash: [u8; HASH_LEN],
+    snapshot_every: u64,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    for e in record.outcome.events() {
+        apply_mut(state, e);
+    }
+    *next_seq = record.seq + 1;
+    *last_hash = hash;
+    if record.seq > 0 && record.seq % snapshot_every == 0 {
+        return Ok(Some(crate::snapshot::encode(record.seq, &hash, state)?));
+    }
+    Ok(None)
+}
+
+/// The META_LIVE value: the live state's hash after the last record.
+fn live_meta(state: &State, next_seq: u64) -> Vec<u8> {
+    serde_json::json!({"seq": next_seq.saturating_sub(1), "state_hash": state.hash()})
+        .to_string()
+        .into_bytes()
+}
+
+/// What a [`Batch`] asks its writer thread to store, in order.
+enum Write {
+    Append(u64, Vec<u8>),
+    Snapshot(u64, Vec<u8>),
+    /// Record the live state (META_LIVE) and flush.
+    Flush(Vec<u8>),
+}
+
+fn write_records(store: &Store, rx: std::sync::mpsc::Receiver<Write>) -> Result<(), StoreError> {
+    for w in rx {
+        match w {
+            Write::Append(seq, value) => store.append(seq, &value)?,
+            Write::Snapshot(seq, value) => store.put_snapshot(seq, &value)?,
+            Write::Flush(live) => {
+                store.set_meta(META_LIVE, &live)?;
+                store.flush()?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Executes actions with storing overlapped on another thread: see [`Simulator::batch`].
+pub struct Batch<'s> {
+    state: &'s mut State,
+    next_seq: &'s mut u64,
+    last_hash: &'s mut [u8; HASH_LEN],
+    snapshot_every: u64,
+    flush_every: usize,
+    unflushed: usize,
+    tx: std::sync::mpsc::SyncSender<Write>,
+}
+
+impl Batch<'_> {
+    /// Executes one action: decided and applied here, its record queued for the writer. An `Err`
+    /// means the writer has stopped; [`Simulator::batch`] returns its error.
+    pub fn execute(&mut self, action: Action) -> Result<Record, StoreError> {
+        let seq = *self.next_seq;
+        let span = info_span!("action", seq, op = action.op.name());
+        let _guard = span.enter();
+        let record = make_record(self.state, seq, action);
+        let (value, hash) = record::encode(&record, self.last_hash)?;
+        let stopped = |_| StoreError::Mismatch("the log writer stopped".to_string());
+        self.tx.send(Write::Append(seq, value)).map_err(stopped)?;
+        if let Some(snap) = advance(
+            self.state,
+            self.next_seq,
+            self.last_hash,
+            &record,
+            hash,
+            self.snapshot_every,
+        )? {
+            self.tx.send(Write::Snapshot(seq, snap)).map_err(stopped)?;
+        }
+        self.unflushed += 1;
+        if self.unflushed >= self.flush_every {
+            self.tx.send(Write::Flush(self.live())).map_err(stopped)?;
+            self.unflushed = 0;
+        }
+        Ok(record)
+    }
+
+    /// The live state so far.
+    pub fn state(&self) -> &State {
+        self.state
+    }
+
+    fn live(&self) -> Vec<u8> {
+        live_meta(self.state, *self.next_seq)
     }
 }

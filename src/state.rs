@@ -27,6 +27,7 @@ pub static EMPTY_ACCOUNT: Account = Account {
     roles: BTreeMap::new(),
     deletion_tasks: BTreeMap::new(),
     regions: BTreeMap::new(),
+    task_index: TaskIndex::EMPTY,
 };
 
 /// The empty region every unused region reads as.
@@ -51,6 +52,7 @@ impl State {
 
 /// One AWS account: IAM (global) and MediaTailor/CloudWatch Logs per region.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "AccountFields")]
 pub struct Account {
     /// The scenario says this account used MediaTailor before 2021-09-15.
     pub used_media_tailor_before_slr_support: bool,
@@ -58,10 +60,83 @@ pub struct Account {
     pub users: BTreeMap<String, User>,
     /// IAM roles by name (names are unique in an account, whatever the path).
     pub roles: BTreeMap<String, Role>,
-    /// Service-linked role deletion tasks by id, kept after they finish.
+    /// Service-linked role deletion tasks by id, kept after they finish. Read freely; change only
+    /// through [`Account::insert_task`], [`Account::update_task`] and [`Account::forget_task`], which
+    /// keep the index beside it.
     pub deletion_tasks: BTreeMap<String, DeletionTask>,
     /// MediaTailor and CloudWatch Logs state by region.
     pub regions: BTreeMap<String, RegionState>,
+    /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
+    #[serde(skip)]
+    task_index: TaskIndex,
+}
+
+/// An account as stored (the same fields, without the derived index).
+#[derive(Deserialize)]
+struct AccountFields {
+    used_media_tailor_before_slr_support: bool,
+    users: BTreeMap<String, User>,
+    roles: BTreeMap<String, Role>,
+    deletion_tasks: BTreeMap<String, DeletionTask>,
+    regions: BTreeMap<String, RegionState>,
+}
+
+impl From<AccountFields> for Account {
+    fn from(f: AccountFields) -> Self {
+        let mut task_index = TaskIndex::default();
+        for t in f.deletion_tasks.values() {
+            task_index.add(t);
+        }
+        Account {
+            used_media_tailor_before_slr_support: f.used_media_tailor_before_slr_support,
+            users: f.users,
+            roles: f.roles,
+            deletion_tasks: f.deletion_tasks,
+            regions: f.regions,
+            task_index,
+        }
+    }
+}
+
+/// Indexes over an account's deletion tasks, so that finding a role's open task, the latest task,
+/// or the finished tasks due to be forgotten does not scan every task kept (a long history keeps
+/// thousands).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TaskIndex {
+    /// Unfinished tasks: role name → task id (at most one per role).
+    open: BTreeMap<String, String>,
+    /// Finished tasks by (when they finished, id).
+    finished: BTreeSet<(i64, String)>,
+    /// Every task by (created_seq, id): the last is `$last`.
+    by_seq: BTreeSet<(u64, String)>,
+}
+
+impl TaskIndex {
+    const EMPTY: TaskIndex = TaskIndex {
+        open: BTreeMap::new(),
+        finished: BTreeSet::new(),
+        by_seq: BTreeSet::new(),
+    };
+
+    fn add(&mut self, t: &DeletionTask) {
+        let id = t.deletion_task_id.clone();
+        if t.status.is_finished() {
+            self.finished.insert((t.updated, id.clone()));
+        } else {
+            self.open.insert(t.role_name.clone(), id.clone());
+        }
+        self.by_seq.insert((t.created_seq, id));
+    }
+
+    fn remove(&mut self, t: &DeletionTask) {
+        let id = &t.deletion_task_id;
+        if t.status.is_finished() {
+            self.finished.remove(&(t.updated, id.clone()));
+        } else if self.open.get(&t.role_name) == Some(id) {
+            self.open.remove(&t.role_name);
+        }
+        self.by_seq.remove(&(t.created_seq, id.clone()));
+    }
 }
 
 impl Account {
@@ -89,9 +164,64 @@ impl Account {
 
     /// The unfinished deletion task for `role_name`, if any.
     pub fn open_deletion_task(&self, role_name: &str) -> Option<&DeletionTask> {
-        self.deletion_tasks
+        self.task_index
+            .open
+            .get(role_name)
+            .and_then(|id| self.deletion_tasks.get(id))
+    }
+
+    /// The most recently created deletion task still kept.
+    pub fn latest_deletion_task(&self) -> Option<&DeletionTask> {
+        self.task_index
+            .by_seq
+            .last()
+            .and_then(|(_, id)| self.deletion_tasks.get(id))
+    }
+
+    /// The unfinished deletion tasks.
+    pub fn open_deletion_tasks(&self) -> impl Iterator<Item = &DeletionTask> {
+        self.task_index
+            .open
             .values()
-            .find(|t| t.role_name == role_name && !t.status.is_finished())
+            .filter_map(|id| self.deletion_tasks.get(id))
+    }
+
+    /// The finished deletion tasks that finished at or before `time`, oldest first.
+    pub fn deletion_tasks_finished_by(&self, time: i64) -> impl Iterator<Item = &DeletionTask> {
+        self.task_index
+            .finished
+            .iter()
+            .take_while(move |(at, _)| *at <= time)
+            .filter_map(|(_, id)| self.deletion_tasks.get(id))
+    }
+
+    /// Adds a deletion task (replacing one with the same id).
+    pub fn insert_task(&mut self, task: DeletionTask) {
+        if let Some(old) = self.deletion_tasks.get(&task.deletion_task_id) {
+            self.task_index.remove(old);
+        }
+        self.task_index.add(&task);
+        self.deletion_tasks
+            .insert(task.deletion_task_id.clone(), task);
+    }
+
+    /// Changes the deletion task `id` (if kept) with `f`, keeping the index in step.
+    pub fn update_task(&mut self, id: &str, f: impl FnOnce(&mut DeletionTask)) {
+        if let Some(t) = self.deletion_tasks.get_mut(id) {
+            self.task_index.remove(t);
+            f(t);
+            self.task_index.add(t);
+        }
+    }
+
+    /// Removes the deletion task `id` if `keep` says not to keep it.
+    pub fn forget_task(&mut self, id: &str, forget: impl FnOnce(&DeletionTask) -> bool) {
+        if let Some(t) = self.deletion_tasks.get(id) {
+            if forget(t) {
+                self.task_index.remove(t);
+                self.deletion_tasks.remove(id);
+            }
+        }
     }
 
     /// Every playback configuration whose log configuration is enabled, by region, as ARNs.

@@ -3,11 +3,20 @@
 //! state's hash at the last flush, whether the demo made it).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::StoreError;
 
 /// How long `open` waits for a lock that is being released before it reports the database in use.
 pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// sled's page cache, in bytes. sled's default (1 GiB) let a replay of a long log hold a gigabyte;
+/// the log is read front to back, so a small cache costs little and keeps memory bounded.
+pub const CACHE_BYTES: u64 = 64 << 20;
+
+fn sled_config() -> sled::Config {
+    sled::Config::new().cache_capacity(CACHE_BYTES)
+}
 
 /// How often appends are flushed to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +33,9 @@ impl Default for Durability {
 
 /// An open slrsim database.
 pub struct Store {
+    /// The number the next appended record must have. Read from the log when the store opens and kept
+    /// here after, because asking sled for its last key walks the tree's right edge on every append.
+    next: AtomicU64,
     db: sled::Db,
     log: sled::Tree,
     meta: sled::Tree,
@@ -58,7 +70,7 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let started = std::time::Instant::now();
         loop {
-            match sled::Config::new().path(path).open() {
+            match sled_config().path(path).open() {
                 Ok(db) => return Self::from_db(db, path.to_path_buf()),
                 Err(e) => match map_open_error(path, e) {
                     StoreError::Locked { .. } if started.elapsed() < LOCK_GRACE => {
@@ -72,7 +84,7 @@ impl Store {
 
     /// A database that lives in a temporary folder and is removed when dropped (tests, benchmarks).
     pub fn temporary() -> Result<Self, StoreError> {
-        let db = sled::Config::new().temporary(true).open()?;
+        let db = sled_config().temporary(true).open()?;
         Self::from_db(db, PathBuf::from("<temporary>"))
     }
 
@@ -80,7 +92,12 @@ impl Store {
         let log = db.open_tree("log")?;
         let meta = db.open_tree("meta")?;
         let snapshots = db.open_tree("snapshots")?;
+        let next = match log.last()? {
+            Some((k, _)) => key_seq(&k)? + 1,
+            None => 0,
+        };
         Ok(Store {
+            next: AtomicU64::new(next),
             db,
             log,
             meta,
@@ -104,7 +121,14 @@ impl Store {
 
     /// The number of the next record.
     pub fn next_seq(&self) -> Result<u64, StoreError> {
-        Ok(self.last()?.map_or(0, |(s, _)| s + 1))
+        Ok(self.next.load(Ordering::Acquire))
+    }
+
+    /// Re-reads the next number from the log (after the raw edits tests make).
+    fn refresh_next(&self) -> Result<(), StoreError> {
+        let next = self.last()?.map_or(0, |(s, _)| s + 1);
+        self.next.store(next, Ordering::Release);
+        Ok(())
     }
 
     /// Appends the value of record `seq`, which must be the next number. The insert is a
@@ -118,7 +142,10 @@ impl Store {
             .log
             .compare_and_swap(seq.to_be_bytes(), None as Option<&[u8]>, Some(value))?
         {
-            Ok(()) => Ok(()),
+            Ok(()) => {
+                self.next.store(seq + 1, Ordering::Release);
+                Ok(())
+            }
             Err(_) => Err(StoreError::OutOfOrder {
                 expected: seq + 1,
                 got: seq,
@@ -162,13 +189,13 @@ impl Store {
     /// Removes record `seq` without checks (tests that need a damaged or truncated log).
     pub fn raw_remove(&self, seq: u64) -> Result<(), StoreError> {
         self.log.remove(seq.to_be_bytes())?;
-        Ok(())
+        self.refresh_next()
     }
 
     /// Overwrites the stored value of `seq` without checks (corruption tests).
     pub fn raw_put(&self, seq: u64, value: &[u8]) -> Result<(), StoreError> {
         self.log.insert(seq.to_be_bytes(), value)?;
-        Ok(())
+        self.refresh_next()
     }
 }
 

@@ -36,19 +36,27 @@ pub fn state_at(store: &Store, seq: u64) -> Result<State, StoreError> {
     Ok(replay::state_at(store, Some(seq))?.state)
 }
 
-/// Reads one record (checked against its own stored hash only: cheap, for lookups).
+/// Reads one record, checked against the stored hash of the one before it.
 pub fn record_at(store: &Store, seq: u64) -> Result<Record, StoreError> {
     let value = store
         .get(seq)?
         .ok_or_else(|| StoreError::Mismatch(format!("record {seq} does not exist")))?;
-    let raw = value.get(record::HASH_LEN..).ok_or(StoreError::Corrupt {
-        seq,
-        detail: "the stored value is shorter than its hash".to_string(),
-    })?;
-    serde_json::from_slice(raw).map_err(|e| StoreError::Corrupt {
-        seq,
-        detail: format!("it does not decode: {e}"),
-    })
+    // Check the record against its predecessor's stored hash, so that a damaged record read on its own
+    // is an error naming it, never a silently wrong answer.
+    let prev = match seq.checked_sub(1) {
+        None => record::genesis_hash(),
+        Some(before) => {
+            let stored = store.get(before)?.ok_or_else(|| StoreError::Corrupt {
+                seq: before,
+                detail: format!("the record is missing (record {seq} follows it)"),
+            })?;
+            record::stored_hash(&stored).ok_or_else(|| StoreError::Corrupt {
+                seq: before,
+                detail: "the stored value is shorter than its hash".to_string(),
+            })?
+        }
+    };
+    Ok(record::decode(seq, &value, &prev)?.0)
 }
 
 /// The last record whose simulated time is at or before `time`, found by binary search (record times

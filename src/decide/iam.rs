@@ -254,9 +254,7 @@ pub fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided
     let id = if p.deletion_task_id == LAST_TASK {
         latest = cx
             .account
-            .deletion_tasks
-            .values()
-            .max_by_key(|t| t.created_seq)
+            .latest_deletion_task()
             .map(|t| t.deletion_task_id.clone())
             .ok_or_else(|| {
                 ApiError::new(

@@ -100,7 +100,10 @@ pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, Ap
     // observe (there is at most one open task per role), so outcomes can be computed from `cx.state`.
     let mut due: Vec<Due<'_>> = Vec::new();
     for (account_id, account) in &cx.state.accounts {
-        for task in account.deletion_tasks.values() {
+        // Only open tasks and finished ones old enough to forget can have a step due.
+        let forgettable =
+            account.deletion_tasks_finished_by(target.saturating_sub(TASK_RETENTION_SECS));
+        for task in account.open_deletion_tasks().chain(forgettable) {
             let mut push = |at: i64, step: TaskStep| {
                 if at <= target {
                     due.push(Due {
