@@ -91,12 +91,12 @@ pub fn evaluate<'d>(
     }
     let mut allowed = false;
     for doc in documents {
-        let Ok(policy) = IAMPolicy::from_json(doc) else {
-            continue;
-        };
-        match PolicyEvaluator::with_policies(vec![policy]).evaluate(&request) {
-            Ok(r) if r.decision == Decision::Deny => return Verdict::ExplicitDeny,
-            Ok(r) if r.decision == Decision::Allow => allowed = true,
+        let decision = with_evaluator(doc, |evaluator| {
+            evaluator.and_then(|e| e.evaluate(&request).ok().map(|r| r.decision))
+        });
+        match decision {
+            Some(Decision::Deny) => return Verdict::ExplicitDeny,
+            Some(Decision::Allow) => allowed = true,
             _ => {}
         }
     }
@@ -105,6 +105,35 @@ pub fn evaluate<'d>(
     } else {
         Verdict::ImplicitDeny
     }
+}
+
+/// Most parsed documents kept per thread (a long history keeps reusing a handful).
+const EVALUATOR_CACHE: usize = 4096;
+
+thread_local! {
+    /// Parsed policy documents by their text. Parsing a document is most of the cost of evaluating
+    /// it, and the same few documents are evaluated over and over. This is a memo of a pure function
+    /// (text → parsed policy): it changes no result, only how often the parse runs, and it is never
+    /// iterated, so its order cannot reach any output.
+    static EVALUATORS: std::cell::RefCell<std::collections::HashMap<String, Option<PolicyEvaluator>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Runs `f` with the evaluator of `doc` (`None` when it does not parse).
+fn with_evaluator<T>(doc: &str, f: impl FnOnce(Option<&PolicyEvaluator>) -> T) -> T {
+    EVALUATORS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if !cache.contains_key(doc) {
+            if cache.len() >= EVALUATOR_CACHE {
+                cache.clear();
+            }
+            let parsed = IAMPolicy::from_json(doc)
+                .ok()
+                .map(|p| PolicyEvaluator::with_policies(vec![p]));
+            cache.insert(doc.to_string(), parsed);
+        }
+        f(cache.get(doc).and_then(Option::as_ref))
+    })
 }
 
 /// The documents of a user's identity policies: inline, then attached managed.

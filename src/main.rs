@@ -355,7 +355,7 @@ fn run(db: &Path, file: &str, sync: bool, snapshot_every: Option<u64>) -> Result
         sim.batch(|batch| -> Result<(), Failure> {
             while let Some(item) = next()? {
                 if let scenario::Item::Action(_, action) = item {
-                    printer.print(&batch.execute(action)?)?;
+                    batch.execute(action, |rec| printer.print(rec))??;
                 }
             }
             Ok(())

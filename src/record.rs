@@ -224,3 +224,34 @@ fn upcast(raw: Value) -> Result<Record, String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reading_only_the_events_gives_the_events_and_the_hash_of_a_full_decode() {
+        let mut sim = crate::simulator::Simulator::temporary(crate::simulator::Genesis::default())
+            .expect("temporary sled");
+        for a in crate::reference::generate(4).take(400) {
+            sim.execute(a).expect("execute");
+        }
+        let mut prev = genesis_hash();
+        for item in sim.store().iter_from(0) {
+            let (seq, value) = item.expect("read");
+            let (rec, hash) = decode(seq, &value, &prev).expect("decode");
+            let (events, light_hash) = decode_events(seq, &value, &prev).expect("decode events");
+            assert_eq!(events, rec.outcome.events(), "record {seq}");
+            assert_eq!(light_hash, hash);
+            // A flipped byte is refused by both, naming the record.
+            let mut bad = value.to_vec();
+            let at = HASH_LEN + (seq as usize * 7) % (bad.len() - HASH_LEN);
+            bad[at] ^= 0x20;
+            match decode_events(seq, &bad, &prev) {
+                Err(StoreError::Corrupt { seq: s, .. }) => assert_eq!(s, seq),
+                other => panic!("record {seq} with a flipped byte read as {other:?}"),
+            }
+            prev = hash;
+        }
+    }
+}

@@ -194,14 +194,15 @@ impl Simulator {
             snapshot_every,
             ..
         } = self;
+        let last_hash: &[u8; HASH_LEN] = last_hash;
         let store: &Store = store;
+        let prev = *last_hash;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Write>(BATCH_CHANNEL);
         let (out, written) = std::thread::scope(|scope| {
-            let writer = scope.spawn(move || write_records(store, rx));
+            let writer = scope.spawn(move || write_records(store, prev, rx));
             let mut batch = Batch {
                 state,
                 next_seq,
-                last_hash,
                 snapshot_every: *snapshot_every,
                 flush_every,
                 unflushed: *unflushed,
@@ -220,7 +221,10 @@ impl Simulator {
         });
         self.unflushed = 0;
         match written {
-            Ok(()) => Ok(out),
+            Ok(hash) => {
+                self.last_hash = hash;
+                Ok(out)
+            }
             Err(e) => {
                 // The live state ran ahead of the log: rebuild it from what was stored.
                 let r = replay::state_at(&self.store, None)?;
@@ -300,31 +304,45 @@ fn live_meta(state: &State, next_seq: u64) -> Vec<u8> {
 
 /// What a [`Batch`] asks its writer thread to store, in order.
 enum Write {
-    Append(u64, Vec<u8>),
-    Snapshot(u64, Vec<u8>),
+    /// Encode (chaining from the previous record's hash) and append.
+    Append(Box<Record>),
+    /// Store a snapshot of this state, the state after record `seq`.
+    Snapshot(u64, Box<State>),
     /// Record the live state (META_LIVE) and flush.
     Flush(Vec<u8>),
 }
 
-fn write_records(store: &Store, rx: std::sync::mpsc::Receiver<Write>) -> Result<(), StoreError> {
+/// The writer thread: encodes records (the chain hash runs here), appends them, stores snapshots
+/// and flushes. Returns the chain hash of the last record appended.
+fn write_records(
+    store: &Store,
+    mut prev: [u8; HASH_LEN],
+    rx: std::sync::mpsc::Receiver<Write>,
+) -> Result<[u8; HASH_LEN], StoreError> {
     for w in rx {
         match w {
-            Write::Append(seq, value) => store.append(seq, &value)?,
-            Write::Snapshot(seq, value) => store.put_snapshot(seq, &value)?,
+            Write::Append(record) => {
+                let (value, hash) = record::encode(&record, &prev)?;
+                store.append(record.seq, &value)?;
+                prev = hash;
+            }
+            Write::Snapshot(seq, state) => {
+                store.put_snapshot(seq, &crate::snapshot::encode(seq, &prev, &state)?)?;
+            }
             Write::Flush(live) => {
                 store.set_meta(META_LIVE, &live)?;
                 store.flush()?;
             }
         }
     }
-    Ok(())
+    Ok(prev)
 }
 
-/// Executes actions with storing overlapped on another thread: see [`Simulator::batch`].
+/// Executes actions with encoding and storing overlapped on another thread: see
+/// [`Simulator::batch`].
 pub struct Batch<'s> {
     state: &'s mut State,
     next_seq: &'s mut u64,
-    last_hash: &'s mut [u8; HASH_LEN],
     snapshot_every: u64,
     flush_every: usize,
     unflushed: usize,
@@ -332,32 +350,38 @@ pub struct Batch<'s> {
 }
 
 impl Batch<'_> {
-    /// Executes one action: decided and applied here, its record queued for the writer. An `Err`
-    /// means the writer has stopped; [`Simulator::batch`] returns its error.
-    pub fn execute(&mut self, action: Action) -> Result<Record, StoreError> {
+    /// Executes one action: decided and applied here, `inspect` called with its record, and the
+    /// record handed to the writer. An `Err` means the writer has stopped; [`Simulator::batch`]
+    /// returns its error.
+    pub fn execute<T>(
+        &mut self,
+        action: Action,
+        inspect: impl FnOnce(&Record) -> T,
+    ) -> Result<T, StoreError> {
         let seq = *self.next_seq;
         let span = info_span!("action", seq, op = action.op.name());
         let _guard = span.enter();
         let record = make_record(self.state, seq, action);
-        let (value, hash) = record::encode(&record, self.last_hash)?;
+        for e in record.outcome.events() {
+            apply_mut(self.state, e);
+        }
+        *self.next_seq = seq + 1;
+        let out = inspect(&record);
         let stopped = |_| StoreError::Mismatch("the log writer stopped".to_string());
-        self.tx.send(Write::Append(seq, value)).map_err(stopped)?;
-        if let Some(snap) = advance(
-            self.state,
-            self.next_seq,
-            self.last_hash,
-            &record,
-            hash,
-            self.snapshot_every,
-        )? {
-            self.tx.send(Write::Snapshot(seq, snap)).map_err(stopped)?;
+        self.tx
+            .send(Write::Append(Box::new(record)))
+            .map_err(stopped)?;
+        if seq > 0 && seq % self.snapshot_every == 0 {
+            self.tx
+                .send(Write::Snapshot(seq, Box::new(self.state.clone())))
+                .map_err(stopped)?;
         }
         self.unflushed += 1;
         if self.unflushed >= self.flush_every {
             self.tx.send(Write::Flush(self.live())).map_err(stopped)?;
             self.unflushed = 0;
         }
-        Ok(record)
+        Ok(out)
     }
 
     /// The live state so far.
@@ -367,5 +391,64 @@ impl Batch<'_> {
 
     fn live(&self) -> Vec<u8> {
         live_meta(self.state, *self.next_seq)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every stored record value, and every snapshot with its number.
+    type Stored = (Vec<Vec<u8>>, Vec<(u64, Vec<u8>)>);
+
+    fn stored(sim: &Simulator) -> Stored {
+        let log = sim
+            .store()
+            .iter_from(0)
+            .map(|r| r.expect("read").1.to_vec())
+            .collect();
+        let snaps = sim
+            .store()
+            .snapshots_before(u64::MAX)
+            .map(|r| r.map(|(s, v)| (s, v.to_vec())).expect("read"))
+            .collect();
+        (log, snaps)
+    }
+
+    #[test]
+    fn a_batch_stores_the_same_bytes_as_executing_one_by_one() {
+        let actions: Vec<Action> = crate::reference::generate(21).take(1500).collect();
+        let open = || {
+            Simulator::with_options(Store::temporary().expect("sled"), None, Some(100))
+                .expect("open")
+        };
+        let mut one = open();
+        for a in &actions {
+            one.execute(a.clone()).expect("execute");
+        }
+        one.flush().expect("flush");
+        let mut batched = open();
+        let mut seqs = Vec::new();
+        batched
+            .batch(|b| {
+                for a in &actions {
+                    seqs.push(b.execute(a.clone(), |r| r.seq).expect("execute"));
+                }
+            })
+            .expect("batch");
+        assert_eq!(seqs, (1..=1500).collect::<Vec<u64>>());
+        assert_eq!(stored(&one), stored(&batched));
+        assert_eq!(one.state(), batched.state());
+        assert_eq!(one.last_hash, batched.last_hash);
+        assert_eq!(
+            one.store().meta(META_LIVE).expect("meta"),
+            batched.store().meta(META_LIVE).expect("meta")
+        );
+        // And it goes on where the batch stopped.
+        let next = crate::reference::generate(22).next().expect("an action");
+        let a = one.execute(next.clone()).expect("execute");
+        let b = batched.execute(next).expect("execute");
+        assert_eq!(a, b);
+        assert_eq!(stored(&one), stored(&batched));
     }
 }

@@ -600,7 +600,7 @@ fn sigkilled_synced_runs_keep_every_acknowledged_record_in_a_clean_prefix() {
 
 /// `run` with its default durability (flush every 1000 actions, and sled's own background flush),
 /// killed repeatedly on one database: the log is always a clean prefix that verifies and keeps what an
-/// earlier reopening found. What it acknowledged is only what the 1000th action's flush covered.
+/// earlier reopening found. Without --sync only a finished run acknowledges its records.
 #[test]
 fn sigkilled_default_runs_leave_a_verifiable_prefix() {
     const KILLS: u64 = 8;
@@ -614,7 +614,7 @@ fn sigkilled_default_runs_leave_a_verifiable_prefix() {
         let at = match rng.range(0, 3) {
             0 => KillAt::Early(Duration::from_millis(rng.range(0, 80))),
             1 => KillAt::AfterFirstLine(Duration::from_millis(rng.range(0, 400))),
-            // Past the 1000th action, whose flush is the only acknowledgement without --sync.
+            // Around the 1000th action, whose flush is under way.
             _ => KillAt::Lines(rng.range(1000, 1100) as usize),
         };
         let ctx = format!(
@@ -643,17 +643,10 @@ fn sigkilled_default_runs_leave_a_verifiable_prefix() {
             Some(c) => panic!("{ctx}: the run failed with exit {c}: {stderr}"),
             None => {
                 assert_eq!(status.signal(), Some(9), "{ctx}");
-                // The 1000th action of the run flushed before its line was written; a printed line at
-                // or after it proves that flush happened.
-                let flushed_at = start_next + 999;
-                if printed.last().is_some_and(|p| p.seq >= flushed_at) {
-                    printed
-                        .into_iter()
-                        .filter(|p| p.seq <= flushed_at)
-                        .collect()
-                } else {
-                    Vec::new()
-                }
+                // Without --sync a printed line acknowledges nothing: `run` decides and prints ahead
+                // of the thread that stores (Simulator::batch), and flushes every 1000 records and at
+                // its end. Only a finished run (exit 0) promises its records.
+                Vec::new()
             }
         };
         let n_acked = acked.len();
