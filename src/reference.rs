@@ -345,11 +345,12 @@ impl Model {
             Transition::GetStatus { account, who } => {
                 let r = (|| {
                     self.caller_ok(*account, *who)?;
-                    if self.accounts[*account].tasks.is_empty() {
-                        return Err(NoSuchEntity);
-                    }
+                    // `$last` is authorised before it is resolved.
                     if !self.may(*who, Perm::IamRead) {
                         return Err(iam_denied);
+                    }
+                    if self.accounts[*account].tasks.is_empty() {
+                        return Err(NoSuchEntity);
                     }
                     Ok(())
                 })();

@@ -1355,3 +1355,47 @@ fn only_the_service_changes_the_protected_role() {
     .expect("the log reads back");
     assert_no_problems(&problems);
 }
+
+/// `$last` (slrsim's shorthand for the latest deletion task) is authorised before it is resolved: a
+/// caller without permission learns nothing about whether a task exists.
+#[test]
+fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sim = slrsim::simulator::Simulator::open(&dir.path().join("db"), None).expect("open");
+    let run = |sim: &mut slrsim::simulator::Simulator, line: &str| {
+        let v: serde_json::Value = serde_json::from_str(line).expect("json");
+        let serde_json::Value::Object(o) = v else {
+            unreachable!("literal objects")
+        };
+        sim.execute(slrsim::scenario::parse_action(o).expect("valid"))
+            .expect("execute")
+    };
+    run(
+        &mut sim,
+        r#"{"op":"CreateUser","params":{"UserName":"nobody"}}"#,
+    );
+    let before = sim.state().hash();
+    let rec = run(
+        &mut sim,
+        r#"{"op":"GetServiceLinkedRoleDeletionStatus","caller":"nobody","params":{"DeletionTaskId":"$last"}}"#,
+    );
+    match &rec.outcome {
+        slrsim::record::Outcome::Error { error } => {
+            assert_eq!(error.code.to_string(), "AccessDenied", "{error:?}");
+            assert_eq!(error.status, 403);
+        }
+        other => panic!("expected AccessDenied, got {other:?}"),
+    }
+    assert_eq!(sim.state().hash(), before);
+    // Root, allowed, is told there is no task.
+    let rec = run(
+        &mut sim,
+        r#"{"op":"GetServiceLinkedRoleDeletionStatus","params":{"DeletionTaskId":"$last"}}"#,
+    );
+    match &rec.outcome {
+        slrsim::record::Outcome::Error { error } => {
+            assert_eq!(error.code.to_string(), "NoSuchEntity", "{error:?}")
+        }
+        other => panic!("expected NoSuchEntity, got {other:?}"),
+    }
+}
