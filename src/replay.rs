@@ -41,16 +41,16 @@ pub fn for_each_record_from(
 ) -> Result<[u8; HASH_LEN], StoreError> {
     for (expected, item) in (from..).zip(store.iter_from(from)) {
         let (seq, value) = item?;
-        if let Some(u) = upto {
-            if seq > u {
-                break;
-            }
-        }
-        if seq != expected {
+        // A gap is checked before the end of the range: a missing record inside the range must be
+        // named, never skipped.
+        if seq != expected && upto.is_none_or(|u| expected <= u) {
             return Err(StoreError::Corrupt {
                 seq: expected,
                 detail: format!("the record is missing (the next stored record is {seq})"),
             });
+        }
+        if upto.is_some_and(|u| seq > u) {
+            break;
         }
         let (rec, hash) = record::decode(seq, &value, &prev)?;
         f(&rec)?;
@@ -70,14 +70,14 @@ pub fn for_each_events_from(
 ) -> Result<[u8; HASH_LEN], StoreError> {
     for (expected, item) in (from..).zip(store.iter_from(from)) {
         let (seq, value) = item?;
-        if upto.is_some_and(|u| seq > u) {
-            break;
-        }
-        if seq != expected {
+        if seq != expected && upto.is_none_or(|u| expected <= u) {
             return Err(StoreError::Corrupt {
                 seq: expected,
                 detail: format!("the record is missing (the next stored record is {seq})"),
             });
+        }
+        if upto.is_some_and(|u| seq > u) {
+            break;
         }
         let (events, hash) = record::decode_events(seq, &value, &prev)?;
         f(seq, &events)?;

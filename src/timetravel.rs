@@ -43,20 +43,33 @@ pub fn record_at(store: &Store, seq: u64) -> Result<Record, StoreError> {
         .ok_or_else(|| StoreError::Mismatch(format!("record {seq} does not exist")))?;
     // Check the record against its predecessor's stored hash, so that a damaged record read on its own
     // is an error naming it, never a silently wrong answer.
-    let prev = match seq.checked_sub(1) {
-        None => record::genesis_hash(),
-        Some(before) => {
-            let stored = store.get(before)?.ok_or_else(|| StoreError::Corrupt {
-                seq: before,
-                detail: format!("the record is missing (record {seq} follows it)"),
-            })?;
-            record::stored_hash(&stored).ok_or_else(|| StoreError::Corrupt {
-                seq: before,
-                detail: "the stored value is shorter than its hash".to_string(),
-            })?
+    match record::decode(seq, &value, &prev_stored_hash(store, seq)?) {
+        Ok((rec, _)) => Ok(rec),
+        Err(e) => {
+            // A mismatch may be the predecessor's fault (its stored hash is damaged): if the
+            // predecessor does not check against its own predecessor, name it instead.
+            if let Some(before) = seq.checked_sub(1) {
+                let value = store.get(before)?.unwrap_or_default();
+                record::decode(before, &value, &prev_stored_hash(store, before)?)?;
+            }
+            Err(e)
         }
+    }
+}
+
+/// The stored chain hash of the record before `seq` (the genesis hash before record 0).
+fn prev_stored_hash(store: &Store, seq: u64) -> Result<[u8; record::HASH_LEN], StoreError> {
+    let Some(before) = seq.checked_sub(1) else {
+        return Ok(record::genesis_hash());
     };
-    Ok(record::decode(seq, &value, &prev)?.0)
+    let stored = store.get(before)?.ok_or_else(|| StoreError::Corrupt {
+        seq: before,
+        detail: format!("the record is missing (record {seq} follows it)"),
+    })?;
+    record::stored_hash(&stored).ok_or_else(|| StoreError::Corrupt {
+        seq: before,
+        detail: "the stored value is shorter than its hash".to_string(),
+    })
 }
 
 /// The last record whose simulated time is at or before `time`, found by binary search (record times
