@@ -71,7 +71,7 @@ impl<R: BufRead> Reader<R> {
             let line_no = self.line_no;
             let err = |message: String| ScenarioError {
                 line: line_no,
-                message,
+                message: clip(message),
             };
             // Read at most the limit plus a line ending ("\r\n"), so a line of exactly the limit is
             // taken whether or not it ends with a newline.
@@ -199,6 +199,18 @@ struct FastLine<'a> {
     params: Option<&'a serde_json::value::RawValue>,
 }
 
+/// Longest scenario error message, in characters: a hostile value is quoted in part, never whole.
+const MAX_MESSAGE: usize = 1024;
+
+fn clip(message: String) -> String {
+    if message.chars().count() <= MAX_MESSAGE {
+        message
+    } else {
+        let head: String = message.chars().take(MAX_MESSAGE).collect();
+        format!("{head}... (cut)")
+    }
+}
+
 /// A string field that may be left out, but, when given, is a string (`null` is not).
 #[derive(Default)]
 struct Given(Option<String>);
@@ -310,15 +322,20 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
     let mut tagged = Map::new();
     tagged.insert("op".to_string(), Value::String(op.clone()));
     tagged.insert("params".to_string(), params);
-    let op: Operation = serde_json::from_value(Value::Object(tagged)).map_err(|e| {
-        let msg = e.to_string();
+    // serde_path_to_error says which parameter a type error is in ("params.Tags[0].Key").
+    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = e.into_inner().to_string();
         if msg.starts_with("unknown variant") {
             format!(
                 "unknown op `{}` (see README for the operations slrsim answers)",
                 shown(&op)
             )
         } else {
-            format!("{op} params: {msg}")
+            match path.strip_prefix("params.") {
+                Some(field) => format!("{} params: `{field}`: {msg}", shown(&op)),
+                None => format!("{} params: {msg}", shown(&op)),
+            }
         }
     })?;
     Ok(Action {

@@ -197,7 +197,7 @@ impl Simulator {
         let last_hash: &[u8; HASH_LEN] = last_hash;
         let store: &Store = store;
         let prev = *last_hash;
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Write>(BATCH_CHANNEL);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Write>>(BATCH_CHANNEL);
         let (out, written) = std::thread::scope(|scope| {
             let writer = scope.spawn(move || write_records(store, prev, rx));
             let mut batch = Batch {
@@ -206,11 +206,14 @@ impl Simulator {
                 snapshot_every: *snapshot_every,
                 flush_every,
                 unflushed: *unflushed,
+                pending: Vec::with_capacity(BATCH_CHUNK),
                 tx,
             };
             let out = f(&mut batch);
             // The last flush, with the live state's hash, goes through the writer like the rest.
-            let _ = batch.tx.send(Write::Flush(batch.live()));
+            let live = batch.live();
+            batch.pending.push(Write::Flush(live));
+            let _ = batch.send();
             drop(batch);
             let written = writer.join().unwrap_or_else(|_| {
                 Err(StoreError::Mismatch(
@@ -255,8 +258,10 @@ impl Drop for Simulator {
     }
 }
 
-/// How many records a [`Batch`] may run ahead of sled.
-const BATCH_CHANNEL: usize = 1024;
+/// How many chunks of writes a [`Batch`] may queue ahead of sled.
+const BATCH_CHANNEL: usize = 16;
+/// Writes handed to the writer thread at a time: one wake-up per chunk rather than per record.
+const BATCH_CHUNK: usize = 64;
 
 /// The record of `action` as the core decides it at `seq` (pure).
 fn make_record(state: &State, seq: u64, action: Action) -> Record {
@@ -317,9 +322,9 @@ enum Write {
 fn write_records(
     store: &Store,
     mut prev: [u8; HASH_LEN],
-    rx: std::sync::mpsc::Receiver<Write>,
+    rx: std::sync::mpsc::Receiver<Vec<Write>>,
 ) -> Result<[u8; HASH_LEN], StoreError> {
-    for w in rx {
+    for w in rx.into_iter().flatten() {
         match w {
             Write::Append(record) => {
                 let (value, hash) = record::encode(&record, &prev)?;
@@ -346,7 +351,9 @@ pub struct Batch<'s> {
     snapshot_every: u64,
     flush_every: usize,
     unflushed: usize,
-    tx: std::sync::mpsc::SyncSender<Write>,
+    /// Writes not yet handed over.
+    pending: Vec<Write>,
+    tx: std::sync::mpsc::SyncSender<Vec<Write>>,
 }
 
 impl Batch<'_> {
@@ -367,21 +374,29 @@ impl Batch<'_> {
         }
         *self.next_seq = seq + 1;
         let out = inspect(&record);
-        let stopped = |_| StoreError::Mismatch("the log writer stopped".to_string());
-        self.tx
-            .send(Write::Append(Box::new(record)))
-            .map_err(stopped)?;
+        self.pending.push(Write::Append(Box::new(record)));
         if seq > 0 && seq % self.snapshot_every == 0 {
-            self.tx
-                .send(Write::Snapshot(seq, Box::new(self.state.clone())))
-                .map_err(stopped)?;
+            self.pending
+                .push(Write::Snapshot(seq, Box::new(self.state.clone())));
         }
         self.unflushed += 1;
         if self.unflushed >= self.flush_every {
-            self.tx.send(Write::Flush(self.live())).map_err(stopped)?;
+            let live = self.live();
+            self.pending.push(Write::Flush(live));
             self.unflushed = 0;
         }
+        if self.pending.len() >= BATCH_CHUNK {
+            self.send()?;
+        }
         Ok(out)
+    }
+
+    /// Hands the pending writes to the writer thread.
+    fn send(&mut self) -> Result<(), StoreError> {
+        let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_CHUNK));
+        self.tx
+            .send(chunk)
+            .map_err(|_| StoreError::Mismatch("the log writer stopped".to_string()))
     }
 
     /// The live state so far.

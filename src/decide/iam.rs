@@ -320,7 +320,7 @@ pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError
         1,
         limits::MAX_PATH,
     )?;
-    if !prefix.starts_with('/') {
+    if !prefix.starts_with('/') || !prefix.chars().all(|c| ('\u{21}'..='\u{7f}').contains(&c)) {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
             format!(
@@ -618,8 +618,9 @@ fn inline_quota(
     Ok(())
 }
 
-fn validate_policy_arn(arn: &str) -> Result<(), ApiError> {
-    validate::length(ErrorCode::ValidationError, "policyArn", arn, 20, 2048)
+/// A policy ARN parameter: `field` is its name in AWS's validation messages.
+fn validate_policy_arn(field: &str, arn: &str) -> Result<(), ApiError> {
+    validate::length(ErrorCode::ValidationError, field, arn, 20, 2048)
 }
 
 fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
@@ -632,7 +633,7 @@ fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError
 }
 
 pub fn attach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<Decided, ApiError> {
-    validate_policy_arn(&p.policy_arn)?;
+    validate_policy_arn("policyArn", &p.policy_arn)?;
     let role = ordinary_role_for(cx, "iam:AttachRolePolicy", &p.role_name)?;
     let policy = managed_policy(&p.policy_arn)?;
     if policy.service_role_only {
@@ -660,7 +661,7 @@ pub fn attach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<De
 }
 
 pub fn detach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<Decided, ApiError> {
-    validate_policy_arn(&p.policy_arn)?;
+    validate_policy_arn("policyArn", &p.policy_arn)?;
     let role = ordinary_role_for(cx, "iam:DetachRolePolicy", &p.role_name)?;
     if !role.attached_policies.contains(&p.policy_arn) {
         return Err(ApiError::new(
@@ -728,7 +729,7 @@ pub fn put_role_permissions_boundary(
     cx: &Ctx<'_>,
     p: &PutRolePermissionsBoundaryParams,
 ) -> Result<Decided, ApiError> {
-    validate_policy_arn(&p.permissions_boundary)?;
+    validate_policy_arn("permissionsBoundary", &p.permissions_boundary)?;
     let role = ordinary_role_for(cx, "iam:PutRolePermissionsBoundary", &p.role_name)?;
     let policy = managed_policy(&p.permissions_boundary)?;
     if policy.service_role_only {
@@ -846,7 +847,7 @@ pub fn delete_user_policy(cx: &Ctx<'_>, p: &UserPolicyNameParams) -> Result<Deci
 }
 
 pub fn attach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<Decided, ApiError> {
-    validate_policy_arn(&p.policy_arn)?;
+    validate_policy_arn("policyArn", &p.policy_arn)?;
     let user = user_for(cx, "iam:AttachUserPolicy", &p.user_name)?;
     let policy = managed_policy(&p.policy_arn)?;
     if policy.service_role_only {
@@ -874,7 +875,7 @@ pub fn attach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<De
 }
 
 pub fn detach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<Decided, ApiError> {
-    validate_policy_arn(&p.policy_arn)?;
+    validate_policy_arn("policyArn", &p.policy_arn)?;
     let user = user_for(cx, "iam:DetachUserPolicy", &p.user_name)?;
     if !user.attached_policies.contains(&p.policy_arn) {
         return Err(ApiError::new(
