@@ -21,6 +21,10 @@ use slrsim::store::Store;
 
 const CHILD_ENV: &str = "SLRSIM_BENCH_CHILD";
 
+// The same allocator as the slrsim binary, so the raw baselines are measured as favourably as slrsim.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     if let Ok(mode) = std::env::var(CHILD_ENV) {
         child(&mode);
@@ -35,6 +39,13 @@ fn main() {
     std::fs::create_dir_all(&work).expect("make the bench's work folder");
     let mut rows: Vec<Row> = Vec::new();
 
+    if let Ok(db) = std::env::var("RAW_ONLY") {
+        let work = PathBuf::from(db);
+        let (n, _) = dump_values(&work.join("log.db"), &work.join("values.bin"));
+        let secs = raw_insert(&work.join("values.bin"), &work.join("raw.db"), 1000);
+        println!("raw: {:.0}/s", n as f64 / secs);
+        return;
+    }
     eprintln!("goals: generating {actions} actions");
     let scenario = work.join("scenario.jsonl");
     write_scenario(&scenario, actions);

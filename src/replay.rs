@@ -210,6 +210,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let mut problem: Option<(u64, String)> = None;
     let every = crate::simulator::snapshot_every_or_default(store)?;
     let mut snapshots_rebuilt = Vec::new();
+    let mut last_snapshot = 0u64;
     let walk = for_each_record(store, None, |rec| {
         records += 1;
         if problem.is_none() {
@@ -241,7 +242,8 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
         for e in rec.outcome.events() {
             apply_mut(&mut state, e);
         }
-        if rec.seq > 0 && rec.seq % every == 0 && problem.is_none() {
+        if problem.is_none() && snapshot::due(rec.seq, every, last_snapshot, &state) {
+            last_snapshot = rec.seq;
             // A snapshot is a cache: one that is missing, damaged or wrong is rebuilt from the log.
             let stored = store.get(rec.seq)?.unwrap_or_default();
             let hash: [u8; HASH_LEN] = stored
@@ -287,7 +289,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
                         ),
                     ));
                 }
-                Some(s) if s == last && hash != Some(state_hash.as_str()) => {
+                Some(s) if s == last && hash.is_some_and(|h| h != state_hash) => {
                     problem = Some((
                         last,
                         "the state replayed from the log differs from the live state recorded at the last flush".to_string(),

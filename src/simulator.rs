@@ -58,6 +58,10 @@ pub struct Simulator {
     durability: Durability,
     unflushed: usize,
     snapshot_every: u64,
+    /// The record after which the newest snapshot was taken (0: none).
+    last_snapshot: u64,
+    /// Records were appended since the live state's hash was last recorded.
+    hash_pending: bool,
 }
 
 impl Simulator {
@@ -101,7 +105,12 @@ impl Simulator {
             durability: Durability::default(),
             unflushed: 0,
             snapshot_every: every,
+            last_snapshot: 0,
+            hash_pending: false,
         };
+        if let Some(newest) = sim.store.snapshots_before(u64::MAX).next() {
+            sim.last_snapshot = newest?.0;
+        }
         if sim.next_seq == 0 {
             let g = genesis.unwrap_or_default();
             let rec = sim.execute(Action::root(Operation::Genesis(GenesisParams {
@@ -159,19 +168,25 @@ impl Simulator {
         let record = make_record(&self.state, seq, action);
         let (value, hash) = record::encode(&record, &self.last_hash)?;
         self.store.append(seq, &value)?;
-        if let Some(snap) = advance(
-            &mut self.state,
-            &mut self.next_seq,
-            &mut self.last_hash,
-            &record,
-            hash,
-            self.snapshot_every,
-        )? {
+        for e in record.outcome.events() {
+            apply_mut(&mut self.state, e);
+        }
+        self.next_seq = seq + 1;
+        self.last_hash = hash;
+        if crate::snapshot::due(seq, self.snapshot_every, self.last_snapshot, &self.state) {
+            let snap = crate::snapshot::encode(seq, &hash, &self.state)?;
             self.store.put_snapshot(seq, &snap)?;
+            self.last_snapshot = seq;
         }
         self.unflushed += 1;
+        self.hash_pending = true;
         if self.unflushed >= self.durability.flush_every.max(1) {
-            self.flush()?;
+            // A periodic flush records how far the log reached, not the state's hash: hashing
+            // serialises the whole state, which a grown state makes costly every 1000 records.
+            self.store
+                .set_meta(META_LIVE, &live_meta(None, self.next_seq))?;
+            self.store.flush()?;
+            self.unflushed = 0;
         }
         tracing::debug!(ok = record.outcome.is_ok(), "recorded");
         Ok(record)
@@ -192,6 +207,7 @@ impl Simulator {
             last_hash,
             unflushed,
             snapshot_every,
+            last_snapshot,
             ..
         } = self;
         let last_hash: &[u8; HASH_LEN] = last_hash;
@@ -204,6 +220,7 @@ impl Simulator {
                 state,
                 next_seq,
                 snapshot_every: *snapshot_every,
+                last_snapshot,
                 flush_every,
                 unflushed: *unflushed,
                 pending: Vec::with_capacity(BATCH_CHUNK),
@@ -211,7 +228,7 @@ impl Simulator {
             };
             let out = f(&mut batch);
             // The last flush, with the live state's hash, goes through the writer like the rest.
-            let live = batch.live();
+            let live = live_meta(Some(batch.state), *batch.next_seq);
             batch.pending.push(Write::Flush(live));
             let _ = batch.send();
             drop(batch);
@@ -223,6 +240,7 @@ impl Simulator {
             (out, written)
         });
         self.unflushed = 0;
+        self.hash_pending = false;
         match written {
             Ok(hash) => {
                 self.last_hash = hash;
@@ -242,16 +260,18 @@ impl Simulator {
     /// Flushes the log and records the live state's hash beside it.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         self.store
-            .set_meta(META_LIVE, &live_meta(&self.state, self.next_seq))?;
+            .set_meta(META_LIVE, &live_meta(Some(&self.state), self.next_seq))?;
         self.store.flush()?;
         self.unflushed = 0;
+        self.hash_pending = false;
         Ok(())
     }
 }
 
 impl Drop for Simulator {
     fn drop(&mut self) {
-        if self.unflushed > 0 {
+        // Periodic flushes leave the live hash out; the last word on closing puts it in.
+        if self.unflushed > 0 || self.hash_pending {
             // Best effort: an error here has nowhere to go, and the log itself is already written.
             let _ = self.flush();
         }
@@ -280,31 +300,16 @@ fn make_record(state: &State, seq: u64, action: Action) -> Record {
     }
 }
 
-/// Applies a stored record to the live state; returns the snapshot to store if one is due.
-fn advance(
-    state: &mut State,
-    next_seq: &mut u64,
-    last_hash: &mut [u8; HASH_LEN],
-    record: &Record,
-    hash: [u8; HASH_LEN],
-    snapshot_every: u64,
-) -> Result<Option<Vec<u8>>, StoreError> {
-    for e in record.outcome.events() {
-        apply_mut(state, e);
+/// The META_LIVE value: how far the log reached, and the live state's hash there when given (a
+/// final flush gives it; periodic ones do not).
+fn live_meta(state: Option<&State>, next_seq: u64) -> Vec<u8> {
+    let seq = next_seq.saturating_sub(1);
+    match state {
+        Some(s) => serde_json::json!({"seq": seq, "state_hash": s.hash()}),
+        None => serde_json::json!({"seq": seq}),
     }
-    *next_seq = record.seq + 1;
-    *last_hash = hash;
-    if record.seq > 0 && record.seq % snapshot_every == 0 {
-        return Ok(Some(crate::snapshot::encode(record.seq, &hash, state)?));
-    }
-    Ok(None)
-}
-
-/// The META_LIVE value: the live state's hash after the last record.
-fn live_meta(state: &State, next_seq: u64) -> Vec<u8> {
-    serde_json::json!({"seq": next_seq.saturating_sub(1), "state_hash": state.hash()})
-        .to_string()
-        .into_bytes()
+    .to_string()
+    .into_bytes()
 }
 
 /// What a [`Batch`] asks its writer thread to store, in order.
@@ -349,6 +354,7 @@ pub struct Batch<'s> {
     state: &'s mut State,
     next_seq: &'s mut u64,
     snapshot_every: u64,
+    last_snapshot: &'s mut u64,
     flush_every: usize,
     unflushed: usize,
     /// Writes not yet handed over.
@@ -375,14 +381,15 @@ impl Batch<'_> {
         *self.next_seq = seq + 1;
         let out = inspect(&record);
         self.pending.push(Write::Append(Box::new(record)));
-        if seq > 0 && seq % self.snapshot_every == 0 {
+        if crate::snapshot::due(seq, self.snapshot_every, *self.last_snapshot, self.state) {
             self.pending
                 .push(Write::Snapshot(seq, Box::new(self.state.clone())));
+            *self.last_snapshot = seq;
         }
         self.unflushed += 1;
         if self.unflushed >= self.flush_every {
-            let live = self.live();
-            self.pending.push(Write::Flush(live));
+            self.pending
+                .push(Write::Flush(live_meta(None, *self.next_seq)));
             self.unflushed = 0;
         }
         if self.pending.len() >= BATCH_CHUNK {
@@ -402,10 +409,6 @@ impl Batch<'_> {
     /// The live state so far.
     pub fn state(&self) -> &State {
         self.state
-    }
-
-    fn live(&self) -> Vec<u8> {
-        live_meta(self.state, *self.next_seq)
     }
 }
 

@@ -11,6 +11,23 @@ use crate::state::State;
 /// How often a snapshot is taken when the log does not say (records).
 pub const DEFAULT_EVERY: u64 = 1000;
 
+/// States of at least this many objects ([`State::weight`]) are snapshotted less often.
+pub const LARGE_STATE: u64 = 1000;
+
+/// Whether a snapshot is due after record `seq`, the last one having been taken after `last`.
+///
+/// Every `every`-th record. A snapshot costs about one record's work per object in the state, so a
+/// large state (thousands of retained deletion tasks) waits until at least as many records have
+/// passed since the last snapshot as it has objects: the cost per record stays bounded. The rule
+/// depends only on the state and the numbers, so the simulator and `verify` agree on it.
+pub fn due(seq: u64, every: u64, last: u64, state: &State) -> bool {
+    if seq == 0 || seq % every != 0 {
+        return false;
+    }
+    let weight = state.weight();
+    weight < LARGE_STATE || seq.saturating_sub(last) >= weight
+}
+
 /// A stored snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {

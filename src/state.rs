@@ -42,6 +42,24 @@ impl State {
         self.accounts.get(id).unwrap_or(&EMPTY_ACCOUNT)
     }
 
+    /// How many objects the state holds (users, roles, tasks, configurations, log groups and
+    /// streams): a cheap measure of what serialising it costs, which sets how often snapshots pay.
+    pub fn weight(&self) -> u64 {
+        let mut n = 0usize;
+        for a in self.accounts.values() {
+            n += a.users.len() + a.roles.len() + a.deletion_tasks.len();
+            for r in a.regions.values() {
+                n += r.playback_configurations.len() + r.log_groups.len();
+                n += r
+                    .log_groups
+                    .values()
+                    .map(|g| g.streams.len())
+                    .sum::<usize>();
+            }
+        }
+        n as u64
+    }
+
     /// A BLAKE3 hash of the state's canonical JSON, hex-encoded.
     pub fn hash(&self) -> String {
         // Serialising plain ordered data cannot fail; an empty string would only make hashes differ.
