@@ -103,11 +103,12 @@ pub fn encode(
     record: &Record,
     prev: &[u8; HASH_LEN],
 ) -> Result<(Vec<u8>, [u8; HASH_LEN]), StoreError> {
-    let body = serde_json::to_vec(record)?;
-    let hash = chain_hash(prev, &body);
-    let mut value = Vec::with_capacity(HASH_LEN + body.len());
-    value.extend_from_slice(&hash);
-    value.extend_from_slice(&body);
+    // The body is written straight after room for its hash: one buffer, no copy.
+    let mut value = Vec::with_capacity(1024);
+    value.extend_from_slice(&[0; HASH_LEN]);
+    serde_json::to_writer(&mut value, record)?;
+    let hash = chain_hash(prev, &value[HASH_LEN..]);
+    value[..HASH_LEN].copy_from_slice(&hash);
     Ok((value, hash))
 }
 
