@@ -12,7 +12,7 @@ pub const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// sled's page cache, in bytes. sled's default (1 GiB) let a replay of a long log hold a gigabyte;
 /// the log is read front to back, so a small cache costs little and keeps memory bounded.
-pub const CACHE_BYTES: u64 = 64 << 20;
+pub const CACHE_BYTES: u64 = 32 << 20;
 
 fn sled_config() -> sled::Config {
     sled::Config::new().cache_capacity(CACHE_BYTES)
