@@ -99,7 +99,7 @@ fn main() {
     eprintln!("goals: time travel");
     let (worst, median, worst_at) = time_travel(&db, values);
     rows.push(Row::new(
-        "time travel: state at any record",
+        "time travel: state at any record (56 positions, median of 3 each)",
         format!("worst {worst:.1} ms (at {worst_at}), median {median:.1} ms"),
         "< 20 ms".to_string(),
         worst < 20.0,
@@ -315,8 +315,8 @@ fn peak_rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
-/// State at positions spread over the log (each the worst of three tries): worst ms, median ms, and
-/// where the worst was.
+/// State at positions spread over the log (each the median of three tries): the worst position's ms,
+/// the median position's ms, and where the worst was.
 fn time_travel(db: &Path, records: u64) -> (f64, f64, u64) {
     let store = Store::open(db).expect("open the log");
     let every = slrsim::simulator::snapshot_every_or_default(&store).expect("meta");
@@ -337,16 +337,17 @@ fn time_travel(db: &Path, records: u64) -> (f64, f64, u64) {
     let mut times: Vec<(f64, u64)> = positions
         .iter()
         .map(|&p| {
-            let best = (0..3)
+            let mut tries: Vec<Duration> = (0..3)
                 .map(|_| {
                     let t = Instant::now();
                     let r = replay::state_at(&store, Some(p)).expect("state at");
                     std::hint::black_box(&r);
                     t.elapsed()
                 })
-                .max()
-                .unwrap_or(Duration::ZERO);
-            (best.as_secs_f64() * 1000.0, p)
+                .collect();
+            tries.sort();
+            // The median of three, so one scheduling hiccup does not stand for the position.
+            (tries[1].as_secs_f64() * 1000.0, p)
         })
         .collect();
     times.sort_by(|a, b| a.0.total_cmp(&b.0));
