@@ -39,6 +39,12 @@ pub enum ErrorCode {
     ResourceNotFoundException,
     /// CloudWatch Logs: bad input.
     InvalidParameterException,
+    /// A request's SigV4 signature is not the one its key's secret gives.
+    SignatureDoesNotMatch,
+    /// A request's `Authorization` header is malformed or incomplete.
+    IncompleteSignature,
+    /// A request carries no signature at all.
+    MissingAuthenticationToken,
 }
 
 impl ErrorCode {
@@ -47,7 +53,9 @@ impl ErrorCode {
         match self {
             ErrorCode::AccessDenied
             | ErrorCode::AccessDeniedException
-            | ErrorCode::InvalidClientTokenId => 403,
+            | ErrorCode::InvalidClientTokenId
+            | ErrorCode::SignatureDoesNotMatch
+            | ErrorCode::MissingAuthenticationToken => 403,
             ErrorCode::NoSuchEntity | ErrorCode::NotFoundException => 404,
             ErrorCode::EntityAlreadyExists
             | ErrorCode::LimitExceeded
@@ -59,7 +67,8 @@ impl ErrorCode {
             | ErrorCode::ValidationError
             | ErrorCode::BadRequestException
             | ErrorCode::ResourceNotFoundException
-            | ErrorCode::InvalidParameterException => 400,
+            | ErrorCode::InvalidParameterException
+            | ErrorCode::IncompleteSignature => 400,
         }
     }
 
@@ -82,6 +91,9 @@ impl ErrorCode {
             ErrorCode::NotFoundException => "NotFoundException",
             ErrorCode::ResourceNotFoundException => "ResourceNotFoundException",
             ErrorCode::InvalidParameterException => "InvalidParameterException",
+            ErrorCode::SignatureDoesNotMatch => "SignatureDoesNotMatch",
+            ErrorCode::IncompleteSignature => "IncompleteSignature",
+            ErrorCode::MissingAuthenticationToken => "MissingAuthenticationToken",
         }
     }
 }

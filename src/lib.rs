@@ -40,3 +40,4 @@ pub mod timetravel;
 pub use simulator::{Genesis, Simulator};
 pub mod render;
 pub mod scenario;
+pub mod sigv4;
