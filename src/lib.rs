@@ -41,3 +41,4 @@ pub use simulator::{Genesis, Simulator};
 pub mod render;
 pub mod scenario;
 pub mod sigv4;
+pub mod wire;

@@ -1,0 +1,5 @@
+//! AWS's wire protocols, for `slrsim serve` (issue 6): turning the simulator's AWS-shaped JSON
+//! responses and errors into what each service's clients parse. Pure functions of their inputs; the
+//! server that calls them lives at the edge.
+
+pub mod query_xml;
