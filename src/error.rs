@@ -45,6 +45,10 @@ pub enum ErrorCode {
     IncompleteSignature,
     /// A request carries no signature at all.
     MissingAuthenticationToken,
+    /// A query-protocol request names no `Action`.
+    MissingAction,
+    /// A query-protocol request names an action the service does not have.
+    InvalidAction,
 }
 
 impl ErrorCode {
@@ -68,7 +72,9 @@ impl ErrorCode {
             | ErrorCode::BadRequestException
             | ErrorCode::ResourceNotFoundException
             | ErrorCode::InvalidParameterException
-            | ErrorCode::IncompleteSignature => 400,
+            | ErrorCode::IncompleteSignature
+            | ErrorCode::MissingAction
+            | ErrorCode::InvalidAction => 400,
         }
     }
 
@@ -94,6 +100,8 @@ impl ErrorCode {
             ErrorCode::SignatureDoesNotMatch => "SignatureDoesNotMatch",
             ErrorCode::IncompleteSignature => "IncompleteSignature",
             ErrorCode::MissingAuthenticationToken => "MissingAuthenticationToken",
+            ErrorCode::MissingAction => "MissingAction",
+            ErrorCode::InvalidAction => "InvalidAction",
         }
     }
 }

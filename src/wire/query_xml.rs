@@ -3,9 +3,147 @@
 //! `<member>`, policy documents URL-encoded as IAM returns them, and errors as
 //! `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::error::ApiError;
+use crate::action::Operation;
+use crate::error::{ApiError, ErrorCode};
+
+/// The IAM API version the query protocol must name.
+pub const IAM_VERSION: &str = "2010-05-08";
+
+/// Most form fields in one request.
+pub const MAX_FORM_FIELDS: usize = 512;
+
+/// The IAM calls slrsim serves over the query protocol. Simulation actions and other services' calls
+/// are not IAM actions: naming one is `InvalidAction`.
+pub const IAM_ACTIONS: &[&str] = &[
+    "CreateServiceLinkedRole",
+    "DeleteServiceLinkedRole",
+    "GetServiceLinkedRoleDeletionStatus",
+    "GetRole",
+    "ListRoles",
+    "UpdateRoleDescription",
+    "UpdateRole",
+    "TagRole",
+    "CreateRole",
+    "DeleteRole",
+    "UpdateAssumeRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "PutRolePermissionsBoundary",
+    "ListAttachedRolePolicies",
+    "CreateUser",
+    "PutUserPolicy",
+    "DeleteUserPolicy",
+    "AttachUserPolicy",
+    "DetachUserPolicy",
+];
+
+/// Query parameters IAM types as integers.
+const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration"];
+
+fn validation(message: String) -> ApiError {
+    ApiError::new(ErrorCode::ValidationError, message)
+}
+
+/// Decodes an IAM query-protocol request body (`Action=GetRole&Version=2010-05-08&RoleName=...`) into
+/// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers are
+/// read as integers; every other value is a string.
+pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
+    let mut action = None;
+    let mut version = None;
+    let mut params = Map::new();
+    let mut tags: std::collections::BTreeMap<usize, Map<String, Value>> =
+        std::collections::BTreeMap::new();
+    for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
+        if n >= MAX_FORM_FIELDS {
+            return Err(validation(format!(
+                "A request may carry at most {MAX_FORM_FIELDS} parameters."
+            )));
+        }
+        match key.as_ref() {
+            "Action" => action = Some(value.into_owned()),
+            "Version" => version = Some(value.into_owned()),
+            k if k.starts_with("Tags.member.") => {
+                let rest = &k["Tags.member.".len()..];
+                let (index, field) = rest
+                    .split_once('.')
+                    .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
+                    .filter(|(i, f)| {
+                        (1..=crate::limits::MAX_TAGS + 1).contains(i)
+                            && matches!(*f, "Key" | "Value")
+                    })
+                    .ok_or_else(|| {
+                        validation(format!("Unknown parameter {}.", crate::validate::shown(k)))
+                    })?;
+                tags.entry(index)
+                    .or_default()
+                    .insert(field.to_string(), Value::String(value.into_owned()));
+            }
+            k if INTEGER_FIELDS.contains(&k) => {
+                let n: i64 = value.parse().map_err(|_| {
+                    validation(format!(
+                        "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must be an integer",
+                        crate::validate::shown(&value),
+                        lower_first(k)
+                    ))
+                })?;
+                params.insert(k.to_string(), Value::from(n));
+            }
+            k => {
+                params.insert(k.to_string(), Value::String(value.into_owned()));
+            }
+        }
+    }
+    let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
+    if !IAM_ACTIONS.contains(&action.as_str()) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {IAM_VERSION}",
+                crate::validate::shown(&action)
+            ),
+        ));
+    }
+    if version.as_deref() != Some(IAM_VERSION) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {}",
+                crate::validate::shown(&action),
+                crate::validate::shown(version.as_deref().unwrap_or("NO_VERSION_SPECIFIED"))
+            ),
+        ));
+    }
+    if !tags.is_empty() {
+        params.insert(
+            "Tags".to_string(),
+            Value::Array(tags.into_values().map(Value::Object).collect()),
+        );
+    }
+    let mut tagged = Map::new();
+    tagged.insert("op".to_string(), Value::String(action.clone()));
+    tagged.insert("params".to_string(), Value::Object(params));
+    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
+        let path = e.path().to_string();
+        let msg = e.into_inner().to_string();
+        match path.strip_prefix("params.") {
+            Some(field) => validation(format!("{action}: parameter {field}: {msg}")),
+            None => validation(format!("{action}: {msg}")),
+        }
+    })?;
+    Ok((action, op))
+}
+
+/// `MaxItems` → `maxItems`, as IAM names fields in its validation messages.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
 
 /// IAM's XML namespace.
 pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
@@ -150,6 +288,71 @@ mod tests {
              <Resources><member>arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live</member></Resources>\
              </member></RoleUsageList></Reason><Status>FAILED</Status>"
         ), "{xml}");
+    }
+
+    #[test]
+    fn query_requests_decode_to_operations() {
+        let (name, op) = decode_request(
+            b"Action=GetRole&Version=2010-05-08&RoleName=AWSServiceRoleForMediaTailor",
+        )
+        .expect("GetRole");
+        assert_eq!(name, "GetRole");
+        assert_eq!(
+            serde_json::to_value(&op).expect("json"),
+            json!({"op": "GetRole", "params": {"RoleName": "AWSServiceRoleForMediaTailor"}})
+        );
+        let (_, op) = decode_request(
+            b"Action=CreateRole&Version=2010-05-08&RoleName=app&AssumeRolePolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D\
+              &MaxSessionDuration=7200&Tags.member.2.Key=b&Tags.member.2.Value=y&Tags.member.1.Key=a&Tags.member.1.Value=x+y",
+        )
+        .expect("CreateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(
+            v["params"]["AssumeRolePolicyDocument"],
+            "{\"Version\":\"2012-10-17\"}"
+        );
+        assert_eq!(v["params"]["MaxSessionDuration"], 7200);
+        assert_eq!(
+            v["params"]["Tags"],
+            json!([{"Key": "a", "Value": "x y"}, {"Key": "b", "Value": "y"}])
+        );
+    }
+
+    #[test]
+    fn bad_query_requests_get_aws_s_errors() {
+        let code = |body: &[u8]| decode_request(body).expect_err("refused").code;
+        assert_eq!(
+            code(b"Version=2010-05-08&RoleName=x"),
+            ErrorCode::MissingAction
+        );
+        assert_eq!(
+            code(b"Action=Nope&Version=2010-05-08"),
+            ErrorCode::InvalidAction
+        );
+        // Simulation actions and other services' calls are not IAM actions.
+        assert_eq!(
+            code(b"Action=AdvanceClock&Version=2010-05-08&Seconds=60"),
+            ErrorCode::InvalidAction
+        );
+        assert_eq!(
+            code(b"Action=PutPlaybackConfiguration&Version=2010-05-08&Name=x"),
+            ErrorCode::InvalidAction
+        );
+        assert_eq!(code(b"Action=GetRole&RoleName=x"), ErrorCode::InvalidAction);
+        assert_eq!(
+            code(b"Action=ListRoles&Version=2010-05-08&MaxItems=ten"),
+            ErrorCode::ValidationError
+        );
+        let e =
+            decode_request(b"Action=GetRole&Version=2010-05-08&RoleNam=x").expect_err("unknown");
+        assert_eq!(e.code, ErrorCode::ValidationError);
+        assert!(e.message.contains("RoleNam"), "{}", e.message);
+        assert_eq!(
+            code(b"Action=TagRole&Version=2010-05-08&Tags.member.x.Key=a"),
+            ErrorCode::ValidationError
+        );
+        let many: String = (0..=MAX_FORM_FIELDS).map(|i| format!("F{i}=1&")).collect();
+        assert_eq!(code(many.as_bytes()), ErrorCode::ValidationError);
     }
 
     #[test]
