@@ -3,3 +3,4 @@
 //! server that calls them lives at the edge.
 
 pub mod query_xml;
+pub mod rest_json;
