@@ -2,5 +2,6 @@
 //! responses and errors into what each service's clients parse. Pure functions of their inputs; the
 //! server that calls them lives at the edge.
 
+pub mod json_target;
 pub mod query_xml;
 pub mod rest_json;
