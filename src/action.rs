@@ -113,6 +113,27 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Builds an operation from its name and its parameters as JSON (how every protocol and the
+    /// scenario format arrive at one). On failure: the parameter at fault, if one is, and serde's
+    /// message.
+    pub fn from_parts(
+        name: &str,
+        params: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, (Option<String>, String)> {
+        let mut tagged = serde_json::Map::new();
+        tagged.insert(
+            "op".to_string(),
+            serde_json::Value::String(name.to_string()),
+        );
+        tagged.insert("params".to_string(), serde_json::Value::Object(params));
+        // serde_path_to_error says which parameter a type error is in ("params.Tags[0].Key").
+        serde_path_to_error::deserialize(serde_json::Value::Object(tagged)).map_err(|e| {
+            let path = e.path().to_string();
+            let field = path.strip_prefix("params.").map(String::from);
+            (field, e.into_inner().to_string())
+        })
+    }
+
     /// The operation's name as AWS spells it.
     pub fn name(&self) -> &'static str {
         match self {

@@ -35,9 +35,41 @@ pub fn for_each_record(
 pub fn for_each_record_from(
     store: &Store,
     from: u64,
-    mut prev: [u8; HASH_LEN],
+    prev: [u8; HASH_LEN],
     upto: Option<u64>,
     mut f: impl FnMut(&Record) -> Result<(), StoreError>,
+) -> Result<[u8; HASH_LEN], StoreError> {
+    walk(store, from, prev, upto, record::decode, |_, rec| f(&rec))
+}
+
+/// Like [`for_each_record_from`], but reads only each record's events (the action and the response are
+/// skipped): the walk behind replay and time travel.
+pub fn for_each_events_from(
+    store: &Store,
+    from: u64,
+    prev: [u8; HASH_LEN],
+    upto: Option<u64>,
+    mut f: impl FnMut(u64, &[crate::event::Event]) -> Result<(), StoreError>,
+) -> Result<[u8; HASH_LEN], StoreError> {
+    walk(
+        store,
+        from,
+        prev,
+        upto,
+        record::decode_events,
+        |seq, events| f(seq, &events),
+    )
+}
+
+/// The one walk over stored records: contiguous numbers from `from`, each checked against the chain
+/// and decoded by `decode`, until `upto`.
+fn walk<T>(
+    store: &Store,
+    from: u64,
+    mut prev: [u8; HASH_LEN],
+    upto: Option<u64>,
+    decode: impl Fn(u64, &[u8], &[u8; HASH_LEN]) -> Result<(T, [u8; HASH_LEN]), StoreError>,
+    mut f: impl FnMut(u64, T) -> Result<(), StoreError>,
 ) -> Result<[u8; HASH_LEN], StoreError> {
     for (expected, item) in (from..).zip(store.iter_from(from)) {
         let (seq, value) = item?;
@@ -52,35 +84,8 @@ pub fn for_each_record_from(
         if upto.is_some_and(|u| seq > u) {
             break;
         }
-        let (rec, hash) = record::decode(seq, &value, &prev)?;
-        f(&rec)?;
-        prev = hash;
-    }
-    Ok(prev)
-}
-
-/// Like [`for_each_record_from`], but reads only each record's events (the action and the response are
-/// skipped): the walk behind replay and time travel.
-pub fn for_each_events_from(
-    store: &Store,
-    from: u64,
-    mut prev: [u8; HASH_LEN],
-    upto: Option<u64>,
-    mut f: impl FnMut(u64, &[crate::event::Event]) -> Result<(), StoreError>,
-) -> Result<[u8; HASH_LEN], StoreError> {
-    for (expected, item) in (from..).zip(store.iter_from(from)) {
-        let (seq, value) = item?;
-        if seq != expected && upto.is_none_or(|u| expected <= u) {
-            return Err(StoreError::Corrupt {
-                seq: expected,
-                detail: format!("the record is missing (the next stored record is {seq})"),
-            });
-        }
-        if upto.is_some_and(|u| seq > u) {
-            break;
-        }
-        let (events, hash) = record::decode_events(seq, &value, &prev)?;
-        f(seq, &events)?;
+        let (decoded, hash) = decode(seq, &value, &prev)?;
+        f(seq, decoded)?;
         prev = hash;
     }
     Ok(prev)

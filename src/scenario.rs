@@ -319,20 +319,14 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
         Some(p @ Value::Object(_)) => p,
         Some(other) => return Err(format!("`params` must be an object, got {other}")),
     };
-    let mut tagged = Map::new();
-    tagged.insert("op".to_string(), Value::String(op.clone()));
-    tagged.insert("params".to_string(), params);
-    // serde_path_to_error says which parameter a type error is in ("params.Tags[0].Key").
-    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = e.into_inner().to_string();
+    let op = Operation::from_parts(&op, params_map(params)).map_err(|(field, msg)| {
         if msg.starts_with("unknown variant") {
             format!(
                 "unknown op `{}` (see README for the operations slrsim answers)",
                 shown(&op)
             )
         } else {
-            match path.strip_prefix("params.") {
+            match field {
                 Some(field) => format!("{} params: `{field}`: {msg}", shown(&op)),
                 None => format!("{} params: {msg}", shown(&op)),
             }
@@ -344,6 +338,14 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
         region,
         op,
     })
+}
+
+fn params_map(params: Value) -> Map<String, Value> {
+    match params {
+        Value::Object(m) => m,
+        // `parse_action` only passes objects.
+        _ => Map::new(),
+    }
 }
 
 /// Writes an action as a scenario line (the inverse of [`parse_action`]).

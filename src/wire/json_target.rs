@@ -47,13 +47,8 @@ pub fn decode_request(target: &str, body: &[u8]) -> Result<(&'static str, Operat
             _ => return Err(invalid("The request body must be a JSON object.")),
         }
     };
-    let mut tagged = Map::new();
-    tagged.insert("op".to_string(), Value::String(name.to_string()));
-    tagged.insert("params".to_string(), Value::Object(params));
-    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = e.into_inner().to_string();
-        invalid(match path.strip_prefix("params.") {
+    let op = Operation::from_parts(name, params).map_err(|(field, msg)| {
+        invalid(match field {
             Some(field) => format!("{field}: {msg}"),
             None => msg,
         })

@@ -123,16 +123,9 @@ pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
             Value::Array(tags.into_values().map(Value::Object).collect()),
         );
     }
-    let mut tagged = Map::new();
-    tagged.insert("op".to_string(), Value::String(action.clone()));
-    tagged.insert("params".to_string(), Value::Object(params));
-    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = e.into_inner().to_string();
-        match path.strip_prefix("params.") {
-            Some(field) => validation(format!("{action}: parameter {field}: {msg}")),
-            None => validation(format!("{action}: {msg}")),
-        }
+    let op = Operation::from_parts(&action, params).map_err(|(field, msg)| match field {
+        Some(field) => validation(format!("{action}: parameter {field}: {msg}")),
+        None => validation(format!("{action}: {msg}")),
     })?;
     Ok((action, op))
 }

@@ -57,16 +57,9 @@ pub fn decode_request(
             ));
         }
     };
-    let mut tagged = Map::new();
-    tagged.insert("op".to_string(), Value::String(name.to_string()));
-    tagged.insert("params".to_string(), Value::Object(params));
-    let op: Operation = serde_path_to_error::deserialize(Value::Object(tagged)).map_err(|e| {
-        let path = e.path().to_string();
-        let msg = e.into_inner().to_string();
-        match path.strip_prefix("params.") {
-            Some(field) => bad(format!("{field}: {msg}")),
-            None => bad(msg),
-        }
+    let op = Operation::from_parts(name, params).map_err(|(field, msg)| match field {
+        Some(field) => bad(format!("{field}: {msg}")),
+        None => bad(msg),
     })?;
     Ok((name, op))
 }
