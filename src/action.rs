@@ -97,6 +97,7 @@ pub enum Operation {
     ListAttachedRolePolicies(RoleNameParams),
     // --- IAM: users ---
     CreateUser(CreateUserParams),
+    CreateAccessKey(CreateAccessKeyParams),
     PutUserPolicy(PutUserPolicyParams),
     DeleteUserPolicy(UserPolicyNameParams),
     AttachUserPolicy(AttachUserPolicyParams),
@@ -161,6 +162,7 @@ impl Operation {
             Operation::PutRolePermissionsBoundary(_) => "PutRolePermissionsBoundary",
             Operation::ListAttachedRolePolicies(_) => "ListAttachedRolePolicies",
             Operation::CreateUser(_) => "CreateUser",
+            Operation::CreateAccessKey(_) => "CreateAccessKey",
             Operation::PutUserPolicy(_) => "PutUserPolicy",
             Operation::DeleteUserPolicy(_) => "DeleteUserPolicy",
             Operation::AttachUserPolicy(_) => "AttachUserPolicy",
@@ -365,6 +367,15 @@ pub struct PutRolePolicyParams {
     pub policy_name: String,
     /// The policy, as a JSON string.
     pub policy_document: String,
+}
+
+/// CreateAccessKey.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateAccessKeyParams {
+    /// The user the key is for (default: the calling user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
 }
 
 /// DeleteRolePolicy.

@@ -32,6 +32,14 @@ pub enum Event {
         account: String,
         user: User,
     },
+    /// An access key was created for a user. Its secret is derived from the seed and `created_seq`.
+    AccessKeyCreated {
+        account: String,
+        user_name: String,
+        access_key_id: String,
+        created: i64,
+        created_seq: u64,
+    },
     UserPolicyPut {
         account: String,
         user_name: String,
@@ -208,6 +216,7 @@ impl Event {
             Event::ClockAdvanced { .. } => "ClockAdvanced",
             Event::AccountHistorySet { .. } => "AccountHistorySet",
             Event::UserCreated { .. } => "UserCreated",
+            Event::AccessKeyCreated { .. } => "AccessKeyCreated",
             Event::UserPolicyPut { .. } => "UserPolicyPut",
             Event::UserPolicyDeleted { .. } => "UserPolicyDeleted",
             Event::UserPolicyAttached { .. } => "UserPolicyAttached",

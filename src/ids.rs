@@ -27,6 +27,35 @@ pub fn iam_unique_id(prefix: &str, seed: u64, seq: u64, purpose: &str) -> String
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
+/// An access key id: `AKIA` and 16 upper-case alphanumerics, 20 characters as AWS shows them.
+pub fn access_key_id(seed: u64, seq: u64, purpose: &str) -> String {
+    let mut id = iam_unique_id("AKIA", seed, seq, purpose);
+    id.truncate(20);
+    id
+}
+
+/// The root user's access key pair for `account`: derived from the seed alone, so the same on every
+/// start of a server over the same log.
+pub fn root_access_key(seed: u64, account: &str) -> (String, String) {
+    let purpose = format!("root-access-key/{account}");
+    (
+        access_key_id(seed, 0, &purpose),
+        secret_access_key(seed, 0, &purpose),
+    )
+}
+
+/// A secret access key: 40 characters of AWS's alphabet (letters, digits, `+` and `/`).
+pub fn secret_access_key(seed: u64, seq: u64, purpose: &str) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let a = bytes(seed, seq, purpose);
+    let b = bytes(seed, seq, &format!("{purpose}/2"));
+    a.iter()
+        .chain(b.iter())
+        .take(40)
+        .map(|x| char::from(ALPHABET[usize::from(x & 63)]))
+        .collect()
+}
+
 /// A version-4-shaped UUID.
 pub fn uuid(seed: u64, seq: u64, purpose: &str) -> String {
     let mut b = bytes(seed, seq, purpose);

@@ -31,6 +31,23 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 .users
                 .insert(user.user_name.clone(), user.clone());
         }
+        Event::AccessKeyCreated {
+            account,
+            user_name,
+            access_key_id,
+            created,
+            created_seq,
+        } => {
+            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+                u.access_keys.insert(
+                    access_key_id.clone(),
+                    crate::state::AccessKey {
+                        create_date: *created,
+                        created_seq: *created_seq,
+                    },
+                );
+            }
+        }
         Event::UserPolicyPut {
             account,
             user_name,

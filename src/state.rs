@@ -60,6 +60,34 @@ impl State {
         n as u64
     }
 
+    /// Whom an access key belongs to, and its secret: (account, caller, secret), the caller being
+    /// `root` or a user's name. Root keys are derived from the seed for the default account and for
+    /// every account in the state.
+    pub fn access_key(&self, id: &str) -> Option<(String, String, String)> {
+        let default = crate::action::DEFAULT_ACCOUNT;
+        let accounts = std::iter::once(default).chain(self.accounts.keys().map(String::as_str));
+        for account in accounts {
+            let (root_id, root_secret) = crate::ids::root_access_key(self.seed, account);
+            if root_id == id {
+                return Some((
+                    account.to_string(),
+                    crate::action::ROOT.to_string(),
+                    root_secret,
+                ));
+            }
+        }
+        for (account, a) in &self.accounts {
+            for u in a.users.values() {
+                if let Some(k) = u.access_keys.get(id) {
+                    let secret =
+                        crate::ids::secret_access_key(self.seed, k.created_seq, "access-key");
+                    return Some((account.clone(), u.user_name.clone(), secret));
+                }
+            }
+        }
+        None
+    }
+
     /// A BLAKE3 hash of the state's canonical JSON, hex-encoded.
     pub fn hash(&self) -> String {
         // Serialising plain ordered data cannot fail; an empty string would only make hashes differ.
@@ -277,6 +305,20 @@ pub struct User {
     pub inline_policies: BTreeMap<String, String>,
     /// Attached managed policy ARNs.
     pub attached_policies: BTreeSet<String>,
+    /// Access keys by id (all `Active`). Left out of the JSON when there are none, so states and
+    /// snapshots from before access keys existed read and hash the same.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub access_keys: BTreeMap<String, AccessKey>,
+}
+
+/// An IAM user's access key. The secret is not stored: it is derived from the log's seed and the
+/// record that created the key ([`crate::ids::secret_access_key`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessKey {
+    /// When it was created.
+    pub create_date: i64,
+    /// The record that created it.
+    pub created_seq: u64,
 }
 
 /// Who made a role: an account's principal, or a service on the account's behalf.

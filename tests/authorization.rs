@@ -313,6 +313,7 @@ fn class(op: &Operation) -> Class {
         | Operation::DeleteRolePolicy(_)
         | Operation::PutRolePermissionsBoundary(_)
         | Operation::CreateUser(_)
+        | Operation::CreateAccessKey(_)
         | Operation::PutUserPolicy(_)
         | Operation::DeleteUserPolicy(_)
         | Operation::AttachUserPolicy(_)
@@ -501,6 +502,12 @@ fn rows() -> Vec<Row> {
             json!({"UserName": "newuser"}),
             "iam:CreateUser",
             user_arn("newuser"),
+        ),
+        Row::new(
+            "CreateAccessKey",
+            json!({"UserName": "target"}),
+            "iam:CreateAccessKey",
+            target.clone(),
         ),
         Row::new(
             "PutUserPolicy",

@@ -622,6 +622,7 @@ const OP_NAMES: &[&str] = &[
     "PutRolePermissionsBoundary",
     "ListAttachedRolePolicies",
     "CreateUser",
+    "CreateAccessKey",
     "PutUserPolicy",
     "DeleteUserPolicy",
     "AttachUserPolicy",
@@ -1111,6 +1112,11 @@ fn operation() -> BoxedStrategy<Operation> {
         (user(), option::of(path()))
             .prop_map(|(user_name, path)| O::CreateUser(CreateUserParams { user_name, path }))
             .boxed(),
+        option::of(user())
+            .prop_map(|user_name| {
+                O::CreateAccessKey(slrsim::action::CreateAccessKeyParams { user_name })
+            })
+            .boxed(),
         (user(), policy_name(), document(false))
             .prop_map(|(user_name, policy_name, policy_document)| {
                 O::PutUserPolicy(PutUserPolicyParams {
@@ -1568,6 +1574,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 bad_iam_name(&p.user_name, limits::MAX_USER_NAME),
                 "userName",
             );
+        }
+        Operation::CreateAccessKey(p) => {
+            if let Some(name) = &p.user_name {
+                check(bad_iam_name(name, limits::MAX_USER_NAME), "userName");
+            }
         }
         Operation::AttachUserPolicy(p) | Operation::DetachUserPolicy(p) => {
             check(arn(&p.policy_arn), "policyArn");

@@ -2081,3 +2081,103 @@ fn policy_documents_aws_refuses_are_malformed() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Access keys (the identities `slrsim serve` verifies signatures against)
+// ---------------------------------------------------------------------------------------------------
+
+#[test]
+fn create_access_key_makes_a_deterministic_active_key_and_keeps_aws_s_quota() {
+    let mut t = TestSim::new();
+    t.ok(&line("CreateUser", json!({"UserName": "alice"})));
+    let r = t.ok(&line("CreateAccessKey", json!({"UserName": "alice"})));
+    let key = &r["AccessKey"];
+    let id = key["AccessKeyId"].as_str().expect("id");
+    let secret = key["SecretAccessKey"].as_str().expect("secret");
+    assert_eq!(
+        (key["UserName"].as_str(), key["Status"].as_str()),
+        (Some("alice"), Some("Active"))
+    );
+    assert!(id.starts_with("AKIA") && id.len() == 20, "{id}");
+    assert!(
+        id.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+        "{id}"
+    );
+    assert_eq!(secret.len(), 40, "{secret}");
+    // The state knows whose key it is, and its secret is the one the response gave.
+    assert_eq!(
+        t.sim.state().access_key(id),
+        Some((ACCOUNT.to_string(), "alice".to_string(), secret.to_string()))
+    );
+    // The same log gives the same key.
+    let mut again = TestSim::new();
+    again.ok(&line("CreateUser", json!({"UserName": "alice"})));
+    assert_eq!(
+        again.ok(&line("CreateAccessKey", json!({"UserName": "alice"}))),
+        r
+    );
+    // Two keys per user, then LimitExceeded, and nothing changes.
+    let second = t.ok(&line("CreateAccessKey", json!({"UserName": "alice"})));
+    assert_ne!(second["AccessKey"]["AccessKeyId"], key["AccessKeyId"]);
+    let before = t.sim.state().hash();
+    let e = t.err(&line("CreateAccessKey", json!({"UserName": "alice"})));
+    assert_error(
+        &e,
+        ErrorCode::LimitExceeded,
+        409,
+        "Cannot exceed quota for AccessKeysPerUser: 2",
+    );
+    assert_eq!(t.sim.state().hash(), before);
+    // A replay rebuilds the keys.
+    let replayed = slrsim::replay::replay(t.sim.store(), None).expect("replay");
+    assert_eq!(replayed.state.access_key(id), t.sim.state().access_key(id));
+}
+
+#[test]
+fn create_access_key_names_its_user_or_the_caller_and_is_authorised() {
+    let mut t = TestSim::new();
+    let e = t.err(&line("CreateAccessKey", json!({"UserName": "ghost"})));
+    assert_error(
+        &e,
+        ErrorCode::NoSuchEntity,
+        404,
+        "The user with name ghost cannot be found.",
+    );
+    // Root has one key, derived from the seed; it must name a user.
+    let e = t.err(&line("CreateAccessKey", json!({})));
+    assert_eq!((e.code, e.status), (ErrorCode::InvalidInput, 400));
+    let (root_id, root_secret) = slrsim::ids::root_access_key(t.sim.state().seed, ACCOUNT);
+    assert_eq!(
+        t.sim.state().access_key(&root_id),
+        Some((ACCOUNT.to_string(), "root".to_string(), root_secret))
+    );
+    assert_eq!(t.sim.state().access_key("AKIANOSUCHKEY0000000"), None);
+    // A user without permission is refused; with iam:CreateAccessKey on itself, it makes its own.
+    t.ok(&line("CreateUser", json!({"UserName": "bob"})));
+    let e = t.err(&by("bob", "CreateAccessKey", json!({})));
+    assert_error(
+        &e,
+        ErrorCode::AccessDenied,
+        403,
+        &denied_msg(
+            "bob",
+            "iam:CreateAccessKey",
+            &format!("arn:aws:iam::{ACCOUNT}:user/bob"),
+            false,
+        ),
+    );
+    t.ok(&line(
+        "PutUserPolicy",
+        json!({"UserName": "bob", "PolicyName": "own-keys", "PolicyDocument": json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": format!("arn:aws:iam::{ACCOUNT}:user/bob")}]
+        }).to_string()}),
+    ));
+    let r = t.ok(&by("bob", "CreateAccessKey", json!({})));
+    assert_eq!(r["AccessKey"]["UserName"], "bob");
+    // ... but not for another user.
+    t.ok(&line("CreateUser", json!({"UserName": "carol"})));
+    let e = t.err(&by("bob", "CreateAccessKey", json!({"UserName": "carol"})));
+    assert_eq!(e.code, ErrorCode::AccessDenied);
+}

@@ -789,12 +789,55 @@ pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiErr
         create_date: cx.now(),
         inline_policies: BTreeMap::new(),
         attached_policies: Default::default(),
+        access_keys: BTreeMap::new(),
     };
     let body = json!({"User": response::user(&user)});
     Ok(Decided::new(
         vec![Event::UserCreated {
             account: cx.account_id().to_string(),
             user,
+        }],
+        body,
+    ))
+}
+
+/// Access keys one user may have (AWS's quota).
+pub const MAX_ACCESS_KEYS: usize = 2;
+
+pub fn create_access_key(cx: &Ctx<'_>, p: &CreateAccessKeyParams) -> Result<Decided, ApiError> {
+    let name = match (&p.user_name, cx.caller()?) {
+        (Some(n), _) => n.clone(),
+        (None, crate::authz::Caller::User(u)) => u.user_name.clone(),
+        (None, crate::authz::Caller::Root) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "slrsim gives the root user one access key, derived from the log's seed (`slrsim serve` prints it); name a user with UserName.",
+            ));
+        }
+    };
+    let user = user_for(cx, "iam:CreateAccessKey", &name)?;
+    if user.access_keys.len() >= MAX_ACCESS_KEYS {
+        return Err(ApiError::new(
+            ErrorCode::LimitExceeded,
+            format!("Cannot exceed quota for AccessKeysPerUser: {MAX_ACCESS_KEYS}"),
+        ));
+    }
+    let id = crate::ids::access_key_id(cx.state.seed, cx.seq, "access-key");
+    let secret = crate::ids::secret_access_key(cx.state.seed, cx.seq, "access-key");
+    let body = json!({"AccessKey": {
+        "UserName": user.user_name,
+        "AccessKeyId": id,
+        "Status": "Active",
+        "SecretAccessKey": secret,
+        "CreateDate": crate::clock::format(cx.now()),
+    }});
+    Ok(Decided::new(
+        vec![Event::AccessKeyCreated {
+            account: cx.account_id().to_string(),
+            user_name: user.user_name.clone(),
+            access_key_id: id,
+            created: cx.now(),
+            created_seq: cx.seq,
         }],
         body,
     ))

@@ -89,6 +89,7 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
         Operation::PutRolePermissionsBoundary(p) => iam::put_role_permissions_boundary(&cx, p),
         Operation::ListAttachedRolePolicies(p) => iam::list_attached_role_policies(&cx, p),
         Operation::CreateUser(p) => iam::create_user(&cx, p),
+        Operation::CreateAccessKey(p) => iam::create_access_key(&cx, p),
         Operation::PutUserPolicy(p) => iam::put_user_policy(&cx, p),
         Operation::DeleteUserPolicy(p) => iam::delete_user_policy(&cx, p),
         Operation::AttachUserPolicy(p) => iam::attach_user_policy(&cx, p),

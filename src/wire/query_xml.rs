@@ -35,6 +35,7 @@ pub const IAM_ACTIONS: &[&str] = &[
     "PutRolePermissionsBoundary",
     "ListAttachedRolePolicies",
     "CreateUser",
+    "CreateAccessKey",
     "PutUserPolicy",
     "DeleteUserPolicy",
     "AttachUserPolicy",
