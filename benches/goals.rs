@@ -298,6 +298,14 @@ fn child(mode: &str) {
             }
             n
         }
+        // For profiling the lifecycle loop alone: SLRSIM_BENCH_CHILD=lifecycle.
+        "lifecycle" => {
+            drop(store);
+            let dir = db.with_extension("lifecycle-profile");
+            let rate = lifecycle_rate(&dir, 20_000, false);
+            eprintln!("lifecycle: {rate:.0} calls/s");
+            100_000
+        }
         other => panic!("unknown child mode {other}"),
     };
     let secs = t.elapsed().as_secs_f64();
