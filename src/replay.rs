@@ -105,7 +105,7 @@ pub fn trusted_snapshot(
                 .get(at)
                 .map_err(|e| e.to_string())?
                 .ok_or_else(|| "its record is missing".to_string())?;
-            let hash = stored.get(..HASH_LEN).map(snapshot::hex);
+            let hash = record::stored_hash(&stored).map(|h| snapshot::hex(&h));
             if hash.as_deref() == Some(snap.chain_hash.as_str()) {
                 Ok(snap)
             } else {
@@ -251,10 +251,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
             last_snapshot = rec.seq;
             // A snapshot is a cache: one that is missing, damaged or wrong is rebuilt from the log.
             let stored = store.get(rec.seq)?.unwrap_or_default();
-            let hash: [u8; HASH_LEN] = stored
-                .get(..HASH_LEN)
-                .and_then(|h| h.try_into().ok())
-                .unwrap_or([0; HASH_LEN]);
+            let hash = record::stored_hash(&stored).unwrap_or([0; HASH_LEN]);
             let good = store
                 .snapshots_before(rec.seq)
                 .next()

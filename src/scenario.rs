@@ -235,12 +235,7 @@ fn fast_action(text: &str) -> Option<Action> {
         .unwrap_or_else(|| DEFAULT_ACCOUNT.to_string());
     let region = line.region.0.unwrap_or_else(|| DEFAULT_REGION.to_string());
     let caller = line.caller.0.unwrap_or_else(|| ROOT.to_string());
-    if !is_account_id(&account)
-        || !crate::catalog::is_region(&region)
-        || caller.is_empty()
-        || caller.chars().count() > limits::MAX_USER_NAME
-        || !caller.chars().all(is_iam_name_char)
-    {
+    if !is_account_id(&account) || !crate::catalog::is_region(&region) || !is_caller_name(&caller) {
         return None;
     }
     let params = match line.params.map(serde_json::value::RawValue::get) {
@@ -259,6 +254,13 @@ fn fast_action(text: &str) -> Option<Action> {
         region,
         op,
     })
+}
+
+/// `root` or an IAM user name: 1 to 64 of letters, digits and `_+=,.@-`.
+fn is_caller_name(caller: &str) -> bool {
+    !caller.is_empty()
+        && caller.chars().count() <= limits::MAX_USER_NAME
+        && caller.chars().all(is_iam_name_char)
 }
 
 /// Parses one action line's object.
@@ -305,10 +307,7 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
         ));
     }
     let caller = string_field(&mut obj, "caller", ROOT)?;
-    if caller.is_empty()
-        || caller.chars().count() > limits::MAX_USER_NAME
-        || !caller.chars().all(is_iam_name_char)
-    {
+    if !is_caller_name(&caller) {
         return Err(format!(
             "`caller` `{}` must be `root` or an IAM user name (1 to 64 of letters, digits and _+=,.@-)",
             shown(&caller)
