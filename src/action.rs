@@ -76,6 +76,9 @@ pub enum Operation {
     AdvanceClock(AdvanceClockParams),
     ServeSessions(ServeSessionsParams),
     SetAccountHistory(SetAccountHistoryParams),
+    /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
+    /// unknown action, malformed parameters): recorded so a server's history is whole.
+    RefusedRequest(RefusedRequestParams),
     // --- IAM: the service-linked role ---
     CreateServiceLinkedRole(CreateServiceLinkedRoleParams),
     DeleteServiceLinkedRole(RoleNameParams),
@@ -142,6 +145,7 @@ impl Operation {
             Operation::AdvanceClock(_) => "AdvanceClock",
             Operation::ServeSessions(_) => "ServeSessions",
             Operation::SetAccountHistory(_) => "SetAccountHistory",
+            Operation::RefusedRequest(_) => "RefusedRequest",
             Operation::CreateServiceLinkedRole(_) => "CreateServiceLinkedRole",
             Operation::DeleteServiceLinkedRole(_) => "DeleteServiceLinkedRole",
             Operation::GetServiceLinkedRoleDeletionStatus(_) => {
@@ -187,6 +191,7 @@ impl Operation {
                 | Operation::AdvanceClock(_)
                 | Operation::ServeSessions(_)
                 | Operation::SetAccountHistory(_)
+                | Operation::RefusedRequest(_)
         )
     }
 }
@@ -217,6 +222,24 @@ pub struct ServeSessionsParams {
     pub playback_configuration_name: String,
     /// How many sessions to serve.
     pub sessions: i64,
+}
+
+/// RefusedRequest: what the server knew of a request it refused, and the error it answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RefusedRequestParams {
+    /// The service the request addressed (`iam`, `mediatailor`, `logs`), or what the server made of it.
+    pub service: String,
+    /// The operation, when the request named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The access key the request was signed with, when it carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// The error answered.
+    pub code: crate::error::ErrorCode,
+    /// Its message.
+    pub message: String,
 }
 
 /// SetAccountHistory.

@@ -40,5 +40,6 @@ pub mod timetravel;
 pub use simulator::{Genesis, Simulator};
 pub mod render;
 pub mod scenario;
+pub mod server;
 pub mod sigv4;
 pub mod wire;

@@ -61,3 +61,7 @@ pub const MAX_ACCOUNTS: usize = 10_000;
 pub const MAX_TIME: i64 = 253_402_300_799;
 /// The simulated clock never starts before 2000-01-01T00:00:00Z (slrsim).
 pub const MIN_TIME: i64 = 946_684_800;
+/// Longest message a refused request's record keeps (longer ones are clipped by the server).
+pub const MAX_REFUSAL_MESSAGE: usize = 1024;
+/// Longest service, operation or access key name a refused request's record keeps.
+pub const MAX_REFUSAL_FIELD: usize = 128;

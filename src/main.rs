@@ -155,6 +155,40 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Serves the AWS wire protocols (IAM query, MediaTailor rest-json, CloudWatch Logs JSON) on one
+    /// HTTP endpoint, recording every request in the database; prints `export` lines for the default
+    /// account's root key.
+    Serve {
+        /// Address to listen on (port 0: any free port; the printed AWS_ENDPOINT_URL tells which).
+        #[arg(long, default_value = "127.0.0.1:4566")]
+        addr: std::net::SocketAddr,
+        /// How simulated time moves: `manual` (only POST /_slrsim/advance) or `wall` (follows real time).
+        #[arg(long, value_enum, default_value_t = ClockArg::Manual)]
+        clock: ClockArg,
+        /// With --clock wall: simulated seconds per real second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Flush every record to disk before answering (default: within 200 ms of going idle, every
+        /// 1000 records, and at shutdown).
+        #[arg(long)]
+        sync: bool,
+        /// Seed of a database this command creates (ids, request ids and access keys derive from it).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Start of the simulated clock for a database this command creates (RFC 3339).
+        #[arg(long, default_value = "2026-01-01T00:00:00Z")]
+        start: String,
+    },
+    /// Prints the `export` lines `serve` prints (the default account's root key for the database's
+    /// seed), without serving: `eval "$(slrsim env)"`.
+    Env {
+        /// The address the server listens on.
+        #[arg(long, default_value = "127.0.0.1:4566")]
+        addr: std::net::SocketAddr,
+        /// The seed, when the database does not exist yet.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
     /// Soak mode: random histories checked against the reference model and every invariant.
     Check {
         /// How many histories.
@@ -170,6 +204,15 @@ enum Command {
         #[arg(long, default_value = "slrsim-failure.jsonl")]
         out: PathBuf,
     },
+}
+
+/// `serve --clock`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ClockArg {
+    /// Time moves only through `POST /_slrsim/advance?seconds=N`.
+    Manual,
+    /// Time follows real time (times --speed).
+    Wall,
 }
 
 /// A failure of the shell, with the exit code it maps to.
@@ -258,6 +301,24 @@ fn main() -> ExitCode {
             seed,
             out,
         } => check(*cases, *steps, *seed, out),
+        Command::Serve {
+            addr,
+            clock,
+            speed,
+            sync,
+            seed,
+            start,
+        } => serve(
+            &cli.db,
+            *addr,
+            *clock,
+            *speed,
+            *sync,
+            *seed,
+            start,
+            cli.snapshot_every,
+        ),
+        Command::Env { addr, seed } => env(&cli.db, *addr, *seed),
     };
     match result {
         Ok(()) | Err(Failure::Pipe) => ExitCode::from(EXIT_OK),
@@ -889,3 +950,75 @@ fn generate(actions: u64, seed: u64) -> Result<(), Failure> {
 // mimalloc keeps freed memory for reuse across the two threads of a batch.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[allow(clippy::too_many_arguments)]
+fn serve(
+    db: &Path,
+    addr: std::net::SocketAddr,
+    clock: ClockArg,
+    speed: f64,
+    sync: bool,
+    seed: u64,
+    start: &str,
+    snapshot_every: Option<u64>,
+) -> Result<(), Failure> {
+    use slrsim::server::{ClockMode, ServeOptions};
+    let clock = match clock {
+        ClockArg::Manual => ClockMode::Manual,
+        ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
+            ClockMode::Wall { speed }
+        }
+        ClockArg::Wall => {
+            return Err(Failure::Input(format!(
+                "--speed {speed}: give a number of simulated seconds per real second, above 0 and at most 1000000"
+            )));
+        }
+    };
+    let start = slrsim::clock::parse(start).ok_or_else(|| {
+        Failure::Input(format!(
+            "--start `{}`: give an RFC 3339 time such as 2026-01-01T00:00:00Z",
+            slrsim::validate::shown(start)
+        ))
+    })?;
+    let genesis = slrsim::Genesis { seed, start };
+    // An existing log keeps its own seed and start: --seed/--start only shape a new one.
+    let genesis = (!db.exists()).then_some(genesis);
+    let sim = Simulator::with_options(Store::open(db)?, genesis, snapshot_every)?;
+    let opts = ServeOptions { addr, clock, sync };
+    let db_shown = db.display().to_string();
+    let result = slrsim::server::serve(sim, opts, |ready| {
+        let mut out = std::io::stdout().lock();
+        // The exports go to standard output alone, so `slrsim serve > env.sh &` then `. env.sh` works.
+        let _ = out.write_all(ready.exports().as_bytes());
+        let _ = out.flush();
+        eprintln!(
+            "slrsim: serving IAM, MediaTailor and CloudWatch Logs on http://{} (database {db_shown}); Ctrl-C stops",
+            ready.addr
+        );
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(slrsim::server::ServeError::Store(e)) => Err(e.into()),
+        Err(slrsim::server::ServeError::Io(e)) => {
+            Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
+        }
+    }
+}
+
+fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> {
+    let seed = if db.exists() {
+        let r = replay::state_at(&Store::open(db)?, None)?;
+        r.state.seed
+    } else {
+        seed
+    };
+    let (access_key_id, secret_access_key) =
+        slrsim::ids::root_access_key(seed, slrsim::action::DEFAULT_ACCOUNT);
+    let ready = slrsim::server::Ready {
+        addr,
+        access_key_id,
+        secret_access_key,
+    };
+    std::io::stdout().write_all(ready.exports().as_bytes())?;
+    Ok(())
+}

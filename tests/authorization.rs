@@ -298,7 +298,8 @@ fn class(op: &Operation) -> Class {
         Operation::Genesis(_)
         | Operation::AdvanceClock(_)
         | Operation::ServeSessions(_)
-        | Operation::SetAccountHistory(_) => Class::Simulation,
+        | Operation::SetAccountHistory(_)
+        | Operation::RefusedRequest(_) => Class::Simulation,
         Operation::CreateServiceLinkedRole(_)
         | Operation::DeleteServiceLinkedRole(_)
         | Operation::UpdateRoleDescription(_)
@@ -628,6 +629,10 @@ fn simulation_samples() -> Vec<Operation> {
         root(
             "SetAccountHistory",
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
+        ),
+        root(
+            "RefusedRequest",
+            json!({"Service": "iam", "Code": "SignatureDoesNotMatch", "Message": "no"}),
         ),
     ]
     .iter()

@@ -604,6 +604,7 @@ const OP_NAMES: &[&str] = &[
     "AdvanceClock",
     "ServeSessions",
     "SetAccountHistory",
+    "RefusedRequest",
     "CreateServiceLinkedRole",
     "DeleteServiceLinkedRole",
     "GetServiceLinkedRoleDeletionStatus",
@@ -639,6 +640,10 @@ const OP_NAMES: &[&str] = &[
 /// Every parameter name of every operation.
 const PARAM_NAMES: &[&str] = &[
     "Seconds",
+    "Service",
+    "Code",
+    "Message",
+    "AccessKeyId",
     "PlaybackConfigurationName",
     "Sessions",
     "UsedMediaTailorBeforeSlrSupport",
@@ -1391,6 +1396,16 @@ fn violations(op: &Operation) -> Vec<&'static str> {
     let arn = |s: &str| out_of(s, 20, 2048);
     match op {
         Operation::Genesis(_) | Operation::SetAccountHistory(_) => {}
+        Operation::RefusedRequest(p) => {
+            let field = |s: &str| s.len() > limits::MAX_REFUSAL_FIELD;
+            check(field(&p.service), "Service");
+            check(p.operation.as_deref().is_some_and(field), "Operation");
+            check(p.access_key_id.as_deref().is_some_and(field), "AccessKeyId");
+            check(
+                p.message.trim().is_empty() || p.message.len() > limits::MAX_REFUSAL_MESSAGE,
+                "Message",
+            );
+        }
         Operation::AdvanceClock(p) => {
             check(
                 outside(p.seconds, 0, limits::MAX_ADVANCE_SECONDS),

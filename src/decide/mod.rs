@@ -52,6 +52,10 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
     if let Operation::Genesis(p) = &action.op {
         return service::genesis(state, seq, p);
     }
+    // The server refused it at the door: the record only keeps the answer, whoever it names.
+    if let Operation::RefusedRequest(p) = &action.op {
+        return Err(service::refused_request(p));
+    }
     check_address(state, action)?;
     let cx = Ctx {
         state,
@@ -71,6 +75,7 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
         Operation::AdvanceClock(p) => service::advance_clock(&cx, p),
         Operation::ServeSessions(p) => service::serve_sessions(&cx, p),
         Operation::SetAccountHistory(p) => service::set_account_history(&cx, p),
+        Operation::RefusedRequest(p) => Err(service::refused_request(p)),
         Operation::CreateServiceLinkedRole(p) => iam::create_service_linked_role(&cx, p),
         Operation::DeleteServiceLinkedRole(p) => iam::delete_service_linked_role(&cx, p),
         Operation::GetServiceLinkedRoleDeletionStatus(p) => iam::deletion_status(&cx, p),

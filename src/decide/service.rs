@@ -454,3 +454,33 @@ fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> 
     });
     Ok(events)
 }
+
+/// RefusedRequest: the error the server answered, as recorded; an over-long record is itself refused.
+pub(super) fn refused_request(p: &crate::action::RefusedRequestParams) -> ApiError {
+    let fields = [
+        ("Service", Some(&p.service)),
+        ("Operation", p.operation.as_ref()),
+        ("AccessKeyId", p.access_key_id.as_ref()),
+    ];
+    for (name, value) in fields {
+        if value.is_some_and(|v| v.len() > limits::MAX_REFUSAL_FIELD) {
+            return ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "RefusedRequest: {name} is longer than {} bytes",
+                    limits::MAX_REFUSAL_FIELD
+                ),
+            );
+        }
+    }
+    if p.message.trim().is_empty() || p.message.len() > limits::MAX_REFUSAL_MESSAGE {
+        return ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "RefusedRequest: Message must have 1 to {} bytes and not be blank",
+                limits::MAX_REFUSAL_MESSAGE
+            ),
+        );
+    }
+    ApiError::new(p.code, p.message.clone())
+}

@@ -1,0 +1,512 @@
+//! `slrsim serve`: one HTTP endpoint speaking IAM's query protocol, MediaTailor's rest-json and
+//! CloudWatch Logs' JSON protocol, so the AWS CLI and SDKs drive the simulator through
+//! `--endpoint-url`. The imperative shell around [`protocol`] and [`Simulator`].
+//!
+//! Connections are served by a tokio runtime (hyper, HTTP/1.1 with keep-alive). Each connection task
+//! reads the request, checks its signature against a cache of known keys and decodes it; the action
+//! then goes to **one simulator thread**, which owns the [`Simulator`] and executes actions one at a
+//! time in the order they arrive, so the log has one order whatever the number of clients. The
+//! answer is encoded back on the connection task. A key the cache does not know is resolved (and its
+//! request verified) on the simulator thread, against the state in log order.
+
+pub mod protocol;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::sync::oneshot;
+use tracing::info_span;
+
+use crate::action::{Action, AdvanceClockParams, Operation};
+use crate::error::{ApiError, ErrorCode, StoreError};
+use crate::record::Record;
+use crate::simulator::Simulator;
+use protocol::{Control, HttpRequest, HttpResponse, Prepared, Principal, Service};
+
+/// How simulated time moves while serving.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ClockMode {
+    /// Only `POST /_slrsim/advance?seconds=N` moves it.
+    Manual,
+    /// It follows real time from the start of `serve`, `speed` times as fast: before each request the
+    /// simulator thread records an `AdvanceClock` for the whole seconds that have passed.
+    Wall {
+        /// Simulated seconds per real second (> 0).
+        speed: f64,
+    },
+}
+
+/// How `serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Where to listen (port 0: any free port).
+    pub addr: SocketAddr,
+    /// How time moves.
+    pub clock: ClockMode,
+    /// Flush every record to disk before answering.
+    pub sync: bool,
+}
+
+/// What `serve` tells its caller once it listens.
+#[derive(Debug, Clone)]
+pub struct Ready {
+    /// The address bound.
+    pub addr: SocketAddr,
+    /// The default account's root access key id.
+    pub access_key_id: String,
+    /// Its secret.
+    pub secret_access_key: String,
+}
+
+impl Ready {
+    /// `export` lines a shell can eval.
+    pub fn exports(&self) -> String {
+        format!(
+            "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\nexport AWS_ENDPOINT_URL=http://{}\nexport AWS_DEFAULT_REGION={}\n",
+            self.access_key_id,
+            self.secret_access_key,
+            self.addr,
+            crate::action::DEFAULT_REGION
+        )
+    }
+}
+
+/// A failure that ends `serve`.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The log could not be written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The address could not be bound, or the runtime not started.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Owner and secret of a key, as cached by connection tasks.
+#[derive(Debug, Clone)]
+struct KeyOwner {
+    principal: Principal,
+    secret: String,
+}
+
+/// Keys the simulator thread has resolved. Keys are never deleted (slrsim has no DeleteAccessKey),
+/// so an entry stays true; a key not here is resolved on the simulator thread.
+type KeyCache = Arc<RwLock<HashMap<String, KeyOwner>>>;
+
+enum Work {
+    /// Verified (or refused) and decoded on the connection task.
+    Execute(Box<Prepared>),
+    /// Signed with a key the cache does not know: resolve, verify and decode on the simulator thread.
+    Resolve(Box<HttpRequest>, Option<Service>),
+    /// An action of the control API.
+    Control(Box<Action>),
+    /// `GET /_slrsim/status`.
+    Status,
+}
+
+enum Done {
+    Record(Box<Prepared>, Box<Record>),
+    Control(Box<Record>),
+    Status(serde_json::Value),
+    Failed(String),
+}
+
+struct Job {
+    work: Work,
+    reply: oneshot::Sender<Done>,
+}
+
+/// Serves until SIGINT/SIGTERM (or a storage failure). `ready` is called once the socket listens.
+pub fn serve(
+    sim: Simulator,
+    opts: ServeOptions,
+    ready: impl FnOnce(&Ready),
+) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("slrsim-http")
+        .build()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind(opts.addr))?;
+    let addr = listener.local_addr()?;
+    let (access_key_id, secret_access_key) =
+        crate::ids::root_access_key(sim.state().seed, crate::action::DEFAULT_ACCOUNT);
+    let cache: KeyCache = Arc::default();
+    let (tx, rx) = mpsc::channel::<Job>();
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let sim_cache = cache.clone();
+    let clock = opts.clock;
+    let sync = opts.sync;
+    let simulator = std::thread::Builder::new()
+        .name("slrsim-simulator".into())
+        .spawn(move || {
+            let result = simulator_loop(sim, rx, sim_cache, clock, sync);
+            // A storage failure ends the server: nothing more can be recorded.
+            let _ = stop_tx.send(true);
+            result
+        })?;
+    ready(&Ready {
+        addr,
+        access_key_id,
+        secret_access_key,
+    });
+    runtime.block_on(accept_loop(listener, tx, cache, stop_rx));
+    // The accept loop dropped its sender; connection tasks drop theirs as the runtime shuts down.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    match simulator.join() {
+        Ok(r) => r.map_err(ServeError::Store),
+        Err(_) => Err(ServeError::Store(StoreError::Mismatch(
+            "the simulator thread panicked".into(),
+        ))),
+    }
+}
+
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    tx: mpsc::Sender<Job>,
+    cache: KeyCache,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = stop.changed() => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let tx = tx.clone();
+                let cache = cache.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| {
+                        let tx = tx.clone();
+                        let cache = cache.clone();
+                        async move { Ok::<_, std::convert::Infallible>(handle(req, tx, cache).await) }
+                    });
+                    let _ = http1::Builder::new()
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(mut i), Ok(mut t)) => {
+                tokio::select! {
+                    _ = i.recv() => {},
+                    _ = t.recv() => {},
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn to_hyper(r: HttpResponse) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder().status(r.status);
+    for (name, value) in r.headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .body(Full::new(Bytes::from(r.body)))
+        .unwrap_or_else(|_| {
+            // Every header name above is a constant and every value a request id, a content type or
+            // an error code: all valid. Should one not be, answer bare rather than panic.
+            let mut r = hyper::Response::new(Full::new(Bytes::new()));
+            *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+            r
+        })
+}
+
+fn internal(message: &str) -> HttpResponse {
+    HttpResponse {
+        status: 500,
+        headers: vec![("Content-Type", "application/json".to_string())],
+        body: serde_json::json!({"__type": "InternalFailure", "message": message})
+            .to_string()
+            .into_bytes(),
+    }
+}
+
+async fn read_request(req: hyper::Request<Incoming>) -> Result<HttpRequest, HttpResponse> {
+    let (parts, body) = req.into_parts();
+    if parts.headers.len() > protocol::MAX_HEADERS {
+        return Err(HttpResponse {
+            status: 431,
+            headers: vec![],
+            body: Vec::new(),
+        });
+    }
+    let headers = parts
+        .headers
+        .iter()
+        .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    let body = match Limited::new(body, protocol::MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
+        Ok(b) => b.to_bytes().to_vec(),
+        Err(_) => {
+            return Err(HttpResponse {
+                status: 413,
+                headers: vec![("Content-Type", "application/json".to_string())],
+                body: serde_json::json!({
+                    "message": format!("the request body is larger than {} bytes", protocol::MAX_REQUEST_BODY)
+                })
+                .to_string()
+                .into_bytes(),
+            });
+        }
+    };
+    Ok(HttpRequest {
+        method: parts.method.as_str().to_string(),
+        uri: parts
+            .uri
+            .path_and_query()
+            .map_or("/", |pq| pq.as_str())
+            .to_string(),
+        headers,
+        body,
+    })
+}
+
+async fn handle(
+    req: hyper::Request<Incoming>,
+    tx: mpsc::Sender<Job>,
+    cache: KeyCache,
+) -> hyper::Response<Full<Bytes>> {
+    let req = match read_request(req).await {
+        Ok(r) => r,
+        Err(resp) => return to_hyper(resp),
+    };
+    let work = if req.path().starts_with(protocol::CONTROL_PREFIX) {
+        match protocol::control(&req) {
+            Control::Execute(a) | Control::Refused(a) => Work::Control(Box::new(a)),
+            Control::Status => Work::Status,
+        }
+    } else {
+        let service = protocol::route(&req);
+        match verify_cached(&req, &cache) {
+            Some(identity) => Work::Execute(Box::new(protocol::prepare(&req, service, identity))),
+            None => Work::Resolve(Box::new(req), service),
+        }
+    };
+    let (reply, answer) = oneshot::channel();
+    if tx.send(Job { work, reply }).is_err() {
+        return to_hyper(internal("the simulator has stopped"));
+    }
+    let response = match answer.await {
+        Ok(Done::Record(prepared, record)) => protocol::answer(&prepared, &record),
+        Ok(Done::Control(record)) => protocol::control_answer(&record),
+        Ok(Done::Status(v)) => HttpResponse {
+            status: 200,
+            headers: vec![("Content-Type", "application/json".to_string())],
+            body: v.to_string().into_bytes(),
+        },
+        Ok(Done::Failed(m)) => internal(&m),
+        Err(_) => internal("the simulator has stopped"),
+    };
+    to_hyper(response)
+}
+
+/// Checks the signature with a cached key. `None`: the request names a key the cache does not know
+/// (the simulator thread resolves it).
+fn verify_cached(req: &HttpRequest, cache: &KeyCache) -> Option<protocol::Identity> {
+    let mut owner = None;
+    let mut unknown = false;
+    let verified = req.verify(|key| {
+        // A poisoned lock only means another task panicked while holding it; the map is still whole.
+        let keys = cache.read().unwrap_or_else(|p| p.into_inner());
+        match keys.get(key) {
+            Some(o) => {
+                owner = Some(o.principal.clone());
+                Some(o.secret.clone())
+            }
+            None => {
+                unknown = true;
+                None
+            }
+        }
+    });
+    if unknown {
+        return None;
+    }
+    Some(verified.and_then(|v| {
+        owner
+            .map(|p| (p, v))
+            .ok_or_else(|| ApiError::new(ErrorCode::InvalidClientTokenId, "unknown key"))
+    }))
+}
+
+fn simulator_loop(
+    mut sim: Simulator,
+    rx: mpsc::Receiver<Job>,
+    cache: KeyCache,
+    clock: ClockMode,
+    sync: bool,
+) -> Result<(), StoreError> {
+    let started = Instant::now();
+    let sim_start = sim.state().now;
+    let mut dirty = false;
+    loop {
+        let job = match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(job) => job,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // Idle: make what was answered durable, with the live state's hash.
+                if dirty {
+                    sim.flush()?;
+                    dirty = false;
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        let outcome = run_job(&mut sim, job.work, &cache, clock, started, sim_start);
+        match outcome {
+            Ok(done) => {
+                if sync {
+                    sim.flush()?;
+                } else {
+                    dirty = true;
+                }
+                let _ = job.reply.send(done);
+            }
+            Err(e) => {
+                let _ = job
+                    .reply
+                    .send(Done::Failed(format!("the log could not be written: {e}")));
+                return Err(e);
+            }
+        }
+    }
+    sim.flush()
+}
+
+fn execute(sim: &mut Simulator, action: Action) -> Result<Record, StoreError> {
+    let span = info_span!("serve", seq = sim.next_seq(), op = action.op.name());
+    let _guard = span.enter();
+    sim.execute(action)
+}
+
+fn run_job(
+    sim: &mut Simulator,
+    work: Work,
+    cache: &KeyCache,
+    clock: ClockMode,
+    started: Instant,
+    sim_start: i64,
+) -> Result<Done, StoreError> {
+    if let ClockMode::Wall { speed } = clock {
+        if !matches!(work, Work::Status) {
+            // Whole simulated seconds since the start; the clock only ever moves forward.
+            let target = sim_start.saturating_add((started.elapsed().as_secs_f64() * speed) as i64);
+            let now = sim.state().now;
+            if target > now {
+                execute(
+                    sim,
+                    Action::root(Operation::AdvanceClock(AdvanceClockParams {
+                        seconds: target - now,
+                    })),
+                )?;
+            }
+        }
+    }
+    Ok(match work {
+        Work::Execute(prepared) => {
+            let record = execute(sim, prepared.action.clone())?;
+            remember_new_key(sim, &record, cache);
+            Done::Record(prepared, Box::new(record))
+        }
+        Work::Resolve(req, service) => {
+            let mut owner = None;
+            let verified = req.verify(|key| {
+                let (account, caller, secret) = sim.state().access_key(key)?;
+                let o = KeyOwner {
+                    principal: Principal { account, caller },
+                    secret: secret.clone(),
+                };
+                owner = Some((key.to_string(), o));
+                Some(secret)
+            });
+            let identity = match (&owner, verified) {
+                (Some((key, o)), Ok(v)) => {
+                    let mut keys = cache.write().unwrap_or_else(|p| p.into_inner());
+                    keys.insert(key.clone(), o.clone());
+                    Ok((o.principal.clone(), v))
+                }
+                (_, Err(e)) => Err(e),
+                (None, Ok(_)) => Err(ApiError::new(
+                    ErrorCode::InvalidClientTokenId,
+                    "The security token included in the request is invalid.",
+                )),
+            };
+            let prepared = protocol::prepare(&req, service, identity);
+            let record = execute(sim, prepared.action.clone())?;
+            remember_new_key(sim, &record, cache);
+            Done::Record(Box::new(prepared), Box::new(record))
+        }
+        Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
+        Work::Status => Done::Status(serde_json::json!({
+            "Clock": match clock {
+                ClockMode::Manual => "manual",
+                ClockMode::Wall { .. } => "wall",
+            },
+            "Speed": match clock {
+                ClockMode::Manual => 0.0,
+                ClockMode::Wall { speed } => speed,
+            },
+            "Time": crate::clock::format(sim.state().now),
+            "Epoch": sim.state().now,
+            "Seq": sim.next_seq().saturating_sub(1),
+            "NextSeq": sim.next_seq(),
+            "Seed": sim.state().seed,
+            "Db": sim.store().path().display().to_string(),
+        })),
+    })
+}
+
+/// After a successful CreateAccessKey, its key goes into the cache so the client's next request,
+/// which may come at once, is verified on its connection task.
+fn remember_new_key(sim: &Simulator, record: &Record, cache: &KeyCache) {
+    if !matches!(record.action.op, Operation::CreateAccessKey(_)) || !record.outcome.is_ok() {
+        return;
+    }
+    if let crate::record::Outcome::Ok { response, .. } = &record.outcome {
+        if let Some(id) = response["AccessKey"]["AccessKeyId"].as_str() {
+            if let Some((account, caller, secret)) = sim.state().access_key(id) {
+                let mut keys = cache.write().unwrap_or_else(|p| p.into_inner());
+                keys.insert(
+                    id.to_string(),
+                    KeyOwner {
+                        principal: Principal { account, caller },
+                        secret,
+                    },
+                );
+            }
+        }
+    }
+}

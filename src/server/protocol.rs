@@ -1,0 +1,595 @@
+//! From HTTP to an [`Action`] and from a [`Record`] back to HTTP: which service a request addresses,
+//! whose key signed it, what it asks, and what each service's clients expect to read back. Pure
+//! functions of their inputs (the key's owner is looked up by the caller); the server calls them from
+//! its connection tasks and its simulator thread.
+
+use serde_json::{Map, Value};
+
+use crate::action::{
+    Action, AdvanceClockParams, DEFAULT_ACCOUNT, DEFAULT_REGION, Operation, RefusedRequestParams,
+    ServeSessionsParams,
+};
+use crate::error::{ApiError, ErrorCode};
+use crate::limits::{MAX_REFUSAL_FIELD, MAX_REFUSAL_MESSAGE};
+use crate::record::{Outcome, Record};
+use crate::sigv4;
+use crate::wire::{json_target, query_xml, rest_json};
+
+/// Longest request body the server reads (bytes); every protocol's own limit is at most this.
+pub const MAX_REQUEST_BODY: usize = 1 << 20;
+/// Most headers a request may carry.
+pub const MAX_HEADERS: usize = 100;
+/// The reserved path prefix of the control API.
+pub const CONTROL_PREFIX: &str = "/_slrsim/";
+/// The caller recorded for a request that proved no identity (no key, an unknown key, or a signature
+/// that does not match): not a valid IAM user name, so it can never be mistaken for one.
+pub const ANONYMOUS: &str = "(anonymous)";
+
+/// An HTTP request as the server read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// Path and query, as sent.
+    pub uri: String,
+    /// Headers, in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The first header of this name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path (before `?`).
+    pub fn path(&self) -> &str {
+        self.uri.split_once('?').map_or(&self.uri, |(p, _)| p)
+    }
+
+    /// The query (after `?`), or "".
+    pub fn query(&self) -> &str {
+        self.uri.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// Verifies the request's SigV4 signature against `secret_for`.
+    pub fn verify(
+        &self,
+        secret_for: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<sigv4::Verified, ApiError> {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        sigv4::verify(
+            &sigv4::Request {
+                method: &self.method,
+                uri: &self.uri,
+                headers: &headers,
+                body: &self.body,
+            },
+            secret_for,
+        )
+    }
+}
+
+/// The services one endpoint serves, each with its own protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// IAM: query protocol, XML responses.
+    Iam,
+    /// MediaTailor: rest-json.
+    MediaTailor,
+    /// CloudWatch Logs: awsJson1.1 with `X-Amz-Target`.
+    Logs,
+}
+
+impl Service {
+    /// The SigV4 signing name, which is also how a refused request's record names the service.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::MediaTailor => "mediatailor",
+            Service::Logs => "logs",
+        }
+    }
+
+    /// The service of a SigV4 signing name (AWS CLI and SDKs sign MediaTailor as `mediatailor`,
+    /// CloudWatch Logs as `logs`).
+    pub fn from_signing_name(name: &str) -> Option<Self> {
+        match name {
+            "iam" => Some(Service::Iam),
+            "mediatailor" => Some(Service::MediaTailor),
+            "logs" => Some(Service::Logs),
+            _ => None,
+        }
+    }
+}
+
+/// Which service a request addresses, the way AWS clients address one: the credential scope of its
+/// signature first, then `X-Amz-Target`, then the path. `None`: no service slrsim serves.
+pub fn route(req: &HttpRequest) -> Option<Service> {
+    if let Some(auth) = req.header("authorization") {
+        if let Ok(a) = sigv4::parse_authorization(auth) {
+            return Service::from_signing_name(&a.service);
+        }
+    }
+    if let Some(target) = req.header("x-amz-target") {
+        return target
+            .starts_with(json_target::LOGS_TARGET_PREFIX)
+            .then_some(Service::Logs);
+    }
+    let path = req.path();
+    if path == "/" {
+        Some(Service::Iam)
+    } else if path.starts_with("/playbackConfiguration") || path.starts_with("/configureLogs") {
+        Some(Service::MediaTailor)
+    } else {
+        None
+    }
+}
+
+/// Who a verified key belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The account.
+    pub account: String,
+    /// `root` or a user's name.
+    pub caller: String,
+}
+
+/// What the server knows of the request's identity once its signature was checked.
+pub type Identity = Result<(Principal, sigv4::Verified), ApiError>;
+
+/// A request turned into the action to execute, and how to answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The action (a [`Operation::RefusedRequest`] when the request was refused at the door).
+    pub action: Action,
+    /// The protocol of the answer (`None`: no service; a plain JSON error).
+    pub service: Option<Service>,
+    /// The operation's name, for the answer's shape.
+    pub op_name: String,
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    // Cut at a character boundary at or below `max` (0 is always one).
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+/// The action recording a refusal.
+fn refused(
+    service: Option<Service>,
+    op_name: Option<&str>,
+    access_key: Option<&str>,
+    principal: Option<&Principal>,
+    region: &str,
+    err: &ApiError,
+) -> Prepared {
+    let (account, caller) = match principal {
+        Some(p) => (p.account.clone(), p.caller.clone()),
+        None => (DEFAULT_ACCOUNT.to_string(), ANONYMOUS.to_string()),
+    };
+    let region = if crate::catalog::is_region(region) {
+        region.to_string()
+    } else {
+        DEFAULT_REGION.to_string()
+    };
+    Prepared {
+        action: Action {
+            account,
+            caller,
+            region,
+            op: Operation::RefusedRequest(RefusedRequestParams {
+                service: clip(
+                    service.map_or("unknown", Service::signing_name),
+                    MAX_REFUSAL_FIELD,
+                ),
+                operation: op_name.map(|o| clip(o, MAX_REFUSAL_FIELD)),
+                access_key_id: access_key.map(|k| clip(k, MAX_REFUSAL_FIELD)),
+                code: err.code,
+                message: clip(&err.message, MAX_REFUSAL_MESSAGE),
+            }),
+        },
+        service,
+        op_name: op_name.unwrap_or("RefusedRequest").to_string(),
+    }
+}
+
+/// Turns a request whose identity was checked into the action to execute.
+pub fn prepare(req: &HttpRequest, service: Option<Service>, identity: Identity) -> Prepared {
+    let claimed_key = req
+        .header("authorization")
+        .and_then(|a| sigv4::parse_authorization(a).ok())
+        .map(|a| a.access_key);
+    let claimed_key = claimed_key.as_deref();
+    let Some(service) = service else {
+        let err = ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "slrsim serves IAM, MediaTailor and CloudWatch Logs; nothing at {} {}",
+                crate::validate::shown(&req.method),
+                crate::validate::shown(req.path())
+            ),
+        );
+        let principal = identity.as_ref().ok().map(|(p, _)| p);
+        return refused(None, None, claimed_key, principal, DEFAULT_REGION, &err);
+    };
+    let decoded = decode(req, service);
+    let op_name = match &decoded {
+        Ok((name, _)) => Some(name.clone()),
+        Err((name, _)) => name.clone(),
+    };
+    let (principal, verified) = match identity {
+        Ok(id) => id,
+        Err(err) => {
+            return refused(
+                Some(service),
+                op_name.as_deref(),
+                claimed_key,
+                None,
+                DEFAULT_REGION,
+                &err,
+            );
+        }
+    };
+    match decoded {
+        Ok((name, op)) => Prepared {
+            action: Action {
+                account: principal.account,
+                caller: principal.caller,
+                region: verified.region,
+                op,
+            },
+            service: Some(service),
+            op_name: name,
+        },
+        Err((name, err)) => refused(
+            Some(service),
+            name.as_deref(),
+            Some(&verified.access_key),
+            Some(&principal),
+            &verified.region,
+            &err,
+        ),
+    }
+}
+
+/// Decodes the operation: its name and parameters, or the error (with the name when known).
+fn decode(
+    req: &HttpRequest,
+    service: Service,
+) -> Result<(String, Operation), (Option<String>, ApiError)> {
+    if req.body.len() > MAX_REQUEST_BODY {
+        let err = ApiError::new(
+            match service {
+                Service::Iam => ErrorCode::ValidationError,
+                Service::MediaTailor => ErrorCode::BadRequestException,
+                Service::Logs => ErrorCode::InvalidParameterException,
+            },
+            format!("The request body is larger than {MAX_REQUEST_BODY} bytes."),
+        );
+        return Err((None, err));
+    }
+    match service {
+        Service::Iam => {
+            if req.method != "POST" || req.path() != "/" {
+                return Err((
+                    None,
+                    ApiError::new(
+                        ErrorCode::InvalidAction,
+                        "IAM's query protocol is POST / with a form-encoded body.",
+                    ),
+                ));
+            }
+            let named = form_action(&req.body);
+            query_xml::decode_request(&req.body).map_err(|e| (named, e))
+        }
+        Service::MediaTailor => {
+            rest_json::decode_request(&req.method, req.path(), req.query(), &req.body)
+                .map(|(n, op)| (n.to_string(), op))
+                .map_err(|e| (None, e))
+        }
+        Service::Logs => {
+            let target = req.header("x-amz-target").unwrap_or("");
+            let named = target
+                .strip_prefix(json_target::LOGS_TARGET_PREFIX)
+                .map(String::from);
+            json_target::decode_request(target, &req.body)
+                .map(|(n, op)| (n.to_string(), op))
+                .map_err(|e| (named, e))
+        }
+    }
+}
+
+/// The `Action` field of a form body, for naming a refused query call.
+fn form_action(body: &[u8]) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// An HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status.
+    pub status: u16,
+    /// Headers besides Content-Length.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The answer to a prepared request, from its record, in its service's protocol.
+pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
+    let rid = record.request_id.clone();
+    let mut headers = vec![("x-amzn-RequestId", rid.clone())];
+    let (status, body) = match (&record.outcome, prepared.service) {
+        (Outcome::Ok { response, .. }, Some(Service::Iam)) => {
+            headers.push(("Content-Type", "text/xml".to_string()));
+            (
+                200,
+                query_xml::response(&prepared.op_name, response, &rid).into_bytes(),
+            )
+        }
+        (Outcome::Error { error }, Some(Service::Iam)) => {
+            headers.push(("Content-Type", "text/xml".to_string()));
+            (error.status, query_xml::error(error, &rid).into_bytes())
+        }
+        (Outcome::Ok { response, .. }, Some(Service::MediaTailor)) => {
+            let status = rest_json::success_status(&prepared.op_name);
+            if status == 204 {
+                (status, Vec::new())
+            } else {
+                headers.push(("Content-Type", "application/json".to_string()));
+                (status, response.to_string().into_bytes())
+            }
+        }
+        (Outcome::Error { error }, Some(Service::MediaTailor)) => {
+            let (status, kind, body) = rest_json::error(error);
+            headers.push(("x-amzn-ErrorType", kind.to_string()));
+            headers.push(("Content-Type", "application/json".to_string()));
+            (status, body.into_bytes())
+        }
+        (Outcome::Ok { response, .. }, Some(Service::Logs) | None) => {
+            headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
+            (200, response.to_string().into_bytes())
+        }
+        (Outcome::Error { error }, Some(Service::Logs) | None) => {
+            let (status, body) = json_target::error(error);
+            headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
+            (status, body.into_bytes())
+        }
+    };
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// A call of the control API under [`CONTROL_PREFIX`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    /// An action to execute: `advance` or `sessions`.
+    Execute(Action),
+    /// `GET /_slrsim/status`.
+    Status,
+    /// A malformed control call: recorded as a refusal.
+    Refused(Action),
+}
+
+fn control_refusal(op_name: &str, message: String) -> Control {
+    let err = ApiError::new(ErrorCode::ValidationError, message);
+    Control::Refused(refused(None, Some(op_name), None, None, DEFAULT_REGION, &err).action)
+}
+
+/// Decodes a control-API call: `POST /_slrsim/advance?seconds=N`, `POST /_slrsim/sessions` with a
+/// JSON body `{"PlaybackConfigurationName", "Sessions", "Region"?, "Account"?}`, `GET /_slrsim/status`.
+pub fn control(req: &HttpRequest) -> Control {
+    let what = req.path().strip_prefix(CONTROL_PREFIX).unwrap_or("");
+    match (req.method.as_str(), what) {
+        ("GET", "status") => Control::Status,
+        ("POST", "advance") => {
+            let seconds = form_urlencoded::parse(req.query().as_bytes())
+                .find(|(k, _)| k == "seconds")
+                .map(|(_, v)| v.into_owned());
+            match seconds.as_deref().map(str::parse::<i64>) {
+                Some(Ok(seconds)) => Control::Execute(Action::root(Operation::AdvanceClock(
+                    AdvanceClockParams { seconds },
+                ))),
+                _ => control_refusal(
+                    "AdvanceClock",
+                    "POST /_slrsim/advance needs ?seconds=N, N a whole number of seconds".into(),
+                ),
+            }
+        }
+        ("POST", "sessions") => match serde_json::from_slice::<Value>(&req.body) {
+            Ok(Value::Object(mut m)) => {
+                let account = take_string(&mut m, "Account");
+                let region = take_string(&mut m, "Region");
+                match serde_json::from_value::<ServeSessionsParams>(Value::Object(m)) {
+                    Ok(p) => {
+                        let mut action = Action::root(Operation::ServeSessions(p));
+                        if let Some(a) = account {
+                            action.account = a;
+                        }
+                        if let Some(r) = region {
+                            action.region = r;
+                        }
+                        Control::Execute(action)
+                    }
+                    Err(e) => control_refusal(
+                        "ServeSessions",
+                        format!("POST /_slrsim/sessions: {e}"),
+                    ),
+                }
+            }
+            _ => control_refusal(
+                "ServeSessions",
+                "POST /_slrsim/sessions needs a JSON object {\"PlaybackConfigurationName\", \"Sessions\", \"Region\"?, \"Account\"?}".into(),
+            ),
+        },
+        _ => control_refusal(
+            "Control",
+            format!(
+                "no control call {} {}: there are POST /_slrsim/advance?seconds=N, POST /_slrsim/sessions and GET /_slrsim/status",
+                crate::validate::shown(&req.method),
+                crate::validate::shown(req.path())
+            ),
+        ),
+    }
+}
+
+fn take_string(m: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match m.remove(key) {
+        Some(Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    }
+}
+
+/// The answer to a control call that was executed: JSON, with the record's number and time.
+pub fn control_answer(record: &Record) -> HttpResponse {
+    let (status, body) = match &record.outcome {
+        Outcome::Ok { response, .. } => (
+            200,
+            serde_json::json!({
+                "Seq": record.seq,
+                "Time": crate::clock::format(record.time),
+                "Response": response,
+            }),
+        ),
+        Outcome::Error { error } => (
+            error.status,
+            serde_json::json!({
+                "Seq": record.seq,
+                "Code": error.code,
+                "Message": error.message,
+            }),
+        ),
+    };
+    HttpResponse {
+        status,
+        headers: vec![
+            ("x-amzn-RequestId", record.request_id.clone()),
+            ("Content-Type", "application/json".to_string()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> HttpRequest {
+        HttpRequest {
+            method: method.into(),
+            uri: uri.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/us-east-1/mediatailor/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
+
+    #[test]
+    fn the_credential_scope_chooses_the_service_before_the_path() {
+        assert_eq!(
+            route(&req("POST", "/", &[("Authorization", AUTH)], "")),
+            Some(Service::MediaTailor)
+        );
+        assert_eq!(
+            route(&req("POST", "/", &[], "Action=GetRole")),
+            Some(Service::Iam)
+        );
+        assert_eq!(
+            route(&req(
+                "POST",
+                "/",
+                &[("X-Amz-Target", "Logs_20140328.DescribeLogGroups")],
+                "{}"
+            )),
+            Some(Service::Logs)
+        );
+        assert_eq!(
+            route(&req("GET", "/playbackConfigurations", &[], "")),
+            Some(Service::MediaTailor)
+        );
+        assert_eq!(route(&req("GET", "/elsewhere", &[], "")), None);
+    }
+
+    #[test]
+    fn a_refusal_names_the_key_and_operation_but_no_principal() {
+        let r = req("POST", "/", &[("Authorization", AUTH)], "Action=GetRole");
+        let err = ApiError::new(ErrorCode::InvalidClientTokenId, "bad key");
+        let p = prepare(&r, Some(Service::Iam), Err(err));
+        assert_eq!(p.action.caller, ANONYMOUS);
+        assert_eq!(p.op_name, "GetRole");
+        match p.action.op {
+            Operation::RefusedRequest(r) => {
+                assert_eq!(r.access_key_id.as_deref(), Some("AKIAEXAMPLE"));
+                assert_eq!(r.code, ErrorCode::InvalidClientTokenId);
+                assert_eq!(r.service, "iam");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clipping_keeps_whole_characters() {
+        assert_eq!(clip("ééé", 3), "é");
+        assert_eq!(clip("abc", 3), "abc");
+    }
+
+    #[test]
+    fn control_calls_decode_and_bad_ones_are_refusals() {
+        assert_eq!(
+            control(&req("POST", "/_slrsim/advance?seconds=90", &[], "")),
+            Control::Execute(Action::root(Operation::AdvanceClock(AdvanceClockParams {
+                seconds: 90
+            })))
+        );
+        assert!(matches!(
+            control(&req("POST", "/_slrsim/advance?seconds=soon", &[], "")),
+            Control::Refused(_)
+        ));
+        match control(&req(
+            "POST",
+            "/_slrsim/sessions",
+            &[],
+            r#"{"PlaybackConfigurationName":"p","Sessions":3,"Region":"eu-west-1"}"#,
+        )) {
+            Control::Execute(a) => {
+                assert_eq!(a.region, "eu-west-1");
+                assert!(matches!(a.op, Operation::ServeSessions(_)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            control(&req("GET", "/_slrsim/status", &[], "")),
+            Control::Status
+        );
+        assert!(matches!(
+            control(&req("DELETE", "/_slrsim/everything", &[], "")),
+            Control::Refused(_)
+        ));
+    }
+}
