@@ -982,6 +982,25 @@ fn operation() -> BoxedStrategy<Operation> {
             })
             .boxed(),
         (
+            field(
+                limits::MAX_REFUSAL_FIELD,
+                &["iam", "mediatailor", "unknown"],
+            ),
+            option::of(field(limits::MAX_REFUSAL_FIELD, &["GetRole", "Nope"])),
+            option::of(field(limits::MAX_REFUSAL_FIELD, &["AKIAEXAMPLE"])),
+            field(limits::MAX_REFUSAL_MESSAGE, &["bad signature", " "]),
+        )
+            .prop_map(|(service, operation, access_key_id, message)| {
+                O::RefusedRequest(slrsim::action::RefusedRequestParams {
+                    service,
+                    operation,
+                    access_key_id,
+                    code: slrsim::ErrorCode::SignatureDoesNotMatch,
+                    message,
+                })
+            })
+            .boxed(),
+        (
             field(limits::MAX_SERVICE_NAME, SERVICES),
             option::of(description()),
             option::weighted(0.3, field(limits::MAX_CUSTOM_SUFFIX, &["x"])),

@@ -153,12 +153,15 @@ pub fn serve(
             let _ = stop_tx.send(true);
             result
         })?;
+    // Signal handlers are in place before anyone is told the address, so a client that stops the
+    // server at once still gets a clean shutdown.
+    let signals = runtime.block_on(async { Signals::install() });
     ready(&Ready {
         addr,
         access_key_id,
         secret_access_key,
     });
-    runtime.block_on(accept_loop(listener, tx, cache, stop_rx));
+    runtime.block_on(accept_loop(listener, tx, cache, stop_rx, signals));
     // The accept loop dropped its sender; connection tasks drop theirs as the runtime shuts down.
     runtime.shutdown_timeout(Duration::from_secs(5));
     match simulator.join() {
@@ -174,8 +177,9 @@ async fn accept_loop(
     tx: mpsc::Sender<Job>,
     cache: KeyCache,
     mut stop: tokio::sync::watch::Receiver<bool>,
+    signals: Signals,
 ) {
-    let shutdown = shutdown_signal();
+    let shutdown = signals.recv();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -202,26 +206,48 @@ async fn accept_loop(
     }
 }
 
-async fn shutdown_signal() {
+/// SIGINT and SIGTERM, registered when installed (a signal sent after that is never lost).
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) {
-            (Ok(mut i), Ok(mut t)) => {
+    streams: Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>,
+}
+
+impl Signals {
+    /// Must run inside the runtime.
+    fn install() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let streams = match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(i), Ok(t)) => Some((i, t)),
+                _ => None,
+            };
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        {
+            Signals {}
+        }
+    }
+
+    async fn recv(self) {
+        #[cfg(unix)]
+        match self.streams {
+            Some((mut i, mut t)) => {
                 tokio::select! {
                     _ = i.recv() => {},
                     _ = t.recv() => {},
                 }
             }
-            _ => std::future::pending::<()>().await,
+            None => std::future::pending::<()>().await,
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

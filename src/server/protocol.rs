@@ -508,7 +508,7 @@ mod tests {
         }
     }
 
-    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/us-east-1/mediatailor/aws4_request, SignedHeaders=host;x-amz-date, Signature=00";
+    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/us-east-1/mediatailor/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000";
 
     #[test]
     fn the_credential_scope_chooses_the_service_before_the_path() {

@@ -1,0 +1,706 @@
+//! `slrsim serve` over real HTTP: a real server process on a loopback port, a real sled database in a
+//! temp directory, requests signed with AWS's own `aws-sigv4` as an SDK signs them. The AWS CLI and
+//! boto3 drive the same server in `tests/e2e/` (run by `.ci/run`); these tests need nothing but cargo.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, SystemTime};
+
+use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+use aws_sigv4::sign::v4;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
+const SLR: &str = "AWSServiceRoleForMediaTailor";
+
+/// A running server; killed (SIGKILL) if a test fails before stopping it.
+struct Server {
+    child: Child,
+    dir: tempfile::TempDir,
+    addr: String,
+    key: String,
+    secret: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(extra: &[&str]) -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    start_in(dir, extra)
+}
+
+fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    let mut child = Command::new(BIN)
+        .arg("--db")
+        .arg(dir.path().join("db"))
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start slrsim serve");
+    let out = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(out).lines();
+    let mut env = std::collections::BTreeMap::new();
+    for _ in 0..4 {
+        let line = lines.next().expect("an export line").expect("utf-8");
+        let (k, v) = line
+            .strip_prefix("export ")
+            .and_then(|l| l.split_once('='))
+            .unwrap_or_else(|| panic!("not an export line: {line}"));
+        env.insert(k.to_string(), v.to_string());
+    }
+    let addr = env["AWS_ENDPOINT_URL"]
+        .strip_prefix("http://")
+        .expect("http endpoint")
+        .to_string();
+    Server {
+        child,
+        dir,
+        addr,
+        key: env["AWS_ACCESS_KEY_ID"].clone(),
+        secret: env["AWS_SECRET_ACCESS_KEY"].clone(),
+    }
+}
+
+impl Server {
+    /// SIGTERM, then wait: the server flushes and exits 0.
+    fn stop(mut self) -> tempfile::TempDir {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+        let exit = self.child.wait().expect("wait");
+        assert!(exit.success(), "serve exited {exit:?}");
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Move the database out of the guard Drop would clean up.
+        std::mem::replace(&mut self.dir, dir)
+    }
+}
+
+/// Runs `slrsim --db DB ARGS...`.
+fn slrsim_at(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(BIN)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run slrsim")
+}
+
+/// A response: status, headers (names lower case), body.
+#[derive(Debug)]
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// Sends one request on a new connection; reads the response whole.
+fn send(addr: &str, method: &str, uri: &str, headers: &[(String, String)], body: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
+    let mut req = format!("{method} {uri} HTTP/1.1\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        req.push_str(&format!("{n}: {v}\r\n"));
+    }
+    req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    s.write_all(req.as_bytes()).expect("write");
+    s.write_all(body).expect("write body");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> Resp {
+    let text = String::from_utf8_lossy(raw);
+    let (head, body) = text.split_once("\r\n\r\n").expect("a whole response");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// The headers of a request signed as an SDK signs it (host, x-amz-date, content-type, and the
+/// target when given).
+fn signed_headers(
+    srv: &Server,
+    (key, secret): (&str, &str),
+    service: &str,
+    method: &str,
+    uri: &str,
+    extra: &[(&str, &str)],
+    body: &[u8],
+) -> Vec<(String, String)> {
+    let now = SystemTime::now();
+    let date = chrono::DateTime::<chrono::Utc>::from(now)
+        .format("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let mut headers: Vec<(String, String)> = vec![
+        ("Host".into(), srv.addr.clone()),
+        ("X-Amz-Date".into(), date),
+    ];
+    headers.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
+    let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region("us-east-1")
+        .name(service)
+        .time(now)
+        .settings(SigningSettings::default())
+        .build()
+        .expect("params");
+    let signable = SignableRequest::new(
+        method,
+        uri,
+        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        SignableBody::Bytes(body),
+    )
+    .expect("signable");
+    let (instructions, _) = sign(signable, &params.into()).expect("sign").into_parts();
+    for (n, v) in instructions.headers() {
+        headers.push((n.to_string(), v.to_string()));
+    }
+    headers
+}
+
+/// An IAM query call, signed with `key`/`secret`.
+fn iam_as(srv: &Server, key: &str, secret: &str, params: &[(&str, &str)]) -> Resp {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        form.append_pair(k, v);
+    }
+    form.append_pair("Version", "2010-05-08");
+    let body = form.finish().into_bytes();
+    let ct = [(
+        "Content-Type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )];
+    let h = signed_headers(srv, (key, secret), "iam", "POST", "/", &ct, &body);
+    send(&srv.addr, "POST", "/", &h, &body)
+}
+
+fn iam(srv: &Server, params: &[(&str, &str)]) -> Resp {
+    iam_as(srv, &srv.key.clone(), &srv.secret.clone(), params)
+}
+
+/// A MediaTailor rest-json call as the root key.
+fn mt(srv: &Server, method: &str, uri: &str, body: Option<Value>) -> Resp {
+    let body = body.map(|b| b.to_string().into_bytes()).unwrap_or_default();
+    let ct = [("Content-Type", "application/json")];
+    let h = signed_headers(
+        srv,
+        (&srv.key, &srv.secret),
+        "mediatailor",
+        method,
+        uri,
+        &ct,
+        &body,
+    );
+    send(&srv.addr, method, uri, &h, &body)
+}
+
+fn control(srv: &Server, method: &str, uri: &str, body: &str) -> Resp {
+    send(&srv.addr, method, uri, &[], body.as_bytes())
+}
+
+fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    let start = xml.find(&open)? + open.len();
+    let end = xml[start..].find(&close)? + start;
+    Some(&xml[start..end])
+}
+
+fn enable_logging(srv: &Server, name: &str, percent: u32) -> Resp {
+    mt(
+        srv,
+        "PUT",
+        "/configureLogs/playbackConfiguration",
+        Some(json!({"PlaybackConfigurationName": name, "PercentEnabled": percent})),
+    )
+}
+
+fn put_config(srv: &Server, name: &str) -> Resp {
+    mt(
+        srv,
+        "PUT",
+        "/playbackConfiguration",
+        Some(json!({
+            "Name": name,
+            "AdDecisionServerUrl": "https://ads.example.com/ads",
+            "VideoContentSourceUrl": "https://videos.example.com/",
+        })),
+    )
+}
+
+#[test]
+fn the_lifecycle_over_http_is_recorded_and_the_log_verifies() {
+    let srv = start(&[]);
+    // Before any configuration logs, there is no role.
+    let r = iam(&srv, &[("Action", "GetRole"), ("RoleName", SLR)]);
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(tag(&r.body, "Code"), Some("NoSuchEntity"));
+    assert_eq!(tag(&r.body, "Type"), Some("Sender"));
+    let rid = r
+        .header("x-amzn-requestid")
+        .expect("a request id")
+        .to_string();
+    assert_eq!(tag(&r.body, "RequestId"), Some(rid.as_str()));
+
+    assert_eq!(put_config(&srv, "live").status, 200);
+    let r = enable_logging(&srv, "live", 100);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["PercentEnabled"], 100);
+
+    // The role appeared; IAM returns its trust policy URL-encoded.
+    let r = iam(&srv, &[("Action", "GetRole"), ("RoleName", SLR)]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .starts_with("<GetRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">")
+    );
+    assert_eq!(
+        tag(&r.body, "Path"),
+        Some("/aws-service-role/mediatailor.amazonaws.com/")
+    );
+    let doc = tag(&r.body, "AssumeRolePolicyDocument").expect("trust policy");
+    assert!(doc.starts_with("%7B%22"), "{doc}");
+    let decoded = percent_encoding::percent_decode_str(doc)
+        .decode_utf8()
+        .expect("utf-8");
+    let policy: Value = serde_json::from_str(&decoded).expect("a JSON document");
+    assert_eq!(
+        policy["Statement"][0]["Principal"]["Service"][0],
+        "mediatailor.amazonaws.com"
+    );
+
+    // Deleting the role while logging is on: the task fails, naming the configuration.
+    let r = iam(
+        &srv,
+        &[("Action", "DeleteServiceLinkedRole"), ("RoleName", SLR)],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let task = tag(&r.body, "DeletionTaskId").expect("a task").to_string();
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "GetServiceLinkedRoleDeletionStatus"),
+            ("DeletionTaskId", &task),
+        ],
+    );
+    assert_eq!(tag(&r.body, "Status"), Some("NOT_STARTED"), "{}", r.body);
+    let r = control(&srv, "POST", "/_slrsim/advance?seconds=60", "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "GetServiceLinkedRoleDeletionStatus"),
+            ("DeletionTaskId", &task),
+        ],
+    );
+    assert_eq!(tag(&r.body, "Status"), Some("FAILED"), "{}", r.body);
+    let usage = tag(&r.body, "RoleUsageList").expect("usage");
+    assert!(usage.contains("<Region>us-east-1</Region>"), "{usage}");
+    assert!(
+        usage.contains(
+            "<member>arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live</member>"
+        ),
+        "{usage}"
+    );
+
+    // Deactivate, delete again: SUCCEEDED, and the role is gone.
+    assert_eq!(enable_logging(&srv, "live", 0).status, 200);
+    let r = iam(
+        &srv,
+        &[("Action", "DeleteServiceLinkedRole"), ("RoleName", SLR)],
+    );
+    let task2 = tag(&r.body, "DeletionTaskId").expect("a task").to_string();
+    control(&srv, "POST", "/_slrsim/advance?seconds=60", "");
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "GetServiceLinkedRoleDeletionStatus"),
+            ("DeletionTaskId", &task2),
+        ],
+    );
+    assert_eq!(tag(&r.body, "Status"), Some("SUCCEEDED"), "{}", r.body);
+    assert_eq!(
+        iam(&srv, &[("Action", "GetRole"), ("RoleName", SLR)]).status,
+        404
+    );
+
+    // MediaTailor's errors: the x-amzn-errortype header and a Message.
+    let r = mt(&srv, "GET", "/playbackConfiguration/nope", None);
+    assert_eq!(r.status, 404);
+    assert!(
+        r.header("x-amzn-errortype")
+            .is_some_and(|t| t.starts_with("NotFoundException"))
+    );
+    assert!(r.json()["Message"].is_string());
+    assert!(r.header("x-amzn-requestid").is_some());
+    // Delete answers 204 with no body.
+    let r = mt(&srv, "DELETE", "/playbackConfiguration/live", None);
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert!(r.body.is_empty());
+
+    let status = control(&srv, "GET", "/_slrsim/status", "").json();
+    let last = status["Seq"].as_u64().expect("seq");
+    assert_eq!(status["Time"], "2026-01-01T00:02:00Z");
+
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let out = slrsim_at(&db, &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = slrsim_at(&db, &["explain", &task, "--json"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("playbackConfiguration/live"));
+    // Every request is a record: the log ends at the number status gave.
+    let out = slrsim_at(&db, &["log", "--json"]);
+    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a record"))
+        .collect();
+    assert_eq!(records.last().expect("records")["seq"].as_u64(), Some(last));
+    // The request id a client saw is the one its record keeps.
+    assert!(records.iter().any(|r| r["request_id"] == rid.as_str()));
+}
+
+#[test]
+fn bad_and_missing_signatures_are_refused_and_recorded() {
+    let srv = start(&[]);
+    let r = iam_as(
+        &srv,
+        &srv.key.clone(),
+        "not-the-secret",
+        &[("Action", "ListRoles")],
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(tag(&r.body, "Code"), Some("SignatureDoesNotMatch"));
+    let r = iam_as(
+        &srv,
+        "AKIANOSUCHKEY0000000",
+        "x",
+        &[("Action", "ListRoles")],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(tag(&r.body, "Code"), Some("InvalidClientTokenId"));
+    // No signature at all.
+    let r = send(
+        &srv.addr,
+        "GET",
+        "/playbackConfigurations",
+        &[("Host".into(), srv.addr.clone())],
+        b"",
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.header("x-amzn-errortype")
+            .is_some_and(|t| t.starts_with("MissingAuthenticationToken"))
+    );
+    // A body changed after signing.
+    let body = b"Action=ListRoles&Version=2010-05-08".to_vec();
+    let h = signed_headers(
+        &srv,
+        (&srv.key, &srv.secret),
+        "iam",
+        "POST",
+        "/",
+        &[],
+        &body,
+    );
+    let r = send(
+        &srv.addr,
+        "POST",
+        "/",
+        &h,
+        b"Action=ListUsers&Version=2010-05-08",
+    );
+    assert_eq!(tag(&r.body, "Code"), Some("SignatureDoesNotMatch"));
+    // A signed request for an action IAM does not have.
+    let r = iam(&srv, &[("Action", "DeleteEverything")]);
+    assert_eq!(r.status, 400);
+    assert_eq!(tag(&r.body, "Code"), Some("InvalidAction"));
+
+    let dir = srv.stop();
+    let out = slrsim_at(
+        &dir.path().join("db"),
+        &["log", "--json", "--op", "RefusedRequest"],
+    );
+    let refused: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a record"))
+        .collect();
+    assert_eq!(refused.len(), 5, "{refused:#?}");
+    let codes: Vec<&str> = refused
+        .iter()
+        .map(|r| r["action"]["params"]["Code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "SignatureDoesNotMatch",
+            "InvalidClientTokenId",
+            "MissingAuthenticationToken",
+            "SignatureDoesNotMatch",
+            "InvalidAction"
+        ]
+    );
+    // Unproven identities are nobody; a signed but unknown action is its signer's.
+    assert_eq!(refused[0]["action"]["caller"], "(anonymous)");
+    assert_eq!(
+        refused[1]["action"]["params"]["AccessKeyId"],
+        "AKIANOSUCHKEY0000000"
+    );
+    assert_eq!(refused[4]["action"]["caller"], "root");
+    assert_eq!(
+        refused[4]["action"]["params"]["Operation"],
+        "DeleteEverything"
+    );
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn a_user_s_key_from_create_access_key_signs_as_that_user() {
+    let srv = start(&[]);
+    assert_eq!(
+        iam(&srv, &[("Action", "CreateUser"), ("UserName", "ops")]).status,
+        200
+    );
+    let r = iam(&srv, &[("Action", "CreateAccessKey"), ("UserName", "ops")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let key = tag(&r.body, "AccessKeyId").expect("key").to_string();
+    let secret = tag(&r.body, "SecretAccessKey").expect("secret").to_string();
+    // No policy: denied, and the record names the user.
+    let r = iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(tag(&r.body, "Code"), Some("AccessDenied"));
+    let policy = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:ListRoles", "Resource": "*"}]})
+    .to_string();
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "PutUserPolicy"),
+            ("UserName", "ops"),
+            ("PolicyName", "list"),
+            ("PolicyDocument", &policy),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(tag(&r.body, "IsTruncated"), Some("false"));
+    let dir = srv.stop();
+    let out = slrsim_at(
+        &dir.path().join("db"),
+        &["log", "--json", "--op", "ListRoles"],
+    );
+    let callers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("record")["action"]["caller"].to_string())
+        .collect();
+    assert_eq!(callers, ["\"ops\"", "\"ops\""]);
+}
+
+#[test]
+fn many_clients_at_once_get_one_order_and_a_sound_log() {
+    let srv = start(&[]);
+    assert_eq!(put_config(&srv, "live").status, 200);
+    let threads = 8;
+    let per = 40;
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            let srv = &srv;
+            s.spawn(move || {
+                for i in 0..per {
+                    let r = if (t + i) % 2 == 0 {
+                        enable_logging(srv, "live", if i % 3 == 0 { 0 } else { 100 })
+                    } else {
+                        iam(srv, &[("Action", "ListRoles")])
+                    };
+                    assert_eq!(r.status, 200, "{}", r.body);
+                }
+            });
+        }
+    });
+    let status = control(&srv, "GET", "/_slrsim/status", "").json();
+    // Genesis, the configuration, then every call.
+    assert_eq!(status["NextSeq"].as_u64(), Some(2 + threads * per));
+    let dir = srv.stop();
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn the_wall_clock_finishes_a_deletion_without_being_told() {
+    let srv = start(&["--clock", "wall", "--speed", "600"]);
+    assert_eq!(put_config(&srv, "live").status, 200);
+    assert_eq!(enable_logging(&srv, "live", 0).status, 200);
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "CreateServiceLinkedRole"),
+            ("AWSServiceName", "mediatailor.amazonaws.com"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = iam(
+        &srv,
+        &[("Action", "DeleteServiceLinkedRole"), ("RoleName", SLR)],
+    );
+    let task = tag(&r.body, "DeletionTaskId").expect("task").to_string();
+    // 600 simulated seconds per real second: a task's 30 s pass within a fraction of a second.
+    let mut status = String::new();
+    for _ in 0..100 {
+        let r = iam(
+            &srv,
+            &[
+                ("Action", "GetServiceLinkedRoleDeletionStatus"),
+                ("DeletionTaskId", &task),
+            ],
+        );
+        status = tag(&r.body, "Status").unwrap_or("").to_string();
+        if status == "SUCCEEDED" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(status, "SUCCEEDED");
+    let s = control(&srv, "GET", "/_slrsim/status", "").json();
+    assert_eq!(s["Clock"], "wall");
+    assert!(s["Epoch"].as_i64().expect("epoch") > 1_767_225_600 + 30);
+    let dir = srv.stop();
+    // The clock's steps are records: replay gives the same state, byte for byte.
+    let out = slrsim_at(
+        &dir.path().join("db"),
+        &["log", "--json", "--op", "AdvanceClock"],
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 1);
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn the_root_key_is_the_seed_s_on_every_start_and_env_prints_it() {
+    let srv = start(&["--seed", "7"]);
+    let (key, secret) = (srv.key.clone(), srv.secret.clone());
+    let dir = srv.stop();
+    let env = slrsim_at(&dir.path().join("db"), &["env", "--addr", "127.0.0.1:4566"]);
+    let text = String::from_utf8_lossy(&env.stdout);
+    assert!(
+        text.contains(&format!("export AWS_ACCESS_KEY_ID={key}\n")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={secret}\n")));
+    assert!(text.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:4566\n"));
+    // A restart on the same database: the same key (the log's seed, whatever --seed says now).
+    let again = start_in(dir, &["--seed", "8"]);
+    assert_eq!(again.key, key);
+    assert_eq!(again.secret, secret);
+    assert_eq!(iam(&again, &[("Action", "ListRoles")]).status, 200);
+    drop(again);
+    // Another seed, another key.
+    let other = start(&["--seed", "8"]);
+    assert_ne!(other.key, key);
+}
+
+#[test]
+fn control_calls_are_actions_and_bad_ones_are_refused() {
+    let srv = start(&[]);
+    let r = control(&srv, "POST", "/_slrsim/advance?seconds=90", "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["Response"]["Now"], "2026-01-01T00:01:30Z");
+    let r = control(&srv, "POST", "/_slrsim/advance?seconds=-5", "");
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = control(&srv, "POST", "/_slrsim/advance", "");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.json()["Message"]
+            .as_str()
+            .expect("message")
+            .contains("seconds")
+    );
+    assert_eq!(put_config(&srv, "live").status, 200);
+    assert_eq!(enable_logging(&srv, "live", 100).status, 200);
+    let r = control(
+        &srv,
+        "POST",
+        "/_slrsim/sessions",
+        r#"{"PlaybackConfigurationName":"live","Sessions":5}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = control(&srv, "POST", "/_slrsim/sessions", "not json");
+    assert_eq!(r.status, 400);
+    // What MediaTailor delivered is in CloudWatch Logs.
+    let body = b"{}".to_vec();
+    let target = [
+        ("X-Amz-Target", "Logs_20140328.DescribeLogGroups"),
+        ("Content-Type", "application/x-amz-json-1.1"),
+    ];
+    let h = signed_headers(
+        &srv,
+        (&srv.key, &srv.secret),
+        "logs",
+        "POST",
+        "/",
+        &target,
+        &body,
+    );
+    let r = send(&srv.addr, "POST", "/", &h, &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let groups: Vec<String> = r.json()["logGroups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["logGroupName"].as_str().expect("name").to_string())
+        .collect();
+    assert!(
+        groups.iter().any(|g| g.starts_with("MediaTailor/")),
+        "{groups:?}"
+    );
+    let status = control(&srv, "GET", "/_slrsim/status", "").json();
+    // Genesis, three advances (two refused), the configuration, logging, two sessions calls (one
+    // refused) and DescribeLogGroups.
+    assert_eq!(status["NextSeq"], 9);
+}
