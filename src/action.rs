@@ -105,6 +105,8 @@ pub enum Operation {
     DeleteUserPolicy(UserPolicyNameParams),
     AttachUserPolicy(AttachUserPolicyParams),
     DetachUserPolicy(AttachUserPolicyParams),
+    // --- STS ---
+    GetCallerIdentity(GetCallerIdentityParams),
     // --- MediaTailor ---
     PutPlaybackConfiguration(PutPlaybackConfigurationParams),
     GetPlaybackConfiguration(PlaybackNameParams),
@@ -171,6 +173,7 @@ impl Operation {
             Operation::DeleteUserPolicy(_) => "DeleteUserPolicy",
             Operation::AttachUserPolicy(_) => "AttachUserPolicy",
             Operation::DetachUserPolicy(_) => "DetachUserPolicy",
+            Operation::GetCallerIdentity(_) => "GetCallerIdentity",
             Operation::PutPlaybackConfiguration(_) => "PutPlaybackConfiguration",
             Operation::GetPlaybackConfiguration(_) => "GetPlaybackConfiguration",
             Operation::ListPlaybackConfigurations(_) => "ListPlaybackConfigurations",
@@ -241,6 +244,11 @@ pub struct RefusedRequestParams {
     /// Its message.
     pub message: String,
 }
+
+/// GetCallerIdentity (STS): no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetCallerIdentityParams {}
 
 /// SetAccountHistory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -992,7 +992,7 @@ fn serve(
         let _ = out.write_all(ready.exports().as_bytes());
         let _ = out.flush();
         eprintln!(
-            "slrsim: serving IAM, MediaTailor and CloudWatch Logs on http://{} (database {db_shown}); Ctrl-C stops",
+            "slrsim: serving IAM, STS, MediaTailor and CloudWatch Logs on http://{} (database {db_shown}); Ctrl-C stops",
             ready.addr
         );
     });

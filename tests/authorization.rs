@@ -289,6 +289,8 @@ enum Class {
     Read,
     /// A simulation action: no principal makes it, so it is not authorised.
     Simulation,
+    /// Authenticated but never authorised (STS GetCallerIdentity needs no permission).
+    Identity,
 }
 
 /// Every operation, by class. No `_` arm: a new `Operation` variant does not compile until it is
@@ -300,6 +302,7 @@ fn class(op: &Operation) -> Class {
         | Operation::ServeSessions(_)
         | Operation::SetAccountHistory(_)
         | Operation::RefusedRequest(_) => Class::Simulation,
+        Operation::GetCallerIdentity(_) => Class::Identity,
         Operation::CreateServiceLinkedRole(_)
         | Operation::DeleteServiceLinkedRole(_)
         | Operation::UpdateRoleDescription(_)
@@ -669,6 +672,10 @@ fn every_operation_has_a_row() {
         assert!(!op.is_simulation(), "{}", row.op);
         covered.insert(row.op.to_string());
     }
+    // Tested on its own below: no caller it knows is refused.
+    let identity = action(&root("GetCallerIdentity", json!({}))).op;
+    assert_eq!(class(&identity), Class::Identity);
+    covered.insert(identity.name().to_string());
     for op in simulation_samples() {
         assert_eq!(class(&op), Class::Simulation, "{}", op.name());
         assert!(op.is_simulation(), "{}", op.name());
@@ -1410,4 +1417,38 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         }
         other => panic!("expected NoSuchEntity, got {other:?}"),
     }
+}
+
+#[test]
+fn get_caller_identity_needs_no_permission_but_a_known_caller() {
+    let mut t = world(false);
+    add_user(&mut t, ACCOUNT, "bare", &[], &[]);
+    add_user(
+        &mut t,
+        ACCOUNT,
+        "denied",
+        &[],
+        &[doc(vec![stmt("Deny", "*", json!("*"))])],
+    );
+    let me = t
+        .call(&root("GetCallerIdentity", json!({})))
+        .expect("root may ask");
+    assert_eq!(me["Arn"], format!("arn:aws:iam::{ACCOUNT}:root"));
+    assert_eq!(me["Account"], ACCOUNT);
+    for user in ["bare", "denied"] {
+        let me = t
+            .call(&by(user, "GetCallerIdentity", json!({})))
+            .expect("any user may ask, even under Deny *");
+        assert_eq!(me["Arn"], user_arn(user));
+        assert!(
+            me["UserId"]
+                .as_str()
+                .is_some_and(|id| id.starts_with("AIDA")),
+            "{me}"
+        );
+    }
+    let err = t
+        .call(&by("ghost", "GetCallerIdentity", json!({})))
+        .expect_err("an unknown caller is refused");
+    assert_eq!(err, invalid_token());
 }

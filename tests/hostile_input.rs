@@ -605,6 +605,7 @@ const OP_NAMES: &[&str] = &[
     "ServeSessions",
     "SetAccountHistory",
     "RefusedRequest",
+    "GetCallerIdentity",
     "CreateServiceLinkedRole",
     "DeleteServiceLinkedRole",
     "GetServiceLinkedRoleDeletionStatus",
@@ -960,6 +961,7 @@ fn operation() -> BoxedStrategy<Operation> {
     let token = || field(512, &["live", "app", "MediaTailor/ManifestService"]);
     let session = || int(3600, 43200);
     let arms: Vec<BoxedStrategy<Operation>> = vec![
+        Just(O::GetCallerIdentity(Default::default())).boxed(),
         (any::<u64>(), int(limits::MIN_TIME, limits::MAX_TIME))
             .prop_map(|(seed, start)| O::Genesis(GenesisParams { seed, start }))
             .boxed(),
@@ -1415,6 +1417,7 @@ fn violations(op: &Operation) -> Vec<&'static str> {
     let arn = |s: &str| out_of(s, 20, 2048);
     match op {
         Operation::Genesis(_) | Operation::SetAccountHistory(_) => {}
+        Operation::GetCallerIdentity(_) => {}
         Operation::RefusedRequest(p) => {
             let field = |s: &str| s.len() > limits::MAX_REFUSAL_FIELD;
             check(field(&p.service), "Service");

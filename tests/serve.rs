@@ -507,6 +507,23 @@ fn a_user_s_key_from_create_access_key_signs_as_that_user() {
     assert_eq!(r.status, 200, "{}", r.body);
     let key = tag(&r.body, "AccessKeyId").expect("key").to_string();
     let secret = tag(&r.body, "SecretAccessKey").expect("secret").to_string();
+    // Who am I: STS answers without any permission.
+    let body = b"Action=GetCallerIdentity&Version=2011-06-15".to_vec();
+    let ct = [(
+        "Content-Type",
+        "application/x-www-form-urlencoded; charset=utf-8",
+    )];
+    let h = signed_headers(&srv, (&key, &secret), "sts", "POST", "/", &ct, &body);
+    let r = send(&srv.addr, "POST", "/", &h, &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.starts_with(
+        "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+    ));
+    assert_eq!(
+        tag(&r.body, "Arn"),
+        Some("arn:aws:iam::111122223333:user/ops")
+    );
+    assert_eq!(tag(&r.body, "Account"), Some("111122223333"));
     // No policy: denied, and the record names the user.
     let r = iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
     assert_eq!(r.status, 403, "{}", r.body);

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::response;
 use super::{Ctx, Decided};
 use crate::action::*;
-use crate::authz::{Protocol, Request};
+use crate::authz::{Caller, Protocol, Request};
 use crate::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
 use crate::error::{ApiError, ErrorCode};
 use crate::event::Event;
@@ -934,4 +934,24 @@ pub fn detach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<De
         }],
         json!({}),
     ))
+}
+
+/// STS GetCallerIdentity: who the caller is. AWS needs no permission for it ("no permissions are
+/// required to perform this operation"; an explicit Deny does not stop it either), so it is not
+/// authorised, only authenticated.
+pub fn get_caller_identity(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
+    let account = &cx.action.account;
+    let body = match cx.caller()? {
+        Caller::Root => json!({
+            "UserId": account,
+            "Account": account,
+            "Arn": format!("arn:aws:iam::{account}:root"),
+        }),
+        Caller::User(u) => json!({
+            "UserId": u.user_id,
+            "Account": account,
+            "Arn": u.arn,
+        }),
+    };
+    Ok(Decided::read(body))
 }

@@ -99,6 +99,7 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
         Operation::DeleteUserPolicy(p) => iam::delete_user_policy(&cx, p),
         Operation::AttachUserPolicy(p) => iam::attach_user_policy(&cx, p),
         Operation::DetachUserPolicy(p) => iam::detach_user_policy(&cx, p),
+        Operation::GetCallerIdentity(_) => iam::get_caller_identity(&cx),
         Operation::PutPlaybackConfiguration(p) => mediatailor::put(&cx, p),
         Operation::GetPlaybackConfiguration(p) => mediatailor::get(&cx, p),
         Operation::ListPlaybackConfigurations(p) => mediatailor::list(&cx, p),

@@ -88,6 +88,8 @@ pub enum Service {
     MediaTailor,
     /// CloudWatch Logs: awsJson1.1 with `X-Amz-Target`.
     Logs,
+    /// STS (GetCallerIdentity only): query protocol, XML responses.
+    Sts,
 }
 
 impl Service {
@@ -97,6 +99,7 @@ impl Service {
             Service::Iam => "iam",
             Service::MediaTailor => "mediatailor",
             Service::Logs => "logs",
+            Service::Sts => "sts",
         }
     }
 
@@ -107,6 +110,7 @@ impl Service {
             "iam" => Some(Service::Iam),
             "mediatailor" => Some(Service::MediaTailor),
             "logs" => Some(Service::Logs),
+            "sts" => Some(Service::Sts),
             _ => None,
         }
     }
@@ -220,7 +224,7 @@ pub fn prepare(req: &HttpRequest, service: Option<Service>, identity: Identity) 
         let err = ApiError::new(
             ErrorCode::InvalidAction,
             format!(
-                "slrsim serves IAM, MediaTailor and CloudWatch Logs; nothing at {} {}",
+                "slrsim serves IAM, STS (GetCallerIdentity), MediaTailor and CloudWatch Logs; nothing at {} {}",
                 crate::validate::shown(&req.method),
                 crate::validate::shown(req.path())
             ),
@@ -276,7 +280,7 @@ fn decode(
     if req.body.len() > MAX_REQUEST_BODY {
         let err = ApiError::new(
             match service {
-                Service::Iam => ErrorCode::ValidationError,
+                Service::Iam | Service::Sts => ErrorCode::ValidationError,
                 Service::MediaTailor => ErrorCode::BadRequestException,
                 Service::Logs => ErrorCode::InvalidParameterException,
             },
@@ -285,18 +289,22 @@ fn decode(
         return Err((None, err));
     }
     match service {
-        Service::Iam => {
+        Service::Iam | Service::Sts => {
             if req.method != "POST" || req.path() != "/" {
                 return Err((
                     None,
                     ApiError::new(
                         ErrorCode::InvalidAction,
-                        "IAM's query protocol is POST / with a form-encoded body.",
+                        "The query protocol is POST / with a form-encoded body.",
                     ),
                 ));
             }
             let named = form_action(&req.body);
-            query_xml::decode_request(&req.body).map_err(|e| (named, e))
+            if service == Service::Sts {
+                query_xml::decode_sts_request(&req.body).map_err(|e| (named, e))
+            } else {
+                query_xml::decode_request(&req.body).map_err(|e| (named, e))
+            }
         }
         Service::MediaTailor => {
             rest_json::decode_request(&req.method, req.path(), req.query(), &req.body)
@@ -338,16 +346,20 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
     let rid = record.request_id.clone();
     let mut headers = vec![("x-amzn-RequestId", rid.clone())];
     let (status, body) = match (&record.outcome, prepared.service) {
-        (Outcome::Ok { response, .. }, Some(Service::Iam)) => {
+        (Outcome::Ok { response, .. }, Some(s @ (Service::Iam | Service::Sts))) => {
             headers.push(("Content-Type", "text/xml".to_string()));
             (
                 200,
-                query_xml::response(&prepared.op_name, response, &rid).into_bytes(),
+                query_xml::response_in(namespace(s), &prepared.op_name, response, &rid)
+                    .into_bytes(),
             )
         }
-        (Outcome::Error { error }, Some(Service::Iam)) => {
+        (Outcome::Error { error }, Some(s @ (Service::Iam | Service::Sts))) => {
             headers.push(("Content-Type", "text/xml".to_string()));
-            (error.status, query_xml::error(error, &rid).into_bytes())
+            (
+                error.status,
+                query_xml::error_in(namespace(s), error, &rid).into_bytes(),
+            )
         }
         (Outcome::Ok { response, .. }, Some(Service::MediaTailor)) => {
             let status = rest_json::success_status(&prepared.op_name);
@@ -378,6 +390,14 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
         status,
         headers,
         body,
+    }
+}
+
+fn namespace(s: Service) -> &'static str {
+    if s == Service::Sts {
+        query_xml::STS_NAMESPACE
+    } else {
+        query_xml::IAM_NAMESPACE
     }
 }
 

@@ -53,6 +53,28 @@ fn validation(message: String) -> ApiError {
 /// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers are
 /// read as integers; every other value is a string.
 pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
+    decode_request_for(body, IAM_VERSION, IAM_ACTIONS)
+}
+
+/// STS's query-protocol version.
+pub const STS_VERSION: &str = "2011-06-15";
+
+/// The STS calls slrsim serves.
+pub const STS_ACTIONS: &[&str] = &["GetCallerIdentity"];
+
+/// STS's XML namespace.
+pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// Decodes an STS query-protocol request body (`Action=GetCallerIdentity&Version=2011-06-15`).
+pub fn decode_sts_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
+    decode_request_for(body, STS_VERSION, STS_ACTIONS)
+}
+
+fn decode_request_for(
+    body: &[u8],
+    api_version: &str,
+    actions: &[&str],
+) -> Result<(String, Operation), ApiError> {
     let mut action = None;
     let mut version = None;
     let mut params = Map::new();
@@ -99,16 +121,16 @@ pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
         }
     }
     let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
-    if !IAM_ACTIONS.contains(&action.as_str()) {
+    if !actions.contains(&action.as_str()) {
         return Err(ApiError::new(
             ErrorCode::InvalidAction,
             format!(
-                "Could not find operation {} for version {IAM_VERSION}",
+                "Could not find operation {} for version {api_version}",
                 crate::validate::shown(&action)
             ),
         ));
     }
-    if version.as_deref() != Some(IAM_VERSION) {
+    if version.as_deref() != Some(api_version) {
         return Err(ApiError::new(
             ErrorCode::InvalidAction,
             format!(
@@ -144,8 +166,13 @@ pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
 
 /// The XML body of a successful IAM call `op` whose JSON response is `body`.
 pub fn response(op: &str, body: &Value, request_id: &str) -> String {
+    response_in(IAM_NAMESPACE, op, body, request_id)
+}
+
+/// The XML body of a successful query-protocol call in the namespace `ns` (IAM's or STS's).
+pub fn response_in(ns: &str, op: &str, body: &Value, request_id: &str) -> String {
     let mut out = String::with_capacity(512);
-    out.push_str(&format!("<{op}Response xmlns=\"{IAM_NAMESPACE}\">"));
+    out.push_str(&format!("<{op}Response xmlns=\"{ns}\">"));
     // Calls without output (DeleteRole, PutRolePolicy, ...) have no Result element.
     if let Value::Object(m) = body {
         if !m.is_empty() {
@@ -164,13 +191,18 @@ pub fn response(op: &str, body: &Value, request_id: &str) -> String {
 
 /// The XML body of a refused IAM call.
 pub fn error(err: &ApiError, request_id: &str) -> String {
+    error_in(IAM_NAMESPACE, err, request_id)
+}
+
+/// The XML body of a refused query-protocol call in the namespace `ns`.
+pub fn error_in(ns: &str, err: &ApiError, request_id: &str) -> String {
     let kind = if err.status >= 500 {
         "Receiver"
     } else {
         "Sender"
     };
     let mut out = format!(
-        "<ErrorResponse xmlns=\"{IAM_NAMESPACE}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>",
+        "<ErrorResponse xmlns=\"{ns}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>",
         err.code
     );
     escape_into(&mut out, &err.message);
