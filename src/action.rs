@@ -186,6 +186,49 @@ impl Operation {
         }
     }
 
+    /// Whether this is a call to a global service (IAM, STS): its region is only where it was signed.
+    pub fn is_global(&self) -> bool {
+        match self {
+            Operation::CreateServiceLinkedRole(_)
+            | Operation::DeleteServiceLinkedRole(_)
+            | Operation::GetServiceLinkedRoleDeletionStatus(_)
+            | Operation::GetRole(_)
+            | Operation::ListRoles(_)
+            | Operation::UpdateRoleDescription(_)
+            | Operation::UpdateRole(_)
+            | Operation::TagRole(_)
+            | Operation::CreateRole(_)
+            | Operation::DeleteRole(_)
+            | Operation::UpdateAssumeRolePolicy(_)
+            | Operation::AttachRolePolicy(_)
+            | Operation::DetachRolePolicy(_)
+            | Operation::PutRolePolicy(_)
+            | Operation::DeleteRolePolicy(_)
+            | Operation::PutRolePermissionsBoundary(_)
+            | Operation::ListAttachedRolePolicies(_)
+            | Operation::CreateUser(_)
+            | Operation::CreateAccessKey(_)
+            | Operation::PutUserPolicy(_)
+            | Operation::DeleteUserPolicy(_)
+            | Operation::AttachUserPolicy(_)
+            | Operation::DetachUserPolicy(_)
+            | Operation::GetCallerIdentity(_) => true,
+            // No `_` arm: a new operation must say where it belongs.
+            Operation::Genesis(_)
+            | Operation::AdvanceClock(_)
+            | Operation::ServeSessions(_)
+            | Operation::SetAccountHistory(_)
+            | Operation::RefusedRequest(_)
+            | Operation::PutPlaybackConfiguration(_)
+            | Operation::GetPlaybackConfiguration(_)
+            | Operation::ListPlaybackConfigurations(_)
+            | Operation::DeletePlaybackConfiguration(_)
+            | Operation::ConfigureLogsForPlaybackConfiguration(_)
+            | Operation::DescribeLogGroups(_)
+            | Operation::DescribeLogStreams(_) => false,
+        }
+    }
+
     /// Whether this is a simulation action rather than an AWS call (not authorised: no principal makes it).
     pub fn is_simulation(&self) -> bool {
         matches!(

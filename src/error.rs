@@ -49,6 +49,10 @@ pub enum ErrorCode {
     MissingAction,
     /// A query-protocol request names an action the service does not have.
     InvalidAction,
+    /// CloudWatch Logs (JSON protocol): the request's access key is unknown.
+    UnrecognizedClientException,
+    /// CloudWatch Logs (JSON protocol): the request's signature is not the one its key gives.
+    InvalidSignatureException,
 }
 
 impl ErrorCode {
@@ -74,7 +78,9 @@ impl ErrorCode {
             | ErrorCode::InvalidParameterException
             | ErrorCode::IncompleteSignature
             | ErrorCode::MissingAction
-            | ErrorCode::InvalidAction => 400,
+            | ErrorCode::InvalidAction
+            | ErrorCode::UnrecognizedClientException
+            | ErrorCode::InvalidSignatureException => 400,
         }
     }
 
@@ -102,6 +108,8 @@ impl ErrorCode {
             ErrorCode::MissingAuthenticationToken => "MissingAuthenticationToken",
             ErrorCode::MissingAction => "MissingAction",
             ErrorCode::InvalidAction => "InvalidAction",
+            ErrorCode::UnrecognizedClientException => "UnrecognizedClientException",
+            ErrorCode::InvalidSignatureException => "InvalidSignatureException",
         }
     }
 }

@@ -111,8 +111,7 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
             after.seed
         );
     }
-    let iam = a.op.name().contains("Role") || a.op.name().contains("User");
-    let region = if iam {
+    let region = if a.op.is_global() {
         "(global)"
     } else if matches!(a.op, crate::Operation::AdvanceClock(_)) {
         "-"

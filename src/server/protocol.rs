@@ -240,6 +240,7 @@ pub fn prepare(req: &HttpRequest, service: Option<Service>, identity: Identity) 
     let (principal, verified) = match identity {
         Ok(id) => id,
         Err(err) => {
+            let err = in_service_terms(service, err);
             return refused(
                 Some(service),
                 op_name.as_deref(),
@@ -270,6 +271,18 @@ pub fn prepare(req: &HttpRequest, service: Option<Service>, identity: Identity) 
             &err,
         ),
     }
+}
+
+/// An authentication error as the service names it: CloudWatch Logs, a JSON-protocol service, says
+/// `UnrecognizedClientException` for an unknown key and `InvalidSignatureException` for a wrong
+/// signature (both 400), where IAM and STS say `InvalidClientTokenId` and `SignatureDoesNotMatch` (403).
+fn in_service_terms(service: Service, err: ApiError) -> ApiError {
+    let code = match (service, err.code) {
+        (Service::Logs, ErrorCode::InvalidClientTokenId) => ErrorCode::UnrecognizedClientException,
+        (Service::Logs, ErrorCode::SignatureDoesNotMatch) => ErrorCode::InvalidSignatureException,
+        _ => return err,
+    };
+    ApiError::new(code, err.message)
 }
 
 /// Decodes the operation: its name and parameters, or the error (with the name when known).

@@ -1,0 +1,435 @@
+#!/usr/bin/env bash
+# End-to-end test: drives `slrsim serve` with the real AWS CLI (v1, Python) and with boto3 through the
+# AWSServiceRoleForMediaTailor lifecycle, then checks the log each server left with `slrsim verify`,
+# `slrsim explain` and `slrsim log`. See tests/e2e/README.md.
+#
+#   bash tests/e2e/aws_clients.sh
+#
+# Environment:
+#   SLRSIM_BIN  the slrsim binary (default: target/debug/slrsim, built with `cargo build --locked`)
+#   E2E_VENV    a Python venv with awscli and boto3, used as it is (default: ${TMPDIR:-/tmp}/slrsim-e2e-venv,
+#               created with the pinned versions below when missing, refreshed when the pins change);
+#               a named venv that lacks awscli or boto3 gets the pinned versions too
+#   E2E_KEEP=1  keep the temporary directory (databases, server output) even when the test passes
+set -Eeuo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+
+# Versions verified together, the whole dependency closure. awscli 1.46 signs with its own vendored
+# botocore (awscli/botocore, 1.43.62, which `aws --version` reports); boto3 1.44.8 brings botocore 1.44.8.
+PINS=(
+  awscli==1.46.3 boto3==1.44.8 botocore==1.44.8 s3transfer==0.19.3
+  colorama==0.4.6 docutils==0.19 jmespath==1.1.0 pyasn1==0.6.5 python-dateutil==2.9.0.post0
+  PyYAML==6.0.4 rsa==4.7.2 six==1.17.0 urllib3==2.8.0
+)
+DEFAULT_VENV="${TMPDIR:-/tmp}/slrsim-e2e-venv"
+VENV=${E2E_VENV:-$DEFAULT_VENV}
+
+ROLE=AWSServiceRoleForMediaTailor
+ROLE_PATH=/aws-service-role/mediatailor.amazonaws.com/
+ACCOUNT=111122223333 # slrsim's default account: the printed root key is its root's
+CONFIG=e2e-cli
+CONFIG_ARN="arn:aws:mediatailor:us-east-1:$ACCOUNT:playbackConfiguration/$CONFIG"
+ROLE_ARN="arn:aws:iam::$ACCOUNT:role$ROLE_PATH$ROLE"
+UNKNOWN_KEY=AKIAE2EUNKNOWNKEY000
+
+STEP=setup
+WORK=""
+SERVER_PID=""
+SERVER_ERR=""
+STARTED=$SECONDS
+
+step() {
+  STEP=$1
+  echo "--- e2e [$STEP]"
+}
+
+fail() {
+  trap - ERR
+  echo "e2e FAILED in step [$STEP]: $*" >&2
+  exit 1
+}
+
+# Any command that fails outside an explicit check still names the step.
+trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
+
+stop_server_quietly() {
+  [ -n "$SERVER_PID" ] || return 0
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 50); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$SERVER_PID" 2>/dev/null || true
+  fi
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+}
+
+cleanup() {
+  local rc=$?
+  trap - ERR
+  stop_server_quietly
+  if [ -n "$WORK" ] && [ -d "$WORK" ]; then
+    if [ "$rc" -ne 0 ]; then
+      if [ -n "$SERVER_ERR" ] && [ -s "$SERVER_ERR" ]; then
+        echo "--- the server's standard error ($SERVER_ERR):" >&2
+        tail -n 40 "$SERVER_ERR" >&2
+      fi
+      echo "e2e: kept $WORK for inspection" >&2
+    elif [ "${E2E_KEEP:-0}" = 1 ]; then
+      echo "e2e: kept $WORK"
+    else
+      rm -rf "$WORK"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- Helpers --------------------------------------------------------------------------------------
+
+# py_json EXPR JSON: prints EXPR evaluated over d = the parsed JSON (lists/dicts as JSON).
+py_json() {
+  "$PY" -c '
+import json, sys
+d = json.loads(sys.argv[2])
+v = eval(sys.argv[1])
+print(v if isinstance(v, str) else json.dumps(v))' "$1" "$2"
+}
+
+# check_json WHAT EXPR JSON: EXPR over d = the parsed JSON must be true.
+check_json() {
+  local what=$1 expr=$2 json=$3 ok
+  ok=$(py_json "bool($expr)" "$json") || fail "$what: cannot evaluate $expr over: $json"
+  [ "$ok" = true ] || fail "$what: expected $expr; got: $json"
+}
+
+# aws_ok ARGS...: an AWS CLI call that must succeed; prints its JSON output.
+aws_ok() {
+  local out rc=0
+  out=$("$AWS" --cli-connect-timeout 10 --cli-read-timeout 30 --output json "$@" 2>"$WORK/stderr") || rc=$?
+  [ "$rc" -eq 0 ] || fail "aws $* exited $rc: $(cat "$WORK/stderr")"
+  printf '%s' "$out"
+}
+
+# aws_error CODE OPERATION ARGS...: an AWS CLI call that must fail as AWS CLI v1 reports a service
+# error: exit 255 and "An error occurred (CODE) when calling the OPERATION operation: ..." on stderr.
+aws_error() {
+  local code=$1 op=$2 rc=0 out err
+  shift 2
+  out=$("$AWS" --cli-connect-timeout 10 --cli-read-timeout 30 --output json "$@" 2>"$WORK/stderr") || rc=$?
+  err=$(cat "$WORK/stderr")
+  [ "$rc" -eq 255 ] || fail "aws $*: expected exit 255 with $code; got exit $rc; stderr: $err; stdout: $out"
+  [[ $err == *"An error occurred ($code) when calling the $op operation: "?* ]] ||
+    fail "aws $*: expected 'An error occurred ($code) when calling the $op operation: ...'; got: $err"
+  printf '%s' "$err"
+}
+
+# control METHOD PATH [JSON]: a call of the control API that must answer 200; prints the body.
+control() {
+  local method=$1 path=$2 data=${3:-} status
+  local args=(-sS --max-time 30 -o "$WORK/control" -w '%{http_code}' -X "$method")
+  [ -z "$data" ] || args+=(-H 'Content-Type: application/json' --data "$data")
+  status=$(curl "${args[@]}" "$AWS_ENDPOINT_URL$path") || fail "curl $method $path failed"
+  [ "$status" = 200 ] || fail "$method $path: expected 200, got $status: $(cat "$WORK/control")"
+  cat "$WORK/control"
+}
+
+advance() {
+  control POST "/_slrsim/advance?seconds=$1"
+}
+
+# start_server NAME: serves a new database $WORK/NAME.db on a free port; sets the AWS_* exports.
+start_server() {
+  local name=$1 line
+  local env_file="$WORK/$name.env"
+  SERVER_ERR="$WORK/$name.serve.err"
+  "$SLRSIM_BIN" --db "$WORK/$name.db" serve --addr 127.0.0.1:0 >"$env_file" 2>"$SERVER_ERR" &
+  SERVER_PID=$!
+  for _ in $(seq 300); do
+    if [ "$(grep -c '^export ' "$env_file" || true)" -ge 4 ]; then break; fi
+    kill -0 "$SERVER_PID" 2>/dev/null || fail "slrsim serve exited before it printed its exports: $(cat "$SERVER_ERR")"
+    sleep 0.1
+  done
+  [ "$(grep -c '^export ' "$env_file" || true)" -ge 4 ] || fail "slrsim serve printed no exports in 30 s"
+  # Read the four exports rather than sourcing whatever was printed.
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL AWS_DEFAULT_REGION
+  while IFS= read -r line; do
+    case $line in
+      "export AWS_ACCESS_KEY_ID="*) export AWS_ACCESS_KEY_ID=${line#*=} ;;
+      "export AWS_SECRET_ACCESS_KEY="*) export AWS_SECRET_ACCESS_KEY=${line#*=} ;;
+      "export AWS_ENDPOINT_URL="*) export AWS_ENDPOINT_URL=${line#*=} ;;
+      "export AWS_DEFAULT_REGION="*) export AWS_DEFAULT_REGION=${line#*=} ;;
+      *) fail "unexpected line from slrsim serve: $line" ;;
+    esac
+  done <"$env_file"
+  [[ ${AWS_ENDPOINT_URL:-} =~ ^http://127\.0\.0\.1:[0-9]+$ ]] || fail "AWS_ENDPOINT_URL: ${AWS_ENDPOINT_URL:-missing}"
+  [[ ${AWS_ACCESS_KEY_ID:-} =~ ^AKIA[A-Z0-9]{16}$ ]] || fail "AWS_ACCESS_KEY_ID: ${AWS_ACCESS_KEY_ID:-missing}"
+  [ -n "${AWS_SECRET_ACCESS_KEY:-}" ] || fail "AWS_SECRET_ACCESS_KEY missing"
+  [ "${AWS_DEFAULT_REGION:-}" = us-east-1 ] || fail "AWS_DEFAULT_REGION: ${AWS_DEFAULT_REGION:-missing}"
+  local status
+  status=$(control GET /_slrsim/status)
+  check_json "GET /_slrsim/status" 'd["Clock"] == "manual" and d["Seq"] == 0 and d["NextSeq"] == 1' "$status"
+  echo "e2e: slrsim serve (pid $SERVER_PID) on $AWS_ENDPOINT_URL, database $WORK/$name.db"
+}
+
+# stop_server: SIGTERM, then the server must flush and exit 0 within 20 s.
+stop_server() {
+  local rc=0
+  kill -TERM "$SERVER_PID" || fail "could not signal the server (pid $SERVER_PID)"
+  for _ in $(seq 200); do
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$SERVER_PID" 2>/dev/null; then
+    fail "the server did not exit within 20 s of SIGTERM"
+  fi
+  wait "$SERVER_PID" || rc=$?
+  SERVER_PID=""
+  [ "$rc" -eq 0 ] || fail "the server exited $rc after SIGTERM (expected 0): $(cat "$SERVER_ERR")"
+}
+
+# check_log NAME FAILED_TASK SUCCEEDED_TASK CONFIG_ARN REFUSED_JSON: the stopped server's log verifies,
+# explains both tasks, and holds exactly the expected RefusedRequest records.
+check_log() {
+  local db="$WORK/$1.db" failed=$2 succeeded=$3 arn=$4 refused=$5 out rc=0
+  out=$("$SLRSIM_BIN" --db "$db" verify 2>&1) || rc=$?
+  [ "$rc" -eq 0 ] || fail "slrsim verify exited $rc: $out"
+  [[ $out == verified* ]] || fail "slrsim verify: $out"
+  echo "e2e: $out"
+
+  out=$("$SLRSIM_BIN" --db "$db" explain "$failed" 2>&1) || fail "slrsim explain $failed: $out"
+  [[ $out == *"ended FAILED"* ]] || fail "slrsim explain $failed does not say FAILED: $out"
+  [[ $out == *"us-east-1: $arn had PercentEnabled 100"* ]] ||
+    fail "slrsim explain $failed does not name $arn: $out"
+  out=$("$SLRSIM_BIN" --db "$db" explain --json "$failed" 2>&1) || fail "slrsim explain --json $failed: $out"
+  check_json "slrsim explain --json (failed task)" \
+    "d['status'] == 'FAILED' and [e[:3] for e in d['enabled']] == [['us-east-1', '$arn', 100]]" "$out"
+  out=$("$SLRSIM_BIN" --db "$db" explain "$succeeded" 2>&1) || fail "slrsim explain $succeeded: $out"
+  [[ $out == *"ended SUCCEEDED"* ]] || fail "slrsim explain $succeeded does not say SUCCEEDED: $out"
+
+  out=$("$SLRSIM_BIN" --db "$db" log --op RefusedRequest --json 2>&1) || fail "slrsim log --json: $out"
+  local got
+  got=$("$PY" -c '
+import json, sys
+print(json.dumps([
+    {"Service": r["action"]["params"]["Service"], "Code": r["action"]["params"]["Code"],
+     "AccessKeyId": r["action"]["params"]["AccessKeyId"],
+     "Caller": r["action"]["caller"], "Status": r["outcome"]["error"]["error"]["status"]}
+    for r in map(json.loads, sys.stdin.read().splitlines())]))' <<<"$out") ||
+    fail "cannot read slrsim log --json: $out"
+  check_json "RefusedRequest records in the log" \
+    "d == [dict(r, Caller='(anonymous)') for r in $refused]" "$got"
+  out=$("$SLRSIM_BIN" --db "$db" log 2>&1) || fail "slrsim log: $out"
+  local n
+  n=$(grep -c ' RefusedRequest .*ERROR \(SignatureDoesNotMatch\|InvalidClientTokenId\) (403)\| RefusedRequest .*ERROR \(InvalidSignatureException\|UnrecognizedClientException\) (400)' <<<"$out" || true)
+  [ "$n" -eq "$(py_json "len($refused)" '{}')" ] ||
+    fail "slrsim log shows $n RefusedRequest lines, expected $(py_json "len($refused)" '{}'): $out"
+}
+
+# --- Setup ----------------------------------------------------------------------------------------
+
+step "prerequisites"
+command -v curl >/dev/null || fail "curl is needed"
+command -v python3 >/dev/null || [ -x "$VENV/bin/python" ] || fail "python3 is needed"
+
+if [ -z "${SLRSIM_BIN:-}" ]; then
+  SLRSIM_BIN=target/debug/slrsim
+  # Build (a no-op when up to date), so the test never runs a stale binary.
+  cargo build --locked --quiet || fail "cargo build --locked failed"
+fi
+[ -x "$SLRSIM_BIN" ] || fail "SLRSIM_BIN=$SLRSIM_BIN is not an executable"
+SLRSIM_BIN=$(cd "$(dirname "$SLRSIM_BIN")" && pwd)/$(basename "$SLRSIM_BIN")
+
+# The venv: created and filled with the pinned versions when it lacks awscli or boto3; the default
+# one is also refreshed when its pins differ from PINS.
+stamp="$VENV/.slrsim-e2e-pins"
+if ! { [ -x "$VENV/bin/aws" ] && "$VENV/bin/python" -c 'import boto3, awscli' 2>/dev/null; } ||
+  { [ "$VENV" = "$DEFAULT_VENV" ] && [ "$(cat "$stamp" 2>/dev/null)" != "${PINS[*]}" ]; }; then
+  step "venv $VENV"
+  if [ ! -x "$VENV/bin/python" ]; then
+    # Without ensurepip (Debian's python3 without python3-venv) the venv is made without pip, and
+    # python3's own pip installs into it below.
+    python3 -m venv "$VENV" || python3 -m venv --without-pip "$VENV" ||
+      fail "python3 -m venv $VENV failed"
+  fi
+  if "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    pip=("$VENV/bin/python" -m pip)
+  else
+    pip=(python3 -m pip --python "$VENV/bin/python")
+  fi
+  "${pip[@]}" install --disable-pip-version-check --quiet "${PINS[@]}" ||
+    fail "pip install ${PINS[*]} into $VENV failed"
+  printf '%s' "${PINS[*]}" >"$stamp"
+fi
+PY="$VENV/bin/python"
+AWS="$VENV/bin/aws"
+
+# Nothing from this machine's AWS setup may leak in: no profile, config, credentials, proxies or
+# per-service endpoints. The CLI keeps its default retry settings, so its messages are the ones users
+# see (AWS_MAX_ATTEMPTS would add "(reached max retries: N)"); it never retries a 4xx answer.
+while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^AWS_' || true)
+unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy ALL_PROXY all_proxy
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+export AWS_PAGER="" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export AWS_EC2_METADATA_DISABLED=true
+export PYTHONNOUSERSITE=1 PYTHONDONTWRITEBYTECODE=1
+
+echo "e2e: $("$AWS" --version 2>&1)"
+echo "e2e: $("$PY" -c 'import boto3, botocore; print("boto3", boto3.__version__, "botocore", botocore.__version__)')"
+echo "e2e: $("$SLRSIM_BIN" --version 2>/dev/null || echo "$SLRSIM_BIN")"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/slrsim-e2e.XXXXXX")
+
+# --- Part 1: the AWS CLI --------------------------------------------------------------------------
+
+step "cli: start the server"
+start_server cli
+
+step "cli: the CLI talks to slrsim as the root of its default account"
+out=$(aws_ok sts get-caller-identity)
+check_json "sts get-caller-identity" "d['Account'] == '$ACCOUNT' and d['Arn'] == 'arn:aws:iam::$ACCOUNT:root'" "$out"
+
+step "cli: no role before logging"
+aws_error NoSuchEntity GetRole iam get-role --role-name "$ROLE" >/dev/null
+
+step "cli 1: put-playback-configuration"
+out=$(aws_ok mediatailor put-playback-configuration --name "$CONFIG" \
+  --ad-decision-server-url "https://ads.example.com/vast?duration=[session.avail_duration_secs]" \
+  --video-content-source-url https://origin.example.com/media)
+check_json "put-playback-configuration" \
+  "d['Name'] == '$CONFIG' and d['PlaybackConfigurationArn'] == '$CONFIG_ARN' and d['VideoContentSourceUrl'] == 'https://origin.example.com/media' and d['LogConfiguration']['PercentEnabled'] == 0" "$out"
+out=$(aws_ok mediatailor get-playback-configuration --name "$CONFIG")
+check_json "get-playback-configuration" \
+  "d['AdDecisionServerUrl'] == 'https://ads.example.com/vast?duration=[session.avail_duration_secs]'" "$out"
+
+step "cli 2: enable logging, the role appears"
+out=$(aws_ok mediatailor configure-logs-for-playback-configuration \
+  --playback-configuration-name "$CONFIG" --percent-enabled 100)
+check_json "configure-logs 100" \
+  "d == {'PercentEnabled': 100, 'PlaybackConfigurationName': '$CONFIG', 'EnabledLoggingStrategies': ['LEGACY_CLOUDWATCH']}" "$out"
+out=$(aws_ok iam get-role --role-name "$ROLE")
+check_json "get-role" \
+  "d['Role']['Path'] == '$ROLE_PATH' and d['Role']['RoleName'] == '$ROLE' and d['Role']['Arn'] == '$ROLE_ARN'" "$out"
+check_json "get-role trust policy" \
+  "d['Role']['AssumeRolePolicyDocument']['Statement'] == [{'Effect': 'Allow', 'Principal': {'Service': ['mediatailor.amazonaws.com']}, 'Action': ['sts:AssumeRole']}]" "$out"
+first_role_id=$(py_json "d['Role']['RoleId']" "$out")
+[[ $first_role_id =~ ^AROA[A-Z0-9]{17}$ ]] || fail "RoleId $first_role_id"
+
+step "cli 3: delete while logging is on, FAILED"
+out=$(aws_ok iam delete-service-linked-role --role-name "$ROLE")
+failed_task=$(py_json "d['DeletionTaskId']" "$out")
+[[ $failed_task =~ ^task/aws-service-role/mediatailor\.amazonaws\.com/AWSServiceRoleForMediaTailor/[0-9a-f-]{36}$ ]] ||
+  fail "DeletionTaskId: $failed_task"
+out=$(aws_ok iam get-service-linked-role-deletion-status --deletion-task-id "$failed_task")
+check_json "status before the clock moves" "d == {'Status': 'NOT_STARTED'}" "$out"
+out=$(advance 60)
+check_json "advance 60 s" \
+  "{'DeletionTaskId': '$failed_task', 'Status': 'FAILED'} in [{k: t[k] for k in ('DeletionTaskId', 'Status')} for t in d['Response']['FinishedDeletionTasks']]" "$out"
+out=$(aws_ok iam get-service-linked-role-deletion-status --deletion-task-id "$failed_task")
+check_json "deletion status FAILED with RoleUsageList" \
+  "d['Status'] == 'FAILED' and d['Reason']['RoleUsageList'] == [{'Region': 'us-east-1', 'Resources': ['$CONFIG_ARN']}] and len(d['Reason']['Reason']) > 0" "$out"
+out=$(aws_ok iam get-role --role-name "$ROLE")
+check_json "the role survives a FAILED deletion" "d['Role']['RoleId'] == '$first_role_id'" "$out"
+
+step "cli 4: deactivate logging, delete, SUCCEEDED"
+out=$(aws_ok mediatailor configure-logs-for-playback-configuration \
+  --playback-configuration-name "$CONFIG" --percent-enabled 0)
+check_json "configure-logs 0" "d['PercentEnabled'] == 0" "$out"
+out=$(aws_ok iam delete-service-linked-role --role-name "$ROLE")
+succeeded_task=$(py_json "d['DeletionTaskId']" "$out")
+[ "$succeeded_task" != "$failed_task" ] || fail "the second delete reused the finished task $failed_task"
+advance 60 >/dev/null
+out=$(aws_ok iam get-service-linked-role-deletion-status --deletion-task-id "$succeeded_task")
+check_json "deletion status SUCCEEDED" "d == {'Status': 'SUCCEEDED'}" "$out"
+aws_error NoSuchEntity GetRole iam get-role --role-name "$ROLE" >/dev/null
+
+step "cli 5: logging again re-creates the role; the role is protected"
+aws_ok mediatailor configure-logs-for-playback-configuration \
+  --playback-configuration-name "$CONFIG" --percent-enabled 100 >/dev/null
+out=$(aws_ok iam get-role --role-name "$ROLE")
+check_json "re-created role" "d['Role']['Path'] == '$ROLE_PATH' and d['Role']['RoleId'] != '$first_role_id'" "$out"
+aws_error UnmodifiableEntity DeleteRole iam delete-role --role-name "$ROLE" >/dev/null
+aws_error UnmodifiableEntity AttachRolePolicy iam attach-role-policy --role-name "$ROLE" \
+  --policy-arn arn:aws:iam::aws:policy/AdministratorAccess >/dev/null
+aws_error UnmodifiableEntity PutRolePolicy iam put-role-policy --role-name "$ROLE" --policy-name e2e \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}' >/dev/null
+aws_error UnmodifiableEntity UpdateAssumeRolePolicy iam update-assume-role-policy --role-name "$ROLE" \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
+aws_error InvalidInput CreateServiceLinkedRole iam create-service-linked-role \
+  --aws-service-name mediatailor.amazonaws.com >/dev/null
+
+step "cli 8: sessions with logging on, the MediaTailor log groups"
+out=$(control POST /_slrsim/sessions "{\"PlaybackConfigurationName\":\"$CONFIG\",\"Sessions\":5,\"Region\":\"us-east-1\"}")
+check_json "sessions" "d['Response']['LoggedSessions'] == 5 and d['Response']['LostSessions'] == 0" "$out"
+out=$(aws_ok logs describe-log-groups)
+check_json "describe-log-groups" \
+  "[g['logGroupName'] for g in d['logGroups']] == ['MediaTailor/AdDecisionServerInteractions', 'MediaTailor/ManifestService']" "$out"
+out=$(aws_ok logs describe-log-streams --log-group-name MediaTailor/ManifestService)
+check_json "describe-log-streams" "[s['logStreamName'] for s in d['logStreams']] == ['$CONFIG']" "$out"
+
+step "cli 6: AccessDenied for a user without policies"
+aws_ok iam create-user --user-name e2e-cli-reader >/dev/null
+out=$(aws_ok iam create-access-key --user-name e2e-cli-reader)
+user_key=$(py_json "d['AccessKey']['AccessKeyId']" "$out")
+user_secret=$(py_json "d['AccessKey']['SecretAccessKey']" "$out")
+out=$(AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret aws_ok sts get-caller-identity)
+check_json "the new key is the user's" "d['Arn'] == 'arn:aws:iam::$ACCOUNT:user/e2e-cli-reader'" "$out"
+err=$(AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret \
+  aws_error AccessDenied GetRole iam get-role --role-name "$ROLE")
+# AWS names the resource "role NAME" in this message, slrsim (for now) the role's ARN: either will do.
+[[ $err == *"User: arn:aws:iam::$ACCOUNT:user/e2e-cli-reader is not authorized to perform: iam:GetRole on resource: "*"$ROLE because no identity-based policy allows the iam:GetRole action"* ]] ||
+  fail "the AccessDenied message does not name the user, action and role: $err"
+AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret \
+  aws_error AccessDeniedException ListPlaybackConfigurations mediatailor list-playback-configurations >/dev/null
+AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret \
+  aws_error AccessDeniedException DescribeLogGroups logs describe-log-groups >/dev/null
+
+step "cli 7: bad signatures are refused"
+root_key=$AWS_ACCESS_KEY_ID
+AWS_SECRET_ACCESS_KEY=wrong-secret-wrong-secret-wrong-secret-00 \
+  aws_error SignatureDoesNotMatch GetRole iam get-role --role-name "$ROLE" >/dev/null
+AWS_ACCESS_KEY_ID=$UNKNOWN_KEY aws_error InvalidClientTokenId GetRole iam get-role --role-name "$ROLE" >/dev/null
+AWS_SECRET_ACCESS_KEY=wrong-secret-wrong-secret-wrong-secret-00 \
+  aws_error SignatureDoesNotMatch ListPlaybackConfigurations mediatailor list-playback-configurations >/dev/null
+AWS_ACCESS_KEY_ID=$UNKNOWN_KEY \
+  aws_error InvalidClientTokenId ListPlaybackConfigurations mediatailor list-playback-configurations >/dev/null
+AWS_SECRET_ACCESS_KEY=wrong-secret-wrong-secret-wrong-secret-00 \
+  aws_error InvalidSignatureException DescribeLogGroups logs describe-log-groups >/dev/null
+AWS_ACCESS_KEY_ID=$UNKNOWN_KEY aws_error UnrecognizedClientException DescribeLogGroups logs describe-log-groups >/dev/null
+cli_refused="[
+  {'Service': 'iam', 'Code': 'SignatureDoesNotMatch', 'AccessKeyId': '$root_key', 'Status': 403},
+  {'Service': 'iam', 'Code': 'InvalidClientTokenId', 'AccessKeyId': '$UNKNOWN_KEY', 'Status': 403},
+  {'Service': 'mediatailor', 'Code': 'SignatureDoesNotMatch', 'AccessKeyId': '$root_key', 'Status': 403},
+  {'Service': 'mediatailor', 'Code': 'InvalidClientTokenId', 'AccessKeyId': '$UNKNOWN_KEY', 'Status': 403},
+  {'Service': 'logs', 'Code': 'InvalidSignatureException', 'AccessKeyId': '$root_key', 'Status': 400},
+  {'Service': 'logs', 'Code': 'UnrecognizedClientException', 'AccessKeyId': '$UNKNOWN_KEY', 'Status': 400}]"
+# The good key still works after the refusals.
+aws_ok iam get-role --role-name "$ROLE" >/dev/null
+
+step "cli 9: stop the server; verify, explain, log"
+stop_server
+check_log cli "$failed_task" "$succeeded_task" "$CONFIG_ARN" "$cli_refused"
+
+# --- Part 2: boto3 --------------------------------------------------------------------------------
+
+step "boto3: start a second server"
+start_server boto3
+
+step "boto3: the lifecycle (tests/e2e/boto3_lifecycle.py)"
+timeout 300 "$PY" tests/e2e/boto3_lifecycle.py "$WORK/boto3-summary.json" ||
+  fail "tests/e2e/boto3_lifecycle.py failed (its message is above)"
+summary=$(cat "$WORK/boto3-summary.json")
+
+step "boto3 9: stop the server; verify, explain, log"
+stop_server
+check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
+  "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
+
+STEP=finished
+echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI and boto3 against slrsim serve)"

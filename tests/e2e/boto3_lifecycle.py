@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+"""The boto3 half of the end-to-end test: drives a running `slrsim serve` with boto3 (botocore parses
+every response exactly as it would parse AWS's) through the AWSServiceRoleForMediaTailor lifecycle.
+
+Run by tests/e2e/aws_clients.sh, which starts the server and exports its AWS_ACCESS_KEY_ID,
+AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL and AWS_DEFAULT_REGION. Usage:
+
+    boto3_lifecycle.py SUMMARY_JSON
+
+On success it writes SUMMARY_JSON (the ids the shell checks in the log after stopping the server)
+and exits 0; on the first failed check it names the step and exits 1.
+"""
+
+import datetime
+import json
+import os
+import re
+import sys
+import urllib.request
+
+import boto3
+import botocore
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ACCOUNT = "111122223333"  # slrsim's default account: the one the printed root key belongs to
+REGION = "us-east-1"
+ROLE = "AWSServiceRoleForMediaTailor"
+ROLE_PATH = "/aws-service-role/mediatailor.amazonaws.com/"
+ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role{ROLE_PATH}{ROLE}"
+CONFIG = "e2e-boto3"
+CONFIG_ARN = f"arn:aws:mediatailor:{REGION}:{ACCOUNT}:playbackConfiguration/{CONFIG}"
+USER = "e2e-boto3-reader"
+TASK_ID = re.compile(
+    r"^task/aws-service-role/mediatailor\.amazonaws\.com/AWSServiceRoleForMediaTailor/"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
+ROLE_ID = re.compile(r"^AROA[A-Z0-9]{17}$")
+TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": ["mediatailor.amazonaws.com"]},
+            "Action": ["sts:AssumeRole"],
+        }
+    ],
+}
+LOG_GROUPS = ["MediaTailor/AdDecisionServerInteractions", "MediaTailor/ManifestService"]
+
+ENDPOINT = os.environ["AWS_ENDPOINT_URL"]
+ROOT_KEY = os.environ["AWS_ACCESS_KEY_ID"]
+ROOT_SECRET = os.environ["AWS_SECRET_ACCESS_KEY"]
+# One attempt: a retried call would add a second record to the log and hide a server failure.
+CONFIG_ONE_TRY = Config(
+    retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=30
+)
+
+STEP = "setup"
+
+
+class Failed(Exception):
+    pass
+
+
+def step(name):
+    global STEP
+    STEP = name
+    print(f"--- boto3 [{name}]", flush=True)
+
+
+def check(cond, what, got=None):
+    if not cond:
+        raise Failed(what if got is None else f"{what}; got {got!r}")
+
+
+class NonEmptyStr:
+    """Equal to any non-empty string: for AWS's free-text messages inside an exact dict match."""
+
+    def __eq__(self, other):
+        return isinstance(other, str) and other != ""
+
+    def __repr__(self):
+        return "<non-empty string>"
+
+
+def body(response):
+    """The parsed response without botocore's ResponseMetadata."""
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
+    session = boto3.session.Session(
+        aws_access_key_id=key, aws_secret_access_key=secret, region_name=REGION
+    )
+    return session.client(service, endpoint_url=ENDPOINT, config=CONFIG_ONE_TRY)
+
+
+def expect_error(code, status, call, *args, **kwargs):
+    """Runs the call, which must raise botocore's ClientError with this code and HTTP status."""
+    name = getattr(call, "__name__", repr(call))
+    try:
+        result = call(*args, **kwargs)
+    except ClientError as e:
+        got = (e.response["Error"].get("Code"), e.response["ResponseMetadata"]["HTTPStatusCode"])
+        check(got == (code, status), f"{name}: expected error {code} ({status})", got)
+        check(e.response["Error"].get("Message"), f"{name}: the {code} error has no message")
+        return e
+    raise Failed(f"{name}: expected error {code} ({status}), but it succeeded: {result!r}")
+
+
+def control(path, payload=None):
+    """A call of slrsim's control API; returns the parsed JSON answer (status 200 required)."""
+    data = None if payload is None else json.dumps(payload).encode()
+    req = urllib.request.Request(ENDPOINT + path, data=data, method="POST")
+    req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        check(r.status == 200, f"POST {path}: expected 200", r.status)
+        return json.loads(r.read())
+
+
+def advance(seconds):
+    return control(f"/_slrsim/advance?seconds={seconds}")
+
+
+def main(summary_path):
+    iam = client("iam")
+    mt = client("mediatailor")
+    logs = client("logs")
+
+    step("0 boto3 talks to slrsim as the root of its default account; no role yet")
+    who = body(client("sts").get_caller_identity())
+    check(
+        who == {"UserId": ACCOUNT, "Account": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:root"},
+        "GetCallerIdentity",
+        who,
+    )
+    expect_error("NoSuchEntity", 404, iam.get_role, RoleName=ROLE)
+
+    step("1 put-playback-configuration")
+    r = mt.put_playback_configuration(
+        Name=CONFIG,
+        AdDecisionServerUrl="https://ads.example.com/vast?session=[session.id]",
+        VideoContentSourceUrl="https://origin.example.com/media",
+    )
+    check(r["ResponseMetadata"]["HTTPStatusCode"] == 200, "PutPlaybackConfiguration status", r)
+    check(r["Name"] == CONFIG, "PutPlaybackConfiguration Name", r["Name"])
+    check(r["PlaybackConfigurationArn"] == CONFIG_ARN, "PutPlaybackConfiguration ARN", r)
+    check(
+        r["AdDecisionServerUrl"] == "https://ads.example.com/vast?session=[session.id]",
+        "AdDecisionServerUrl round trip",
+        r.get("AdDecisionServerUrl"),
+    )
+    check(r["LogConfiguration"]["PercentEnabled"] == 0, "a new configuration logs nothing", r)
+    g = mt.get_playback_configuration(Name=CONFIG)
+    check(g["PlaybackConfigurationArn"] == CONFIG_ARN, "GetPlaybackConfiguration ARN", g)
+
+    step("2 enable logging: the role appears")
+    r = mt.configure_logs_for_playback_configuration(
+        PlaybackConfigurationName=CONFIG, PercentEnabled=100
+    )
+    check(
+        body(r)
+        == {
+            "PercentEnabled": 100,
+            "PlaybackConfigurationName": CONFIG,
+            "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"],
+        },
+        "ConfigureLogsForPlaybackConfiguration response",
+        body(r),
+    )
+    role = iam.get_role(RoleName=ROLE)["Role"]
+    check(role["Path"] == ROLE_PATH, "role Path", role["Path"])
+    check(role["RoleName"] == ROLE, "role name", role["RoleName"])
+    check(role["Arn"] == ROLE_ARN, "role Arn", role["Arn"])
+    check(ROLE_ID.match(role["RoleId"]), "RoleId is AROA + 17", role["RoleId"])
+    check(isinstance(role["CreateDate"], datetime.datetime), "CreateDate parsed", role["CreateDate"])
+    # botocore's IAM handler URL-decodes and parses the policy document into a dict.
+    check(role["AssumeRolePolicyDocument"] == TRUST_POLICY, "trust policy", role)
+    first_role_id = role["RoleId"]
+    attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
+    check(
+        [p["PolicyName"] for p in attached] == ["AWSMediaTailorServiceRolePolicy"],
+        "the role's managed policy",
+        attached,
+    )
+    listed = mt.list_playback_configurations()["Items"]
+    check(
+        [(i["Name"], i["LogConfiguration"]["PercentEnabled"]) for i in listed] == [(CONFIG, 100)],
+        "ListPlaybackConfigurations shows logging on",
+        listed,
+    )
+
+    step("3 delete while logging is on: FAILED with RoleUsageList")
+    failed_task = iam.delete_service_linked_role(RoleName=ROLE)["DeletionTaskId"]
+    check(TASK_ID.match(failed_task), "DeletionTaskId shape", failed_task)
+    again = iam.delete_service_linked_role(RoleName=ROLE)["DeletionTaskId"]
+    check(again == failed_task, "a second delete while the task is unfinished returns its id", again)
+    s = iam.get_service_linked_role_deletion_status(DeletionTaskId=failed_task)
+    check(body(s) == {"Status": "NOT_STARTED"}, "status before the clock moves", body(s))
+    a = advance(60)
+    check(
+        {"DeletionTaskId": failed_task, "Status": "FAILED"}
+        in [
+            {k: t[k] for k in ("DeletionTaskId", "Status")}
+            for t in a["Response"]["FinishedDeletionTasks"]
+        ],
+        "advance reports the task FAILED",
+        a,
+    )
+    s = iam.get_service_linked_role_deletion_status(DeletionTaskId=failed_task)
+    expected = {
+        "Status": "FAILED",
+        "Reason": {
+            "Reason": NonEmptyStr(),
+            "RoleUsageList": [{"Region": REGION, "Resources": [CONFIG_ARN]}],
+        },
+    }
+    check(body(s) == expected, f"deletion status, parsed by botocore, is {expected!r}", body(s))
+    check(iam.get_role(RoleName=ROLE)["Role"]["RoleId"] == first_role_id, "role survives FAILED")
+
+    step("4 deactivate logging, delete: SUCCEEDED, role gone")
+    r = mt.configure_logs_for_playback_configuration(
+        PlaybackConfigurationName=CONFIG, PercentEnabled=0
+    )
+    check(r["PercentEnabled"] == 0, "PercentEnabled 0", body(r))
+    succeeded_task = iam.delete_service_linked_role(RoleName=ROLE)["DeletionTaskId"]
+    check(TASK_ID.match(succeeded_task), "DeletionTaskId shape", succeeded_task)
+    check(succeeded_task != failed_task, "a new task after a finished one", succeeded_task)
+    advance(60)
+    s = iam.get_service_linked_role_deletion_status(DeletionTaskId=succeeded_task)
+    check(body(s) == {"Status": "SUCCEEDED"}, "deletion status SUCCEEDED", body(s))
+    e = expect_error("NoSuchEntity", 404, iam.get_role, RoleName=ROLE)
+    check(
+        isinstance(e, iam.exceptions.NoSuchEntityException),
+        "botocore maps NoSuchEntity to its modelled exception",
+        type(e),
+    )
+
+    step("5 create-service-linked-role, then the protected-role errors")
+    r = iam.create_service_linked_role(AWSServiceName="mediatailor.amazonaws.com")
+    check(r["Role"]["Path"] == ROLE_PATH and r["Role"]["Arn"] == ROLE_ARN, "created role", r)
+    check(r["Role"]["RoleId"] != first_role_id, "a new lifetime has a new RoleId", r["Role"])
+    expect_error(
+        "InvalidInput", 400, iam.create_service_linked_role, AWSServiceName="mediatailor.amazonaws.com"
+    )
+    policy = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    )
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "ec2.amazonaws.com"},
+                    "Action": "sts:AssumeRole",
+                }
+            ],
+        }
+    )
+    for call, kwargs in [
+        (iam.delete_role, {}),
+        (iam.attach_role_policy, {"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+        (iam.put_role_policy, {"PolicyName": "e2e", "PolicyDocument": policy}),
+        (iam.update_assume_role_policy, {"PolicyDocument": trust}),
+        (
+            iam.detach_role_policy,
+            {"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"},
+        ),
+    ]:
+        e = expect_error("UnmodifiableEntity", 400, call, RoleName=ROLE, **kwargs)
+        check(
+            isinstance(e, iam.exceptions.UnmodifiableEntityException),
+            "botocore maps UnmodifiableEntity to its modelled exception",
+            type(e),
+        )
+    # The description is the one thing a customer may change.
+    r = iam.update_role_description(RoleName=ROLE, Description="edited by the e2e test")
+    check(r["Role"]["Description"] == "edited by the e2e test", "UpdateRoleDescription", r)
+    role = iam.get_role(RoleName=ROLE)["Role"]
+    check(role["AssumeRolePolicyDocument"] == TRUST_POLICY, "trust policy unchanged", role)
+
+    step("8 sessions with logging on: the MediaTailor log groups")
+    mt.configure_logs_for_playback_configuration(PlaybackConfigurationName=CONFIG, PercentEnabled=100)
+    served = control(
+        "/_slrsim/sessions", {"PlaybackConfigurationName": CONFIG, "Sessions": 4, "Region": REGION}
+    )
+    check(
+        served["Response"]["LoggedSessions"] == 4 and served["Response"]["LostSessions"] == 0,
+        "all 4 sessions logged",
+        served,
+    )
+    groups = logs.describe_log_groups(logGroupNamePrefix="MediaTailor/")["logGroups"]
+    check([g["logGroupName"] for g in groups] == LOG_GROUPS, "DescribeLogGroups", groups)
+    for g in groups:
+        check(g.get("storedBytes", 0) > 0, f"{g['logGroupName']} holds log events", g)
+        streams = logs.describe_log_streams(logGroupName=g["logGroupName"])["logStreams"]
+        check([s["logStreamName"] for s in streams] == [CONFIG], "one stream per configuration", streams)
+    used = iam.get_role(RoleName=ROLE)["Role"]["RoleLastUsed"]
+    check(used.get("Region") == REGION, "RoleLastUsed after delivery", used)
+
+    step("6 AccessDenied for a user without policies")
+    iam.create_user(UserName=USER)
+    key = iam.create_access_key(UserName=USER)["AccessKey"]
+    check(key["UserName"] == USER and key["Status"] == "Active", "CreateAccessKey", key)
+    user_arn = f"arn:aws:iam::{ACCOUNT}:user/{USER}"
+    uiam = client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+    umt = client("mediatailor", key["AccessKeyId"], key["SecretAccessKey"])
+    ulogs = client("logs", key["AccessKeyId"], key["SecretAccessKey"])
+    who = client("sts", key["AccessKeyId"], key["SecretAccessKey"]).get_caller_identity()
+    check(who["Arn"] == user_arn, "the new key is the user's", body(who))
+    e = expect_error("AccessDenied", 403, uiam.get_role, RoleName=ROLE)
+    msg = e.response["Error"]["Message"]
+    # AWS names the resource "role NAME" in this message, slrsim (for now) the role's ARN.
+    check(
+        re.fullmatch(
+            re.escape(f"User: {user_arn} is not authorized to perform: iam:GetRole on resource: ")
+            + f"(role {ROLE}|{re.escape(ROLE_ARN)})"
+            + re.escape(" because no identity-based policy allows the iam:GetRole action"),
+            msg,
+        ),
+        "the AccessDenied message names principal, action and resource",
+        msg,
+    )
+    expect_error("AccessDeniedException", 403, umt.list_playback_configurations)
+    expect_error(
+        "AccessDeniedException",
+        403,
+        umt.configure_logs_for_playback_configuration,
+        PlaybackConfigurationName=CONFIG,
+        PercentEnabled=0,
+    )
+    expect_error("AccessDeniedException", 403, ulogs.describe_log_groups)
+    check(
+        mt.get_playback_configuration(Name=CONFIG)["LogConfiguration"]["PercentEnabled"] == 100,
+        "the refused ConfigureLogs changed nothing",
+    )
+
+    step("7 bad signatures are refused")
+    refused = []
+    # IAM and MediaTailor name authentication failures as IAM does (403); CloudWatch Logs, a JSON
+    # protocol service, says UnrecognizedClientException / InvalidSignatureException (400).
+    for service, call, (bad_sig, bad_key, status) in [
+        ("iam", lambda c: c.get_role(RoleName=ROLE), ("SignatureDoesNotMatch", "InvalidClientTokenId", 403)),
+        (
+            "mediatailor",
+            lambda c: c.list_playback_configurations(),
+            ("SignatureDoesNotMatch", "InvalidClientTokenId", 403),
+        ),
+        (
+            "logs",
+            lambda c: c.describe_log_groups(),
+            ("InvalidSignatureException", "UnrecognizedClientException", 400),
+        ),
+    ]:
+        wrong_secret = client(service, ROOT_KEY, "x" * 40)
+        expect_error(bad_sig, status, call, wrong_secret)
+        refused.append({"Service": service, "Code": bad_sig, "AccessKeyId": ROOT_KEY, "Status": status})
+        unknown = client(service, "AKIAE2EUNKNOWNKEY000", ROOT_SECRET)
+        expect_error(bad_key, status, call, unknown)
+        refused.append(
+            {"Service": service, "Code": bad_key, "AccessKeyId": "AKIAE2EUNKNOWNKEY000", "Status": status}
+        )
+
+    with open(summary_path, "w") as f:
+        json.dump(
+            {
+                "config_arn": CONFIG_ARN,
+                "failed_task": failed_task,
+                "succeeded_task": succeeded_task,
+                "refused": refused,
+            },
+            f,
+        )
+    print(f"boto3 e2e passed (boto3 {boto3.__version__}, botocore {botocore.__version__})")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: boto3_lifecycle.py SUMMARY_JSON")
+    try:
+        main(sys.argv[1])
+    except Failed as e:
+        print(f"boto3 e2e FAILED in step [{STEP}]: {e}", file=sys.stderr)
+        sys.exit(1)
+    except Exception as e:  # an unexpected ClientError, a connection failure, ...
+        print(f"boto3 e2e FAILED in step [{STEP}]: {type(e).__name__}: {e}", file=sys.stderr)
+        raise
