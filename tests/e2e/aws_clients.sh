@@ -6,7 +6,7 @@
 #   bash tests/e2e/aws_clients.sh
 #
 # Environment:
-#   SLRSIM_BIN  the slrsim binary (default: target/debug/slrsim, built with `cargo build --locked`)
+#   SLRSIM_BIN  the slrsim binary (default: ${CARGO_TARGET_DIR:-target}/debug/slrsim, built with `cargo build --locked`)
 #   E2E_VENV    a Python venv with awscli and boto3, used as it is (default: ${TMPDIR:-/tmp}/slrsim-e2e-venv,
 #               created with the pinned versions below when missing, refreshed when the pins change);
 #               a named venv that lacks awscli or boto3 gets the pinned versions too
@@ -239,7 +239,7 @@ command -v curl >/dev/null || fail "curl is needed"
 command -v python3 >/dev/null || [ -x "$VENV/bin/python" ] || fail "python3 is needed"
 
 if [ -z "${SLRSIM_BIN:-}" ]; then
-  SLRSIM_BIN=target/debug/slrsim
+  SLRSIM_BIN=${CARGO_TARGET_DIR:-target}/debug/slrsim
   # Build (a no-op when up to date), so the test never runs a stale binary.
   cargo build --locked --quiet || fail "cargo build --locked failed"
 fi
