@@ -56,7 +56,14 @@ const GET_ROLE: &str = "Action=GetRole&RoleName=AWSServiceRoleForMediaTailor&Ver
 const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
 const JSON: &str = "application/json";
 
+/// Set to `hyper` in a child process: serve the raw HTTP baseline (see [`baseline_server`]).
+const CHILD_ENV: &str = "SLRSIM_BENCH_CHILD";
+
 fn main() {
+    if std::env::var(CHILD_ENV).as_deref() == Ok("hyper") {
+        baseline_server();
+        return;
+    }
     let connections: Vec<usize> =
         std::env::var("SLRSIM_BENCH_CONNECTIONS")
             .unwrap_or_else(|_| "8".to_string())
@@ -132,6 +139,21 @@ fn main() {
     });
     drop(moto);
 
+    // The ceiling of this machine for this generator: a hyper server that answers at once.
+    let baseline = Baseline::start();
+    let baseline_runs: Vec<LoadRun> = connections
+        .iter()
+        .map(|&c| {
+            eprintln!("serve bench: raw hyper baseline, {c} connection(s), {seconds} s");
+            let host = baseline.addr.to_string();
+            let req = iam.request("POST", "/", &host, FORM, GET_ROLE);
+            let run = load(baseline.addr, &[req], c, measure, baseline.child.id());
+            run.fail_on_errors("the hyper baseline");
+            run
+        })
+        .collect();
+    drop(baseline);
+
     print_table(
         &connections,
         seconds,
@@ -140,6 +162,109 @@ fn main() {
         &stopped,
         sent,
     );
+    println!();
+    println!(
+        "Raw HTTP ceiling on this machine: the same generator against a hyper server (the same runtime and settings as slrsim serve) that reads each request and answers a fixed 1 kB body at once, no signature, no log:"
+    );
+    println!();
+    println!("| connections | raw hyper | slrsim mix | slrsim as a share of the ceiling |");
+    println!("|---|---|---|---|");
+    for (b, s) in baseline_runs.iter().zip(&slrsim_runs) {
+        println!(
+            "| {} | {:.0} calls/s | {:.0} calls/s | {:.0}% |",
+            b.connections,
+            b.rate(),
+            s.rate(),
+            100.0 * s.rate() / b.rate()
+        );
+    }
+    println!();
+    for b in &baseline_runs {
+        println!(
+            "- raw hyper, {} connection(s): {}",
+            b.connections,
+            b.cpu_line()
+        );
+    }
+}
+
+/// The raw HTTP baseline, run in a child process so its CPU is counted apart from the generator's:
+/// hyper on a multi-threaded tokio runtime, as `slrsim serve` runs, reading each request whole and
+/// answering 200 with a fixed 1 kB XML body. Prints its address on standard output, then serves until
+/// killed.
+fn baseline_server() {
+    use http_body_util::{BodyExt, Full};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!("{}", listener.local_addr().expect("address"));
+        let body = bytes::Bytes::from(format!(
+            "<GetRoleResponse>{}</GetRoleResponse>",
+            "x".repeat(1000)
+        ));
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    move |req: hyper::Request<hyper::body::Incoming>| {
+                        let body = body.clone();
+                        async move {
+                            let _ = req.into_body().collect().await;
+                            let mut resp = hyper::Response::new(Full::new(body));
+                            resp.headers_mut().insert(
+                                "content-type",
+                                hyper::header::HeaderValue::from_static("text/xml"),
+                            );
+                            Ok::<_, std::convert::Infallible>(resp)
+                        }
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+/// The baseline server's child process; killed on drop.
+struct Baseline {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Baseline {
+    fn start() -> Self {
+        let exe = std::env::current_exe().expect("the bench's own path");
+        let mut child = Command::new(exe)
+            .env(CHILD_ENV, "hyper")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start the hyper baseline");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped stdout"))
+            .read_line(&mut line)
+            .expect("the baseline's address");
+        let addr = line.trim().parse().expect("a socket address");
+        Baseline { child, addr }
+    }
+}
+
+impl Drop for Baseline {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// Creates the playback configuration and configures its logs, which creates the role; checks that
