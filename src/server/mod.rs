@@ -189,7 +189,17 @@ async fn accept_loop(
 ) {
     let shutdown = signals.recv();
     tokio::pin!(shutdown);
+    let connections = Arc::new(tokio::sync::Semaphore::new(protocol::MAX_CONNECTIONS));
     loop {
+        // At most MAX_CONNECTIONS at once: past that, accepting waits until one closes.
+        let permit = tokio::select! {
+            _ = &mut shutdown => break,
+            _ = stop.changed() => break,
+            p = connections.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+        };
         tokio::select! {
             _ = &mut shutdown => break,
             _ = stop.changed() => break,
@@ -199,12 +209,18 @@ async fn accept_loop(
                 let tx = tx.clone();
                 let cache = cache.clone();
                 tokio::spawn(async move {
+                    let _permit = permit;
                     let service = service_fn(move |req| {
                         let tx = tx.clone();
                         let cache = cache.clone();
                         async move { Ok::<_, std::convert::Infallible>(handle(req, tx, cache).await) }
                     });
+                    // A client that sends no complete request head within the timeout (or stays
+                    // idle that long between requests) is disconnected: no connection is held
+                    // forever by a slow or silent peer.
                     let _ = http1::Builder::new()
+                        .timer(hyper_util::rt::TokioTimer::new())
+                        .header_read_timeout(protocol::HEADER_READ_TIMEOUT)
                         .keep_alive(true)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;

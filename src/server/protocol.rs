@@ -17,6 +17,10 @@ use crate::wire::{json_target, query_xml, rest_json};
 
 /// Longest request body the server reads (bytes); every protocol's own limit is at most this.
 pub const MAX_REQUEST_BODY: usize = 1 << 20;
+/// Most connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long a connection may take to send a request's head (or stay idle between requests).
+pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most headers a request may carry.
 pub const MAX_HEADERS: usize = 100;
 /// The reserved path prefix of the control API.
