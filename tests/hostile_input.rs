@@ -15,6 +15,9 @@
 //!   at both ends: exactly at the limit is accepted where AWS accepts it, one over is refused naming
 //!   the field.
 //! - `record::decode` over damaged stored values.
+//! - `slrsim serve`'s request handling (`server::protocol`) over hostile HTTP requests: any method,
+//!   path, headers and body, with or without a proven identity, becomes exactly one action that is
+//!   recorded, and a refusal's record stays within its limits.
 //!
 //! Failures persist in `proptest-regressions/hostile_input.txt` (replayed first on every run);
 //! `PROPTEST_CASES=N` runs more cases. The long fuzzing runs are in `fuzz/` (see fuzz/README.md).
@@ -3067,6 +3070,144 @@ proptest! {
                 prop_assert!(!detail.is_empty());
             }
             Err(other) => prop_assert!(false, "not Corrupt: {}", other),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// slrsim serve: hostile HTTP requests
+// ---------------------------------------------------------------------------------------------------
+
+fn http_request() -> BoxedStrategy<slrsim::server::protocol::HttpRequest> {
+    let method = select(vec!["GET", "POST", "PUT", "DELETE", "PATCH", "get", ""]);
+    let path = prop_oneof![
+        select(vec![
+            "/",
+            "/playbackConfiguration",
+            "/playbackConfiguration/live",
+            "/playbackConfiguration/%FF%FE",
+            "/playbackConfigurations?MaxResults=abc",
+            "/playbackConfigurations?MaxResults=5&NextToken=x&Extra=1",
+            "/configureLogs/playbackConfiguration",
+            "/_slrsim/advance?seconds=9999999999999999999",
+            "/_slrsim/sessions",
+            "/_slrsim/status",
+            "/_slrsim/",
+            "//",
+            "/?Action=GetRole",
+        ])
+        .prop_map(String::from),
+        "/[ -~]{0,80}",
+    ];
+    let header = prop_oneof![
+        select(vec![
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAX/20261128/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000"),
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAX/20261128/xx-nowhere-9/logs/aws4_request, SignedHeaders=host, Signature=0000000000000000000000000000000000000000000000000000000000000000"),
+            ("Authorization", "AWS4-HMAC-SHA256 Credential=/////, SignedHeaders=, Signature=zz"),
+            ("Authorization", "Basic dXNlcjpwYXNz"),
+            ("X-Amz-Target", "Logs_20140328.DescribeLogGroups"),
+            ("X-Amz-Target", "Logs_20140328.DeleteEverything"),
+            ("X-Amz-Target", "AWSCognitoIdentityService.ListPools"),
+            ("X-Amz-Date", "20261128T000000Z"),
+            ("X-Amz-Date", "yesterday"),
+            ("Content-Type", "application/x-www-form-urlencoded"),
+        ])
+        .prop_map(|(n, v)| (n.to_string(), v.to_string())),
+        ("[A-Za-z-]{1,20}", "[ -~]{0,200}"),
+    ];
+    let body = prop_oneof![
+        select(vec![
+            "Action=GetRole&RoleName=AWSServiceRoleForMediaTailor&Version=2010-05-08",
+            "Action=GetCallerIdentity&Version=2011-06-15",
+            "Action=ListRoles&Version=2010-05-08&MaxItems=-1",
+            "Action=TagRole&Version=2010-05-08&RoleName=r&Tags.member.99999.Key=a",
+            "Action=&Version=",
+            "Action=DeleteEverything&Version=2010-05-08",
+            "{\"Name\":\"live\",\"AdDecisionServerUrl\":\"https://a\",\"VideoContentSourceUrl\":\"https://v\"}",
+            "{\"PlaybackConfigurationName\":\"live\",\"PercentEnabled\":1e400}",
+            "{\"PlaybackConfigurationName\":\"live\",\"Sessions\":-1}",
+            "[1,2,3]",
+            "{",
+        ])
+        .prop_map(|b| b.as_bytes().to_vec()),
+        prop::collection::vec(any::<u8>(), 0..300),
+    ];
+    (method, path, prop::collection::vec(header, 0..6), body)
+        .prop_map(
+            |(method, uri, headers, body)| slrsim::server::protocol::HttpRequest {
+                method: method.to_string(),
+                uri,
+                headers,
+                body,
+            },
+        )
+        .boxed()
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// Whatever a client sends, the server makes exactly one action of it (control calls included),
+    /// recording it never fails, a refusal's record keeps within its limits and says something, and
+    /// the identity used is the one proven (or nobody).
+    #[test]
+    fn hostile_http_requests_become_exactly_one_recorded_action(
+        req in http_request(),
+        proven in any::<bool>(),
+    ) {
+        use slrsim::server::protocol::{self, Control, Principal};
+        let mut t = TestSim::new();
+        let before = t.sim.next_seq();
+        let action = if req.path().starts_with(protocol::CONTROL_PREFIX) {
+            match protocol::control(&req) {
+                Control::Execute(a) | Control::Refused(a) => Some(a),
+                Control::Status => None,
+            }
+        } else {
+            let service = protocol::route(&req);
+            let identity = if proven {
+                Ok((
+                    Principal { account: "111122223333".into(), caller: "root".into() },
+                    slrsim::sigv4::Verified {
+                        access_key: "AKIAX".into(),
+                        region: "us-east-1".into(),
+                        service: service.map_or("iam", |s| s.signing_name()).into(),
+                    },
+                ))
+            } else {
+                Err(ApiError::new(ErrorCode::SignatureDoesNotMatch, "bad signature"))
+            };
+            let p = protocol::prepare(&req, service, identity);
+            if !proven {
+                prop_assert!(matches!(p.action.op, Operation::RefusedRequest(_)));
+                prop_assert_eq!(&p.action.caller, protocol::ANONYMOUS);
+            }
+            Some(p.action)
+        };
+        let Some(action) = action else { return Ok(()) };
+        if let Operation::RefusedRequest(r) = &action.op {
+            prop_assert!(r.service.len() <= limits::MAX_REFUSAL_FIELD);
+            prop_assert!(r.operation.as_ref().is_none_or(|o| o.len() <= limits::MAX_REFUSAL_FIELD));
+            prop_assert!(r.message.len() <= limits::MAX_REFUSAL_MESSAGE);
+            prop_assert!(!r.message.trim().is_empty());
+        }
+        let answered = match &action.op {
+            Operation::RefusedRequest(r) => Some((r.code, r.message.clone())),
+            _ => None,
+        };
+        let rec = t.sim.execute(action).map_err(|e| TestCaseError::fail(format!("storage: {e}")))?;
+        prop_assert_eq!(rec.seq, before);
+        prop_assert_eq!(t.sim.next_seq(), before + 1);
+        if let Some((code, message)) = answered {
+            // Recorded with exactly the error it was answered (never refused for its own size).
+            match &rec.outcome {
+                Outcome::Error { error } => {
+                    prop_assert_eq!(error.code, code);
+                    prop_assert_eq!(&error.message, &message);
+                    prop_assert_eq!(error.status, code.status());
+                }
+                Outcome::Ok { .. } => prop_assert!(false, "a refusal was accepted"),
+            }
         }
     }
 }
