@@ -487,8 +487,9 @@ fn run_job(
     }
     Ok(match work {
         Work::Execute(prepared) => {
-            let record = execute(sim, prepared.action.clone())?;
+            let mut record = execute(sim, prepared.action.clone())?;
             remember_new_key(sim, &record, cache);
+            submitted_documents(sim, &mut record);
             Done::Record(prepared, Box::new(record))
         }
         Work::Resolve(req, service) => {
@@ -515,8 +516,9 @@ fn run_job(
                 )),
             };
             let prepared = protocol::prepare(&req, service, identity);
-            let record = execute(sim, prepared.action.clone())?;
+            let mut record = execute(sim, prepared.action.clone())?;
             remember_new_key(sim, &record, cache);
+            submitted_documents(sim, &mut record);
             Done::Record(Box::new(prepared), Box::new(record))
         }
         Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
@@ -537,6 +539,35 @@ fn run_job(
             "Db": sim.store().path().display().to_string(),
         })),
     })
+}
+
+/// IAM returns a role's trust policy as the text it was given (URL-encoded), while the record's
+/// response holds it parsed (keys in sorted order). For the answer only, each role in the response
+/// gets its document back as the state holds it: the text the role was created or last updated with,
+/// or AWS's own for the service-linked role. The stored record is not changed.
+fn submitted_documents(sim: &Simulator, record: &mut Record) {
+    if !record.action.op.is_global() {
+        return;
+    }
+    let crate::record::Outcome::Ok { response, .. } = &mut record.outcome else {
+        return;
+    };
+    let roles = &sim.state().account(&record.action.account).roles;
+    let restore = |role: &mut serde_json::Value| {
+        let text = role["RoleName"]
+            .as_str()
+            .and_then(|name| roles.get(name))
+            .map(|r| r.assume_role_policy_document.clone());
+        if let (Some(text), Some(doc)) = (text, role.get_mut("AssumeRolePolicyDocument")) {
+            *doc = serde_json::Value::String(text);
+        }
+    };
+    if let Some(role) = response.get_mut("Role") {
+        restore(role);
+    }
+    if let Some(serde_json::Value::Array(list)) = response.get_mut("Roles") {
+        list.iter_mut().for_each(restore);
+    }
 }
 
 /// After a successful CreateAccessKey, its key goes into the cache so the client's next request,
