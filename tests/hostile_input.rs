@@ -3092,6 +3092,9 @@ fn http_request() -> BoxedStrategy<slrsim::server::protocol::HttpRequest> {
             "/_slrsim/advance?seconds=9999999999999999999",
             "/_slrsim/sessions",
             "/_slrsim/status",
+            "/_slrsim/state?at=-1",
+            "/_slrsim/log?from=18446744073709551615&to=0",
+            "/_slrsim/explain?task=",
             "/_slrsim/",
             "//",
             "/?Action=GetRole",
@@ -3161,7 +3164,8 @@ proptest! {
         let action = if req.path().starts_with(protocol::CONTROL_PREFIX) {
             match protocol::control(&req) {
                 Control::Execute(a) | Control::Refused(a) => Some(a),
-                Control::Status => None,
+                // Reads: answered, never recorded.
+                Control::Status | Control::Inspect(_) | Control::BadRead(_) => None,
             }
         } else {
             let service = protocol::route(&req);

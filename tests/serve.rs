@@ -788,3 +788,61 @@ fn the_same_requests_give_the_same_log_bytes() {
     );
     assert_eq!(state_a, state_b);
 }
+
+/// The history can be read while the server runs (sled locks the database, so the command line can
+/// only read it afterwards): the state now and after a record, records, and why a task failed. Reads
+/// are not recorded.
+#[test]
+fn the_history_can_be_read_while_serving() {
+    let srv = start(&[]);
+    assert_eq!(put_config(&srv, "live").status, 200);
+    assert_eq!(enable_logging(&srv, "live", 100).status, 200);
+    let r = iam(
+        &srv,
+        &[("Action", "DeleteServiceLinkedRole"), ("RoleName", SLR)],
+    );
+    let task = tag(&r.body, "DeletionTaskId").expect("task").to_string();
+    control(&srv, "POST", "/_slrsim/advance?seconds=60", "");
+    let next = control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+
+    let now = control(&srv, "GET", "/_slrsim/state", "").json();
+    let before = control(&srv, "GET", "/_slrsim/state?at=1", "").json();
+    assert_eq!(now["now"], 1_767_225_660, "{now}");
+    // After record 1 (the configuration) logging was off and there was no role.
+    assert_ne!(now, before);
+    let r = control(&srv, "GET", "/_slrsim/state?at=99", "");
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(control(&srv, "GET", "/_slrsim/state?at=x", "").status, 400);
+
+    let log = control(&srv, "GET", "/_slrsim/log?from=2&to=3", "").json();
+    let records = log["Records"].as_array().expect("records");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0]["seq"], 2);
+    assert_eq!(records[1]["action"]["op"], "DeleteServiceLinkedRole");
+    let all = control(&srv, "GET", "/_slrsim/log", "").json();
+    assert_eq!(all["From"], 0);
+    assert_eq!(
+        all["Records"].as_array().expect("records").len() as u64,
+        next.as_u64().expect("n")
+    );
+
+    let why = control(
+        &srv,
+        "GET",
+        &format!("/_slrsim/explain?task={}", &task[task.len() - 8..]),
+        "",
+    );
+    assert_eq!(why.status, 200, "{}", why.body);
+    assert!(
+        why.body.contains("playbackConfiguration/live"),
+        "{}",
+        why.body
+    );
+    assert_eq!(
+        control(&srv, "GET", "/_slrsim/explain?task=nope", "").status,
+        404
+    );
+    // None of the reads was recorded.
+    let after = control(&srv, "GET", "/_slrsim/status", "").json();
+    assert_eq!(after["NextSeq"], next);
+}

@@ -111,12 +111,16 @@ enum Work {
     Control(Box<Action>),
     /// `GET /_slrsim/status`.
     Status,
+    /// A read of the history (not recorded).
+    Inspect(protocol::Inspect),
 }
 
 enum Done {
     Record(Box<Prepared>, Box<Record>),
     Control(Box<Record>),
     Status(serde_json::Value),
+    /// A read's answer: status and body.
+    Json(u16, serde_json::Value),
     Failed(String),
 }
 
@@ -291,6 +295,59 @@ fn to_hyper(r: HttpResponse) -> hyper::Response<Full<Bytes>> {
         })
 }
 
+fn json_answer(status: u16, body: &serde_json::Value) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![("Content-Type", "application/json".to_string())],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+/// Answers a read of the history from the live store (on the simulator thread, between actions).
+/// A record or task that does not exist is 404; a damaged log is 500 naming what is wrong.
+fn inspect(sim: &Simulator, what: &protocol::Inspect) -> Done {
+    use crate::timetravel;
+    let store = sim.store();
+    let last = sim.next_seq().saturating_sub(1);
+    let missing = |m: String| Done::Json(404, serde_json::json!({"Message": m}));
+    let failed = |e: StoreError| Done::Json(500, serde_json::json!({"Message": e.to_string()}));
+    match what {
+        protocol::Inspect::State { at: None } => {
+            Done::Json(200, serde_json::to_value(sim.state()).unwrap_or_default())
+        }
+        protocol::Inspect::State { at: Some(n) } if *n > last => {
+            missing(format!("record {n} does not exist: the log ends at {last}"))
+        }
+        protocol::Inspect::State { at: Some(n) } => match timetravel::state_at(store, *n) {
+            Ok(state) => Done::Json(200, serde_json::to_value(&state).unwrap_or_default()),
+            Err(e) => failed(e),
+        },
+        protocol::Inspect::Log { from, to } => {
+            let page = protocol::MAX_LOG_PAGE;
+            // A range past the end is cut at the newest record; a page holds at most `page`.
+            let end = to.map_or(last, |t| t.min(last));
+            let from = from.unwrap_or_else(|| end.saturating_sub(page - 1));
+            let to = end.min(from.saturating_add(page - 1));
+            let mut records = Vec::new();
+            for seq in from..=to {
+                match timetravel::record_at(store, seq) {
+                    Ok(r) => records.push(serde_json::to_value(&r).unwrap_or_default()),
+                    Err(e) => return failed(e),
+                }
+            }
+            Done::Json(
+                200,
+                serde_json::json!({"From": from, "To": to, "Last": last, "Records": records}),
+            )
+        }
+        protocol::Inspect::Explain { task } => match timetravel::explain(store, task) {
+            Ok(e) => Done::Json(200, serde_json::to_value(&e).unwrap_or_default()),
+            Err(StoreError::Mismatch(m)) => missing(m),
+            Err(e) => failed(e),
+        },
+    }
+}
+
 fn internal(message: &str) -> HttpResponse {
     HttpResponse {
         status: 500,
@@ -357,6 +414,10 @@ async fn handle(
         match protocol::control(&req) {
             Control::Execute(a) | Control::Refused(a) => Work::Control(Box::new(a)),
             Control::Status => Work::Status,
+            Control::Inspect(i) => Work::Inspect(i),
+            Control::BadRead(m) => {
+                return to_hyper(json_answer(400, &serde_json::json!({"Message": m})));
+            }
         }
     } else {
         let service = protocol::route(&req);
@@ -372,6 +433,7 @@ async fn handle(
     let response = match answer.await {
         Ok(Done::Record(prepared, record)) => protocol::answer(&prepared, &record),
         Ok(Done::Control(record)) => protocol::control_answer(&record),
+        Ok(Done::Json(status, v)) => json_answer(status, &v),
         Ok(Done::Status(v)) => HttpResponse {
             status: 200,
             headers: vec![("Content-Type", "application/json".to_string())],
@@ -435,10 +497,13 @@ fn simulator_loop(
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
+        let before = sim.next_seq();
         let outcome = run_job(&mut sim, job.work, &cache, clock, started, sim_start);
         match outcome {
             Ok(done) => {
-                if sync {
+                // Reads (status, state, log, explain) append nothing and need no flush.
+                if sim.next_seq() == before {
+                } else if sync {
                     sim.flush()?;
                 } else {
                     dirty = true;
@@ -471,7 +536,7 @@ fn run_job(
     sim_start: i64,
 ) -> Result<Done, StoreError> {
     if let ClockMode::Wall { speed } = clock {
-        if !matches!(work, Work::Status) {
+        if !matches!(work, Work::Status | Work::Inspect(_)) {
             // Whole simulated seconds since the start; the clock only ever moves forward.
             let target = sim_start.saturating_add((started.elapsed().as_secs_f64() * speed) as i64);
             let now = sim.state().now;
@@ -522,6 +587,7 @@ fn run_job(
             Done::Record(Box::new(prepared), Box::new(record))
         }
         Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
+        Work::Inspect(i) => inspect(sim, &i),
         Work::Status => Done::Status(serde_json::json!({
             "Clock": match clock {
                 ClockMode::Manual => "manual",

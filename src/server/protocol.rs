@@ -425,8 +425,78 @@ pub enum Control {
     Execute(Action),
     /// `GET /_slrsim/status`.
     Status,
+    /// A read of the log while serving (never recorded).
+    Inspect(Inspect),
+    /// A malformed read: answered 400, not recorded (reads are not account actions).
+    BadRead(String),
     /// A malformed control call: recorded as a refusal.
     Refused(Action),
+}
+
+/// Reads of the server's own history, so time travel needs no stop: sled locks the database while
+/// the server runs, so `slrsim log`/`state`/`explain` can only read it after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inspect {
+    /// `GET /_slrsim/state[?at=N]`: the state now, or after record N.
+    State {
+        /// The record after which to show the state (`None`: now).
+        at: Option<u64>,
+    },
+    /// `GET /_slrsim/log[?from=N][&to=M]`: the stored records, at most [`MAX_LOG_PAGE`] at a time.
+    Log {
+        /// First record (default: the last [`MAX_LOG_PAGE`]).
+        from: Option<u64>,
+        /// Last record (default: the newest, or `from` + MAX_LOG_PAGE - 1).
+        to: Option<u64>,
+    },
+    /// `GET /_slrsim/explain?task=ID`: why a deletion task ended as it did.
+    Explain {
+        /// The task id, or a unique ending of it.
+        task: String,
+    },
+}
+
+/// Most records one `GET /_slrsim/log` returns.
+pub const MAX_LOG_PAGE: u64 = 1000;
+
+fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    form_urlencoded::parse(req.query().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn number_param(req: &HttpRequest, name: &str) -> Result<Option<u64>, String> {
+    match query_param(req, name) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            format!(
+                "{name}={} is not a record number",
+                crate::validate::shown(&v)
+            )
+        }),
+    }
+}
+
+fn inspect(req: &HttpRequest, what: &str) -> Control {
+    let parsed = match what {
+        "state" => number_param(req, "at").map(|at| Inspect::State { at }),
+        "log" => number_param(req, "from").and_then(|from| {
+            Ok(Inspect::Log {
+                from,
+                to: number_param(req, "to")?,
+            })
+        }),
+        _ => match query_param(req, "task") {
+            Some(task) if !task.is_empty() && task.len() <= 1024 => Ok(Inspect::Explain { task }),
+            _ => {
+                Err("GET /_slrsim/explain needs ?task=ID (the DeletionTaskId or its ending)".into())
+            }
+        },
+    };
+    match parsed {
+        Ok(i) => Control::Inspect(i),
+        Err(m) => Control::BadRead(m),
+    }
 }
 
 fn control_refusal(op_name: &str, message: String) -> Control {
@@ -440,6 +510,7 @@ pub fn control(req: &HttpRequest) -> Control {
     let what = req.path().strip_prefix(CONTROL_PREFIX).unwrap_or("");
     match (req.method.as_str(), what) {
         ("GET", "status") => Control::Status,
+        ("GET", w @ ("state" | "log" | "explain")) => inspect(req, w),
         ("POST", "advance") => {
             let seconds = form_urlencoded::parse(req.query().as_bytes())
                 .find(|(k, _)| k == "seconds")
@@ -483,7 +554,7 @@ pub fn control(req: &HttpRequest) -> Control {
         _ => control_refusal(
             "Control",
             format!(
-                "no control call {} {}: there are POST /_slrsim/advance?seconds=N, POST /_slrsim/sessions and GET /_slrsim/status",
+                "no control call {} {}: there are POST /_slrsim/advance?seconds=N, POST /_slrsim/sessions, GET /_slrsim/status, GET /_slrsim/state[?at=N], GET /_slrsim/log[?from=N&to=M] and GET /_slrsim/explain?task=ID",
                 crate::validate::shown(&req.method),
                 crate::validate::shown(req.path())
             ),
