@@ -980,11 +980,18 @@ fn serve(
             slrsim::validate::shown(start)
         ))
     })?;
+    // Bind before opening the database: a taken port leaves no new database behind.
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| Failure::Input(format!("cannot serve on {addr}: {e}")))?;
     let genesis = slrsim::Genesis { seed, start };
     // An existing log keeps its own seed and start: --seed/--start only shape a new one.
     let genesis = (!db.exists()).then_some(genesis);
     let sim = Simulator::with_options(Store::open(db)?, genesis, snapshot_every)?;
-    let opts = ServeOptions { addr, clock, sync };
+    let opts = ServeOptions {
+        listener,
+        clock,
+        sync,
+    };
     let db_shown = db.display().to_string();
     let result = slrsim::server::serve(sim, opts, |ready| {
         let mut out = std::io::stdout().lock();

@@ -846,3 +846,16 @@ fn the_history_can_be_read_while_serving() {
     let after = control(&srv, "GET", "/_slrsim/status", "").json();
     assert_eq!(after["NextSeq"], next);
 }
+
+/// A taken port is refused (exit 2) before the database is touched: no new database is left behind.
+#[test]
+fn a_taken_port_creates_no_database() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let out = slrsim_at(&db, &["serve", "--addr", &addr]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot serve on"));
+    assert!(!db.exists());
+}

@@ -46,10 +46,11 @@ pub enum ClockMode {
 }
 
 /// How `serve` runs.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct ServeOptions {
-    /// Where to listen (port 0: any free port).
-    pub addr: SocketAddr,
+    /// The socket to serve on, already bound (so a taken port is found before the database is
+    /// touched).
+    pub listener: std::net::TcpListener,
     /// How time moves.
     pub clock: ClockMode,
     /// Flush every record to disk before answering.
@@ -147,7 +148,12 @@ pub fn serve(
         .enable_all()
         .thread_name("slrsim-http")
         .build()?;
-    let listener = runtime.block_on(tokio::net::TcpListener::bind(opts.addr))?;
+    opts.listener.set_nonblocking(true)?;
+    let listener = {
+        // from_std must run inside the runtime.
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(opts.listener)?
+    };
     let addr = listener.local_addr()?;
     let (access_key_id, secret_access_key) =
         crate::ids::root_access_key(sim.state().seed, crate::action::DEFAULT_ACCOUNT);
