@@ -1014,8 +1014,16 @@ fn serve(
 
 fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> {
     let seed = if db.exists() {
-        let r = replay::state_at(&Store::open(db)?, None)?;
-        r.state.seed
+        // The seed is the genesis record's: no need to replay the log.
+        let genesis = timetravel::record_at(&Store::open(db)?, 0)?;
+        match genesis.action.op {
+            slrsim::Operation::Genesis(g) => g.seed,
+            _ => {
+                return Err(Failure::BadLog(
+                    "record 0 is not a genesis record".to_string(),
+                ));
+            }
+        }
     } else {
         seed
     };

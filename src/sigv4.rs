@@ -134,25 +134,39 @@ fn parse_amz_date(value: &str) -> Option<SystemTime> {
     SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(secs))
 }
 
+/// The error for a request that carries no `Authorization` header.
+pub fn missing_token() -> ApiError {
+    ApiError::new(
+        ErrorCode::MissingAuthenticationToken,
+        "Request is missing Authentication Token",
+    )
+}
+
+/// The error for a request signed with a key the simulator does not know.
+pub fn invalid_token() -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidClientTokenId,
+        "The security token included in the request is invalid.",
+    )
+}
+
 /// Verifies a request's signature. `secret_for` gives the secret access key of an access key id, or
 /// `None` for a key the simulator does not know.
 pub fn verify(
     req: &Request<'_>,
     secret_for: impl FnOnce(&str) -> Option<String>,
 ) -> Result<Verified, ApiError> {
-    let header = req.header("authorization").ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::MissingAuthenticationToken,
-            "Request is missing Authentication Token",
-        )
-    })?;
-    let auth = parse_authorization(header)?;
-    let secret = secret_for(&auth.access_key).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidClientTokenId,
-            "The security token included in the request is invalid.",
-        )
-    })?;
+    let header = req.header("authorization").ok_or_else(missing_token)?;
+    verify_parsed(req, &parse_authorization(header)?, secret_for)
+}
+
+/// [`verify`], for a request whose `Authorization` header the caller has already parsed.
+pub fn verify_parsed(
+    req: &Request<'_>,
+    auth: &Authorization,
+    secret_for: impl FnOnce(&str) -> Option<String>,
+) -> Result<Verified, ApiError> {
+    let secret = secret_for(&auth.access_key).ok_or_else(invalid_token)?;
     let amz_date = req
         .header("x-amz-date")
         .ok_or_else(|| incomplete("an 'X-Amz-Date' header"))?;
@@ -201,9 +215,9 @@ pub fn verify(
         ));
     }
     Ok(Verified {
-        access_key: auth.access_key,
-        region: auth.region,
-        service: auth.service,
+        access_key: auth.access_key.clone(),
+        region: auth.region.clone(),
+        service: auth.service.clone(),
     })
 }
 

@@ -3168,7 +3168,8 @@ proptest! {
                 Control::Status | Control::Inspect(_) | Control::BadRead(_) => None,
             }
         } else {
-            let service = protocol::route(&req);
+            let auth = req.authorization().and_then(Result::ok);
+            let service = protocol::route(&req, auth.as_ref());
             let identity = if proven {
                 Ok((
                     Principal { account: "111122223333".into(), caller: "root".into() },
@@ -3181,7 +3182,7 @@ proptest! {
             } else {
                 Err(ApiError::new(ErrorCode::SignatureDoesNotMatch, "bad signature"))
             };
-            let p = protocol::prepare(&req, service, identity);
+            let p = protocol::prepare(&req, service, auth.as_ref(), identity);
             if !proven {
                 prop_assert!(matches!(p.action.op, Operation::RefusedRequest(_)));
                 prop_assert_eq!(&p.action.caller, protocol::ANONYMOUS);

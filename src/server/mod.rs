@@ -27,7 +27,7 @@ use tokio::sync::oneshot;
 use tracing::info_span;
 
 use crate::action::{Action, AdvanceClockParams, Operation};
-use crate::error::{ApiError, ErrorCode, StoreError};
+use crate::error::{ApiError, StoreError};
 use crate::record::Record;
 use crate::simulator::Simulator;
 use protocol::{Control, HttpRequest, HttpResponse, Prepared, Principal, Service};
@@ -119,7 +119,6 @@ enum Work {
 enum Done {
     Record(Box<Prepared>, Box<Record>),
     Control(Box<Record>),
-    Status(serde_json::Value),
     /// A read's answer: status and body.
     Json(u16, serde_json::Value),
     Failed(String),
@@ -426,9 +425,14 @@ async fn handle(
             }
         }
     } else {
-        let service = protocol::route(&req);
-        match verify_cached(&req, &cache) {
-            Some(identity) => Work::Execute(Box::new(protocol::prepare(&req, service, identity))),
+        // The Authorization header is parsed once, for routing, verifying and naming a refusal's key.
+        let auth = req.authorization();
+        let parsed = auth.as_ref().and_then(|a| a.as_ref().ok());
+        let service = protocol::route(&req, parsed);
+        match verify_cached(&req, auth.as_ref(), &cache) {
+            Some(identity) => {
+                Work::Execute(Box::new(protocol::prepare(&req, service, parsed, identity)))
+            }
             None => Work::Resolve(Box::new(req), service),
         }
     };
@@ -440,11 +444,6 @@ async fn handle(
         Ok(Done::Record(prepared, record)) => protocol::answer(&prepared, &record),
         Ok(Done::Control(record)) => protocol::control_answer(&record),
         Ok(Done::Json(status, v)) => json_answer(status, &v),
-        Ok(Done::Status(v)) => HttpResponse {
-            status: 200,
-            headers: vec![("Content-Type", "application/json".to_string())],
-            body: v.to_string().into_bytes(),
-        },
         Ok(Done::Failed(m)) => internal(&m),
         Err(_) => internal("the simulator has stopped"),
     };
@@ -453,10 +452,14 @@ async fn handle(
 
 /// Checks the signature with a cached key. `None`: the request names a key the cache does not know
 /// (the simulator thread resolves it).
-fn verify_cached(req: &HttpRequest, cache: &KeyCache) -> Option<protocol::Identity> {
+fn verify_cached(
+    req: &HttpRequest,
+    auth: Option<&Result<crate::sigv4::Authorization, ApiError>>,
+    cache: &KeyCache,
+) -> Option<protocol::Identity> {
     let mut owner = None;
     let mut unknown = false;
-    let verified = req.verify(|key| {
+    let verified = req.verify(auth, |key| {
         // A poisoned lock only means another task panicked while holding it; the map is still whole.
         let keys = cache.read().unwrap_or_else(|p| p.into_inner());
         match keys.get(key) {
@@ -476,7 +479,7 @@ fn verify_cached(req: &HttpRequest, cache: &KeyCache) -> Option<protocol::Identi
     Some(verified.and_then(|v| {
         owner
             .map(|p| (p, v))
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidClientTokenId, "unknown key"))
+            .ok_or_else(crate::sigv4::invalid_token)
     }))
 }
 
@@ -557,15 +560,12 @@ fn run_job(
         }
     }
     Ok(match work {
-        Work::Execute(prepared) => {
-            let mut record = execute(sim, prepared.action.clone())?;
-            remember_new_key(sim, &record, cache);
-            submitted_documents(sim, &mut record);
-            Done::Record(prepared, Box::new(record))
-        }
+        Work::Execute(prepared) => execute_prepared(sim, prepared, cache)?,
         Work::Resolve(req, service) => {
+            // The rare path (a key not yet cached): the header is parsed again here.
+            let auth = req.authorization();
             let mut owner = None;
-            let verified = req.verify(|key| {
+            let verified = req.verify(auth.as_ref(), |key| {
                 let (account, caller, secret) = sim.state().access_key(key)?;
                 let o = KeyOwner {
                     principal: Principal { account, caller },
@@ -581,20 +581,17 @@ fn run_job(
                     Ok((o.principal.clone(), v))
                 }
                 (_, Err(e)) => Err(e),
-                (None, Ok(_)) => Err(ApiError::new(
-                    ErrorCode::InvalidClientTokenId,
-                    "The security token included in the request is invalid.",
-                )),
+                (None, Ok(_)) => Err(crate::sigv4::invalid_token()),
             };
-            let prepared = protocol::prepare(&req, service, identity);
-            let mut record = execute(sim, prepared.action.clone())?;
-            remember_new_key(sim, &record, cache);
-            submitted_documents(sim, &mut record);
-            Done::Record(Box::new(prepared), Box::new(record))
+            let parsed = auth.as_ref().and_then(|a| a.as_ref().ok());
+            let prepared = protocol::prepare(&req, service, parsed, identity);
+            execute_prepared(sim, Box::new(prepared), cache)?
         }
         Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
         Work::Inspect(i) => inspect(sim, &i),
-        Work::Status => Done::Status(serde_json::json!({
+        Work::Status => Done::Json(
+            200,
+            serde_json::json!({
             "Clock": match clock {
                 ClockMode::Manual => "manual",
                 ClockMode::Wall { .. } => "wall",
@@ -609,8 +606,21 @@ fn run_job(
             "NextSeq": sim.next_seq(),
             "Seed": sim.state().seed,
             "Db": sim.store().path().display().to_string(),
-        })),
+            }),
+        ),
     })
+}
+
+/// Executes a prepared request; keeps a new key for the connection tasks; answers with the record.
+fn execute_prepared(
+    sim: &mut Simulator,
+    prepared: Box<Prepared>,
+    cache: &KeyCache,
+) -> Result<Done, StoreError> {
+    let mut record = execute(sim, prepared.action.clone())?;
+    remember_new_key(sim, &record, cache);
+    submitted_documents(sim, &mut record);
+    Ok(Done::Record(prepared, Box::new(record)))
 }
 
 /// IAM returns a role's trust policy as the text it was given (URL-encoded), while the record's

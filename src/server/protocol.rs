@@ -61,23 +61,36 @@ impl HttpRequest {
         self.uri.split_once('?').map_or("", |(_, q)| q)
     }
 
-    /// Verifies the request's SigV4 signature against `secret_for`.
+    /// The parsed `Authorization` header: `None` when there is none.
+    pub fn authorization(&self) -> Option<Result<sigv4::Authorization, ApiError>> {
+        self.header("authorization").map(sigv4::parse_authorization)
+    }
+
+    /// Verifies the request's SigV4 signature against `secret_for`, given its parsed
+    /// `Authorization` header (from [`HttpRequest::authorization`]).
     pub fn verify(
         &self,
+        auth: Option<&Result<sigv4::Authorization, ApiError>>,
         secret_for: impl FnOnce(&str) -> Option<String>,
     ) -> Result<sigv4::Verified, ApiError> {
+        let auth = match auth {
+            None => return Err(sigv4::missing_token()),
+            Some(Err(e)) => return Err(e.clone()),
+            Some(Ok(a)) => a,
+        };
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        sigv4::verify(
+        sigv4::verify_parsed(
             &sigv4::Request {
                 method: &self.method,
                 uri: &self.uri,
                 headers: &headers,
                 body: &self.body,
             },
+            auth,
             secret_for,
         )
     }
@@ -121,12 +134,11 @@ impl Service {
 }
 
 /// Which service a request addresses, the way AWS clients address one: the credential scope of its
-/// signature first, then `X-Amz-Target`, then the path. `None`: no service slrsim serves.
-pub fn route(req: &HttpRequest) -> Option<Service> {
-    if let Some(auth) = req.header("authorization") {
-        if let Ok(a) = sigv4::parse_authorization(auth) {
-            return Service::from_signing_name(&a.service);
-        }
+/// signature (`auth`, its well-formed `Authorization` header) first, then `X-Amz-Target`, then the
+/// path. `None`: no service slrsim serves.
+pub fn route(req: &HttpRequest, auth: Option<&sigv4::Authorization>) -> Option<Service> {
+    if let Some(a) = auth {
+        return Service::from_signing_name(&a.service);
     }
     if let Some(target) = req.header("x-amz-target") {
         return target
@@ -218,12 +230,14 @@ fn refused(
 }
 
 /// Turns a request whose identity was checked into the action to execute.
-pub fn prepare(req: &HttpRequest, service: Option<Service>, identity: Identity) -> Prepared {
-    let claimed_key = req
-        .header("authorization")
-        .and_then(|a| sigv4::parse_authorization(a).ok())
-        .map(|a| a.access_key);
-    let claimed_key = claimed_key.as_deref();
+/// `auth` is the request's well-formed `Authorization` header, if it has one: a refusal names its key.
+pub fn prepare(
+    req: &HttpRequest,
+    service: Option<Service>,
+    auth: Option<&sigv4::Authorization>,
+    identity: Identity,
+) -> Prepared {
+    let claimed_key = auth.map(|a| a.access_key.as_str());
     let Some(service) = service else {
         let err = ApiError::new(
             ErrorCode::InvalidAction,
@@ -618,6 +632,11 @@ mod tests {
 
     const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/us-east-1/mediatailor/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000";
 
+    fn route(r: &HttpRequest) -> Option<Service> {
+        let auth = r.authorization().and_then(Result::ok);
+        super::route(r, auth.as_ref())
+    }
+
     #[test]
     fn the_credential_scope_chooses_the_service_before_the_path() {
         assert_eq!(
@@ -648,7 +667,8 @@ mod tests {
     fn a_refusal_names_the_key_and_operation_but_no_principal() {
         let r = req("POST", "/", &[("Authorization", AUTH)], "Action=GetRole");
         let err = ApiError::new(ErrorCode::InvalidClientTokenId, "bad key");
-        let p = prepare(&r, Some(Service::Iam), Err(err));
+        let auth = r.authorization().and_then(Result::ok);
+        let p = prepare(&r, Some(Service::Iam), auth.as_ref(), Err(err));
         assert_eq!(p.action.caller, ANONYMOUS);
         assert_eq!(p.op_name, "GetRole");
         match p.action.op {
