@@ -182,6 +182,17 @@ pub enum StoreError {
     /// The database was created with other settings than asked for.
     #[error("{0}")]
     Mismatch(String),
+    /// A thread that writes the log panicked. Records may have been appended before it did, so this is
+    /// a storage failure (exit 3), never "nothing appended".
+    #[error(
+        "the {thread} thread stopped unexpectedly ({detail}); records may have been appended before it did: run `slrsim verify`"
+    )]
+    Panicked {
+        /// Which thread: "log writer" or "simulator".
+        thread: &'static str,
+        /// The panic's message, clipped.
+        detail: String,
+    },
     /// JSON encoding failed (it cannot for slrsim's own types; kept for completeness).
     #[error("encoding error: {0}")]
     Encode(#[from] serde_json::Error),
@@ -195,4 +206,16 @@ pub struct ScenarioError {
     pub line: usize,
     /// What is wrong.
     pub message: String,
+}
+
+/// The message of a caught panic, clipped to one short line (a panic payload is a `&str` or a
+/// `String`; anything else is named as such).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string());
+    let line = text.lines().next().unwrap_or_default();
+    crate::validate::shown(line)
 }

@@ -232,10 +232,11 @@ impl Simulator {
             batch.pending.push(Write::Flush(live));
             let _ = batch.send();
             drop(batch);
-            let written = writer.join().unwrap_or_else(|_| {
-                Err(StoreError::Mismatch(
-                    "the log writer thread panicked".to_string(),
-                ))
+            let written = writer.join().unwrap_or_else(|payload| {
+                Err(StoreError::Panicked {
+                    thread: "log writer",
+                    detail: crate::error::panic_message(payload.as_ref()),
+                })
             });
             (out, written)
         });

@@ -183,9 +183,10 @@ pub fn serve(
     runtime.shutdown_timeout(Duration::from_secs(5));
     match simulator.join() {
         Ok(r) => r.map_err(ServeError::Store),
-        Err(_) => Err(ServeError::Store(StoreError::Mismatch(
-            "the simulator thread panicked".into(),
-        ))),
+        Err(payload) => Err(ServeError::Store(StoreError::Panicked {
+            thread: "simulator",
+            detail: crate::error::panic_message(payload.as_ref()),
+        })),
     }
 }
 
