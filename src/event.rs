@@ -209,6 +209,20 @@ pub enum Event {
 }
 
 impl Event {
+    /// The account this event brings into being if it does not exist yet: only events that create
+    /// something (a user, a role, a playback configuration, a log group, the account's history) do.
+    /// Every other event names something that must already exist, and `apply` ignores it otherwise.
+    pub fn creates_in_account(&self) -> Option<&str> {
+        match self {
+            Event::AccountHistorySet { account, .. }
+            | Event::UserCreated { account, .. }
+            | Event::RoleCreated { account, .. }
+            | Event::PlaybackConfigurationPut { account, .. }
+            | Event::LogGroupCreated { account, .. } => Some(account),
+            _ => None,
+        }
+    }
+
     /// The event's type name.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -13,6 +13,14 @@ pub fn apply(mut state: State, event: &Event) -> State {
 
 /// Applies one event in place (what `apply` does; used where moving the state is awkward).
 pub fn apply_mut(state: &mut State, event: &Event) {
+    // `None` is an event that names an account or region the state does not hold: nothing changes.
+    let _ = fold(state, event);
+}
+
+/// Folds one event. Only events that create something ([`Event::creates_in_account`]) may bring an
+/// account or region into being; any other naming a missing one returns `None` having changed nothing,
+/// so a hand-made event cannot change the state's hash by leaving an empty account behind.
+fn fold(state: &mut State, event: &Event) -> Option<()> {
     match event {
         Event::Initialized { seed, start } => {
             state.seed = *seed;
@@ -38,7 +46,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             created,
             created_seq,
         } => {
-            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
                 u.access_keys.insert(
                     access_key_id.clone(),
                     crate::state::AccessKey {
@@ -54,7 +62,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             policy_name,
             document,
         } => {
-            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
                 u.inline_policies
                     .insert(policy_name.clone(), document.clone());
             }
@@ -64,7 +72,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             user_name,
             policy_name,
         } => {
-            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
                 u.inline_policies.remove(policy_name);
             }
         }
@@ -73,7 +81,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             user_name,
             policy_arn,
         } => {
-            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
                 u.attached_policies.insert(policy_arn.clone());
             }
         }
@@ -82,7 +90,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             user_name,
             policy_arn,
         } => {
-            if let Some(u) = acct(state, account).users.get_mut(user_name) {
+            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
                 u.attached_policies.remove(policy_arn);
             }
         }
@@ -92,14 +100,14 @@ pub fn apply_mut(state: &mut State, event: &Event) {
                 .insert(role.role_name.clone(), role.clone());
         }
         Event::RoleDeleted { account, role_name } => {
-            acct(state, account).roles.remove(role_name);
+            acct_existing(state, account)?.roles.remove(role_name);
         }
         Event::RoleDescriptionUpdated {
             account,
             role_name,
             description,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.description = Some(description.clone());
             }
         }
@@ -108,7 +116,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             max_session_duration,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.max_session_duration = *max_session_duration;
             }
         }
@@ -117,7 +125,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             tags,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 for t in tags {
                     r.tags.insert(t.key.clone(), t.value.clone());
                 }
@@ -128,7 +136,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             document,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.assume_role_policy_document = document.clone();
             }
         }
@@ -137,7 +145,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             policy_arn,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.attached_policies.insert(policy_arn.clone());
             }
         }
@@ -146,7 +154,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             policy_arn,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.attached_policies.remove(policy_arn);
             }
         }
@@ -156,7 +164,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             policy_name,
             document,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.inline_policies
                     .insert(policy_name.clone(), document.clone());
             }
@@ -166,7 +174,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             policy_name,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.inline_policies.remove(policy_name);
             }
         }
@@ -175,7 +183,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             role_name,
             policy_arn,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.permissions_boundary = Some(policy_arn.clone());
             }
         }
@@ -185,7 +193,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             region,
             at,
         } => {
-            if let Some(r) = acct(state, account).roles.get_mut(role_name) {
+            if let Some(r) = acct_existing(state, account)?.roles.get_mut(role_name) {
                 r.role_last_used = Some(crate::state::RoleLastUsed {
                     last_used_date: *at,
                     region: region.clone(),
@@ -193,14 +201,14 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             }
         }
         Event::DeletionTaskCreated { account, task } => {
-            acct(state, account).insert_task(task.clone());
+            acct_existing(state, account)?.insert_task(task.clone());
         }
         Event::DeletionTaskStarted {
             account,
             task_id,
             at,
         } => {
-            acct(state, account).update_task(task_id, |t| {
+            acct_existing(state, account)?.update_task(task_id, |t| {
                 if t.status == TaskStatus::NotStarted {
                     t.status = TaskStatus::InProgress;
                     t.updated = *at;
@@ -212,7 +220,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             task_id,
             at,
         } => {
-            acct(state, account).update_task(task_id, |t| {
+            acct_existing(state, account)?.update_task(task_id, |t| {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Succeeded;
                     t.updated = *at;
@@ -225,7 +233,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             at,
             reason,
         } => {
-            acct(state, account).update_task(task_id, |t| {
+            acct_existing(state, account)?.update_task(task_id, |t| {
                 if !t.status.is_finished() {
                     t.status = TaskStatus::Failed;
                     t.updated = *at;
@@ -236,7 +244,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
         Event::DeletionTaskForgotten {
             account, task_id, ..
         } => {
-            acct(state, account).forget_task(task_id, |t| t.status.is_finished());
+            acct_existing(state, account)?.forget_task(task_id, |t| t.status.is_finished());
         }
         Event::PlaybackConfigurationPut {
             account,
@@ -252,7 +260,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             region,
             name,
         } => {
-            region_mut(state, account, region)
+            region_existing(state, account, region)?
                 .playback_configurations
                 .remove(name);
         }
@@ -262,7 +270,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             name,
             log,
         } => {
-            if let Some(c) = region_mut(state, account, region)
+            if let Some(c) = region_existing(state, account, region)?
                 .playback_configurations
                 .get_mut(name)
             {
@@ -277,7 +285,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             logged,
             carry,
         } => {
-            if let Some(c) = region_mut(state, account, region)
+            if let Some(c) = region_existing(state, account, region)?
                 .playback_configurations
                 .get_mut(name)
             {
@@ -311,7 +319,10 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             arn,
             at,
         } => {
-            if let Some(g) = region_mut(state, account, region).log_groups.get_mut(group) {
+            if let Some(g) = region_existing(state, account, region)?
+                .log_groups
+                .get_mut(group)
+            {
                 g.streams.insert(
                     name.clone(),
                     LogStream {
@@ -335,7 +346,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             bytes,
             at,
         } => {
-            if let Some(s) = region_mut(state, account, region)
+            if let Some(s) = region_existing(state, account, region)?
                 .log_groups
                 .get_mut(group)
                 .and_then(|g| g.streams.get_mut(stream))
@@ -353,7 +364,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             sessions,
             reason,
         } => {
-            if let Some(c) = region_mut(state, account, region)
+            if let Some(c) = region_existing(state, account, region)?
                 .playback_configurations
                 .get_mut(name)
             {
@@ -362,6 +373,19 @@ pub fn apply_mut(state: &mut State, event: &Event) {
             }
         }
     }
+    Some(())
+}
+
+fn acct_existing<'a>(state: &'a mut State, account: &str) -> Option<&'a mut crate::state::Account> {
+    state.accounts.get_mut(account)
+}
+
+fn region_existing<'a>(
+    state: &'a mut State,
+    account: &str,
+    region: &str,
+) -> Option<&'a mut crate::state::RegionState> {
+    acct_existing(state, account)?.regions.get_mut(region)
 }
 
 fn acct<'a>(state: &'a mut State, account: &str) -> &'a mut crate::state::Account {

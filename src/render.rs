@@ -30,7 +30,7 @@ pub fn outcome_summary(rec: &Record) -> String {
             let mut parts: Vec<String> = Vec::new();
             let r = response;
             if let Some(id) = r.get("DeletionTaskId").and_then(Value::as_str) {
-                parts.push(format!("task …{}", &id[id.len().saturating_sub(8)..]));
+                parts.push(format!("task …{}", last_chars(id, 8)));
             }
             if let Some(s) = r.get("Status").and_then(Value::as_str) {
                 parts.push(format!("Status {s}"));
@@ -235,4 +235,44 @@ pub fn state_text(state: &State) -> String {
         }
     }
     out
+}
+
+/// The last `n` characters of `s` (whole characters: a record read from a log may hold any text, and
+/// slicing it by bytes could split one).
+fn last_chars(s: &str, n: usize) -> &str {
+    let start = s
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    s.get(start..).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A log may hold any text (a hand-made but chain-valid log, or another version's): a task id whose
+    /// last eight characters are not eight bytes is shown whole-character, never sliced mid-character.
+    #[test]
+    fn a_task_id_of_any_text_is_shortened_by_characters() {
+        assert_eq!(last_chars("abcdefghij", 8), "cdefghij");
+        assert_eq!(last_chars("ab", 8), "ab");
+        assert_eq!(last_chars("", 8), "");
+        assert_eq!(last_chars("ééééééééé", 8), "éééééééé");
+        let rec = Record {
+            v: crate::record::SCHEMA_VERSION,
+            seq: 1,
+            time: 0,
+            request_id: "r".into(),
+            action: crate::action::Action::root(crate::action::Operation::AdvanceClock(
+                crate::action::AdvanceClockParams { seconds: 0 },
+            )),
+            outcome: Outcome::Ok {
+                events: Vec::new(),
+                response: serde_json::json!({"DeletionTaskId": "tâche-été-ünïcødé"}),
+            },
+        };
+        assert!(outcome_summary(&rec).contains("task …-ünïcødé"));
+    }
 }

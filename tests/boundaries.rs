@@ -124,3 +124,158 @@ fn genesis_is_refused_anywhere_but_the_first_record() {
     }
     assert_eq!(t.sim.state().seed, 0);
 }
+
+/// A state, built with the pure core alone (no log): every action is decided and its events applied.
+struct Pure {
+    state: slrsim::State,
+    seq: u64,
+}
+
+impl Pure {
+    fn new() -> Self {
+        let genesis = Action::root(Operation::Genesis(slrsim::action::GenesisParams {
+            seed: 0,
+            start: slrsim::clock::DEFAULT_START,
+        }));
+        let mut p = Pure {
+            state: slrsim::State::default(),
+            seq: 0,
+        };
+        let d = p.decide(&genesis).expect("genesis");
+        assert!(!d.events.is_empty());
+        p
+    }
+
+    fn step(&mut self, line: &str) -> Result<slrsim::Decided, slrsim::ApiError> {
+        self.decide(&action(line))
+    }
+
+    fn decide(&mut self, action: &Action) -> Result<slrsim::Decided, slrsim::ApiError> {
+        let decided = slrsim::decide(&self.state, self.seq, action);
+        if let Ok(d) = &decided {
+            for e in &d.events {
+                slrsim::reducer::apply_mut(&mut self.state, e);
+            }
+        }
+        self.seq += 1;
+        decided
+    }
+}
+
+/// With the log at its account quota, time still moves for everyone: `AdvanceClock` runs a pending
+/// deletion to SUCCEEDED, reads on an account the log does not hold are answered, and only an action
+/// that would bring one more account into the log is refused `LimitExceeded`.
+#[test]
+fn the_account_quota_refuses_only_a_new_account_and_never_stops_time() {
+    let mut p = Pure::new();
+    // Another account deletes its role; the task is pending when the quota is reached. The default
+    // account, whose root moves the clock, is not one of the accounts the log holds.
+    p.step(r#"{"op":"CreateServiceLinkedRole","account":"900000000000","params":{"AWSServiceName":"mediatailor.amazonaws.com"}}"#)
+        .expect("create the role");
+    let task = p
+        .step(r#"{"op":"DeleteServiceLinkedRole","account":"900000000000","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#)
+        .expect("delete the role")
+        .response["DeletionTaskId"]
+        .as_str()
+        .expect("a task id")
+        .to_string();
+    let mut n = 1u64;
+    while p.state.accounts.len() < slrsim::limits::MAX_ACCOUNTS {
+        let line = format!(
+            r#"{{"op":"SetAccountHistory","account":"{:012}","params":{{"UsedMediaTailorBeforeSlrSupport":false}}}}"#,
+            900_000_000_000 + n
+        );
+        p.step(&line).expect("an account below the quota");
+        n += 1;
+    }
+    assert_eq!(p.state.accounts.len(), slrsim::limits::MAX_ACCOUNTS);
+    assert!(
+        !p.state
+            .accounts
+            .contains_key(slrsim::action::DEFAULT_ACCOUNT)
+    );
+    // One more account is refused, and nothing changes.
+    let before = p.state.hash();
+    let e = p
+        .step(
+            r#"{"op":"CreateUser","account":"123456789012","params":{"UserName":"one-too-many"}}"#,
+        )
+        .expect_err("an account past the quota");
+    assert_eq!(e.code, slrsim::ErrorCode::LimitExceeded);
+    assert!(
+        e.message.contains("at most 10000 accounts"),
+        "{}",
+        e.message
+    );
+    assert_eq!(p.state.hash(), before);
+    // A read on an account the log does not hold brings in no account, so the quota does not refuse it.
+    let e = p
+        .step(r#"{"op":"GetRole","account":"123456789012","params":{"RoleName":"nobody"}}"#)
+        .expect_err("no such role");
+    assert_eq!(e.code, slrsim::ErrorCode::NoSuchEntity);
+    // Time moves, and the pending deletion finishes.
+    p.step(r#"{"op":"AdvanceClock","params":{"Seconds":3600}}"#)
+        .expect("the clock moves at the quota");
+    let status = p
+        .step(&format!(
+            r#"{{"op":"GetServiceLinkedRoleDeletionStatus","account":"900000000000","params":{{"DeletionTaskId":"{task}"}}}}"#
+        ))
+        .expect("status");
+    assert_eq!(status.response["Status"], "SUCCEEDED");
+    // An account the log holds keeps working at the quota.
+    p.step(r#"{"op":"CreateUser","account":"900000000001","params":{"UserName":"still-fine"}}"#)
+        .expect("an existing account is not refused by the quota");
+}
+
+/// `apply` is total: an event naming an account (or region) the state does not hold changes nothing,
+/// not even by leaving an empty account behind that would change the state's hash.
+#[test]
+fn events_for_an_unknown_account_change_nothing() {
+    use slrsim::Event;
+    let p = Pure::new();
+    let before = p.state.hash();
+    let ghost = "999999999999".to_string();
+    let region = "us-east-1".to_string();
+    let events = vec![
+        Event::AccessKeyCreated {
+            account: ghost.clone(),
+            user_name: "u".into(),
+            access_key_id: "AKIAGHOST00000000000".into(),
+            created: 0,
+            created_seq: 1,
+        },
+        Event::UserPolicyDeleted {
+            account: ghost.clone(),
+            user_name: "u".into(),
+            policy_name: "p".into(),
+        },
+        Event::RoleDeleted {
+            account: ghost.clone(),
+            role_name: "r".into(),
+        },
+        Event::DeletionTaskStarted {
+            account: ghost.clone(),
+            task_id: "t".into(),
+            at: 0,
+        },
+        Event::PlaybackConfigurationDeleted {
+            account: ghost.clone(),
+            region: region.clone(),
+            name: "c".into(),
+        },
+        Event::SessionsServed {
+            account: ghost.clone(),
+            region: region.clone(),
+            name: "c".into(),
+            sessions: 1,
+            logged: 1,
+            carry: 0,
+        },
+    ];
+    let mut state = p.state.clone();
+    for e in &events {
+        state = slrsim::apply(state, e);
+        assert_eq!(state.hash(), before, "{} changed the state", e.kind());
+        assert!(!state.accounts.contains_key(&ghost), "{}", e.kind());
+    }
+}

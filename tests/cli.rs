@@ -1525,11 +1525,11 @@ fn a_database_in_use_is_a_clear_storage_error() {
         }
         let err = read_all(child.stderr.take().expect("stderr"));
         let out = read_all(child.stdout.take().expect("stdout"));
-        let status = wait_or_kill(&mut child, Duration::from_secs(20));
+        let status = wait_or_kill(&mut child, HANG_LIMIT);
         let stderr = err.join().expect("stderr reader");
         let _ = out.join();
-        let status =
-            status.unwrap_or_else(|| panic!("{args:?} on a database in use hung for 20 s"));
+        let status = status
+            .unwrap_or_else(|| panic!("{args:?} on a database in use hung for {HANG_LIMIT:?}"));
         assert_eq!(status.code(), Some(3), "{args:?}: {stderr}");
         assert!(stderr.contains("in use"), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
