@@ -219,3 +219,33 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let line = text.lines().next().unwrap_or_default();
     crate::validate::shown(line)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caught_panic_is_named_in_one_short_line() {
+        let caught = std::panic::catch_unwind(|| panic!("tried to serialize {}\nsecond line", 7));
+        let payload = caught.expect_err("it panicked");
+        assert_eq!(panic_message(payload.as_ref()), "tried to serialize 7");
+        let caught = std::panic::catch_unwind(|| std::panic::panic_any(42u8));
+        assert_eq!(
+            panic_message(caught.expect_err("it panicked").as_ref()),
+            "a panic without a message"
+        );
+        let long = "x".repeat(10_000);
+        let caught = std::panic::catch_unwind(move || panic!("{long}"));
+        assert!(
+            panic_message(caught.expect_err("it panicked").as_ref())
+                .chars()
+                .count()
+                <= 131
+        );
+        let e = StoreError::Panicked {
+            thread: "log writer",
+            detail: "boom".into(),
+        };
+        assert!(e.to_string().contains("records may have been appended"));
+    }
+}

@@ -1037,3 +1037,19 @@ fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> 
     std::io::stdout().write_all(ready.exports().as_bytes())?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread that panicked while writing may have appended records: that is a storage failure
+    /// (exit 3), never the usage error's "nothing appended" (exit 2).
+    #[test]
+    fn a_panicked_writer_is_a_storage_failure() {
+        let f = Failure::from(StoreError::Panicked {
+            thread: "simulator",
+            detail: "boom".into(),
+        });
+        assert!(matches!(f, Failure::Storage(StoreError::Panicked { .. })));
+    }
+}
