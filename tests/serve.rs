@@ -21,6 +21,8 @@ struct Server {
     addr: String,
     key: String,
     secret: String,
+    /// The control API's token (`SLRSIM_TOKEN`).
+    token: String,
 }
 
 impl Drop for Server {
@@ -36,11 +38,17 @@ fn start(extra: &[&str]) -> Server {
 }
 
 fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    start_with(dir, extra, &[])
+}
+
+/// Starts a server with extra environment variables (the request timeout).
+fn start_with(dir: tempfile::TempDir, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut child = Command::new(BIN)
         .arg("--db")
         .arg(dir.path().join("db"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -48,7 +56,7 @@ fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
     let out = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(out).lines();
     let mut env = std::collections::BTreeMap::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         let line = lines.next().expect("an export line").expect("utf-8");
         let (k, v) = line
             .strip_prefix("export ")
@@ -66,6 +74,7 @@ fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         addr,
         key: env["AWS_ACCESS_KEY_ID"].clone(),
         secret: env["AWS_SECRET_ACCESS_KEY"].clone(),
+        token: env["SLRSIM_TOKEN"].clone(),
     }
 }
 
@@ -231,8 +240,10 @@ fn mt(srv: &Server, method: &str, uri: &str, body: Option<Value>) -> Resp {
     send(&srv.addr, method, uri, &h, &body)
 }
 
+/// A control-API call with the operator's token.
 fn control(srv: &Server, method: &str, uri: &str, body: &str) -> Resp {
-    send(&srv.addr, method, uri, &[], body.as_bytes())
+    let auth = [("Authorization".to_string(), format!("Bearer {}", srv.token))];
+    send(&srv.addr, method, uri, &auth, body.as_bytes())
 }
 
 fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
@@ -658,9 +669,9 @@ fn the_wall_clock_finishes_a_deletion_without_being_told() {
 }
 
 #[test]
-fn the_root_key_is_the_seed_s_on_every_start_and_env_prints_it() {
+fn the_root_key_and_token_are_kept_on_every_start_and_env_prints_them() {
     let srv = start(&["--seed", "7"]);
-    let (key, secret) = (srv.key.clone(), srv.secret.clone());
+    let (key, secret, token) = (srv.key.clone(), srv.secret.clone(), srv.token.clone());
     let dir = srv.stop();
     let env = slrsim_at(&dir.path().join("db"), &["env", "--addr", "127.0.0.1:4566"]);
     let text = String::from_utf8_lossy(&env.stdout);
@@ -670,15 +681,44 @@ fn the_root_key_is_the_seed_s_on_every_start_and_env_prints_it() {
     );
     assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={secret}\n")));
     assert!(text.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:4566\n"));
-    // A restart on the same database: the same key (the log's seed, whatever --seed says now).
+    assert!(text.contains(&format!("export SLRSIM_TOKEN={token}\n")));
+    // A restart on the same database: the same key and token (the log's seed, whatever --seed
+    // says now, and the database's operator file).
     let again = start_in(dir, &["--seed", "8"]);
     assert_eq!(again.key, key);
     assert_eq!(again.secret, secret);
+    assert_eq!(again.token, token);
     assert_eq!(iam(&again, &[("Action", "ListRoles")]).status, 200);
+    assert_eq!(control(&again, "GET", "/_slrsim/status", "").status, 200);
     drop(again);
-    // Another seed, another key.
+    // Another seed, another key id.
     let other = start(&["--seed", "8"]);
     assert_ne!(other.key, key);
+}
+
+/// `slrsim env` before the first `serve` makes the operator file, and `serve` then uses what env
+/// printed, with the seed env was given.
+#[test]
+fn env_before_serve_prints_what_serve_will_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let env = slrsim_at(&db, &["env", "--seed", "7"]);
+    assert!(
+        env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&env.stderr)
+    );
+    let text = String::from_utf8_lossy(&env.stdout).to_string();
+    let srv = start_in(dir, &["--seed", "7"]);
+    assert!(
+        text.contains(&format!("export AWS_ACCESS_KEY_ID={}\n", srv.key)),
+        "{text}"
+    );
+    assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={}\n", srv.secret)));
+    assert!(text.contains(&format!("export SLRSIM_TOKEN={}\n", srv.token)));
+    let (seed_7_key, _) = slrsim::ids::root_access_key(7, "111122223333");
+    assert_eq!(srv.key, seed_7_key);
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }
 
 #[test]
@@ -778,7 +818,9 @@ fn the_same_requests_give_the_same_log_bytes() {
     std::thread::sleep(Duration::from_millis(1100));
     let (log_b, state_b, key_b, secret_b) = run();
     assert_eq!(key_a, key_b);
-    assert_eq!(secret_a, secret_b);
+    // The working secret comes from each database's own key secret, which the log never holds.
+    assert_ne!(secret_a, secret_b);
+    assert!(!String::from_utf8_lossy(&log_a).contains(&secret_a));
     assert!(log_a.len() > 1000);
     assert!(
         log_a == log_b,
@@ -858,4 +900,192 @@ fn a_taken_port_creates_no_database() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot serve on"));
     assert!(!db.exists());
+}
+
+/// The records of a stopped server's log, as `slrsim log --json` prints them (one line each).
+fn log_lines(db: &std::path::Path) -> Vec<String> {
+    let out = slrsim_at(db, &["log", "--json"]);
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// The control API belongs to whoever holds the token: without it (or with a wrong one) every call
+/// is 401 and nothing is recorded; a browser may give it once as `?token=` and keep the cookie.
+#[test]
+fn the_control_api_needs_the_operator_s_token() {
+    let srv = start(&[]);
+    let next = || control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    let before = next();
+    let calls = [
+        ("GET", "/_slrsim/status", ""),
+        ("GET", "/_slrsim/state", ""),
+        ("GET", "/_slrsim/log", ""),
+        ("GET", "/_slrsim/explain?task=x", ""),
+        ("POST", "/_slrsim/advance?seconds=60", ""),
+        (
+            "POST",
+            "/_slrsim/sessions",
+            r#"{"PlaybackConfigurationName":"live","Sessions":1,"Account":"999988887777"}"#,
+        ),
+        ("DELETE", "/_slrsim/nothing", ""),
+    ];
+    let wrong = format!("Bearer {}x", &srv.token[1..]);
+    let sigv4 = signed_headers(
+        &srv,
+        (&srv.key, &srv.secret),
+        "iam",
+        "GET",
+        "/_slrsim/status",
+        &[],
+        b"",
+    );
+    for (method, uri, body) in calls {
+        let tries: [Vec<(String, String)>; 4] = [
+            vec![],
+            vec![("Authorization".into(), wrong.clone())],
+            vec![(
+                "Cookie".into(),
+                format!("slrsim_token={}", &srv.token[..32]),
+            )],
+            // A valid AWS signature is not the operator's token.
+            sigv4.clone(),
+        ];
+        for headers in tries {
+            let r = send(&srv.addr, method, uri, &headers, body.as_bytes());
+            assert_eq!(r.status, 401, "{method} {uri} {headers:?}: {}", r.body);
+            assert!(
+                r.header("www-authenticate")
+                    .is_some_and(|v| v.starts_with("Bearer"))
+            );
+            assert!(!r.body.contains(&srv.token));
+        }
+        let r = send(
+            &srv.addr,
+            method,
+            &format!("{uri}?token=nope"),
+            &[],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 401);
+    }
+    // Nothing of it was recorded.
+    assert_eq!(next(), before);
+
+    // ?token= once: answered, and the cookie the answer sets is accepted after.
+    let r = send(
+        &srv.addr,
+        "GET",
+        &format!("/_slrsim/status?token={}", srv.token),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cookie = r.header("set-cookie").expect("a cookie").to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/_slrsim/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let pair = cookie.split(';').next().expect("name=value").to_string();
+    let r = send(
+        &srv.addr,
+        "GET",
+        "/_slrsim/status",
+        &[("Cookie".into(), format!("theme=dark; {pair}"))],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("set-cookie").is_none());
+    // The seed is not served.
+    assert!(r.json().get("Seed").is_none(), "{}", r.body);
+
+    // A user's key: its working secret is in CreateAccessKey's answer and nowhere the control API
+    // reads, and the log holds only a placeholder that does not sign.
+    assert_eq!(
+        iam(&srv, &[("Action", "CreateUser"), ("UserName", "ops")]).status,
+        200
+    );
+    let r = iam(&srv, &[("Action", "CreateAccessKey"), ("UserName", "ops")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let key = tag(&r.body, "AccessKeyId").expect("key").to_string();
+    let secret = tag(&r.body, "SecretAccessKey").expect("secret").to_string();
+    let r = iam_as(&srv, &key, &secret, &[("Action", "GetCallerIdentity")]);
+    assert_ne!(
+        tag(&r.body, "Code"),
+        Some("SignatureDoesNotMatch"),
+        "{}",
+        r.body
+    );
+    let log = control(&srv, "GET", "/_slrsim/log", "");
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains(&key));
+    assert!(!log.body.contains(&secret));
+    assert!(log.body.contains("(redacted)"), "{}", log.body);
+    let state = control(&srv, "GET", "/_slrsim/state", "");
+    assert!(!state.body.contains(&secret) && !state.body.contains(&srv.secret));
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let lines = log_lines(&db);
+    let placeholder = lines
+        .iter()
+        .find(|l| l.contains("\"CreateAccessKey\""))
+        .and_then(|l| serde_json::from_str::<Value>(l).ok())
+        .and_then(|r| {
+            r["outcome"]["ok"]["response"]["AccessKey"]["SecretAccessKey"]
+                .as_str()
+                .map(String::from)
+        })
+        .expect("the record's placeholder");
+    assert_ne!(placeholder, secret);
+    let all = lines.join("\n");
+    assert!(!all.contains(&secret));
+    // The token and key secret are in a file of the database folder only its owner may read.
+    let file = db.join("slrsim-operator.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("operator file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let srv = start_in(dir, &[]);
+    // The placeholder the log holds signs nothing; the working secret still does after a restart.
+    let r = iam_as(&srv, &key, &placeholder, &[("Action", "ListRoles")]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(tag(&r.body, "Code"), Some("SignatureDoesNotMatch"));
+    let r = iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
+    assert_ne!(
+        tag(&r.body, "Code"),
+        Some("SignatureDoesNotMatch"),
+        "{}",
+        r.body
+    );
+}
+
+/// Root keys of other accounts cannot be computed from anything a client reads: the seed gives the
+/// key id and the log's placeholder, which signs nothing.
+#[test]
+fn root_keys_are_not_derived_from_the_seed() {
+    let srv = start(&[]);
+    for account in ["111122223333", "999988887777"] {
+        let (id, from_seed) = slrsim::ids::root_access_key(0, account);
+        let r = iam_as(&srv, &id, &from_seed, &[("Action", "ListRoles")]);
+        assert_eq!(r.status, 403, "{account}: {}", r.body);
+        // The default account's key exists (a wrong signature); the other account has none yet.
+        let code = tag(&r.body, "Code").expect("a code");
+        assert!(
+            code == "SignatureDoesNotMatch" || code == "InvalidClientTokenId",
+            "{code}"
+        );
+    }
+    let (id, _) = slrsim::ids::root_access_key(0, "111122223333");
+    assert_eq!(srv.key, id);
+    assert_ne!(
+        srv.secret,
+        slrsim::ids::root_access_key(0, "111122223333").1
+    );
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }

@@ -217,6 +217,9 @@ fn element(out: &mut String, name: &str, v: &Value) {
     if v.is_null() {
         return;
     }
+    // Element names come from the response's shape, never from a request; should one not be an XML
+    // name, it is written as a plain member rather than as an ill-formed tag.
+    let name = if is_xml_name(name) { name } else { "member" };
     out.push('<');
     out.push_str(name);
     out.push('>');
@@ -241,6 +244,14 @@ fn element(out: &mut String, name: &str, v: &Value) {
     out.push_str("</");
     out.push_str(name);
     out.push('>');
+}
+
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 /// IAM returns these members as URL-encoded JSON text.
@@ -306,6 +317,9 @@ mod tests {
         let body =
             json!({"Role": {"RoleName": hostile, "Tags": [{"Key": hostile, "Value": hostile}]}});
         let xml = response("GetRole", &body, "rid");
+        roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let odd = json!({"Odd": {"a b<\u{1}": "x"}});
+        let xml = response("GetRole", &odd, "rid");
         roxmltree::Document::parse(&xml).expect("well-formed XML");
     }
 
