@@ -1089,3 +1089,268 @@ fn root_keys_are_not_derived_from_the_seed() {
     );
     assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }
+
+/// Reads what the server sends until it closes the connection. The read timeout only turns a hang
+/// into a failure; nothing here depends on how fast the machine is.
+fn read_until_closed(s: &mut TcpStream) -> Vec<u8> {
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return raw,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            // A reset after the answer is a close too.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return raw,
+            Err(e) => panic!("the server neither answered nor closed: {e} (read {raw:?})"),
+        }
+    }
+}
+
+/// A body that never arrives cannot hold a connection: with the timeout at one second (the hidden
+/// `SLRSIM_REQUEST_TIMEOUT_MS`; 30 s by default), a body that stops, one that drips a byte at a
+/// time, and a head that never ends are each answered 408 or disconnected, and the server goes on
+/// serving. Nothing of it is recorded.
+#[test]
+fn a_request_that_never_arrives_is_cut_at_the_deadline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let srv = start_with(dir, &[], &[("SLRSIM_REQUEST_TIMEOUT_MS", "1000")]);
+    let before = control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    let head = |len: u64| {
+        format!(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n\r\n"
+        )
+    };
+    // A body that stops after 10 of its 1000 bytes.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1000).as_bytes()).expect("head");
+    s.write_all(b"Action=Get").expect("some body");
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+
+    // A body that drips one byte every 100 ms (it would take 100 s): cut, answered 408, closed.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1000).as_bytes()).expect("head");
+    let mut writer = s.try_clone().expect("clone");
+    let drip = std::thread::spawn(move || {
+        for _ in 0..1000 {
+            if writer.write_all(b"a").is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    });
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+    assert_eq!(r.header("connection"), Some("close"));
+    drop(s);
+    assert!(
+        drip.join().expect("drip"),
+        "the server kept reading the drip"
+    );
+
+    // A body declared larger than the limit (10^15 bytes) is refused before a byte is read.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1_000_000_000_000_000).as_bytes())
+        .expect("head");
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 413, "{}", r.body);
+
+    // A head that never ends: the connection is closed.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .expect("part of a head");
+    let raw = read_until_closed(&mut s);
+    assert!(
+        raw.is_empty() || String::from_utf8_lossy(&raw).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+
+    // The server still serves, and recorded none of it.
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
+    let after = control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1));
+}
+
+/// Whatever a request holds — NUL, U+0001, U+FFFE, U+FFFF, a lone surrogate or invalid UTF-8, raw
+/// or percent-encoded — every answer is well-formed: IAM's and STS's parse as XML 1.0 with a strict
+/// parser (what the AWS CLI and boto3 need to read the error at all), the others as JSON.
+#[test]
+fn hostile_characters_get_well_formed_answers() {
+    let srv = start(&[]);
+    let hostile: [&[u8]; 8] = [
+        b"%00",
+        b"%01",
+        b"a%01b%1Fc",
+        b"%EF%BF%BE",
+        b"%EF%BF%BF",
+        b"%ED%A0%80",
+        b"%FF%FE",
+        b"\x01\x00\xff\xfe",
+    ];
+    let fields: [&[u8]; 8] = [
+        b"Action=GetRole&RoleName=",
+        b"Action=CreateUser&UserName=",
+        b"Action=GetServiceLinkedRoleDeletionStatus&DeletionTaskId=",
+        b"Action=ListRoles&Marker=",
+        b"Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=",
+        b"Action=UpdateRoleDescription&RoleName=AWSServiceRoleForMediaTailor&Description=",
+        b"Action=AttachRolePolicy&RoleName=r&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2F",
+        b"Action=",
+    ];
+    let ct = [("Content-Type", "application/x-www-form-urlencoded")];
+    let mut answers = 0;
+    for field in fields {
+        for value in hostile {
+            let mut body = field.to_vec();
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"&Version=2010-05-08");
+            for signed in [true, false] {
+                for service in ["iam", "sts"] {
+                    let headers = if signed {
+                        signed_headers(
+                            &srv,
+                            (&srv.key, &srv.secret),
+                            service,
+                            "POST",
+                            "/",
+                            &ct,
+                            &body,
+                        )
+                    } else {
+                        vec![("Content-Type".to_string(), ct[0].1.to_string())]
+                    };
+                    let r = send(&srv.addr, "POST", "/", &headers, &body);
+                    let xml = r.body.clone();
+                    if let Err(e) = roxmltree::Document::parse(&xml) {
+                        panic!(
+                            "{service} signed={signed} body {:?}: answer {} is not XML ({e}): {xml:?}",
+                            String::from_utf8_lossy(&body),
+                            r.status
+                        );
+                    }
+                    answers += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(answers, 8 * 8 * 4);
+    // MediaTailor and CloudWatch Logs answer JSON, which escapes what it must.
+    for value in ["%00", "%01", "%EF%BF%BE", "%ED%A0%80", "%FF"] {
+        let uri = format!("/playbackConfiguration/{value}");
+        let r = mt(&srv, "GET", &uri, None);
+        serde_json::from_str::<Value>(&r.body)
+            .unwrap_or_else(|e| panic!("{uri}: {e}: {:?}", r.body));
+    }
+    for body in [
+        &b"{\"logGroupNamePrefix\":\"\\u0001\\u0000\\ufffe\"}"[..],
+        b"\x01\xff",
+    ] {
+        let target = [
+            ("X-Amz-Target", "Logs_20140328.DescribeLogGroups"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ];
+        let h = signed_headers(
+            &srv,
+            (&srv.key, &srv.secret),
+            "logs",
+            "POST",
+            "/",
+            &target,
+            body,
+        );
+        let r = send(&srv.addr, "POST", "/", &h, body);
+        serde_json::from_str::<Value>(&r.body).unwrap_or_else(|e| panic!("{e}: {:?}", r.body));
+    }
+    let dir = srv.stop();
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// What an unsigned request costs is bounded whatever its size: 1 MiB requests to every service
+/// are each recorded in at most a few kilobytes (a refusal keeps the service, operation, key and
+/// message, each clipped, never the body), and control calls without the token are not recorded.
+#[test]
+fn an_unsigned_request_is_recorded_in_bounded_size() {
+    let srv = start(&[]);
+    let big = "a".repeat((1 << 20) - 200);
+    let requests: Vec<(&str, &str, Vec<(String, String)>, Vec<u8>)> = vec![
+        (
+            "POST",
+            "/",
+            vec![],
+            format!("Action=CreateRole&Version=2010-05-08&RoleName={big}").into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![],
+            format!("Action={big}&Version=2010-05-08").into_bytes(),
+        ),
+        (
+            "PUT",
+            "/playbackConfiguration",
+            vec![],
+            format!(r#"{{"Name":"{big}"}}"#).into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![(
+                "X-Amz-Target".into(),
+                "Logs_20140328.DescribeLogGroups".into(),
+            )],
+            format!(r#"{{"logGroupNamePrefix":"{big}"}}"#).into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![(
+                "Authorization".into(),
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIA{}/20261128/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00",
+                    &big[..4000]
+                ),
+            )],
+            format!("Action=GetRole&RoleName={big}").into_bytes(),
+        ),
+        (
+            "POST",
+            "/_slrsim/sessions",
+            vec![],
+            format!(r#"{{"PlaybackConfigurationName":"{big}","Sessions":1}}"#).into_bytes(),
+        ),
+        ("POST", "/_slrsim/x", vec![], big.clone().into_bytes()),
+    ];
+    for (method, uri, headers, body) in &requests {
+        let r = send(&srv.addr, method, uri, headers, body);
+        assert!(r.status >= 400, "{method} {uri}: {}", r.status);
+    }
+    // The operator's own control call with a large body is refused, and recorded small.
+    let r = control(
+        &srv,
+        "POST",
+        "/_slrsim/sessions",
+        &format!(r#"{{"PlaybackConfigurationName":"{big}","Sessions":1}}"#),
+    );
+    assert!(r.status == 413 || r.status == 400, "{}", r.status);
+    let dir = srv.stop();
+    let lines = log_lines(&dir.path().join("db"));
+    // Genesis and the five refusals of requests that reached a service; the two control calls
+    // without the token and the operator's oversized one are not there (413 before the body).
+    for line in &lines {
+        assert!(
+            line.len() < 4096,
+            "a record of {} bytes: {}",
+            line.len(),
+            &line[..300]
+        );
+    }
+    assert_eq!(lines.len(), 6, "{lines:#?}");
+}
