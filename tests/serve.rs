@@ -1280,7 +1280,9 @@ fn hostile_characters_get_well_formed_answers() {
 fn an_unsigned_request_is_recorded_in_bounded_size() {
     let srv = start(&[]);
     let big = "a".repeat((1 << 20) - 200);
-    let requests: Vec<(&str, &str, Vec<(String, String)>, Vec<u8>)> = vec![
+    /// Method, path, headers, body.
+    type Request<'a> = (&'a str, &'a str, Vec<(String, String)>, Vec<u8>);
+    let requests: Vec<Request> = vec![
         (
             "POST",
             "/",
