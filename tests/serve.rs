@@ -1150,6 +1150,28 @@ fn a_request_that_never_arrives_is_cut_at_the_deadline() {
         "the server kept reading the drip"
     );
 
+    // A body that keeps a good pace (20 KB every 50 ms) but would take 2.5 s in all: cut at the
+    // deadline, 408.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1_000_000).as_bytes()).expect("head");
+    let mut writer = s.try_clone().expect("clone");
+    let steady = std::thread::spawn(move || {
+        for _ in 0..50 {
+            if writer.write_all(&[b'a'; 20_000]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    });
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+    drop(s);
+    assert!(
+        steady.join().expect("steady"),
+        "the server read the whole slow body"
+    );
+
     // A body declared larger than the limit (10^15 bytes) is refused before a byte is read.
     let mut s = TcpStream::connect(&srv.addr).expect("connect");
     s.write_all(head(1_000_000_000_000_000).as_bytes())

@@ -22,6 +22,10 @@ pub const MAX_CONNECTIONS: usize = 1024;
 /// How long a connection may take to send a request's head (or stay idle between requests), and
 /// then its body: a request arrives whole within twice this, or is answered 408 and disconnected.
 pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Slowest a request body may arrive, in bytes per second, once the first sixth of
+/// [`REQUEST_TIMEOUT`] has passed: a drip of a byte every few seconds is cut long before the
+/// timeout. (A body of the largest size must arrive faster still: it has [`REQUEST_TIMEOUT`] in all.)
+pub const MIN_BODY_RATE: u64 = 16 * 1024;
 /// Longest body a control call may have: `sessions` takes a few short fields, and every byte of an
 /// executed control call's action is recorded.
 pub const MAX_CONTROL_BODY: usize = 4096;
