@@ -75,8 +75,9 @@ pub struct Ready {
 }
 
 impl Ready {
-    /// What `slrsim env` and `serve` print for the database in folder `db`, whose log has `seed`
-    /// (the operator secrets are read from the folder, made if it has none).
+    /// What `slrsim env` and `serve` print for a database whose log has `seed` and whose operator
+    /// secrets are `operator`: the default account's root key (id from the seed, working secret
+    /// from the key secret) and the control API's token.
     pub fn for_database(addr: SocketAddr, seed: u64, operator: &operator::Operator) -> Self {
         let (access_key_id, secret_access_key) =
             operator.root_key(seed, crate::action::DEFAULT_ACCOUNT);
