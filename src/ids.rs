@@ -1,5 +1,7 @@
 //! Identifiers derived from the log's seed and the record's sequence number, so that the same scenario
 //! and seed give byte-identical logs. A keyed BLAKE3 hash of (seed, seq, purpose) feeds each id.
+//! The seed is in every log, so nothing derived from it alone is secret: the secrets keys really sign
+//! with are [`working_secret`]s, keyed by a database's own key secret, which no log holds.
 
 /// Deterministic bytes for one purpose of one record.
 pub fn bytes(seed: u64, seq: u64, purpose: &str) -> [u8; 32] {
