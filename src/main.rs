@@ -984,13 +984,17 @@ fn serve(
     let listener = std::net::TcpListener::bind(addr)
         .map_err(|e| Failure::Input(format!("cannot serve on {addr}: {e}")))?;
     let genesis = slrsim::Genesis { seed, start };
-    // An existing log keeps its own seed and start: --seed/--start only shape a new one.
-    let genesis = (!db.exists()).then_some(genesis);
-    let sim = Simulator::with_options(Store::open(db)?, genesis, snapshot_every)?;
+    // An existing log keeps its own seed and start: --seed/--start only shape a new one. (The folder
+    // may exist without a log: `slrsim env` makes it to keep the operator file.)
+    let store = Store::open(db)?;
+    let genesis = (store.next_seq()? == 0).then_some(genesis);
+    let sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
         clock,
         sync,
+        operator,
     };
     let db_shown = db.display().to_string();
     let result = slrsim::server::serve(sim, opts, |ready| {
@@ -1012,28 +1016,38 @@ fn serve(
     }
 }
 
+/// The database's operator secrets (the control API's token, the key secret), made if it has none.
+fn operator(db: &Path) -> Result<slrsim::server::operator::Operator, Failure> {
+    slrsim::server::operator::Operator::load_or_create(db).map_err(|e| {
+        // A database file that cannot be read or made: a storage failure (exit 3).
+        eprintln!("slrsim: the operator file (control token and key secret): {e}");
+        Failure::Quiet(EXIT_STORAGE)
+    })
+}
+
 fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> {
-    let seed = if db.exists() {
+    let logged = if db.exists() {
         // The seed is the genesis record's: no need to replay the log.
-        let genesis = timetravel::record_at(&Store::open(db)?, 0)?;
-        match genesis.action.op {
-            slrsim::Operation::Genesis(g) => g.seed,
-            _ => {
-                return Err(Failure::BadLog(
-                    "record 0 is not a genesis record".to_string(),
-                ));
+        let store = Store::open(db)?;
+        if store.next_seq()? == 0 {
+            None
+        } else {
+            match timetravel::record_at(&store, 0)?.action.op {
+                slrsim::Operation::Genesis(g) => Some(g.seed),
+                _ => {
+                    return Err(Failure::BadLog(
+                        "record 0 is not a genesis record".to_string(),
+                    ));
+                }
             }
         }
     } else {
-        seed
+        None
     };
-    let (access_key_id, secret_access_key) =
-        slrsim::ids::root_access_key(seed, slrsim::action::DEFAULT_ACCOUNT);
-    let ready = slrsim::server::Ready {
-        addr,
-        access_key_id,
-        secret_access_key,
-    };
+    // Made now if the database has none, so `eval "$(slrsim env)"` before `serve` gives the token and
+    // root key that `serve` will use.
+    let operator = operator(db)?;
+    let ready = slrsim::server::Ready::for_database(addr, logged.unwrap_or(seed), &operator);
     std::io::stdout().write_all(ready.exports().as_bytes())?;
     Ok(())
 }

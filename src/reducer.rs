@@ -23,7 +23,7 @@ pub fn apply_mut(state: &mut State, event: &Event) {
 fn fold(state: &mut State, event: &Event) -> Option<()> {
     match event {
         Event::Initialized { seed, start } => {
-            state.seed = *seed;
+            state.set_seed(*seed);
             state.start = *start;
             state.now = *start;
         }
@@ -34,11 +34,7 @@ fn fold(state: &mut State, event: &Event) -> Option<()> {
         } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
         }
-        Event::UserCreated { account, user } => {
-            acct(state, account)
-                .users
-                .insert(user.user_name.clone(), user.clone());
-        }
+        Event::UserCreated { account, user } => state.insert_user(account, user.clone()),
         Event::AccessKeyCreated {
             account,
             user_name,
@@ -46,15 +42,15 @@ fn fold(state: &mut State, event: &Event) -> Option<()> {
             created,
             created_seq,
         } => {
-            if let Some(u) = acct_existing(state, account)?.users.get_mut(user_name) {
-                u.access_keys.insert(
-                    access_key_id.clone(),
-                    crate::state::AccessKey {
-                        create_date: *created,
-                        created_seq: *created_seq,
-                    },
-                );
-            }
+            state.insert_access_key(
+                account,
+                user_name,
+                access_key_id,
+                crate::state::AccessKey {
+                    create_date: *created,
+                    created_seq: *created_seq,
+                },
+            );
         }
         Event::UserPolicyPut {
             account,
@@ -389,7 +385,8 @@ fn region_existing<'a>(
 }
 
 fn acct<'a>(state: &'a mut State, account: &str) -> &'a mut crate::state::Account {
-    state.accounts.entry(account.to_string()).or_default()
+    // Through the state, so a new account's root key is indexed.
+    state.account_mut(account)
 }
 
 fn region_mut<'a>(

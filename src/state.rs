@@ -9,15 +9,56 @@ use crate::action::InteractionLog;
 
 /// The whole simulated world of one log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StateFields")]
 pub struct State {
-    /// The log's seed (from its genesis record).
+    /// The log's seed (from its genesis record). Change it only through [`State::set_seed`].
     pub seed: u64,
     /// When the simulated clock started.
     pub start: i64,
     /// The simulated clock, seconds since the epoch.
     pub now: i64,
-    /// Accounts by 12-digit id; an account appears with its first change.
+    /// Accounts by 12-digit id; an account appears with its first change. Read freely; add accounts,
+    /// users and access keys only through [`State::account_mut`], [`State::insert_user`] and
+    /// [`State::insert_access_key`], which keep the key index beside it.
     pub accounts: BTreeMap<String, Account>,
+    /// Derived from `seed` and `accounts`, never stored: rebuilt when a state is read back.
+    #[serde(skip)]
+    key_index: KeyIndex,
+}
+
+/// A state as stored (the same fields, without the derived index).
+#[derive(Deserialize)]
+struct StateFields {
+    seed: u64,
+    start: i64,
+    now: i64,
+    accounts: BTreeMap<String, Account>,
+}
+
+impl From<StateFields> for State {
+    fn from(f: StateFields) -> Self {
+        let mut state = State {
+            seed: f.seed,
+            start: f.start,
+            now: f.now,
+            accounts: f.accounts,
+            key_index: KeyIndex::default(),
+        };
+        state.rebuild_key_index();
+        state
+    }
+}
+
+/// Who every access key belongs to, so that finding a key's owner (every signed request the server
+/// has not seen the key of) costs O(log n) rather than a pass over every account and user: an
+/// unknown key would otherwise cost a scan of a million users on the one simulator thread.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct KeyIndex {
+    /// Root key id → account, for every account in `accounts` (the default account, which may not
+    /// be there yet, is checked apart).
+    roots: BTreeMap<String, String>,
+    /// User key id → (account, user name).
+    users: BTreeMap<String, (String, String)>,
 }
 
 /// The empty account every unknown id reads as.
@@ -60,32 +101,106 @@ impl State {
         n as u64
     }
 
-    /// Whom an access key belongs to, and its secret: (account, caller, secret), the caller being
-    /// `root` or a user's name. Root keys are derived from the seed for the default account and for
-    /// every account in the state.
-    pub fn access_key(&self, id: &str) -> Option<(String, String, String)> {
+    /// Whom an access key belongs to: (account, caller), the caller being `root` or a user's name.
+    /// Root keys exist for the default account and for every account in the state. O(log n) in the
+    /// number of accounts and keys: one index lookup and at most one root key derived.
+    pub fn access_key_owner(&self, id: &str) -> Option<(String, String)> {
+        let root = || crate::action::ROOT.to_string();
+        if let Some(account) = self.key_index.roots.get(id) {
+            return Some((account.clone(), root()));
+        }
+        if let Some((account, user)) = self.key_index.users.get(id) {
+            return Some((account.clone(), user.clone()));
+        }
         let default = crate::action::DEFAULT_ACCOUNT;
-        let accounts = std::iter::once(default).chain(self.accounts.keys().map(String::as_str));
-        for account in accounts {
-            let (root_id, root_secret) = crate::ids::root_access_key(self.seed, account);
-            if root_id == id {
-                return Some((
-                    account.to_string(),
-                    crate::action::ROOT.to_string(),
-                    root_secret,
-                ));
+        if !self.accounts.contains_key(default)
+            && crate::ids::root_access_key(self.seed, default).0 == id
+        {
+            return Some((default.to_string(), root()));
+        }
+        None
+    }
+
+    /// Whom an access key belongs to, and the log's placeholder secret for it (derived from the
+    /// seed, see [`crate::ids::root_access_key`]): (account, caller, secret). The secret a server
+    /// really checks signatures with is derived at its edge ([`crate::ids::working_secret`]).
+    pub fn access_key(&self, id: &str) -> Option<(String, String, String)> {
+        let (account, caller) = self.access_key_owner(id)?;
+        let secret = if caller == crate::action::ROOT {
+            crate::ids::root_access_key(self.seed, &account).1
+        } else {
+            let key = self
+                .accounts
+                .get(&account)?
+                .users
+                .get(&caller)?
+                .access_keys
+                .get(id)?;
+            crate::ids::secret_access_key(self.seed, key.created_seq, "access-key")
+        };
+        Some((account, caller, secret))
+    }
+
+    /// Sets the seed; every root key id changes with it.
+    pub fn set_seed(&mut self, seed: u64) {
+        self.seed = seed;
+        self.rebuild_key_index();
+    }
+
+    /// The account with `id`, created (with its root key) if it is not there yet.
+    pub fn account_mut(&mut self, id: &str) -> &mut Account {
+        if !self.accounts.contains_key(id) {
+            let (root_id, _) = crate::ids::root_access_key(self.seed, id);
+            self.key_index.roots.insert(root_id, id.to_string());
+        }
+        self.accounts.entry(id.to_string()).or_default()
+    }
+
+    /// Adds a user to `account` (replacing one of the same name, and its keys).
+    pub fn insert_user(&mut self, account: &str, user: User) {
+        let name = user.user_name.clone();
+        let added: Vec<String> = user.access_keys.keys().cloned().collect();
+        if let Some(old) = self.account_mut(account).users.insert(name.clone(), user) {
+            for id in old.access_keys.keys() {
+                self.key_index.users.remove(id);
             }
         }
+        for id in added {
+            self.key_index
+                .users
+                .insert(id, (account.to_string(), name.clone()));
+        }
+    }
+
+    /// Adds an access key to a user of `account`; nothing if there is no such account or user (an
+    /// access key creates neither).
+    pub fn insert_access_key(&mut self, account: &str, user_name: &str, id: &str, key: AccessKey) {
+        let user = self
+            .accounts
+            .get_mut(account)
+            .and_then(|a| a.users.get_mut(user_name));
+        if let Some(u) = user {
+            u.access_keys.insert(id.to_string(), key);
+            self.key_index
+                .users
+                .insert(id.to_string(), (account.to_string(), user_name.to_string()));
+        }
+    }
+
+    fn rebuild_key_index(&mut self) {
+        let mut index = KeyIndex::default();
         for (account, a) in &self.accounts {
+            let (root_id, _) = crate::ids::root_access_key(self.seed, account);
+            index.roots.insert(root_id, account.clone());
             for u in a.users.values() {
-                if let Some(k) = u.access_keys.get(id) {
-                    let secret =
-                        crate::ids::secret_access_key(self.seed, k.created_seq, "access-key");
-                    return Some((account.clone(), u.user_name.clone(), secret));
+                for id in u.access_keys.keys() {
+                    index
+                        .users
+                        .insert(id.clone(), (account.clone(), u.user_name.clone()));
                 }
             }
         }
-        None
+        self.key_index = index;
     }
 
     /// A BLAKE3 hash of the state's canonical JSON, hex-encoded.
@@ -527,4 +642,136 @@ pub struct LogStream {
     pub event_count: u64,
     /// Bytes delivered.
     pub stored_bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::Event;
+    use crate::ids::tests::ROOT_DERIVATIONS;
+
+    fn user(name: &str) -> User {
+        User {
+            user_name: name.to_string(),
+            path: "/".to_string(),
+            user_id: format!("AIDA{name}"),
+            arn: format!("arn:aws:iam::123456789012:user/{name}"),
+            create_date: 0,
+            inline_policies: BTreeMap::new(),
+            attached_policies: BTreeSet::new(),
+            access_keys: BTreeMap::new(),
+        }
+    }
+
+    /// A state of `accounts` accounts with `users` users each, every user with one key, built by
+    /// the reducer as a log builds it.
+    fn populated(accounts: usize, users: usize) -> State {
+        let mut s = crate::reducer::apply(
+            State::default(),
+            &Event::Initialized {
+                seed: 7,
+                start: 1_767_225_600,
+            },
+        );
+        for a in 0..accounts {
+            let account = format!("{:012}", 200_000_000_000u64 + a as u64);
+            for u in 0..users {
+                let name = format!("u{u}");
+                crate::reducer::apply_mut(
+                    &mut s,
+                    &Event::UserCreated {
+                        account: account.clone(),
+                        user: user(&name),
+                    },
+                );
+                crate::reducer::apply_mut(
+                    &mut s,
+                    &Event::AccessKeyCreated {
+                        account: account.clone(),
+                        user_name: name,
+                        access_key_id: format!("AKIA{a:08}{u:08}"),
+                        created: 0,
+                        created_seq: (a * users + u) as u64,
+                    },
+                );
+            }
+        }
+        s
+    }
+
+    fn derivations(f: impl FnOnce()) -> u64 {
+        let before = ROOT_DERIVATIONS.with(|n| n.get());
+        f();
+        ROOT_DERIVATIONS.with(|n| n.get()) - before
+    }
+
+    #[test]
+    fn key_lookups_use_the_index_not_a_scan() {
+        let mut s = populated(300, 20);
+        // An unknown key derives at most the default account's root key, whatever the size.
+        let n = derivations(|| assert_eq!(s.access_key_owner("AKIANOSUCHKEY0000000"), None));
+        assert!(n <= 1, "{n} root keys derived for one lookup");
+        // Every account's root key and every user's key is found, each with at most one derivation.
+        let account = format!("{:012}", 200_000_000_123u64);
+        let (root_id, _) = crate::ids::root_access_key(7, &account);
+        let n = derivations(|| {
+            assert_eq!(
+                s.access_key_owner(&root_id),
+                Some((account.clone(), "root".to_string()))
+            );
+        });
+        assert_eq!(n, 0);
+        assert_eq!(
+            s.access_key_owner("AKIA0000012300000019"),
+            Some((account.clone(), "u19".to_string()))
+        );
+        let (default_root, _) = crate::ids::root_access_key(7, crate::action::DEFAULT_ACCOUNT);
+        assert_eq!(
+            s.access_key_owner(&default_root).map(|o| o.0),
+            Some(crate::action::DEFAULT_ACCOUNT.to_string())
+        );
+        // A key put into the accounts behind the index's back is not found: lookups read the index
+        // and never walk the users (the scan this replaced would have found it).
+        s.accounts
+            .get_mut(&account)
+            .and_then(|a| a.users.get_mut("u0"))
+            .map(|u| {
+                u.access_keys.insert(
+                    "AKIABEHINDTHEBACK000".into(),
+                    AccessKey {
+                        create_date: 0,
+                        created_seq: 0,
+                    },
+                )
+            });
+        assert_eq!(s.access_key_owner("AKIABEHINDTHEBACK000"), None);
+    }
+
+    #[test]
+    fn the_index_is_rebuilt_on_read_and_changes_no_hash() {
+        let s = populated(5, 4);
+        let bytes = serde_json::to_vec(&s).expect("json");
+        assert!(!String::from_utf8_lossy(&bytes).contains("key_index"));
+        let back: State = serde_json::from_slice(&bytes).expect("read back");
+        // Equal includes the index: the one built event by event is the one rebuilt from the fields.
+        assert_eq!(back, s);
+        assert_eq!(back.hash(), s.hash());
+        // The secrets returned are the log's seed-derived placeholders, as before the index.
+        let (account, caller, secret) = back.access_key("AKIA0000000300000002").expect("a key");
+        assert_eq!((account.as_str(), caller.as_str()), ("200000000003", "u2"));
+        assert_eq!(
+            secret,
+            crate::ids::secret_access_key(7, 3 * 4 + 2, "access-key")
+        );
+    }
+
+    #[test]
+    fn a_new_seed_moves_every_root_key() {
+        let mut s = populated(2, 1);
+        let (old, _) = crate::ids::root_access_key(7, "200000000001");
+        s.set_seed(8);
+        assert_eq!(s.access_key_owner(&old), None);
+        let (new, _) = crate::ids::root_access_key(8, "200000000001");
+        assert_eq!(s.access_key_owner(&new).map(|o| o.1), Some("root".into()));
+    }
 }

@@ -21,6 +21,8 @@ struct Server {
     addr: String,
     key: String,
     secret: String,
+    /// The control API's token (`SLRSIM_TOKEN`).
+    token: String,
 }
 
 impl Drop for Server {
@@ -36,11 +38,17 @@ fn start(extra: &[&str]) -> Server {
 }
 
 fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
+    start_with(dir, extra, &[])
+}
+
+/// Starts a server with extra environment variables (the request timeout).
+fn start_with(dir: tempfile::TempDir, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut child = Command::new(BIN)
         .arg("--db")
         .arg(dir.path().join("db"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
+        .envs(vars.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -48,7 +56,7 @@ fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
     let out = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(out).lines();
     let mut env = std::collections::BTreeMap::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         let line = lines.next().expect("an export line").expect("utf-8");
         let (k, v) = line
             .strip_prefix("export ")
@@ -66,6 +74,7 @@ fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
         addr,
         key: env["AWS_ACCESS_KEY_ID"].clone(),
         secret: env["AWS_SECRET_ACCESS_KEY"].clone(),
+        token: env["SLRSIM_TOKEN"].clone(),
     }
 }
 
@@ -231,8 +240,10 @@ fn mt(srv: &Server, method: &str, uri: &str, body: Option<Value>) -> Resp {
     send(&srv.addr, method, uri, &h, &body)
 }
 
+/// A control-API call with the operator's token.
 fn control(srv: &Server, method: &str, uri: &str, body: &str) -> Resp {
-    send(&srv.addr, method, uri, &[], body.as_bytes())
+    let auth = [("Authorization".to_string(), format!("Bearer {}", srv.token))];
+    send(&srv.addr, method, uri, &auth, body.as_bytes())
 }
 
 fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
@@ -658,9 +669,9 @@ fn the_wall_clock_finishes_a_deletion_without_being_told() {
 }
 
 #[test]
-fn the_root_key_is_the_seed_s_on_every_start_and_env_prints_it() {
+fn the_root_key_and_token_are_kept_on_every_start_and_env_prints_them() {
     let srv = start(&["--seed", "7"]);
-    let (key, secret) = (srv.key.clone(), srv.secret.clone());
+    let (key, secret, token) = (srv.key.clone(), srv.secret.clone(), srv.token.clone());
     let dir = srv.stop();
     let env = slrsim_at(&dir.path().join("db"), &["env", "--addr", "127.0.0.1:4566"]);
     let text = String::from_utf8_lossy(&env.stdout);
@@ -670,15 +681,44 @@ fn the_root_key_is_the_seed_s_on_every_start_and_env_prints_it() {
     );
     assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={secret}\n")));
     assert!(text.contains("export AWS_ENDPOINT_URL=http://127.0.0.1:4566\n"));
-    // A restart on the same database: the same key (the log's seed, whatever --seed says now).
+    assert!(text.contains(&format!("export SLRSIM_TOKEN={token}\n")));
+    // A restart on the same database: the same key and token (the log's seed, whatever --seed
+    // says now, and the database's operator file).
     let again = start_in(dir, &["--seed", "8"]);
     assert_eq!(again.key, key);
     assert_eq!(again.secret, secret);
+    assert_eq!(again.token, token);
     assert_eq!(iam(&again, &[("Action", "ListRoles")]).status, 200);
+    assert_eq!(control(&again, "GET", "/_slrsim/status", "").status, 200);
     drop(again);
-    // Another seed, another key.
+    // Another seed, another key id.
     let other = start(&["--seed", "8"]);
     assert_ne!(other.key, key);
+}
+
+/// `slrsim env` before the first `serve` makes the operator file, and `serve` then uses what env
+/// printed, with the seed env was given.
+#[test]
+fn env_before_serve_prints_what_serve_will_use() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let env = slrsim_at(&db, &["env", "--seed", "7"]);
+    assert!(
+        env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&env.stderr)
+    );
+    let text = String::from_utf8_lossy(&env.stdout).to_string();
+    let srv = start_in(dir, &["--seed", "7"]);
+    assert!(
+        text.contains(&format!("export AWS_ACCESS_KEY_ID={}\n", srv.key)),
+        "{text}"
+    );
+    assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={}\n", srv.secret)));
+    assert!(text.contains(&format!("export SLRSIM_TOKEN={}\n", srv.token)));
+    let (seed_7_key, _) = slrsim::ids::root_access_key(7, "111122223333");
+    assert_eq!(srv.key, seed_7_key);
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }
 
 #[test]
@@ -778,7 +818,9 @@ fn the_same_requests_give_the_same_log_bytes() {
     std::thread::sleep(Duration::from_millis(1100));
     let (log_b, state_b, key_b, secret_b) = run();
     assert_eq!(key_a, key_b);
-    assert_eq!(secret_a, secret_b);
+    // The working secret comes from each database's own key secret, which the log never holds.
+    assert_ne!(secret_a, secret_b);
+    assert!(!String::from_utf8_lossy(&log_a).contains(&secret_a));
     assert!(log_a.len() > 1000);
     assert!(
         log_a == log_b,
@@ -858,4 +900,481 @@ fn a_taken_port_creates_no_database() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot serve on"));
     assert!(!db.exists());
+}
+
+/// The records of a stopped server's log, as `slrsim log --json` prints them (one line each).
+fn log_lines(db: &std::path::Path) -> Vec<String> {
+    let out = slrsim_at(db, &["log", "--json"]);
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+/// The control API belongs to whoever holds the token: without it (or with a wrong one) every call
+/// is 401 and nothing is recorded; a browser may give it once as `?token=` and keep the cookie.
+#[test]
+fn the_control_api_needs_the_operator_s_token() {
+    let srv = start(&[]);
+    let next = || control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    let before = next();
+    let calls = [
+        ("GET", "/_slrsim/status", ""),
+        ("GET", "/_slrsim/state", ""),
+        ("GET", "/_slrsim/log", ""),
+        ("GET", "/_slrsim/explain?task=x", ""),
+        ("POST", "/_slrsim/advance?seconds=60", ""),
+        (
+            "POST",
+            "/_slrsim/sessions",
+            r#"{"PlaybackConfigurationName":"live","Sessions":1,"Account":"999988887777"}"#,
+        ),
+        ("DELETE", "/_slrsim/nothing", ""),
+    ];
+    let wrong = format!("Bearer {}x", &srv.token[1..]);
+    let sigv4 = signed_headers(
+        &srv,
+        (&srv.key, &srv.secret),
+        "iam",
+        "GET",
+        "/_slrsim/status",
+        &[],
+        b"",
+    );
+    for (method, uri, body) in calls {
+        let tries: [Vec<(String, String)>; 4] = [
+            vec![],
+            vec![("Authorization".into(), wrong.clone())],
+            vec![(
+                "Cookie".into(),
+                format!("slrsim_token={}", &srv.token[..32]),
+            )],
+            // A valid AWS signature is not the operator's token.
+            sigv4.clone(),
+        ];
+        for headers in tries {
+            let r = send(&srv.addr, method, uri, &headers, body.as_bytes());
+            assert_eq!(r.status, 401, "{method} {uri} {headers:?}: {}", r.body);
+            assert!(
+                r.header("www-authenticate")
+                    .is_some_and(|v| v.starts_with("Bearer"))
+            );
+            assert!(!r.body.contains(&srv.token));
+        }
+        let r = send(
+            &srv.addr,
+            method,
+            &format!("{uri}?token=nope"),
+            &[],
+            body.as_bytes(),
+        );
+        assert_eq!(r.status, 401);
+    }
+    // Nothing of it was recorded.
+    assert_eq!(next(), before);
+
+    // ?token= once: answered, and the cookie the answer sets is accepted after.
+    let r = send(
+        &srv.addr,
+        "GET",
+        &format!("/_slrsim/status?token={}", srv.token),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cookie = r.header("set-cookie").expect("a cookie").to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/_slrsim/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    let pair = cookie.split(';').next().expect("name=value").to_string();
+    let r = send(
+        &srv.addr,
+        "GET",
+        "/_slrsim/status",
+        &[("Cookie".into(), format!("theme=dark; {pair}"))],
+        b"",
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.header("set-cookie").is_none());
+    // The seed is not served.
+    assert!(r.json().get("Seed").is_none(), "{}", r.body);
+
+    // A user's key: its working secret is in CreateAccessKey's answer and nowhere the control API
+    // reads, and the log holds only a placeholder that does not sign.
+    assert_eq!(
+        iam(&srv, &[("Action", "CreateUser"), ("UserName", "ops")]).status,
+        200
+    );
+    let r = iam(&srv, &[("Action", "CreateAccessKey"), ("UserName", "ops")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let key = tag(&r.body, "AccessKeyId").expect("key").to_string();
+    let secret = tag(&r.body, "SecretAccessKey").expect("secret").to_string();
+    let r = iam_as(&srv, &key, &secret, &[("Action", "GetCallerIdentity")]);
+    assert_ne!(
+        tag(&r.body, "Code"),
+        Some("SignatureDoesNotMatch"),
+        "{}",
+        r.body
+    );
+    let log = control(&srv, "GET", "/_slrsim/log", "");
+    assert_eq!(log.status, 200);
+    assert!(log.body.contains(&key));
+    assert!(!log.body.contains(&secret));
+    assert!(log.body.contains("(redacted)"), "{}", log.body);
+    let state = control(&srv, "GET", "/_slrsim/state", "");
+    assert!(!state.body.contains(&secret) && !state.body.contains(&srv.secret));
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let lines = log_lines(&db);
+    let placeholder = lines
+        .iter()
+        .find(|l| l.contains("\"CreateAccessKey\""))
+        .and_then(|l| serde_json::from_str::<Value>(l).ok())
+        .and_then(|r| {
+            r["outcome"]["ok"]["response"]["AccessKey"]["SecretAccessKey"]
+                .as_str()
+                .map(String::from)
+        })
+        .expect("the record's placeholder");
+    assert_ne!(placeholder, secret);
+    let all = lines.join("\n");
+    assert!(!all.contains(&secret));
+    // The token and key secret are in a file of the database folder only its owner may read.
+    let file = db.join("slrsim-operator.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file)
+            .expect("operator file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let srv = start_in(dir, &[]);
+    // The placeholder the log holds signs nothing; the working secret still does after a restart.
+    let r = iam_as(&srv, &key, &placeholder, &[("Action", "ListRoles")]);
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(tag(&r.body, "Code"), Some("SignatureDoesNotMatch"));
+    let r = iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
+    assert_ne!(
+        tag(&r.body, "Code"),
+        Some("SignatureDoesNotMatch"),
+        "{}",
+        r.body
+    );
+}
+
+/// Root keys of other accounts cannot be computed from anything a client reads: the seed gives the
+/// key id and the log's placeholder, which signs nothing.
+#[test]
+fn root_keys_are_not_derived_from_the_seed() {
+    let srv = start(&[]);
+    for account in ["111122223333", "999988887777"] {
+        let (id, from_seed) = slrsim::ids::root_access_key(0, account);
+        let r = iam_as(&srv, &id, &from_seed, &[("Action", "ListRoles")]);
+        assert_eq!(r.status, 403, "{account}: {}", r.body);
+        // The default account's key exists (a wrong signature); the other account has none yet.
+        let code = tag(&r.body, "Code").expect("a code");
+        assert!(
+            code == "SignatureDoesNotMatch" || code == "InvalidClientTokenId",
+            "{code}"
+        );
+    }
+    let (id, _) = slrsim::ids::root_access_key(0, "111122223333");
+    assert_eq!(srv.key, id);
+    assert_ne!(
+        srv.secret,
+        slrsim::ids::root_access_key(0, "111122223333").1
+    );
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
+}
+
+/// Reads what the server sends until it closes the connection. The read timeout only turns a hang
+/// into a failure; nothing here depends on how fast the machine is.
+fn read_until_closed(s: &mut TcpStream) -> Vec<u8> {
+    s.set_read_timeout(Some(Duration::from_secs(60))).ok();
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) => return raw,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            // A reset after the answer is a close too.
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return raw,
+            Err(e) => panic!("the server neither answered nor closed: {e} (read {raw:?})"),
+        }
+    }
+}
+
+/// A body that never arrives cannot hold a connection: with the timeout at one second (the hidden
+/// `SLRSIM_REQUEST_TIMEOUT_MS`; 30 s by default), a body that stops, one that drips a byte at a
+/// time, and a head that never ends are each answered 408 or disconnected, and the server goes on
+/// serving. Nothing of it is recorded.
+#[test]
+fn a_request_that_never_arrives_is_cut_at_the_deadline() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let srv = start_with(dir, &[], &[("SLRSIM_REQUEST_TIMEOUT_MS", "1000")]);
+    let before = control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    let head = |len: u64| {
+        format!(
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n\r\n"
+        )
+    };
+    // A body that stops after 10 of its 1000 bytes.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1000).as_bytes()).expect("head");
+    s.write_all(b"Action=Get").expect("some body");
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+
+    // A body that drips one byte every 100 ms (it would take 100 s): cut, answered 408, closed.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1000).as_bytes()).expect("head");
+    let mut writer = s.try_clone().expect("clone");
+    let drip = std::thread::spawn(move || {
+        for _ in 0..1000 {
+            if writer.write_all(b"a").is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    });
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+    assert_eq!(r.header("connection"), Some("close"));
+    drop(s);
+    assert!(
+        drip.join().expect("drip"),
+        "the server kept reading the drip"
+    );
+
+    // A body that keeps a good pace (20 KB every 50 ms) but would take 2.5 s in all: cut at the
+    // deadline, 408.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1_000_000).as_bytes()).expect("head");
+    let mut writer = s.try_clone().expect("clone");
+    let steady = std::thread::spawn(move || {
+        for _ in 0..50 {
+            if writer.write_all(&[b'a'; 20_000]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    });
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 408, "{}", r.body);
+    drop(s);
+    assert!(
+        steady.join().expect("steady"),
+        "the server read the whole slow body"
+    );
+
+    // A body declared larger than the limit (10^15 bytes) is refused before a byte is read.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(head(1_000_000_000_000_000).as_bytes())
+        .expect("head");
+    let r = parse_response(&read_until_closed(&mut s));
+    assert_eq!(r.status, 413, "{}", r.body);
+
+    // A head that never ends: the connection is closed.
+    let mut s = TcpStream::connect(&srv.addr).expect("connect");
+    s.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .expect("part of a head");
+    let raw = read_until_closed(&mut s);
+    assert!(
+        raw.is_empty() || String::from_utf8_lossy(&raw).starts_with("HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&raw)
+    );
+
+    // The server still serves, and recorded none of it.
+    assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
+    let after = control(&srv, "GET", "/_slrsim/status", "").json()["NextSeq"].clone();
+    assert_eq!(after.as_u64(), before.as_u64().map(|n| n + 1));
+}
+
+/// Whatever a request holds — NUL, U+0001, U+FFFE, U+FFFF, a lone surrogate or invalid UTF-8, raw
+/// or percent-encoded — every answer is well-formed: IAM's and STS's parse as XML 1.0 with a strict
+/// parser (what the AWS CLI and boto3 need to read the error at all), the others as JSON.
+#[test]
+fn hostile_characters_get_well_formed_answers() {
+    let srv = start(&[]);
+    let hostile: [&[u8]; 8] = [
+        b"%00",
+        b"%01",
+        b"a%01b%1Fc",
+        b"%EF%BF%BE",
+        b"%EF%BF%BF",
+        b"%ED%A0%80",
+        b"%FF%FE",
+        b"\x01\x00\xff\xfe",
+    ];
+    let fields: [&[u8]; 8] = [
+        b"Action=GetRole&RoleName=",
+        b"Action=CreateUser&UserName=",
+        b"Action=GetServiceLinkedRoleDeletionStatus&DeletionTaskId=",
+        b"Action=ListRoles&Marker=",
+        b"Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=",
+        b"Action=UpdateRoleDescription&RoleName=AWSServiceRoleForMediaTailor&Description=",
+        b"Action=AttachRolePolicy&RoleName=r&PolicyArn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2F",
+        b"Action=",
+    ];
+    let ct = [("Content-Type", "application/x-www-form-urlencoded")];
+    let mut answers = 0;
+    for field in fields {
+        for value in hostile {
+            let mut body = field.to_vec();
+            body.extend_from_slice(value);
+            body.extend_from_slice(b"&Version=2010-05-08");
+            for signed in [true, false] {
+                for service in ["iam", "sts"] {
+                    let headers = if signed {
+                        signed_headers(
+                            &srv,
+                            (&srv.key, &srv.secret),
+                            service,
+                            "POST",
+                            "/",
+                            &ct,
+                            &body,
+                        )
+                    } else {
+                        vec![("Content-Type".to_string(), ct[0].1.to_string())]
+                    };
+                    let r = send(&srv.addr, "POST", "/", &headers, &body);
+                    let xml = r.body.clone();
+                    if let Err(e) = roxmltree::Document::parse(&xml) {
+                        panic!(
+                            "{service} signed={signed} body {:?}: answer {} is not XML ({e}): {xml:?}",
+                            String::from_utf8_lossy(&body),
+                            r.status
+                        );
+                    }
+                    answers += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(answers, 8 * 8 * 4);
+    // MediaTailor and CloudWatch Logs answer JSON, which escapes what it must.
+    for value in ["%00", "%01", "%EF%BF%BE", "%ED%A0%80", "%FF"] {
+        let uri = format!("/playbackConfiguration/{value}");
+        let r = mt(&srv, "GET", &uri, None);
+        serde_json::from_str::<Value>(&r.body)
+            .unwrap_or_else(|e| panic!("{uri}: {e}: {:?}", r.body));
+    }
+    for body in [
+        &b"{\"logGroupNamePrefix\":\"\\u0001\\u0000\\ufffe\"}"[..],
+        b"\x01\xff",
+    ] {
+        let target = [
+            ("X-Amz-Target", "Logs_20140328.DescribeLogGroups"),
+            ("Content-Type", "application/x-amz-json-1.1"),
+        ];
+        let h = signed_headers(
+            &srv,
+            (&srv.key, &srv.secret),
+            "logs",
+            "POST",
+            "/",
+            &target,
+            body,
+        );
+        let r = send(&srv.addr, "POST", "/", &h, body);
+        serde_json::from_str::<Value>(&r.body).unwrap_or_else(|e| panic!("{e}: {:?}", r.body));
+    }
+    let dir = srv.stop();
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// What an unsigned request costs is bounded whatever its size: 1 MiB requests to every service
+/// are each recorded in at most a few kilobytes (a refusal keeps the service, operation, key and
+/// message, each clipped, never the body), and control calls without the token are not recorded.
+#[test]
+fn an_unsigned_request_is_recorded_in_bounded_size() {
+    let srv = start(&[]);
+    let big = "a".repeat((1 << 20) - 200);
+    /// Method, path, headers, body.
+    type Request<'a> = (&'a str, &'a str, Vec<(String, String)>, Vec<u8>);
+    let requests: Vec<Request> = vec![
+        (
+            "POST",
+            "/",
+            vec![],
+            format!("Action=CreateRole&Version=2010-05-08&RoleName={big}").into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![],
+            format!("Action={big}&Version=2010-05-08").into_bytes(),
+        ),
+        (
+            "PUT",
+            "/playbackConfiguration",
+            vec![],
+            format!(r#"{{"Name":"{big}"}}"#).into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![(
+                "X-Amz-Target".into(),
+                "Logs_20140328.DescribeLogGroups".into(),
+            )],
+            format!(r#"{{"logGroupNamePrefix":"{big}"}}"#).into_bytes(),
+        ),
+        (
+            "POST",
+            "/",
+            vec![(
+                "Authorization".into(),
+                format!(
+                    "AWS4-HMAC-SHA256 Credential=AKIA{}/20261128/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00",
+                    &big[..4000]
+                ),
+            )],
+            format!("Action=GetRole&RoleName={big}").into_bytes(),
+        ),
+        (
+            "POST",
+            "/_slrsim/sessions",
+            vec![],
+            format!(r#"{{"PlaybackConfigurationName":"{big}","Sessions":1}}"#).into_bytes(),
+        ),
+        ("POST", "/_slrsim/x", vec![], big.clone().into_bytes()),
+    ];
+    for (method, uri, headers, body) in &requests {
+        let r = send(&srv.addr, method, uri, headers, body);
+        assert!(r.status >= 400, "{method} {uri}: {}", r.status);
+    }
+    // The operator's own control call with a large body is refused, and recorded small.
+    let r = control(
+        &srv,
+        "POST",
+        "/_slrsim/sessions",
+        &format!(r#"{{"PlaybackConfigurationName":"{big}","Sessions":1}}"#),
+    );
+    assert!(r.status == 413 || r.status == 400, "{}", r.status);
+    let dir = srv.stop();
+    let lines = log_lines(&dir.path().join("db"));
+    // Genesis and the five refusals of requests that reached a service; the two control calls
+    // without the token and the operator's oversized one are not there (413 before the body).
+    for line in &lines {
+        assert!(
+            line.len() < 4096,
+            "a record of {} bytes: {}",
+            line.len(),
+            &line[..300]
+        );
+    }
+    assert_eq!(lines.len(), 6, "{lines:#?}");
 }

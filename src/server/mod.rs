@@ -9,6 +9,7 @@
 //! answer is encoded back on the connection task. A key the cache does not know is resolved (and its
 //! request verified) on the simulator thread, against the state in log order.
 
+pub mod operator;
 pub mod protocol;
 
 use std::collections::HashMap;
@@ -18,7 +19,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -55,6 +56,9 @@ pub struct ServeOptions {
     pub clock: ClockMode,
     /// Flush every record to disk before answering.
     pub sync: bool,
+    /// The database's operator secrets: the control API's token and the key secret working secrets
+    /// derive from ([`operator::Operator::load_or_create`]).
+    pub operator: operator::Operator,
 }
 
 /// What `serve` tells its caller once it listens.
@@ -64,19 +68,37 @@ pub struct Ready {
     pub addr: SocketAddr,
     /// The default account's root access key id.
     pub access_key_id: String,
-    /// Its secret.
+    /// Its working secret (derived from the database's key secret, not from the seed).
     pub secret_access_key: String,
+    /// The control API's token.
+    pub token: String,
 }
 
 impl Ready {
-    /// `export` lines a shell can eval.
+    /// What `slrsim env` and `serve` print for a database whose log has `seed` and whose operator
+    /// secrets are `operator`: the default account's root key (id from the seed, working secret
+    /// from the key secret) and the control API's token.
+    pub fn for_database(addr: SocketAddr, seed: u64, operator: &operator::Operator) -> Self {
+        let (access_key_id, secret_access_key) =
+            operator.root_key(seed, crate::action::DEFAULT_ACCOUNT);
+        Ready {
+            addr,
+            access_key_id,
+            secret_access_key,
+            token: operator.token().to_string(),
+        }
+    }
+
+    /// `export` lines a shell can eval. The four AWS lines come first (scripts read them in this
+    /// order), the control API's token last.
     pub fn exports(&self) -> String {
         format!(
-            "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\nexport AWS_ENDPOINT_URL=http://{}\nexport AWS_DEFAULT_REGION={}\n",
+            "export AWS_ACCESS_KEY_ID={}\nexport AWS_SECRET_ACCESS_KEY={}\nexport AWS_ENDPOINT_URL=http://{}\nexport AWS_DEFAULT_REGION={}\nexport SLRSIM_TOKEN={}\n",
             self.access_key_id,
             self.secret_access_key,
             self.addr,
-            crate::action::DEFAULT_REGION
+            crate::action::DEFAULT_REGION,
+            self.token
         )
     }
 }
@@ -99,9 +121,23 @@ struct KeyOwner {
     secret: String,
 }
 
-/// Keys the simulator thread has resolved. Keys are never deleted (slrsim has no DeleteAccessKey),
-/// so an entry stays true; a key not here is resolved on the simulator thread.
-type KeyCache = Arc<RwLock<HashMap<String, KeyOwner>>>;
+/// Keys the simulator thread has resolved, beside the operator secrets their working secrets derive
+/// from. Keys are never deleted (slrsim has no DeleteAccessKey), so an entry stays true; a key not
+/// here is resolved on the simulator thread.
+struct Keys {
+    operator: operator::Operator,
+    known: RwLock<HashMap<String, KeyOwner>>,
+}
+
+impl Keys {
+    fn remember(&self, id: String, owner: KeyOwner) {
+        // A poisoned lock only means another task panicked while holding it; the map is still whole.
+        let mut keys = self.known.write().unwrap_or_else(|p| p.into_inner());
+        keys.insert(id, owner);
+    }
+}
+
+type KeyCache = Arc<Keys>;
 
 enum Work {
     /// Verified (or refused) and decoded on the connection task.
@@ -154,9 +190,11 @@ pub fn serve(
         tokio::net::TcpListener::from_std(opts.listener)?
     };
     let addr = listener.local_addr()?;
-    let (access_key_id, secret_access_key) =
-        crate::ids::root_access_key(sim.state().seed, crate::action::DEFAULT_ACCOUNT);
-    let cache: KeyCache = Arc::default();
+    let ready_info = Ready::for_database(addr, sim.state().seed, &opts.operator);
+    let cache: KeyCache = Arc::new(Keys {
+        operator: opts.operator,
+        known: RwLock::default(),
+    });
     let (tx, rx) = mpsc::channel::<Job>();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let sim_cache = cache.clone();
@@ -173,11 +211,7 @@ pub fn serve(
     // Signal handlers are in place before anyone is told the address, so a client that stops the
     // server at once still gets a clean shutdown.
     let signals = runtime.block_on(async { Signals::install() });
-    ready(&Ready {
-        addr,
-        access_key_id,
-        secret_access_key,
-    });
+    ready(&ready_info);
     runtime.block_on(accept_loop(listener, tx, cache, stop_rx, signals));
     // The accept loop dropped its sender; connection tasks drop theirs as the runtime shuts down.
     runtime.shutdown_timeout(Duration::from_secs(5));
@@ -200,6 +234,7 @@ async fn accept_loop(
     let shutdown = signals.recv();
     tokio::pin!(shutdown);
     let connections = Arc::new(tokio::sync::Semaphore::new(protocol::MAX_CONNECTIONS));
+    let timeout = request_timeout();
     loop {
         // At most MAX_CONNECTIONS at once: past that, accepting waits until one closes.
         let permit = tokio::select! {
@@ -223,14 +258,18 @@ async fn accept_loop(
                     let service = service_fn(move |req| {
                         let tx = tx.clone();
                         let cache = cache.clone();
-                        async move { Ok::<_, std::convert::Infallible>(handle(req, tx, cache).await) }
+                        async move {
+                            Ok::<_, std::convert::Infallible>(handle(req, tx, cache, timeout).await)
+                        }
                     });
                     // A client that sends no complete request head within the timeout (or stays
-                    // idle that long between requests) is disconnected: no connection is held
-                    // forever by a slow or silent peer.
+                    // idle that long between requests) is disconnected, and one whose body does
+                    // not arrive within the timeout after its head is answered 408 and
+                    // disconnected (`read_request`): no connection is held forever by a slow or
+                    // silent peer.
                     let _ = http1::Builder::new()
                         .timer(hyper_util::rt::TokioTimer::new())
-                        .header_read_timeout(protocol::HEADER_READ_TIMEOUT)
+                        .header_read_timeout(timeout)
                         .keep_alive(true)
                         .serve_connection(TokioIo::new(stream), service)
                         .await;
@@ -364,12 +403,37 @@ fn internal(message: &str) -> HttpResponse {
     }
 }
 
-async fn read_request(req: hyper::Request<Incoming>) -> Result<HttpRequest, HttpResponse> {
-    let (parts, body) = req.into_parts();
+/// How long a request may take to arrive: its head, then its body after the head.
+/// `SLRSIM_REQUEST_TIMEOUT_MS` shortens it (tests use it so that they need not wait 30 s).
+fn request_timeout() -> Duration {
+    std::env::var("SLRSIM_REQUEST_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|ms| *ms > 0)
+        .map_or(protocol::REQUEST_TIMEOUT, Duration::from_millis)
+}
+
+/// An answer sent before the request's body was read whole: the connection closes after it, so an
+/// unread body cannot be taken for the next request, and the peer cannot keep the connection.
+fn closing(status: u16, message: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        headers: vec![
+            ("Content-Type", "application/json".to_string()),
+            ("Connection", "close".to_string()),
+        ],
+        body: serde_json::json!({ "message": message })
+            .to_string()
+            .into_bytes(),
+    }
+}
+
+/// The request's method, path and headers; its body is read by [`read_request`].
+fn read_head(parts: &http::request::Parts) -> Result<HttpRequest, HttpResponse> {
     if parts.headers.len() > protocol::MAX_HEADERS {
         return Err(HttpResponse {
             status: 431,
-            headers: vec![],
+            headers: vec![("Connection", "close".to_string())],
             body: Vec::new(),
         });
     }
@@ -378,23 +442,6 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<HttpRequest, Http
         .iter()
         .filter_map(|(n, v)| Some((n.as_str().to_string(), v.to_str().ok()?.to_string())))
         .collect();
-    let body = match Limited::new(body, protocol::MAX_REQUEST_BODY)
-        .collect()
-        .await
-    {
-        Ok(b) => b.to_bytes().to_vec(),
-        Err(_) => {
-            return Err(HttpResponse {
-                status: 413,
-                headers: vec![("Content-Type", "application/json".to_string())],
-                body: serde_json::json!({
-                    "message": format!("the request body is larger than {} bytes", protocol::MAX_REQUEST_BODY)
-                })
-                .to_string()
-                .into_bytes(),
-            });
-        }
-    };
     Ok(HttpRequest {
         method: parts.method.as_str().to_string(),
         uri: parts
@@ -403,20 +450,115 @@ async fn read_request(req: hyper::Request<Incoming>) -> Result<HttpRequest, Http
             .map_or("/", |pq| pq.as_str())
             .to_string(),
         headers,
-        body,
+        body: Vec::new(),
     })
+}
+
+/// Reads the body of `head`: at most `limit` bytes, all within `timeout` of its head, and never
+/// falling behind [`protocol::MIN_BODY_RATE`] once the first sixth of the timeout has passed. A body
+/// declared longer than the limit is refused before a byte of it is read; one that does not arrive
+/// in time (a `Content-Length` never met, or one byte every few seconds) is answered 408 and its
+/// connection closed.
+async fn read_request(
+    mut head: HttpRequest,
+    mut body: Incoming,
+    limit: usize,
+    timeout: Duration,
+) -> Result<HttpRequest, HttpResponse> {
+    let too_large = || {
+        closing(
+            413,
+            &format!("the request body is larger than {limit} bytes"),
+        )
+    };
+    let declared = head
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let start = tokio::time::Instant::now();
+    let deadline = start + timeout;
+    let grace = timeout / 6;
+    // Not sized from the declared length: a thousand connections each declaring a megabyte and
+    // sending nothing would otherwise hold a gigabyte.
+    let mut bytes = Vec::new();
+    loop {
+        // With n bytes in, the body is behind the minimum rate from grace + n / rate on: it must
+        // send more (or end) by then.
+        let behind = start
+            + grace
+            + Duration::from_secs_f64(bytes.len() as f64 / protocol::MIN_BODY_RATE as f64);
+        let wake = deadline.min(behind);
+        match tokio::time::timeout_at(wake, body.frame()).await {
+            Ok(None) => break,
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    if bytes.len() + data.len() > limit {
+                        return Err(too_large());
+                    }
+                    bytes.extend_from_slice(&data);
+                }
+            }
+            Ok(Some(Err(_))) => return Err(closing(400, "the request body could not be read")),
+            Err(_) => {
+                return Err(closing(
+                    408,
+                    &format!(
+                        "the request body did not arrive in time: all of it within {} ms of the head, at {} bytes/s or more",
+                        timeout.as_millis(),
+                        protocol::MIN_BODY_RATE
+                    ),
+                ));
+            }
+        }
+    }
+    head.body = bytes;
+    Ok(head)
+}
+
+fn unauthorized() -> HttpResponse {
+    let mut r = closing(
+        401,
+        "the control API needs the operator's token: `Authorization: Bearer $SLRSIM_TOKEN` (`serve` and `slrsim env` print it)",
+    );
+    r.headers
+        .push(("WWW-Authenticate", "Bearer realm=\"slrsim\"".to_string()));
+    r
 }
 
 async fn handle(
     req: hyper::Request<Incoming>,
     tx: mpsc::Sender<Job>,
     cache: KeyCache,
+    timeout: Duration,
 ) -> hyper::Response<Full<Bytes>> {
-    let req = match read_request(req).await {
+    let (parts, body) = req.into_parts();
+    let head = match read_head(&parts) {
+        Ok(h) => h,
+        Err(resp) => return to_hyper(resp),
+    };
+    let control = head.path().starts_with(protocol::CONTROL_PREFIX);
+    // The token is checked before the body is read: without it a control call costs nothing but its
+    // head, and nothing is recorded.
+    let grant = if control {
+        cache.operator.grant(&head)
+    } else {
+        operator::Grant::Yes
+    };
+    if grant == operator::Grant::No {
+        return to_hyper(unauthorized());
+    }
+    let limit = if control {
+        protocol::MAX_CONTROL_BODY
+    } else {
+        protocol::MAX_REQUEST_BODY
+    };
+    let req = match read_request(head, body, limit, timeout).await {
         Ok(r) => r,
         Err(resp) => return to_hyper(resp),
     };
-    let work = if req.path().starts_with(protocol::CONTROL_PREFIX) {
+    let work = if control {
         match protocol::control(&req) {
             Control::Execute(a) | Control::Refused(a) => Work::Control(Box::new(a)),
             Control::Status => Work::Status,
@@ -441,13 +583,18 @@ async fn handle(
     if tx.send(Job { work, reply }).is_err() {
         return to_hyper(internal("the simulator has stopped"));
     }
-    let response = match answer.await {
+    let mut response = match answer.await {
         Ok(Done::Record(prepared, record)) => protocol::answer(&prepared, &record),
         Ok(Done::Control(record)) => protocol::control_answer(&record),
         Ok(Done::Json(status, v)) => json_answer(status, &v),
         Ok(Done::Failed(m)) => internal(&m),
         Err(_) => internal("the simulator has stopped"),
     };
+    if grant == operator::Grant::SetCookie {
+        response
+            .headers
+            .push(("Set-Cookie", cache.operator.set_cookie()));
+    }
     to_hyper(response)
 }
 
@@ -462,7 +609,7 @@ fn verify_cached(
     let mut unknown = false;
     let verified = req.verify(auth, |key| {
         // A poisoned lock only means another task panicked while holding it; the map is still whole.
-        let keys = cache.read().unwrap_or_else(|p| p.into_inner());
+        let keys = cache.known.read().unwrap_or_else(|p| p.into_inner());
         match keys.get(key) {
             Some(o) => {
                 owner = Some(o.principal.clone());
@@ -567,7 +714,10 @@ fn run_job(
             let auth = req.authorization();
             let mut owner = None;
             let verified = req.verify(auth.as_ref(), |key| {
-                let (account, caller, secret) = sim.state().access_key(key)?;
+                // The owner from the state's index; the secret is the working one, from the key
+                // secret (the state only knows the log's placeholder).
+                let (account, caller) = sim.state().access_key_owner(key)?;
+                let secret = cache.operator.working_secret(key);
                 let o = KeyOwner {
                     principal: Principal { account, caller },
                     secret: secret.clone(),
@@ -577,8 +727,7 @@ fn run_job(
             });
             let identity = match (&owner, verified) {
                 (Some((key, o)), Ok(v)) => {
-                    let mut keys = cache.write().unwrap_or_else(|p| p.into_inner());
-                    keys.insert(key.clone(), o.clone());
+                    cache.remember(key.clone(), o.clone());
                     Ok((o.principal.clone(), v))
                 }
                 (_, Err(e)) => Err(e),
@@ -589,7 +738,14 @@ fn run_job(
             execute_prepared(sim, Box::new(prepared), cache)?
         }
         Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
-        Work::Inspect(i) => inspect(sim, &i),
+        Work::Inspect(i) => match inspect(sim, &i) {
+            // Secrets never leave over HTTP: the log's are placeholders, but no reader needs them.
+            Done::Json(status, mut v) => {
+                protocol::redact_secrets(&mut v);
+                Done::Json(status, v)
+            }
+            other => other,
+        },
         Work::Status => Done::Json(
             200,
             serde_json::json!({
@@ -605,7 +761,6 @@ fn run_job(
             "Epoch": sim.state().now,
             "Seq": sim.next_seq().saturating_sub(1),
             "NextSeq": sim.next_seq(),
-            "Seed": sim.state().seed,
             "Db": sim.store().path().display().to_string(),
             }),
         ),
@@ -619,7 +774,7 @@ fn execute_prepared(
     cache: &KeyCache,
 ) -> Result<Done, StoreError> {
     let mut record = execute(sim, prepared.action.clone())?;
-    remember_new_key(sim, &record, cache);
+    remember_new_key(sim, &mut record, cache);
     submitted_documents(sim, &mut record);
     Ok(Done::Record(prepared, Box::new(record)))
 }
@@ -653,24 +808,32 @@ fn submitted_documents(sim: &Simulator, record: &mut Record) {
     }
 }
 
-/// After a successful CreateAccessKey, its key goes into the cache so the client's next request,
+/// After a successful CreateAccessKey, the answer gets the key's working secret in place of the
+/// record's placeholder (the stored record is not changed: the log stays byte-deterministic and
+/// hands out no working credential), and the key goes into the cache so the client's next request,
 /// which may come at once, is verified on its connection task.
-fn remember_new_key(sim: &Simulator, record: &Record, cache: &KeyCache) {
-    if !matches!(record.action.op, Operation::CreateAccessKey(_)) || !record.outcome.is_ok() {
+fn remember_new_key(sim: &Simulator, record: &mut Record, cache: &KeyCache) {
+    if !matches!(record.action.op, Operation::CreateAccessKey(_)) {
         return;
     }
-    if let crate::record::Outcome::Ok { response, .. } = &record.outcome {
-        if let Some(id) = response["AccessKey"]["AccessKeyId"].as_str() {
-            if let Some((account, caller, secret)) = sim.state().access_key(id) {
-                let mut keys = cache.write().unwrap_or_else(|p| p.into_inner());
-                keys.insert(
-                    id.to_string(),
-                    KeyOwner {
-                        principal: Principal { account, caller },
-                        secret,
-                    },
-                );
-            }
-        }
+    let crate::record::Outcome::Ok { response, .. } = &mut record.outcome else {
+        return;
+    };
+    let key = &mut response["AccessKey"];
+    let Some(id) = key["AccessKeyId"].as_str().map(str::to_string) else {
+        return;
+    };
+    let secret = cache.operator.working_secret(&id);
+    if let Some(s) = key.get_mut("SecretAccessKey") {
+        *s = serde_json::Value::String(secret.clone());
+    }
+    if let Some((account, caller)) = sim.state().access_key_owner(&id) {
+        cache.remember(
+            id,
+            KeyOwner {
+                principal: Principal { account, caller },
+                secret,
+            },
+        );
     }
 }

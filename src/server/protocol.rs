@@ -19,8 +19,16 @@ use crate::wire::{json_target, query_xml, rest_json};
 pub const MAX_REQUEST_BODY: usize = 1 << 20;
 /// Most connections served at once; more wait to be accepted.
 pub const MAX_CONNECTIONS: usize = 1024;
-/// How long a connection may take to send a request's head (or stay idle between requests).
-pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long a connection may take to send a request's head (or stay idle between requests), and
+/// then its body: a request arrives whole within twice this, or is answered 408 and disconnected.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Slowest a request body may arrive, in bytes per second, once the first sixth of
+/// [`REQUEST_TIMEOUT`] has passed: a drip of a byte every few seconds is cut long before the
+/// timeout. (A body of the largest size must arrive faster still: it has [`REQUEST_TIMEOUT`] in all.)
+pub const MIN_BODY_RATE: u64 = 16 * 1024;
+/// Longest body a control call may have: `sessions` takes a few short fields, and every byte of an
+/// executed control call's action is recorded.
+pub const MAX_CONTROL_BODY: usize = 4096;
 /// Most headers a request may carry.
 pub const MAX_HEADERS: usize = 100;
 /// The reserved path prefix of the control API.
@@ -539,6 +547,10 @@ pub fn control(req: &HttpRequest) -> Control {
                 ),
             }
         }
+        ("POST", "sessions") if req.body.len() > MAX_CONTROL_BODY => control_refusal(
+            "ServeSessions",
+            format!("POST /_slrsim/sessions: the body is larger than {MAX_CONTROL_BODY} bytes"),
+        ),
         ("POST", "sessions") => match serde_json::from_slice::<Value>(&req.body) {
             Ok(Value::Object(mut m)) => {
                 let account = take_string(&mut m, "Account");
@@ -573,6 +585,24 @@ pub fn control(req: &HttpRequest) -> Control {
                 crate::validate::shown(req.path())
             ),
         ),
+    }
+}
+
+/// Replaces every `SecretAccessKey` in `v` (at any depth) with `"(redacted)"`: what the control API's
+/// reads return carries no secret, not even the log's placeholders.
+pub fn redact_secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "SecretAccessKey" {
+                    *x = Value::String("(redacted)".into());
+                } else {
+                    redact_secrets(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_secrets),
+        _ => {}
     }
 }
 
@@ -676,6 +706,33 @@ mod tests {
                 assert_eq!(r.access_key_id.as_deref(), Some("AKIAEXAMPLE"));
                 assert_eq!(r.code, ErrorCode::InvalidClientTokenId);
                 assert_eq!(r.service, "iam");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_at_any_depth() {
+        let mut v = serde_json::json!({"Records": [{"outcome": {"response": {"AccessKey": {
+            "AccessKeyId": "AKIAX", "SecretAccessKey": "s3cr3t"}}}}], "SecretAccessKey": 1});
+        redact_secrets(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert_eq!(
+            v["Records"][0]["outcome"]["response"]["AccessKey"]["AccessKeyId"],
+            "AKIAX"
+        );
+        assert_eq!(v["SecretAccessKey"], "(redacted)");
+    }
+
+    #[test]
+    fn a_large_sessions_body_is_refused_and_not_recorded_whole() {
+        let name = "a".repeat(MAX_CONTROL_BODY);
+        let body = format!(r#"{{"PlaybackConfigurationName":"{name}","Sessions":1}}"#);
+        match control(&req("POST", "/_slrsim/sessions", &[], &body)) {
+            Control::Refused(a) => {
+                let bytes = serde_json::to_vec(&a).expect("json");
+                assert!(bytes.len() < 2048, "{} bytes recorded", bytes.len());
             }
             other => panic!("{other:?}"),
         }

@@ -217,6 +217,9 @@ fn element(out: &mut String, name: &str, v: &Value) {
     if v.is_null() {
         return;
     }
+    // Element names come from the response's shape, never from a request; should one not be an XML
+    // name, it is written as a plain member rather than as an ill-formed tag.
+    let name = if is_xml_name(name) { name } else { "member" };
     out.push('<');
     out.push_str(name);
     out.push('>');
@@ -243,6 +246,14 @@ fn element(out: &mut String, name: &str, v: &Value) {
     out.push('>');
 }
 
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
 /// IAM returns these members as URL-encoded JSON text.
 fn is_document(name: &str) -> bool {
     matches!(
@@ -261,6 +272,11 @@ fn url_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, SET).to_string()
 }
 
+/// Escapes text for XML 1.0. A character XML 1.0 cannot carry at all, not even as a character
+/// reference (`&#1;` is as ill-formed as a raw U+0001) — the C0 controls but tab, line feed and
+/// carriage return, and U+FFFE and U+FFFF — becomes U+FFFD, so an error message that echoes a
+/// hostile input is still a document every XML parser (the AWS CLI's, boto3's) reads. A carriage
+/// return is written as `&#xD;`, which parsers keep, where a raw one is read as a line feed.
 fn escape_into(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
@@ -269,6 +285,9 @@ fn escape_into(out: &mut String, s: &str) {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#xD;"),
+            '\t' | '\n' => out.push(c),
+            c if c < '\u{20}' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -279,6 +298,30 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
     use serde_json::json;
+
+    #[test]
+    fn characters_xml_cannot_carry_are_replaced_and_the_answer_parses() {
+        let hostile = "a\u{0}b\u{1}c\u{1f}d\u{FFFE}e\u{FFFF}f\r\n\tg<&>\u{10FFFF}";
+        let err = ApiError::new(ErrorCode::ValidationError, hostile);
+        let xml = error(&err, hostile);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let message = doc
+            .descendants()
+            .find(|n| n.has_tag_name("Message"))
+            .and_then(|n| n.text())
+            .expect("a message");
+        assert_eq!(
+            message,
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\r\n\tg<&>\u{10FFFF}"
+        );
+        let body =
+            json!({"Role": {"RoleName": hostile, "Tags": [{"Key": hostile, "Value": hostile}]}});
+        let xml = response("GetRole", &body, "rid");
+        roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let odd = json!({"Odd": {"a b<\u{1}": "x"}});
+        let xml = response("GetRole", &odd, "rid");
+        roxmltree::Document::parse(&xml).expect("well-formed XML");
+    }
 
     #[test]
     fn a_get_role_response_is_iam_s_xml() {

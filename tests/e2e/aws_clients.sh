@@ -130,10 +130,12 @@ aws_error() {
   printf '%s' "$err"
 }
 
-# control METHOD PATH [JSON]: a call of the control API that must answer 200; prints the body.
+# control METHOD PATH [JSON]: a call of the control API, with the operator's token, that must
+# answer 200; prints the body.
 control() {
   local method=$1 path=$2 data=${3:-} status
-  local args=(-sS --max-time 30 -o "$WORK/control" -w '%{http_code}' -X "$method")
+  local args=(-sS --max-time 30 -o "$WORK/control" -w '%{http_code}' -X "$method"
+    -H "Authorization: Bearer $SLRSIM_TOKEN")
   [ -z "$data" ] || args+=(-H 'Content-Type: application/json' --data "$data")
   status=$(curl "${args[@]}" "$AWS_ENDPOINT_URL$path") || fail "curl $method $path failed"
   [ "$status" = 200 ] || fail "$method $path: expected 200, got $status: $(cat "$WORK/control")"
@@ -152,19 +154,20 @@ start_server() {
   "$SLRSIM_BIN" --db "$WORK/$name.db" serve --addr 127.0.0.1:0 >"$env_file" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   for _ in $(seq 300); do
-    if [ "$(grep -c '^export ' "$env_file" || true)" -ge 4 ]; then break; fi
+    if [ "$(grep -c '^export ' "$env_file" || true)" -ge 5 ]; then break; fi
     kill -0 "$SERVER_PID" 2>/dev/null || fail "slrsim serve exited before it printed its exports: $(cat "$SERVER_ERR")"
     sleep 0.1
   done
-  [ "$(grep -c '^export ' "$env_file" || true)" -ge 4 ] || fail "slrsim serve printed no exports in 30 s"
-  # Read the four exports rather than sourcing whatever was printed.
-  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL AWS_DEFAULT_REGION
+  [ "$(grep -c '^export ' "$env_file" || true)" -ge 5 ] || fail "slrsim serve printed no exports in 30 s"
+  # Read the five exports rather than sourcing whatever was printed.
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_ENDPOINT_URL AWS_DEFAULT_REGION SLRSIM_TOKEN
   while IFS= read -r line; do
     case $line in
       "export AWS_ACCESS_KEY_ID="*) export AWS_ACCESS_KEY_ID=${line#*=} ;;
       "export AWS_SECRET_ACCESS_KEY="*) export AWS_SECRET_ACCESS_KEY=${line#*=} ;;
       "export AWS_ENDPOINT_URL="*) export AWS_ENDPOINT_URL=${line#*=} ;;
       "export AWS_DEFAULT_REGION="*) export AWS_DEFAULT_REGION=${line#*=} ;;
+      "export SLRSIM_TOKEN="*) export SLRSIM_TOKEN=${line#*=} ;;
       *) fail "unexpected line from slrsim serve: $line" ;;
     esac
   done <"$env_file"
@@ -172,7 +175,12 @@ start_server() {
   [[ ${AWS_ACCESS_KEY_ID:-} =~ ^AKIA[A-Z0-9]{16}$ ]] || fail "AWS_ACCESS_KEY_ID: ${AWS_ACCESS_KEY_ID:-missing}"
   [ -n "${AWS_SECRET_ACCESS_KEY:-}" ] || fail "AWS_SECRET_ACCESS_KEY missing"
   [ "${AWS_DEFAULT_REGION:-}" = us-east-1 ] || fail "AWS_DEFAULT_REGION: ${AWS_DEFAULT_REGION:-missing}"
+  [[ ${SLRSIM_TOKEN:-} =~ ^[0-9a-f]{64}$ ]] || fail "SLRSIM_TOKEN: ${SLRSIM_TOKEN:-missing}"
   local status
+  # Without the token the control API answers 401.
+  status=$(curl -sS --max-time 30 -o /dev/null -w '%{http_code}' "$AWS_ENDPOINT_URL/_slrsim/status") ||
+    fail "curl GET /_slrsim/status failed"
+  [ "$status" = 401 ] || fail "GET /_slrsim/status without the token: expected 401, got $status"
   status=$(control GET /_slrsim/status)
   check_json "GET /_slrsim/status" 'd["Clock"] == "manual" and d["Seq"] == 0 and d["NextSeq"] == 1' "$status"
   echo "e2e: slrsim serve (pid $SERVER_PID) on $AWS_ENDPOINT_URL, database $WORK/$name.db"

@@ -3,7 +3,7 @@
 every response exactly as it would parse AWS's) through the AWSServiceRoleForMediaTailor lifecycle.
 
 Run by tests/e2e/aws_clients.sh, which starts the server and exports its AWS_ACCESS_KEY_ID,
-AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL and AWS_DEFAULT_REGION. Usage:
+AWS_SECRET_ACCESS_KEY, AWS_ENDPOINT_URL, AWS_DEFAULT_REGION and SLRSIM_TOKEN (the control API's). Usage:
 
     boto3_lifecycle.py SUMMARY_JSON
 
@@ -114,6 +114,7 @@ def control(path, payload=None):
     data = None if payload is None else json.dumps(payload).encode()
     req = urllib.request.Request(ENDPOINT + path, data=data, method="POST")
     req.add_header("Content-Type", "application/json")
+    req.add_header("Authorization", "Bearer " + os.environ["SLRSIM_TOKEN"])
     with urllib.request.urlopen(req, timeout=30) as r:
         check(r.status == 200, f"POST {path}: expected 200", r.status)
         return json.loads(r.read())
