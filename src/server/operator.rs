@@ -266,8 +266,11 @@ impl Operator {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
+    if head.eq_ignore_ascii_case(prefix) {
+        s.get(prefix.len()..)
+    } else {
+        None
+    }
 }
 
 /// Creates `path` readable and writable by its owner alone, failing if it exists.
@@ -370,7 +373,7 @@ mod tests {
             Grant::SetCookie
         );
         assert_eq!(op.grant(&req("/_slrsim/status", &[])), Grant::No);
-        let wrong = format!("Bearer {}", &t[..63]);
+        let wrong = format!("Bearer {}", t.get(..63).expect("a 64-character token"));
         assert_eq!(
             op.grant(&req("/_slrsim/status", &[("Authorization", &wrong)])),
             Grant::No

@@ -90,7 +90,7 @@ fn decode_request_for(
             "Action" => action = Some(value.into_owned()),
             "Version" => version = Some(value.into_owned()),
             k if k.starts_with("Tags.member.") => {
-                let rest = &k["Tags.member.".len()..];
+                let rest = k.get("Tags.member.".len()..).unwrap_or_default();
                 let (index, field) = rest
                     .split_once('.')
                     .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
