@@ -167,11 +167,17 @@ mod tests {
         assert!(b.starts_with(
             "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Receiver</Type><Code>ServiceFailure</Code>"
         ), "{b}");
-        assert!(b.contains("<Message>disk &lt;full&gt; &amp; more</Message>"), "{b}");
+        assert!(
+            b.contains("<Message>disk &lt;full&gt; &amp; more</Message>"),
+            "{b}"
+        );
         assert!(b.ends_with(&format!("<RequestId>{rid}</RequestId></ErrorResponse>")));
         assert_eq!(header(&r, "Content-Type"), Some("text/xml"));
         let sts = body(&answer(Answering::Aws(Some(Service::Sts)), "x"));
-        assert!(sts.contains("https://sts.amazonaws.com/doc/2011-06-15/"), "{sts}");
+        assert!(
+            sts.contains("https://sts.amazonaws.com/doc/2011-06-15/"),
+            "{sts}"
+        );
         assert!(sts.contains("<Code>InternalFailure</Code>"), "{sts}");
     }
 

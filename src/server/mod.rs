@@ -707,7 +707,8 @@ fn simulator_loop(
                         reply: job.reply,
                         answering,
                     };
-                    if let Err(mpsc::SendError(ToFlusher::Hold(h))) = f.tx.send(ToFlusher::Hold(held))
+                    if let Err(mpsc::SendError(ToFlusher::Hold(h))) =
+                        f.tx.send(ToFlusher::Hold(held))
                     {
                         // The flusher thread is gone (it panicked): nothing more can be made durable.
                         let e = StoreError::Panicked {
