@@ -502,6 +502,56 @@ mod tests {
     }
 
     #[test]
+    fn a_flusher_on_another_thread_leaves_the_same_log_and_marks() {
+        let actions: Vec<Action> = crate::reference::generate(23).take(600).collect();
+        let open = || {
+            Simulator::with_options(Store::temporary().expect("sled"), None, Some(100))
+                .expect("open")
+        };
+        let mut plain = open();
+        for a in &actions {
+            plain.execute(a.clone()).expect("execute");
+        }
+        plain.flush().expect("flush");
+        // The same actions while another thread flushes after each one, as `serve` does.
+        let mut served = open();
+        served.set_durability(Durability {
+            flush_every: usize::MAX,
+        });
+        let log = served.log_flusher();
+        let (tx, rx) = std::sync::mpsc::channel::<u64>();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                for upto in rx {
+                    log.flush(&LiveMark::reached(upto)).expect("flush");
+                    let live: serde_json::Value = serde_json::from_slice(
+                        &log.store.meta(META_LIVE).expect("meta").expect("written"),
+                    )
+                    .expect("json");
+                    assert_eq!(live, serde_json::json!({"seq": upto - 1}));
+                }
+            });
+            for a in &actions {
+                served.execute(a.clone()).expect("execute");
+                tx.send(served.next_seq()).expect("the flusher runs");
+            }
+            // The flusher ends with its channel.
+            drop(tx);
+        });
+        // Idle: the mark with the live state's hash, once.
+        let mark = served.take_live_mark().expect("records since the hash");
+        assert_eq!(mark.next_seq(), served.next_seq());
+        assert!(served.take_live_mark().is_none());
+        served.log_flusher().flush(&mark).expect("flush");
+        assert_eq!(stored(&plain), stored(&served));
+        assert_eq!(plain.state(), served.state());
+        assert_eq!(
+            plain.store().meta(META_LIVE).expect("meta"),
+            served.store().meta(META_LIVE).expect("meta")
+        );
+    }
+
+    #[test]
     fn a_batch_stores_the_same_bytes_as_executing_one_by_one() {
         let actions: Vec<Action> = crate::reference::generate(21).take(1500).collect();
         let open = || {

@@ -370,16 +370,17 @@ fn read_answer(proto: Proto, op: &'static str, r: &Resp) -> Answer {
     }
 }
 
-/// One life of a server: `clients` threads send calls until the server dies (killed after `kill_after`
-/// answers) or each has sent `most` calls. Returns every answer.
+/// One life of a server (started with `flags`): `clients` threads send calls until the server dies
+/// (killed after `kill_after` answers) or each has sent `most` calls. Returns every answer.
 fn round(
     db: &Path,
+    flags: &[&str],
     round: usize,
     clients: usize,
     kill_after: Option<usize>,
     most: usize,
 ) -> Vec<Answer> {
-    let srv = start(db, &[], None);
+    let srv = start(db, flags, None);
     let answered = AtomicUsize::new(0);
     let dying = AtomicBool::new(false);
     let answers = Mutex::new(Vec::new());
@@ -516,12 +517,12 @@ fn sigkill_under_concurrent_clients_loses_no_answered_call() {
     // Several lives, each killed with calls in flight once it has answered 250 calls; the clients of
     // each life use their own names, so what they do never depends on what a kill lost.
     for r in 0..5 {
-        let got = round(&db, r, clients, Some(250), 1000);
+        let got = round(&db, &[], r, clients, Some(250), 1000);
         assert!(got.len() >= 250, "round {r}: {} answers", got.len());
         answers.extend(got);
     }
-    // A last life that ends cleanly.
-    answers.extend(round(&db, 5, clients, None, 12));
+    // A last life that ends cleanly, with the flag scripts pass (it means the default).
+    answers.extend(round(&db, &["--sync"], 5, clients, None, 12));
     verify(&db);
     check_answers(&db, &answers);
     // The calls did what they were meant to: keys were created and every protocol answered.
@@ -587,6 +588,21 @@ fn a_full_disk_answers_every_client_in_its_protocol_and_loses_no_success() {
     verify(&db);
     check_answers(&db, &answers);
     let mut all = answers;
-    all.extend(round(&db, 9, 2, None, 12));
+    all.extend(round(&db, &[], 9, 2, None, 12));
     check_answers(&db, &all);
+}
+
+#[test]
+fn no_sync_and_sync_cannot_both_be_asked_for() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(db_in(&dir))
+        .args(["serve", "--addr", "127.0.0.1:0", "--sync", "--no-sync"])
+        .output()
+        .expect("run slrsim");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-sync"));
+    // Nothing was created.
+    assert!(!db_in(&dir).exists());
 }
