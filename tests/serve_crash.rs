@@ -55,6 +55,8 @@ fn start(db: &Path, extra: &[&str], file_blocks: Option<u64>) -> Server {
         None => Command::new(BIN),
     };
     let mut child = cmd
+        // Standard error is read only at the end: keep it to the few lines serve writes by itself.
+        .env_remove("SLRSIM_LOG")
         .arg("--db")
         .arg(db)
         .args(["serve", "--addr", "127.0.0.1:0"])
