@@ -2,14 +2,17 @@
 //! loopback, answers a mix of GetRole and ConfigureLogsForPlaybackConfiguration at least 100 times as
 //! fast as moto's server mode answers GetRole, both measured in the same run by the same generator.
 //!
-//! `cargo bench --bench serve` starts the release `slrsim` binary (`slrsim --db DIR serve --addr
-//! 127.0.0.1:0`), creates a playback configuration and configures its logs (so the service-linked
-//! role exists), then loads it from N keep-alive connections for a while, alternating GetRole (IAM
-//! query protocol) and ConfigureLogsForPlaybackConfiguration (MediaTailor rest-json, PercentEnabled
-//! 100 and 50 in turn). moto's server (`python -m moto.server`) gets the same generator and connection
+//! `cargo bench --bench serve` starts the release `slrsim` binary twice, each on its own log:
+//! `slrsim --db DIR serve --addr 127.0.0.1:0` (the default: a call is answered once its record is
+//! durable) and the same with `--no-sync` (answered once appended). On each it creates a playback
+//! configuration and configures its logs (so the service-linked role exists), then loads it from N
+//! keep-alive connections for a while, alternating GetRole (IAM query protocol) and
+//! ConfigureLogsForPlaybackConfiguration (MediaTailor rest-json, PercentEnabled 100 and 50 in turn);
+//! the two servers' loads alternate per connection count. The table gives both, and the durable
+//! rate as a share of the no-sync one. moto's server (`python -m moto.server`) gets the same generator and connection
 //! counts, with GetRole alone (moto has no MediaTailor; its server answers every request with
 //! `Connection: close`, so for moto the generator connects again per call, as any client of it must).
-//! Then slrsim is stopped with SIGTERM and `slrsim verify` checks the log it wrote. Every answer must
+//! Then each slrsim is stopped with SIGTERM and `slrsim verify` checks the log it wrote. Every answer must
 //! be 200: any other fails the bench.
 //!
 //! The generator is hand-written: one std thread per connection, each writing a request, reading the
@@ -87,38 +90,63 @@ fn main() {
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("serve");
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("make the bench's work folder");
-    let db = work.join("log.db");
     let bin = std::env::var_os("SLRSIM_BIN").map_or_else(
         || PathBuf::from(env!("CARGO_BIN_EXE_slrsim")),
         PathBuf::from,
     );
 
-    // slrsim: start, set up, load once per connection count, stop, verify.
-    let mut server = Slrsim::start(&bin, &db);
-    eprintln!(
-        "serve bench: slrsim pid {} on {}",
-        server.child.id(),
-        server.addr
-    );
-    let host = server.addr.to_string();
-    let mediatailor = Signer::new(&server.key, &server.secret, "mediatailor");
-    let iam = Signer::new(&server.key, &server.secret, "iam");
-    setup_slrsim(server.addr, &host, &iam, &mediatailor);
-    let mix = [
-        iam.request("POST", "/", &host, FORM, GET_ROLE),
-        configure_logs(&mediatailor, &host, 50),
-        iam.request("POST", "/", &host, FORM, GET_ROLE),
-        configure_logs(&mediatailor, &host, 100),
-    ];
-    let mut slrsim_runs = Vec::new();
+    // slrsim in both acknowledgement modes, each on its own log: the default (an answer waits for
+    // its record to be durable, group commit) and --no-sync (answered once appended). Both servers
+    // run at once and the loads alternate between them per connection count, so drift of the
+    // machine's load falls on both alike; the idle one spends next to nothing.
+    let modes: [(&str, &[&str]); 2] = [("durable", &[]), ("no-sync", &["--no-sync"])];
+    let mut servers: Vec<(Slrsim, PathBuf, Vec<Vec<u8>>)> = modes
+        .iter()
+        .map(|(name, flags)| {
+            let db = work.join(format!("{name}.db"));
+            let server = Slrsim::start(&bin, &db, flags);
+            eprintln!(
+                "serve bench: slrsim ({name}) pid {} on {}",
+                server.child.id(),
+                server.addr
+            );
+            let host = server.addr.to_string();
+            let mediatailor = Signer::new(&server.key, &server.secret, "mediatailor");
+            let iam = Signer::new(&server.key, &server.secret, "iam");
+            setup_slrsim(server.addr, &host, &iam, &mediatailor);
+            let mix = vec![
+                iam.request("POST", "/", &host, FORM, GET_ROLE),
+                configure_logs(&mediatailor, &host, 50),
+                iam.request("POST", "/", &host, FORM, GET_ROLE),
+                configure_logs(&mediatailor, &host, 100),
+            ];
+            (server, db, mix)
+        })
+        .collect();
+    let mut runs: [Vec<LoadRun>; 2] = [Vec::new(), Vec::new()];
     for &c in &connections {
-        eprintln!("serve bench: slrsim, {c} connection(s), {seconds} s");
-        let run = load(server.addr, &mix, c, measure, server.child.id());
-        run.fail_on_errors("slrsim");
-        slrsim_runs.push(run);
+        for (m, (server, _, mix)) in servers.iter().enumerate() {
+            eprintln!(
+                "serve bench: slrsim ({}), {c} connection(s), {seconds} s",
+                modes[m].0
+            );
+            let run = load(server.addr, mix, c, measure, server.child.id());
+            run.fail_on_errors(&format!("slrsim ({})", modes[m].0));
+            runs[m].push(run);
+        }
     }
-    let sent: u64 = slrsim_runs.iter().map(|r| r.sent).sum::<u64>() + 3;
-    let stopped = server.stop_and_verify(&bin, &db);
+    let [slrsim_runs, no_sync_runs] = runs;
+    let mut stopped = Vec::new();
+    for (m, (server, db, _)) in servers.iter_mut().enumerate() {
+        let sent: u64 = [&slrsim_runs, &no_sync_runs][m]
+            .iter()
+            .map(|r| r.sent)
+            .sum::<u64>()
+            + 3;
+        stopped.push((modes[m].0, server.stop_and_verify(&bin, db), sent));
+    }
+    let iam = Signer::new(&servers[0].0.key, &servers[0].0.secret, "iam");
+    drop(servers);
 
     // moto: the same generator and connection counts, GetRole alone.
     let moto = Moto::start();
@@ -158,24 +186,28 @@ fn main() {
         &connections,
         seconds,
         &slrsim_runs,
+        &no_sync_runs,
         moto_runs.as_deref(),
         &stopped,
-        sent,
     );
     println!();
     println!(
         "Raw HTTP ceiling on this machine: the same generator against a bare hyper server (tokio, HTTP/1.1 keep-alive, no delay) that reads each request and answers a fixed 1 kB body at once: no signature, no decoding, no log:"
     );
     println!();
-    println!("| connections | raw hyper | slrsim mix | slrsim as a share of the ceiling |");
-    println!("|---|---|---|---|");
-    for (b, s) in baseline_runs.iter().zip(&slrsim_runs) {
+    println!(
+        "| connections | raw hyper | slrsim mix (durable) | share of the ceiling | slrsim mix (--no-sync) | share of the ceiling |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for ((b, s), n) in baseline_runs.iter().zip(&slrsim_runs).zip(&no_sync_runs) {
         println!(
-            "| {} | {:.0} calls/s | {:.0} calls/s | {:.0}% |",
+            "| {} | {:.0} calls/s | {:.0} calls/s | {:.0}% | {:.0} calls/s | {:.0}% |",
             b.connections,
             b.rate(),
             s.rate(),
-            100.0 * s.rate() / b.rate()
+            100.0 * s.rate() / b.rate(),
+            n.rate(),
+            100.0 * n.rate() / b.rate()
         );
     }
     println!();
@@ -868,11 +900,12 @@ struct Stopped {
 }
 
 impl Slrsim {
-    fn start(bin: &Path, db: &Path) -> Self {
+    fn start(bin: &Path, db: &Path, flags: &[&str]) -> Self {
         let mut child = Command::new(bin)
             .arg("--db")
             .arg(db)
             .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -1055,9 +1088,9 @@ fn print_table(
     connections: &[usize],
     seconds: f64,
     slrsim: &[LoadRun],
+    no_sync: &[LoadRun],
     moto: Option<&[LoadRun]>,
-    stopped: &Stopped,
-    sent: u64,
+    stopped: &[(&str, Stopped, u64)],
 ) {
     let cores = std::thread::available_parallelism().map_or(0, usize::from);
     println!();
@@ -1077,12 +1110,15 @@ fn print_table(
             "; moto not installed: the issue's 240 calls/s"
         }
     );
+    println!(
+        "slrsim durable (the default): a call is answered once its record is flushed (group commit); --no-sync: once appended (a crash may lose answered calls). Every call appends a record."
+    );
     println!();
     println!(
-        "| connections | slrsim mix | latency p50 / p99 | moto GetRole | latency p50 / p99 | ratio | ≥ {GOAL_FACTOR:.0} × moto | ratio to the issue's {ISSUE_MOTO_RATE:.0}/s |"
+        "| connections | slrsim durable | latency p50 / p99 | slrsim --no-sync | latency p50 / p99 | durable / no-sync | moto GetRole | latency p50 / p99 | ratio (durable) | ≥ {GOAL_FACTOR:.0} × moto | ratio to the issue's {ISSUE_MOTO_RATE:.0}/s |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
-    for (i, s) in slrsim.iter().enumerate() {
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (i, (s, n)) in slrsim.iter().zip(no_sync).enumerate() {
         let m = moto.and_then(|m| m.get(i));
         let moto_rate = m.map_or(ISSUE_MOTO_RATE, LoadRun::rate);
         let (moto_figure, moto_latency) = match m {
@@ -1094,11 +1130,15 @@ fn print_table(
         };
         let ratio = s.rate() / moto_rate;
         println!(
-            "| {} | {:.0} calls/s | {:.2} / {:.2} ms | {} | {} | {:.0}× | {} | {:.0}× |",
+            "| {} | {:.0} calls/s | {:.2} / {:.2} ms | {:.0} calls/s | {:.2} / {:.2} ms | {:.0}% | {} | {} | {:.0}× | {} | {:.0}× |",
             s.connections,
             s.rate(),
             s.latency_ms(0.5),
             s.latency_ms(0.99),
+            n.rate(),
+            n.latency_ms(0.5),
+            n.latency_ms(0.99),
+            100.0 * s.rate() / n.rate(),
             moto_figure,
             moto_latency,
             ratio,
@@ -1112,12 +1152,14 @@ fn print_table(
     }
     println!();
     println!("CPU seconds per second of the measured window (by thread name):");
-    for s in slrsim {
-        println!(
-            "- slrsim, {} connection(s): {}",
-            s.connections,
-            s.cpu_line()
-        );
+    for (mode, runs) in [("durable", slrsim), ("--no-sync", no_sync)] {
+        for s in runs {
+            println!(
+                "- slrsim {mode}, {} connection(s): {}",
+                s.connections,
+                s.cpu_line()
+            );
+        }
     }
     for m in moto.unwrap_or_default() {
         println!(
@@ -1132,16 +1174,18 @@ fn print_table(
         );
     }
     println!();
-    println!(
-        "slrsim stopped {:.2} s after SIGTERM; `slrsim verify` ({:.1} s): {}",
-        stopped.shutdown_secs, stopped.verify_secs, stopped.verify_line
-    );
-    println!(
-        "{} requests sent to slrsim (setup and warm-up included), {} records in its log",
-        sent, stopped.records
-    );
-    assert!(
-        stopped.records >= sent,
-        "the log holds fewer records than requests answered"
-    );
+    for (mode, stopped, sent) in stopped {
+        println!(
+            "slrsim {mode} stopped {:.2} s after SIGTERM; `slrsim verify` ({:.1} s): {}",
+            stopped.shutdown_secs, stopped.verify_secs, stopped.verify_line
+        );
+        println!(
+            "{sent} requests sent to slrsim {mode} (setup and warm-up included), {} records in its log",
+            stopped.records
+        );
+        assert!(
+            stopped.records >= *sent,
+            "slrsim {mode}: the log holds fewer records than requests answered"
+        );
+    }
 }

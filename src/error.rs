@@ -188,7 +188,7 @@ pub enum StoreError {
         "the {thread} thread stopped unexpectedly ({detail}); records may have been appended before it did: run `slrsim verify`"
     )]
     Panicked {
-        /// Which thread: "log writer" or "simulator".
+        /// Which thread: "log writer", "simulator" or "flusher".
         thread: &'static str,
         /// The panic's message, clipped.
         detail: String,

@@ -168,9 +168,14 @@ enum Command {
         /// With --clock wall: simulated seconds per real second.
         #[arg(long, default_value_t = 1.0)]
         speed: f64,
-        /// Flush every record to disk before answering (default: within 200 ms of going idle, every
-        /// 1000 records, and at shutdown).
+        /// Answer a call as soon as its record is appended, before it is on disk (flushed every 1000
+        /// records, within 200 ms of going idle and at shutdown). Faster for one client at a time,
+        /// but a crash can lose answered calls, and their request ids, keys and task ids are then
+        /// given again to other calls. Default: a call is answered once its record is durable.
         #[arg(long)]
+        no_sync: bool,
+        /// Answer a call once its record is durable: the default (accepted for scripts that pass it).
+        #[arg(long, conflicts_with = "no_sync")]
         sync: bool,
         /// Seed of a database this command creates (ids, request ids and access keys derive from it).
         #[arg(long, default_value_t = 0)]
@@ -305,7 +310,8 @@ fn main() -> ExitCode {
             addr,
             clock,
             speed,
-            sync,
+            no_sync,
+            sync: _,
             seed,
             start,
         } => serve(
@@ -313,7 +319,7 @@ fn main() -> ExitCode {
             *addr,
             *clock,
             *speed,
-            *sync,
+            *no_sync,
             *seed,
             start,
             cli.snapshot_every,
@@ -957,12 +963,12 @@ fn serve(
     addr: std::net::SocketAddr,
     clock: ClockArg,
     speed: f64,
-    sync: bool,
+    no_sync: bool,
     seed: u64,
     start: &str,
     snapshot_every: Option<u64>,
 ) -> Result<(), Failure> {
-    use slrsim::server::{ClockMode, ServeOptions};
+    use slrsim::server::{Acknowledge, ClockMode, ServeOptions};
     let clock = match clock {
         ClockArg::Manual => ClockMode::Manual,
         ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
@@ -993,7 +999,11 @@ fn serve(
     let opts = ServeOptions {
         listener,
         clock,
-        sync,
+        acknowledge: if no_sync {
+            Acknowledge::NoSync
+        } else {
+            Acknowledge::Durable
+        },
         operator,
     };
     let db_shown = db.display().to_string();

@@ -2,6 +2,7 @@
 //! pure core what happens, stores the record, and only then applies the events.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tracing::info_span;
 
@@ -51,7 +52,9 @@ impl Default for Genesis {
 /// A live simulation over a sled log.
 #[derive(Debug)]
 pub struct Simulator {
-    store: Store,
+    /// Shared with a [`LogFlusher`] when another thread flushes (`slrsim serve`); only this simulator
+    /// appends.
+    store: Arc<Store>,
     state: State,
     next_seq: u64,
     last_hash: [u8; HASH_LEN],
@@ -98,7 +101,7 @@ impl Simulator {
         }
         let every = snapshot_every_or_default(&store)?;
         let mut sim = Simulator {
-            store,
+            store: Arc::new(store),
             state: replayed.state,
             next_seq: replayed.next_seq,
             last_hash: replayed.last_hash,
@@ -211,7 +214,7 @@ impl Simulator {
             ..
         } = self;
         let last_hash: &[u8; HASH_LEN] = last_hash;
-        let store: &Store = store;
+        let store: &Store = store.as_ref();
         let prev = *last_hash;
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Write>>(BATCH_CHANNEL);
         let (out, written) = std::thread::scope(|scope| {
@@ -258,6 +261,29 @@ impl Simulator {
         }
     }
 
+    /// A handle that makes this simulator's appended records durable from another thread while it
+    /// goes on appending (`slrsim serve`'s group commit).
+    pub fn log_flusher(&self) -> LogFlusher {
+        LogFlusher {
+            store: Arc::clone(&self.store),
+        }
+    }
+
+    /// What META_LIVE should say now, with the live state's hash, if records were appended since the
+    /// hash was last recorded; the hash then counts as recorded. For a [`LogFlusher`] to write at its
+    /// next flush (hashing serialises the whole state, so a server asks for this only when idle).
+    pub fn take_live_mark(&mut self) -> Option<LiveMark> {
+        if !self.hash_pending {
+            return None;
+        }
+        self.hash_pending = false;
+        self.unflushed = 0;
+        Some(LiveMark {
+            next_seq: self.next_seq,
+            meta: live_meta(Some(&self.state), self.next_seq),
+        })
+    }
+
     /// Flushes the log and records the live state's hash beside it.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         self.store
@@ -276,6 +302,47 @@ impl Drop for Simulator {
             // Best effort: an error here has nowhere to go, and the log itself is already written.
             let _ = self.flush();
         }
+    }
+}
+
+/// Flushes a [`Simulator`]'s log from another thread while the simulator goes on appending: see
+/// [`Simulator::log_flusher`]. sled's flush is safe beside appends; when it returns Ok, every record
+/// appended before it began is durable.
+#[derive(Debug, Clone)]
+pub struct LogFlusher {
+    store: Arc<Store>,
+}
+
+impl LogFlusher {
+    /// Writes `mark` to META_LIVE (how far the log reached, as today's periodic and final flushes
+    /// record it), then flushes. When this returns Ok, every record appended before the call began
+    /// is durable, and so is the mark.
+    pub fn flush(&self, mark: &LiveMark) -> Result<(), StoreError> {
+        self.store.set_meta(META_LIVE, &mark.meta)?;
+        self.store.flush()
+    }
+}
+
+/// What META_LIVE is to say at a flush: how far the log reached, and the live state's hash there
+/// when it is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveMark {
+    next_seq: u64,
+    meta: Vec<u8>,
+}
+
+impl LiveMark {
+    /// The log reached record `next_seq - 1`; no state hash (as a periodic flush records it).
+    pub fn reached(next_seq: u64) -> Self {
+        LiveMark {
+            next_seq,
+            meta: live_meta(None, next_seq),
+        }
+    }
+
+    /// The number of the first record the mark does not cover.
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
     }
 }
 
@@ -432,6 +499,56 @@ mod tests {
             .map(|r| r.map(|(s, v)| (s, v.to_vec())).expect("read"))
             .collect();
         (log, snaps)
+    }
+
+    #[test]
+    fn a_flusher_on_another_thread_leaves_the_same_log_and_marks() {
+        let actions: Vec<Action> = crate::reference::generate(23).take(600).collect();
+        let open = || {
+            Simulator::with_options(Store::temporary().expect("sled"), None, Some(100))
+                .expect("open")
+        };
+        let mut plain = open();
+        for a in &actions {
+            plain.execute(a.clone()).expect("execute");
+        }
+        plain.flush().expect("flush");
+        // The same actions while another thread flushes after each one, as `serve` does.
+        let mut served = open();
+        served.set_durability(Durability {
+            flush_every: usize::MAX,
+        });
+        let log = served.log_flusher();
+        let (tx, rx) = std::sync::mpsc::channel::<u64>();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                for upto in rx {
+                    log.flush(&LiveMark::reached(upto)).expect("flush");
+                    let live: serde_json::Value = serde_json::from_slice(
+                        &log.store.meta(META_LIVE).expect("meta").expect("written"),
+                    )
+                    .expect("json");
+                    assert_eq!(live, serde_json::json!({"seq": upto - 1}));
+                }
+            });
+            for a in &actions {
+                served.execute(a.clone()).expect("execute");
+                tx.send(served.next_seq()).expect("the flusher runs");
+            }
+            // The flusher ends with its channel.
+            drop(tx);
+        });
+        // Idle: the mark with the live state's hash, once.
+        let mark = served.take_live_mark().expect("records since the hash");
+        assert_eq!(mark.next_seq(), served.next_seq());
+        assert!(served.take_live_mark().is_none());
+        served.log_flusher().flush(&mark).expect("flush");
+        assert_eq!(stored(&plain), stored(&served));
+        assert_eq!(plain.state(), served.state());
+        assert_eq!(
+            plain.store().meta(META_LIVE).expect("meta"),
+            served.store().meta(META_LIVE).expect("meta")
+        );
     }
 
     #[test]
