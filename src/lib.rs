@@ -33,6 +33,7 @@ pub mod record;
 pub mod reference;
 pub mod replay;
 pub mod simulator;
+pub mod head;
 pub mod snapshot;
 pub mod store;
 pub mod timetravel;

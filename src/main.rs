@@ -253,6 +253,9 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    // sled's panics on damaged files are contained at the store boundary and reported as storage
+    // errors; this hook keeps their backtraces away from the user and words any other panic as a bug.
+    slrsim::store::install_panic_hook();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Demo => demo(&cli.db, cli.snapshot_every),
@@ -338,15 +341,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// Opens an existing database for reading; never creates one.
+/// Opens an existing database for reading; never creates one, and never writes to it (sled reads a
+/// private copy: see `Store::open_read_only`). A log that lost acknowledged records, or whose head file
+/// is damaged, is refused.
 fn open_existing(db: &Path) -> Result<Store, Failure> {
+    let store = open_read(db)?;
+    store.check_head()?;
+    Ok(store)
+}
+
+/// Opens an existing database for reading without judging its head (`verify` reports a rolled-back
+/// log as a finding of its own).
+fn open_read(db: &Path) -> Result<Store, Failure> {
     if !db.exists() {
         return Err(Failure::Input(format!(
             "no database at `{}`: run `slrsim demo` or `slrsim run FILE` first, or give --db",
             db.display()
         )));
     }
-    Ok(Store::open(db)?)
+    Ok(Store::open_read_only(db)?)
 }
 
 fn run(
@@ -853,10 +866,28 @@ fn replay_verify(db: &Path, verify: bool) -> Result<(), Failure> {
 }
 
 fn verify(db: &Path) -> Result<(), Failure> {
-    let store = open_existing(db)?;
+    let store = open_read(db)?;
+    match store.check_head() {
+        // A log shorter than its head is named by `replay::verify` as its first missing record.
+        Ok(()) | Err(StoreError::RolledBack { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     let v = replay::verify(&store)?;
     match v.problem {
         None => {
+            if !v.snapshots_rebuilt.is_empty() {
+                // The rebuilt snapshots are in the private copy verify read. The log verified intact,
+                // so the folder is opened for writing to keep them: the one write `verify` makes.
+                let target = Store::open(db)?;
+                for &seq in &v.snapshots_rebuilt {
+                    if let Some((at, value)) = store.snapshots_before(seq).next().transpose()? {
+                        if at == seq {
+                            target.put_snapshot(seq, &value)?;
+                        }
+                    }
+                }
+                target.flush()?;
+            }
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
@@ -1015,7 +1046,7 @@ fn serve(
 fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> {
     let seed = if db.exists() {
         // The seed is the genesis record's: no need to replay the log.
-        let genesis = timetravel::record_at(&Store::open(db)?, 0)?;
+        let genesis = timetravel::record_at(&open_existing(db)?, 0)?;
         match genesis.action.op {
             slrsim::Operation::Genesis(g) => g.seed,
             _ => {
