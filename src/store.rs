@@ -330,7 +330,7 @@ impl Store {
     /// open is retried for up to [`LOCK_GRACE`] before a lock is reported.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let fresh = inspect(path)? == Folder::Fresh;
-        let db = open_sled(path, path)?;
+        let db = open_sled(path, path, false)?;
         let store = Self::from_db(db, path.to_path_buf(), Some(path.to_path_buf()), None)?;
         match &store.head_check {
             HeadCheck::Missing if fresh && store.next_seq()? == 0 => {
@@ -377,7 +377,7 @@ impl Store {
                 )))
             })?;
         }
-        let db = open_sled(copy.path(), path)?;
+        let db = open_sled(copy.path(), path, true)?;
         Self::from_db(db, path.to_path_buf(), None, Some(copy))
     }
 
@@ -663,10 +663,20 @@ impl Store {
 }
 
 /// Opens sled on `dir`, reporting errors against `shown` (the folder the user named).
-fn open_sled(dir: &Path, shown: &Path) -> Result<sled::Db, StoreError> {
+fn open_sled(dir: &Path, shown: &Path, private: bool) -> Result<sled::Db, StoreError> {
+    // A private copy needs no background flusher: nothing is kept from it, and its drop would
+    // otherwise wait for the flusher's next wake-up.
+    // (A sled `Config` is built afresh for each try: its builder methods panic on a shared one.)
+    let config = || {
+        if private {
+            sled_config().flush_every_ms(None)
+        } else {
+            sled_config()
+        }
+    };
     let started = std::time::Instant::now();
     loop {
-        match contained(shown, || sled_config().path(dir).open()) {
+        match contained(shown, || config().path(dir).open()) {
             Ok(db) => return Ok(db),
             Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_GRACE => {
                 std::thread::sleep(std::time::Duration::from_millis(25));
