@@ -214,7 +214,7 @@ pub enum StoreError {
         acknowledged: u64,
     },
     /// The head file in the folder (the log's length and last hash at the last flush) is damaged.
-    #[error("the database at `{path}` is damaged: its head file `{file}` {detail}")]
+    #[error("the database at `{path}` is damaged: its head file `{file}` is damaged ({detail})")]
     HeadDamaged {
         /// The database folder.
         path: String,

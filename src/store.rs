@@ -106,11 +106,14 @@ fn map_sled_error(path: &Path, e: sled::Error) -> StoreError {
             let text = io.to_string().to_ascii_lowercase();
             if io.kind() == std::io::ErrorKind::WouldBlock || text.contains("lock") {
                 StoreError::Locked { path: shown }
+            } else if io.kind() == std::io::ErrorKind::NotFound {
+                damaged(format!(
+                    "a file sled needs is missing ({})",
+                    crate::validate::shown(&io.to_string())
+                ))
             } else if matches!(
                 io.kind(),
-                std::io::ErrorKind::NotFound
-                    | std::io::ErrorKind::InvalidData
-                    | std::io::ErrorKind::UnexpectedEof
+                std::io::ErrorKind::InvalidData | std::io::ErrorKind::UnexpectedEof
             ) {
                 damaged(format!(
                     "sled could not read its files ({})",
@@ -662,8 +665,72 @@ impl Store {
     }
 }
 
+/// The standard CRC-32 (IEEE, reflected): the checksum sled 0.34 puts after its `conf` and `snap.*`
+/// files. Bitwise, as it runs only over a few small files after sled refused to open.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Which of sled's small files fails its own checksum, if one does: said when sled refuses a folder,
+/// so that the user learns which file is damaged rather than only that one is. (`db` and `blobs/`
+/// carry checksums per message; sled names no file for them.)
+fn damaged_small_file(dir: &Path) -> Option<String> {
+    let checked = |name: &str, bytes: &[u8], trailer: usize| -> Option<String> {
+        if bytes.len() <= trailer {
+            return Some(format!(
+                "its file `{name}` is cut short ({} bytes)",
+                bytes.len()
+            ));
+        }
+        let (body, tail) = bytes.split_at(bytes.len() - trailer);
+        let stored = tail
+            .get(trailer - 4..)
+            .and_then(|t| <[u8; 4]>::try_from(t).ok())?;
+        (crc32(body) != u32::from_le_bytes(stored))
+            .then(|| format!("its file `{name}` fails its checksum"))
+    };
+    if let Ok(conf) = std::fs::read(dir.join("conf")) {
+        if let Some(found) = checked("conf", &conf, 4) {
+            return Some(found);
+        }
+    }
+    // sled reads only the newest page-table snapshot: a length (8 bytes) and a CRC (4) end it.
+    let newest = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("snap.") && !n.ends_with(".in___motion"))
+        .max()?;
+    let bytes = std::fs::read(dir.join(&newest)).ok()?;
+    checked(&newest, &bytes, 12)
+}
+
 /// Opens sled on `dir`, reporting errors against `shown` (the folder the user named).
 fn open_sled(dir: &Path, shown: &Path, private: bool) -> Result<sled::Db, StoreError> {
+    open_sled_once(dir, shown, private).map_err(|e| match e {
+        StoreError::Damaged { path, detail } => match damaged_small_file(dir) {
+            Some(found) => StoreError::Damaged {
+                path,
+                detail: format!("{found} ({detail})"),
+            },
+            None => StoreError::Damaged { path, detail },
+        },
+        other => other,
+    })
+}
+
+fn open_sled_once(dir: &Path, shown: &Path, private: bool) -> Result<sled::Db, StoreError> {
     // A private copy needs no background flusher: nothing is kept from it, and its drop would
     // otherwise wait for the flusher's next wake-up.
     // (A sled `Config` is built afresh for each try: its builder methods panic on a shared one.)

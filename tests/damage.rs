@@ -32,13 +32,22 @@ use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
 
+/// The binary under test: `SLRSIM_DAMAGE_BIN` may name a copy (a long run by hand then tests one
+/// fixed build while the tree is rebuilt).
+fn bin() -> String {
+    std::env::var("SLRSIM_DAMAGE_BIN").unwrap_or_else(|_| BIN.to_string())
+}
+
 /// A guard against hangs only (not a performance assertion).
 const HANG_LIMIT: Duration = Duration::from_secs(120);
 
-/// What a finished `slrsim` process did (`code` is `None` when it had to be killed).
+/// What a finished `slrsim` process did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Out {
+    /// `None` when it was ended by a signal (see `signal`) or had to be killed (`hung`).
     code: Option<i32>,
+    signal: Option<i32>,
+    hung: bool,
     stdout: String,
     stderr: String,
 }
@@ -47,8 +56,9 @@ impl Out {
     fn show(&self) -> String {
         let cut = |s: &str| s.chars().take(2000).collect::<String>();
         format!(
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "exit {:?} signal {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.code,
+            self.signal,
             cut(&self.stdout),
             cut(&self.stderr)
         )
@@ -79,8 +89,15 @@ fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 }
 
 /// Starts `slrsim --db DB ARGS...` with the environment that could redirect or colour it removed.
-fn spawn(db: &Path, args: &[String]) -> (Child, thread::JoinHandle<String>, thread::JoinHandle<String>) {
-    let mut child = Command::new(BIN)
+fn spawn(
+    db: &Path,
+    args: &[String],
+) -> (
+    Child,
+    thread::JoinHandle<String>,
+    thread::JoinHandle<String>,
+) {
+    let mut child = Command::new(bin())
         .arg("--db")
         .arg(db)
         .args(args)
@@ -99,11 +116,18 @@ fn spawn(db: &Path, args: &[String]) -> (Child, thread::JoinHandle<String>, thre
 }
 
 fn finish(
-    (mut child, out, err): (Child, thread::JoinHandle<String>, thread::JoinHandle<String>),
+    (mut child, out, err): (
+        Child,
+        thread::JoinHandle<String>,
+        thread::JoinHandle<String>,
+    ),
 ) -> Out {
+    use std::os::unix::process::ExitStatusExt;
     let status = wait_or_kill(&mut child, HANG_LIMIT);
     Out {
         code: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+        hung: status.is_none(),
         stdout: out.join().expect("stdout reader"),
         stderr: err.join().expect("stderr reader"),
     }
@@ -208,20 +232,24 @@ fn run_ok(db: &Path, args: &[String]) -> Out {
 }
 
 impl Base {
-    /// A generated scenario of 200 actions (snapshots every 25 records, large enough for sled to keep
-    /// some in `blobs/`), run in one `run` ("fresh") or in two (`reopened`: the second `run` opens the
-    /// database for writing again).
+    /// A generated scenario of 600 actions (a snapshot every 50 records; the later ones are large
+    /// enough for sled to keep in `blobs/`), run in one `run` ("fresh") or in two (`reopened`: the
+    /// second `run` opens the database for writing again, and sled writes a `snap.*` file).
     fn build(name: &'static str, reopened: bool) -> Base {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("base.db");
-        let scenario = run_ok(&db, &strings(&["generate", "--actions", "200", "--seed", "7"])).stdout;
+        let scenario = run_ok(
+            &db,
+            &strings(&["generate", "--actions", "600", "--seed", "41"]),
+        )
+        .stdout;
         let lines: Vec<&str> = scenario.lines().collect();
         let write = |file: &str, lines: &[&str]| {
             let path = dir.path().join(file);
             std::fs::write(&path, lines.join("\n") + "\n").expect("write scenario");
             path
         };
-        let split = if reopened { 120 } else { lines.len() - 1 };
+        let split = if reopened { 400 } else { lines.len() - 1 };
         let first = write("first.jsonl", &lines[..split]);
         let rest = write("rest.jsonl", &lines[split..lines.len() - 1]);
         let extra = write("extra.jsonl", &lines[lines.len() - 1..]);
@@ -230,7 +258,7 @@ impl Base {
                 &db,
                 &strings(&[
                     "--snapshot-every",
-                    "25",
+                    "50",
                     "run",
                     "--quiet",
                     file.to_str().expect("utf-8 path"),
@@ -241,7 +269,12 @@ impl Base {
         if reopened {
             run(&rest);
         }
-        let records = split as u64 + if reopened { (lines.len() - 1 - split) as u64 } else { 0 };
+        let records = split as u64
+            + if reopened {
+                (lines.len() - 1 - split) as u64
+            } else {
+                0
+            };
         let log = run_ok(&db, &strings(&["log", "--json"])).stdout;
         let task = log
             .split("\"DeletionTaskId\":\"")
@@ -419,11 +452,29 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
     let run_args = strings(&["run", "--quiet", base.extra.to_str().expect("utf-8 path")]);
     let run = exec(&writable, &run_args);
     let mut rebuilt = false;
+    let mut codes = Vec::new();
     for (cmd, child) in running {
         let out = finish(child);
+        // A panic inside sled, contained at the store boundary, is worded "sled stopped on …".
+        let contained = if out.stderr.contains("sled stopped") {
+            " (sled panicked, contained)"
+        } else {
+            ""
+        };
+        codes.push(format!(
+            "{cmd} {}{contained}",
+            out.code.map_or("-".to_string(), |c| c.to_string())
+        ));
         let expected = &base.answers[cmd];
-        if out.code.is_none() {
+        if out.hung {
             problems.push(format!("{tag}: {cmd} hung (killed after {HANG_LIMIT:?})"));
+            continue;
+        }
+        if out.signal.is_some() {
+            problems.push(format!(
+                "{tag}: {cmd} was ended by a signal: {}",
+                out.show()
+            ));
             continue;
         }
         if panicked(&out) {
@@ -463,6 +514,12 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
             ));
         }
     }
+    codes.push(format!(
+        "run {}",
+        run.code.map_or("-".to_string(), |c| c.to_string())
+    ));
+    // Seen with --nocapture: what each kind of damage made the commands do.
+    println!("{tag}: {}", codes.join(", "));
     let after = contents(&db);
     if before != after && !rebuilt {
         let changed: Vec<_> = before
@@ -475,8 +532,11 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
         ));
     }
     // `run`: refused with exit 3, or it appended to the whole log.
-    if run.code.is_none() {
-        problems.push(format!("{tag}: run hung"));
+    if run.hung || run.signal.is_some() {
+        problems.push(format!(
+            "{tag}: run hung or was ended by a signal: {}",
+            run.show()
+        ));
     } else if panicked(&run) {
         problems.push(format!("{tag}: run panicked: {}", run.show()));
     } else if run.code == Some(0) {
@@ -499,7 +559,10 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
             .find(|l| !l.trim().is_empty())
             .is_some_and(|l| l.starts_with("slrsim: ")))
     {
-        problems.push(format!("{tag}: run failed without saying why: {}", run.show()));
+        problems.push(format!(
+            "{tag}: run failed without saying why: {}",
+            run.show()
+        ));
     }
     problems
 }
@@ -513,11 +576,16 @@ fn damaged_files_never_panic_never_shorten_the_log_silently_and_readers_never_wr
     let keep_going = std::env::var("SLRSIM_DAMAGE_KEEP_GOING").is_ok_and(|v| v == "1");
     let fresh = Base::build("fresh", false);
     let reopened = Base::build("reopened", true);
-    assert!(
-        reopened.files.iter().any(|p| p.to_string_lossy().starts_with("snap.")),
-        "the reopened base has a page-table snapshot: {:?}",
-        reopened.files
-    );
+    for (base, prefix) in [(&reopened, "snap."), (&fresh, "blobs/")] {
+        assert!(
+            base.files
+                .iter()
+                .any(|p| p.to_string_lossy().starts_with(prefix)),
+            "the {} base has a {prefix} file to damage: {:?}",
+            base.name,
+            base.files
+        );
+    }
     let config = Config {
         cases,
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
