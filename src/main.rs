@@ -230,6 +230,13 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Mismatch(m) => Failure::Input(m),
+            // Damage, a missing sled file, a folder that is not a database and a log that lost
+            // acknowledged records are storage failures (exit 3), like every other store error.
+            e @ (StoreError::Damaged { .. }
+            | StoreError::MissingFile { .. }
+            | StoreError::NotADatabase { .. }
+            | StoreError::RolledBack { .. }
+            | StoreError::HeadDamaged { .. }) => Failure::Storage(e),
             other => Failure::Storage(other),
         }
     }

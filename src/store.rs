@@ -334,12 +334,13 @@ impl Store {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let fresh = inspect(path)? == Folder::Fresh;
         let db = open_sled(path, path, false)?;
-        let store = Self::from_db(db, path.to_path_buf(), Some(path.to_path_buf()), None)?;
+        let mut store = Self::from_db(db, path.to_path_buf(), Some(path.to_path_buf()), None)?;
         match &store.head_check {
             HeadCheck::Missing if fresh && store.next_seq()? == 0 => {
                 // A new database gets its head at once, so that a missing head later always means a
                 // database made by an older slrsim (or a removed file), never a new one.
                 store.write_head(Head::EMPTY)?;
+                store.head_check = HeadCheck::Agrees;
             }
             HeadCheck::Missing => tracing::warn!("{}", missing_head_warning(path)),
             _ => {}
@@ -810,4 +811,260 @@ fn key_seq(k: &[u8]) -> Result<u64, StoreError> {
         detail: format!("a log key is {} bytes, not 8", k.len()),
     })?;
     Ok(u64::from_be_bytes(arr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stored value: a 32-byte "chain hash" naming `seq`, then a body.
+    fn value(seq: u64) -> Vec<u8> {
+        let mut v = blake3::hash(&seq.to_be_bytes()).as_bytes().to_vec();
+        v.extend_from_slice(b"{\"body\":true}");
+        v
+    }
+
+    fn head_of(dir: &Path) -> Head {
+        head::read(dir).expect("head reads").expect("head exists")
+    }
+
+    /// Every file under `dir` with its bytes.
+    fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(dir).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                out.extend(contents(&path));
+            } else {
+                out.push((path.clone(), std::fs::read(&path).expect("read")));
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn a_store_can_be_shared_between_threads() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Store>();
+    }
+
+    #[test]
+    fn a_new_database_has_a_head_and_a_flush_records_what_was_appended_before_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        let store = Store::open(&path).expect("open");
+        assert_eq!(head_of(&path), Head::EMPTY);
+        for seq in 0..3 {
+            store.append(seq, &value(seq)).expect("append");
+        }
+        // Appended but not flushed: the head still says what the last flush made durable.
+        assert_eq!(head_of(&path), Head::EMPTY);
+        store.flush().expect("flush");
+        let head = head_of(&path);
+        assert_eq!(head.records, 3);
+        assert_eq!(Some(head.hash), crate::record::stored_hash(&value(2)));
+        assert_eq!(store.head_check(), &HeadCheck::Agrees);
+    }
+
+    #[test]
+    fn flushes_from_another_thread_cover_every_earlier_append_and_never_go_back() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        let store = Store::open(&path).expect("open");
+        const RECORDS: u64 = 400;
+        let done = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let flusher = s.spawn(|| {
+                let mut seen = 0u64;
+                let mut flushes = 0u32;
+                // At least one flush after the last append (the loop ends only once `done` is seen
+                // before a flush begins).
+                loop {
+                    let finished = done.load(Ordering::Acquire);
+                    let before = store.next_seq().expect("next");
+                    store.flush().expect("flush");
+                    flushes += 1;
+                    let head = head_of(&path);
+                    assert!(
+                        head.records >= before,
+                        "a flush that began after {before} appends wrote a head of {}",
+                        head.records
+                    );
+                    assert!(head.records >= seen, "the head went back from {seen}");
+                    seen = head.records;
+                    if finished {
+                        return (seen, flushes);
+                    }
+                }
+            });
+            for seq in 0..RECORDS {
+                store.append(seq, &value(seq)).expect("append");
+                if seq % 50 == 0 {
+                    // Flushes from both threads at once.
+                    store.flush().expect("flush");
+                }
+            }
+            done.store(true, Ordering::Release);
+            let (seen, flushes) = flusher.join().expect("flusher thread");
+            assert_eq!(seen, RECORDS);
+            assert!(flushes >= 1);
+        });
+        let head = head_of(&path);
+        assert_eq!(head.records, RECORDS);
+        assert_eq!(
+            Some(head.hash),
+            crate::record::stored_hash(&value(RECORDS - 1))
+        );
+    }
+
+    #[test]
+    fn a_log_that_lost_acknowledged_records_is_refused_for_writing_and_named_to_readers() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        {
+            let store = Store::open(&path).expect("open");
+            for seq in 0..5 {
+                store.append(seq, &value(seq)).expect("append");
+            }
+            store.flush().expect("flush");
+            // Lose the last two records behind the head's back (a raw edit does not move it).
+            store.raw_remove(4).expect("remove");
+            store.raw_remove(3).expect("remove");
+            store.flush().expect("flush");
+        }
+        let rolled = |e: StoreError| match e {
+            StoreError::RolledBack {
+                ends, acknowledged, ..
+            } => (ends, acknowledged),
+            other => panic!("expected a rolled-back log, got {other:?}"),
+        };
+        let started = std::time::Instant::now();
+        let refused = loop {
+            match Store::open(&path) {
+                // sled lets go of its lock a moment after a drop (see `LOCK_GRACE`).
+                Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_GRACE * 10 => {}
+                Err(e) => break e,
+                Ok(_) => panic!("a rolled-back log opened for writing"),
+            }
+        };
+        assert_eq!(rolled(refused), (Some(2), 4));
+        let before = contents(&path);
+        let reader = Store::open_read_only(&path).expect("read-only open");
+        assert_eq!(
+            reader.head_check(),
+            &HeadCheck::RolledBack {
+                ends: Some(2),
+                acknowledged: 4
+            }
+        );
+        let e = reader.check_head().expect_err("a rolled-back log is named");
+        assert!(
+            e.to_string()
+                .contains("it ends at record 2, but record 4 was acknowledged"),
+            "{e}"
+        );
+        assert_eq!(rolled(e), (Some(2), 4));
+        drop(reader);
+        assert_eq!(contents(&path), before, "a reader wrote to the folder");
+    }
+
+    #[test]
+    fn a_database_without_a_head_gets_one_at_its_next_flush_and_a_damaged_head_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        {
+            let store = Store::open(&path).expect("open");
+            store.append(0, &value(0)).expect("append");
+            store.flush().expect("flush");
+        }
+        std::fs::remove_file(path.join(head::FILE)).expect("remove head");
+        let reader = Store::open_read_only(&path).expect("read-only open");
+        assert_eq!(reader.head_check(), &HeadCheck::Missing);
+        reader.check_head().expect("a missing head is not an error");
+        drop(reader);
+        assert!(!path.join(head::FILE).exists(), "a reader wrote a head");
+        {
+            let store = open_retrying(&path);
+            assert_eq!(store.head_check(), &HeadCheck::Missing);
+            store.flush().expect("flush");
+        }
+        assert_eq!(head_of(&path).records, 1);
+        let mut bytes = std::fs::read(path.join(head::FILE)).expect("read head");
+        bytes[20] ^= 1;
+        std::fs::write(path.join(head::FILE), &bytes).expect("write head");
+        match Store::open_read_only(&path)
+            .expect("read-only open")
+            .check_head()
+        {
+            Err(StoreError::HeadDamaged { file, .. }) => assert_eq!(file, head::FILE),
+            other => panic!("a damaged head read as {other:?}"),
+        }
+    }
+
+    fn open_retrying(path: &Path) -> Store {
+        let started = std::time::Instant::now();
+        loop {
+            match Store::open(path) {
+                Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_GRACE * 10 => {}
+                other => return other.expect("open"),
+            }
+        }
+    }
+
+    #[test]
+    fn folders_that_are_not_databases_are_named_and_left_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let other = dir.path().join("papers");
+        std::fs::create_dir(&other).expect("mkdir");
+        std::fs::write(other.join("notes.txt"), b"mine").expect("write");
+        for open in [Store::open, Store::open_read_only] {
+            match open(&other) {
+                Err(StoreError::NotADatabase { .. }) => {}
+                other => panic!("a folder of other files opened as {other:?}"),
+            }
+        }
+        assert_eq!(
+            contents(&other),
+            vec![(other.join("notes.txt"), b"mine".to_vec())]
+        );
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").expect("write");
+        assert!(matches!(
+            Store::open_read_only(&file),
+            Err(StoreError::NotADatabase { .. })
+        ));
+        let db = dir.path().join("db");
+        drop(Store::open(&db).expect("open"));
+        std::fs::remove_file(db.join("conf")).expect("remove conf");
+        match Store::open_read_only(&db) {
+            Err(StoreError::MissingFile { file, .. }) => assert_eq!(file, "conf"),
+            other => panic!("a database without its conf opened as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panic_inside_sled_is_contained_as_damage_and_marked_as_sleds() {
+        let result: Result<(), StoreError> = contained(Path::new("here"), || {
+            assert!(panic_is_sleds(), "inside a contained call");
+            // sled's `Config` builder panics when the config is shared: a real panic inside sled.
+            let config = sled::Config::new();
+            let _shared = config.clone();
+            let _ = config.path("nowhere");
+            Ok(())
+        });
+        match result {
+            Err(StoreError::Damaged { path, detail }) => {
+                assert_eq!(path, "here");
+                assert!(detail.starts_with("sled stopped"), "{detail}");
+            }
+            other => panic!("a panic in sled gave {other:?}"),
+        }
+        assert!(!panic_is_sleds(), "outside again");
+    }
+
+    #[test]
+    fn crc32_is_the_standard_one() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
 }
