@@ -1,6 +1,17 @@
 //! The sled store: the only module that touches sled. The `log` tree maps a big-endian u64 sequence
 //! number to a stored record (see `record`); the `meta` tree holds small facts about the log (the live
 //! state's hash at the last flush, whether the demo made it).
+//!
+//! Every sled call runs inside [`contained`]: sled 0.34 panics on some damaged files, and such a panic
+//! becomes [`StoreError::Damaged`] here, never a panic of the caller. A store that saw one is not
+//! trusted again, not even to be dropped.
+//!
+//! Beside sled's files, the folder holds the log's head (see [`crate::head`]), written at each flush:
+//! a log that sled opens shorter than its head is named ([`StoreError::RolledBack`]).
+//!
+//! sled has no read-only mode: opening a folder recovers, and so rewrites, what it finds. Commands that
+//! only read use [`Store::open_read_only`], which copies the folder into a private temporary folder
+//! (under sled's own file lock) and lets sled open the copy.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -124,7 +135,10 @@ fn map_sled_error(path: &Path, e: sled::Error) -> StoreError {
             }
         }
         sled::Error::Corruption { at, .. } => damaged(match at {
-            Some(at) => format!("sled found corrupted data at {at}"),
+            Some(at) => format!(
+                "sled found corrupted data {}",
+                where_in_files(&at.to_string())
+            ),
             None => "sled found corrupted data".to_string(),
         }),
         sled::Error::ReportableBug(what) | sled::Error::Unsupported(what) => damaged(format!(
@@ -135,6 +149,21 @@ fn map_sled_error(path: &Path, e: sled::Error) -> StoreError {
             "sled lost its tree `{}`",
             String::from_utf8_lossy(&name)
         )),
+    }
+}
+
+/// Words sled's disk pointer (`Inline(offset)` into `db`, or `Blob(offset, id)` for a file in
+/// `blobs/`; sled does not export the type, only its `Display`) as a place in the folder's files.
+fn where_in_files(ptr: &str) -> String {
+    let inner = |prefix: &str| {
+        ptr.strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(')'))
+            .map(|r| r.split(", ").map(str::trim).collect::<Vec<_>>())
+    };
+    match (inner("Inline("), inner("Blob(")) {
+        (Some(parts), _) if parts.len() == 1 => format!("in its file `db` at offset {}", parts[0]),
+        (_, Some(parts)) if parts.len() == 2 => format!("in its file `blobs/{}`", parts[1]),
+        _ => format!("at {}", crate::validate::shown(ptr)),
     }
 }
 
@@ -576,13 +605,46 @@ impl Store {
         self.sled(|i| i.log.get(seq.to_be_bytes()))
     }
 
-    /// Stored values from `from` on, in order.
+    /// Stored values from `from` on, in order. A log whose index ends early is an error, not an end:
+    /// sled 0.34 can lose a run of records from its index to a damaged page and still find the last
+    /// record, so an iteration that stops before the last record names the first one it did not
+    /// reach.
     pub fn iter_from(
         &self,
         from: u64,
     ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> + '_ {
         let range = self.inner().log.range(from.to_be_bytes()..);
-        self.guarded(range)
+        let mut inner = self.guarded(range);
+        let mut reached = from;
+        let mut ended = false;
+        std::iter::from_fn(move || {
+            if ended {
+                return None;
+            }
+            match inner.next() {
+                Some(Ok((seq, v))) => {
+                    reached = seq.saturating_add(1);
+                    Some(Ok((seq, v)))
+                }
+                Some(Err(e)) => {
+                    ended = true;
+                    Some(Err(e))
+                }
+                None => {
+                    ended = true;
+                    let next = self.next.load(Ordering::Acquire);
+                    (reached < next).then(|| {
+                        Err(StoreError::Corrupt {
+                            seq: reached,
+                            detail: format!(
+                                "the record is missing: sled's index of the log stops before it, but the log's last record is {}",
+                                next - 1
+                            ),
+                        })
+                    })
+                }
+            }
+        })
     }
 
     /// An iterator over a sled range whose every step is a contained call: sled reads pages lazily,
@@ -1061,6 +1123,19 @@ mod tests {
             other => panic!("a panic in sled gave {other:?}"),
         }
         assert!(!panic_is_sleds(), "outside again");
+    }
+
+    #[test]
+    fn sleds_disk_pointers_are_worded_as_places_in_the_files() {
+        assert_eq!(
+            where_in_files("Inline(368349)"),
+            "in its file `db` at offset 368349"
+        );
+        assert_eq!(
+            where_in_files("Blob(12, 1148538)"),
+            "in its file `blobs/1148538`"
+        );
+        assert_eq!(where_in_files("Other"), "at Other");
     }
 
     #[test]
