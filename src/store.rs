@@ -1126,6 +1126,54 @@ mod tests {
     }
 
     #[test]
+    fn an_iteration_that_ends_before_the_last_record_names_the_first_one_it_did_not_reach() {
+        let store = Store::temporary().expect("temporary");
+        for seq in 0..4 {
+            store.append(seq, &value(seq)).expect("append");
+        }
+        // What sled does to a damaged index, made by hand: the last record is found (it set `next`
+        // when the store opened) but iteration stops after record 3.
+        store.next.store(7, Ordering::Release);
+        let read: Vec<_> = store.iter_from(1).collect();
+        assert_eq!(read.len(), 4, "records 1..=3, then the error");
+        assert!(read[..3].iter().all(Result::is_ok));
+        match &read[3] {
+            Err(StoreError::Corrupt { seq, detail }) => {
+                assert_eq!(*seq, 4);
+                assert!(detail.contains("the log's last record is 6"), "{detail}");
+            }
+            other => panic!("an early end read as {other:?}"),
+        }
+        // Reading from past what the index holds names the same record; from past the end, nothing.
+        assert!(matches!(
+            store.iter_from(5).next(),
+            Some(Err(StoreError::Corrupt { seq: 5, .. }))
+        ));
+        assert!(store.iter_from(7).next().is_none());
+    }
+
+    #[test]
+    fn an_acknowledged_record_with_another_hash_is_told_apart_from_a_rolled_back_log() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("db");
+        {
+            let store = Store::open(&path).expect("open");
+            for seq in 0..3 {
+                store.append(seq, &value(seq)).expect("append");
+            }
+            store.flush().expect("flush");
+            // Replaced behind the head's back, and one more record appended without a flush: the
+            // log holds more than the head, and the head's last record differs.
+            store.raw_put(2, &value(99)).expect("put");
+            store.append(3, &value(3)).expect("append");
+        }
+        let reader = Store::open_read_only(&path).expect("read-only open");
+        assert_eq!(reader.head_check(), &HeadCheck::Differs { seq: 2 });
+        // Readers leave it to the chain check (and verify names it); it is no storage error.
+        reader.check_head().expect("not refused");
+    }
+
+    #[test]
     fn sleds_disk_pointers_are_worded_as_places_in_the_files() {
         assert_eq!(
             where_in_files("Inline(368349)"),
