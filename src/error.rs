@@ -173,6 +173,56 @@ pub enum StoreError {
         /// The one given.
         got: u64,
     },
+    /// sled's files in the folder are damaged: sled reported corruption, or stopped (panicked) on
+    /// them. Nothing was written to the folder by a command that only reads.
+    #[error("the database at `{path}` is damaged: {detail}")]
+    Damaged {
+        /// The database folder.
+        path: String,
+        /// What sled found or where it stopped.
+        detail: String,
+    },
+    /// A file every sled database has is missing from the folder.
+    #[error("the database at `{path}` is damaged: its file `{file}` is missing")]
+    MissingFile {
+        /// The database folder.
+        path: String,
+        /// The missing file's name.
+        file: String,
+    },
+    /// The folder exists but is not a slrsim database (no sled files in it, or not a folder).
+    #[error("`{path}` is not a slrsim database: {detail}")]
+    NotADatabase {
+        /// The path given.
+        path: String,
+        /// What is there instead.
+        detail: String,
+    },
+    /// The log holds fewer records than were acknowledged (its head file, written at each flush,
+    /// counts more): records were lost after they were made durable.
+    #[error(
+        "the log at `{path}` has lost acknowledged records: it ends at {}, but record {acknowledged} was acknowledged (record {} onwards is missing)",
+        ends.map_or("nothing (it is empty)".to_string(), |e| format!("record {e}")),
+        ends.map_or(0, |e| e + 1)
+    )]
+    RolledBack {
+        /// The database folder.
+        path: String,
+        /// The last record the log holds (`None`: it holds none).
+        ends: Option<u64>,
+        /// The last record the head file says was durable.
+        acknowledged: u64,
+    },
+    /// The head file in the folder (the log's length and last hash at the last flush) is damaged.
+    #[error("the database at `{path}` is damaged: its head file `{file}` is damaged ({detail})")]
+    HeadDamaged {
+        /// The database folder.
+        path: String,
+        /// The head file's name.
+        file: String,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// The database holds no log.
     #[error("the database at `{path}` holds no slrsim log")]
     Empty {

@@ -28,6 +28,7 @@ pub use event::Event;
 pub use reducer::apply;
 pub use state::State;
 pub mod check;
+pub mod head;
 pub mod invariants;
 pub mod record;
 pub mod reference;

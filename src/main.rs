@@ -235,6 +235,13 @@ impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Mismatch(m) => Failure::Input(m),
+            // Damage, a missing sled file, a folder that is not a database and a log that lost
+            // acknowledged records are storage failures (exit 3), like every other store error.
+            e @ (StoreError::Damaged { .. }
+            | StoreError::MissingFile { .. }
+            | StoreError::NotADatabase { .. }
+            | StoreError::RolledBack { .. }
+            | StoreError::HeadDamaged { .. }) => Failure::Storage(e),
             other => Failure::Storage(other),
         }
     }
@@ -254,10 +261,15 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SLRSIM_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // sled's own log lines name the private copy a reader opens and repeat what the one
+                // `slrsim:` line says; they are shown only when asked for with SLRSIM_LOG.
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sled=off")),
         )
         .with_writer(std::io::stderr)
         .init();
+    // sled's panics on damaged files are contained at the store boundary and reported as storage
+    // errors; this hook keeps their backtraces away from the user and words any other panic as a bug.
+    slrsim::store::install_panic_hook();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Demo => demo(&cli.db, cli.snapshot_every),
@@ -344,15 +356,25 @@ fn main() -> ExitCode {
     }
 }
 
-/// Opens an existing database for reading; never creates one.
+/// Opens an existing database for reading; never creates one, and never writes to it (sled reads a
+/// private copy: see `Store::open_read_only`). A log that lost acknowledged records, or whose head file
+/// is damaged, is refused.
 fn open_existing(db: &Path) -> Result<Store, Failure> {
+    let store = open_read(db)?;
+    store.check_head()?;
+    Ok(store)
+}
+
+/// Opens an existing database for reading without judging its head (`verify` reports a rolled-back
+/// log as a finding of its own).
+fn open_read(db: &Path) -> Result<Store, Failure> {
     if !db.exists() {
         return Err(Failure::Input(format!(
             "no database at `{}`: run `slrsim demo` or `slrsim run FILE` first, or give --db",
             db.display()
         )));
     }
-    Ok(Store::open(db)?)
+    Ok(Store::open_read_only(db)?)
 }
 
 fn run(
@@ -859,10 +881,28 @@ fn replay_verify(db: &Path, verify: bool) -> Result<(), Failure> {
 }
 
 fn verify(db: &Path) -> Result<(), Failure> {
-    let store = open_existing(db)?;
+    let store = open_read(db)?;
+    match store.check_head() {
+        // A log shorter than its head is named by `replay::verify` as its first missing record.
+        Ok(()) | Err(StoreError::RolledBack { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
     let v = replay::verify(&store)?;
     match v.problem {
         None => {
+            if !v.snapshots_rebuilt.is_empty() {
+                // The rebuilt snapshots are in the private copy verify read. The log verified intact,
+                // so the folder is opened for writing to keep them: the one write `verify` makes.
+                let target = Store::open(db)?;
+                for &seq in &v.snapshots_rebuilt {
+                    if let Some((at, value)) = store.snapshots_before(seq).next().transpose()? {
+                        if at == seq {
+                            target.put_snapshot(seq, &value)?;
+                        }
+                    }
+                }
+                target.flush()?;
+            }
             let mut out = std::io::stdout().lock();
             writeln!(
                 out,
@@ -1036,19 +1076,14 @@ fn operator(db: &Path) -> Result<slrsim::server::operator::Operator, Failure> {
 }
 
 fn env(db: &Path, addr: std::net::SocketAddr, seed: u64) -> Result<(), Failure> {
-    let logged = if db.exists() {
+    let logged = if Store::holds_log(db)? {
         // The seed is the genesis record's: no need to replay the log.
-        let store = Store::open(db)?;
-        if store.next_seq()? == 0 {
-            None
-        } else {
-            match timetravel::record_at(&store, 0)?.action.op {
-                slrsim::Operation::Genesis(g) => Some(g.seed),
-                _ => {
-                    return Err(Failure::BadLog(
-                        "record 0 is not a genesis record".to_string(),
-                    ));
-                }
+        match timetravel::record_at(&open_existing(db)?, 0)?.action.op {
+            slrsim::Operation::Genesis(g) => Some(g.seed),
+            _ => {
+                return Err(Failure::BadLog(
+                    "record 0 is not a genesis record".to_string(),
+                ));
             }
         }
     } else {

@@ -277,6 +277,27 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     walk?;
     let state_hash = state.hash();
     if problem.is_none() {
+        // The head file, written outside sled at each flush, names a log that lost its end.
+        match store.head_check() {
+            crate::store::HeadCheck::RolledBack { ends, acknowledged } => {
+                problem = Some((
+                    ends.map_or(0, |e| e + 1),
+                    format!(
+                        "the record is missing: the log ends at {}, but record {acknowledged} was acknowledged (the head file says so)",
+                        ends.map_or("nothing".to_string(), |e| e.to_string())
+                    ),
+                ));
+            }
+            crate::store::HeadCheck::Differs { seq } => {
+                problem = Some((
+                    *seq,
+                    "its chain hash is not the one acknowledged at the last flush (the head file's): the log was altered or replaced since".to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    if problem.is_none() {
         if let Some(bytes) = store.meta(crate::simulator::META_LIVE)? {
             let live: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
             let seq = live.get("seq").and_then(serde_json::Value::as_u64);

@@ -1,7 +1,8 @@
 //! Corruption (issue 5): flipping or truncating the bytes of a stored record or snapshot never panics
 //! and never gives a silently wrong state; damage to sled's own files never panics and gives an error or
 //! a true prefix of the log (sled 0.34 may recover a damaged `db` file as a shorter log, without an
-//! error: see the last test, run with `--nocapture`).
+//! error of its own; the head file then names the records lost: see the last test, run with
+//! `--nocapture`, and `tests/damage.rs` for random damage to every file of the folder).
 //!
 //! `slrsim verify` exits 1 naming exactly the damaged sequence number; every other command that needs
 //! the damaged record fails naming it, and one that does not need it (the state before it, or after it

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use super::protocol::HttpRequest;
 
 /// The file's name inside the database folder.
-pub const FILE_NAME: &str = "slrsim-operator.json";
+pub const FILE_NAME: &str = crate::store::OPERATOR_FILE;
 /// The cookie a browser keeps the token in.
 pub const COOKIE: &str = "slrsim_token";
 
