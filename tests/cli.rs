@@ -64,7 +64,7 @@ struct Out {
 
 fn cut(s: &str) -> &str {
     match s.char_indices().nth(4000) {
-        Some((i, _)) => &s[..i],
+        Some((i, _)) => s.get(..i).unwrap_or(s),
         None => s,
     }
 }

@@ -59,7 +59,7 @@ struct Out {
 
 fn cut(s: &str) -> &str {
     match s.char_indices().nth(3000) {
-        Some((i, _)) => &s[..i],
+        Some((i, _)) => s.get(..i).unwrap_or(s),
         None => s,
     }
 }
@@ -714,12 +714,12 @@ fn check_command(
 fn named_records(text: &str) -> Vec<u64> {
     text.match_indices("record ")
         .filter_map(|(i, m)| {
-            let rest = &text[i + m.len()..];
+            let rest = text.get(i + m.len()..)?;
             let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-            let after = &rest[digits..];
+            let after = rest.get(digits..)?;
             (digits > 0
                 && (after.starts_with(" is damaged") || after.starts_with(" fails verification")))
-            .then(|| rest[..digits].parse().ok())
+            .then(|| rest.get(..digits)?.parse().ok())
             .flatten()
         })
         .collect()

@@ -277,8 +277,8 @@ fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&close)? + start;
-    Some(&xml[start..end])
+    let end = xml.get(start..)?.find(&close)? + start;
+    xml.get(start..end)
 }
 
 fn enable_logging(srv: &Server, name: &str, percent: u32) -> Resp {
@@ -898,7 +898,10 @@ fn the_history_can_be_read_while_serving() {
     let why = control(
         &srv,
         "GET",
-        &format!("/_slrsim/explain?task={}", &task[task.len() - 8..]),
+        &format!(
+            "/_slrsim/explain?task={}",
+            task.get(task.len() - 8..).expect("an ASCII task id")
+        ),
         "",
     );
     assert_eq!(why.status, 200, "{}", why.body);
@@ -959,7 +962,7 @@ fn the_control_api_needs_the_operator_s_token() {
         ),
         ("DELETE", "/_slrsim/nothing", ""),
     ];
-    let wrong = format!("Bearer {}x", &srv.token[1..]);
+    let wrong = format!("Bearer {}x", srv.token.get(1..).expect("an ASCII token"));
     let sigv4 = signed_headers(
         &srv,
         (&srv.key, &srv.secret),
@@ -975,7 +978,10 @@ fn the_control_api_needs_the_operator_s_token() {
             vec![("Authorization".into(), wrong.clone())],
             vec![(
                 "Cookie".into(),
-                format!("slrsim_token={}", &srv.token[..32]),
+                format!(
+                    "slrsim_token={}",
+                    srv.token.get(..32).expect("an ASCII token")
+                ),
             )],
             // A valid AWS signature is not the operator's token.
             sigv4.clone(),
@@ -1366,7 +1372,7 @@ fn an_unsigned_request_is_recorded_in_bounded_size() {
                 "Authorization".into(),
                 format!(
                     "AWS4-HMAC-SHA256 Credential=AKIA{}/20261128/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00",
-                    &big[..4000]
+                    big.get(..4000).unwrap_or_default()
                 ),
             )],
             format!("Action=GetRole&RoleName={big}").into_bytes(),
@@ -1400,7 +1406,7 @@ fn an_unsigned_request_is_recorded_in_bounded_size() {
             line.len() < 4096,
             "a record of {} bytes: {}",
             line.len(),
-            &line[..300]
+            line.chars().take(300).collect::<String>()
         );
     }
     assert_eq!(lines.len(), 6, "{lines:#?}");

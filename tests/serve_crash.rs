@@ -300,8 +300,8 @@ fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&close)? + start;
-    Some(&xml[start..end])
+    let end = xml.get(start..)?.find(&close)? + start;
+    xml.get(start..end)
 }
 
 /// What a client was told.
