@@ -1,4 +1,4 @@
-//! Issue 5's performance goals, each measured beside its limit in the same run.
+//! The performance goals, each measured beside its limit in the same run.
 //!
 //! `cargo bench --bench goals` prints one table: ingest against raw sled inserts of the same bytes,
 //! replay against a raw sled scan plus decode of the same records (with each one's peak memory), time
@@ -419,7 +419,7 @@ fn lifecycle_rate(db: &Path, loops: u32, batched: bool) -> f64 {
 }
 
 /// moto's in-process rate for the same loop, measured here when moto is installed
-/// (`pip install 'moto[iam]' boto3`), else the figure issue 5 gives (700 calls/s).
+/// (`pip install 'moto[iam]' boto3`), else the figure the goal was set against (700 calls/s).
 fn moto_rate() -> (f64, &'static str) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/moto_lifecycle.py");
     let python = std::env::var("SLRSIM_BENCH_PYTHON").unwrap_or_else(|_| "python3".to_string());

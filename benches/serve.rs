@@ -1,4 +1,4 @@
-//! Issue 6's performance goal: `slrsim serve`, driven with keep-alive from a load generator on
+//! The server's throughput goal: `slrsim serve`, driven with keep-alive from a load generator on
 //! loopback, answers a mix of GetRole and ConfigureLogsForPlaybackConfiguration at least 100 times as
 //! fast as moto's server mode answers GetRole, both measured in the same run by the same generator.
 //!

@@ -42,7 +42,7 @@ pub struct Invariant {
     pub check: fn(&Step<'_>) -> Result<(), String>,
 }
 
-/// Every step invariant, in the order of issue 3's list.
+/// Every step invariant, in the order the README lists them.
 pub const ALL: &[Invariant] = &[
     Invariant {
         name: "no-deletion-while-in-use",

@@ -992,7 +992,7 @@ fn generate(actions: u64, seed: u64) -> Result<(), Failure> {
     Ok(())
 }
 
-// glibc's allocator spent a fifth of `run`'s time in malloc/free and page faults (perf, issue 5);
+// glibc's allocator spent a fifth of `run`'s time in malloc/free and page faults (perf, see ARCHITECTURE.md);
 // mimalloc keeps freed memory for reuse across the two threads of a batch.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -1,4 +1,4 @@
-//! Verifying AWS Signature Version 4 on incoming HTTP requests: the server's edge (issue 6), never the
+//! Verifying AWS Signature Version 4 on incoming HTTP requests: the server's edge, never the
 //! core. The request is signed again, with AWS's own `aws-sigv4` crate, using the secret of the access
 //! key it names, over exactly the headers it says it signed and at the time it says it was signed; the
 //! two signatures are then compared in constant time. A request that names an unknown key is

@@ -1,7 +1,7 @@
 mod common;
 use common::*;
 
-// Authorisation, swept across every operation slrsim answers (issue 5, "Security").
+// Authorisation, swept across every operation slrsim answers (README, "Reliability").
 //
 // - Every AWS call has at least one row in `rows()`. Each row runs on a real simulator (a sled database
 //   in a temp dir) and is refused to every caller without the permission it needs: a user with no

@@ -1,4 +1,4 @@
-//! Corruption (issue 5): flipping or truncating the bytes of a stored record or snapshot never panics
+//! Corruption: flipping or truncating the bytes of a stored record or snapshot never panics
 //! and never gives a silently wrong state; damage to sled's own files never panics and gives an error or
 //! a true prefix of the log (sled 0.34 may recover a damaged `db` file as a shorter log, without an
 //! error of its own; the head file then names the records lost: see the last test, run with

@@ -1,4 +1,4 @@
-//! Crashes and concurrency (issue 5): the `slrsim` binary is killed with SIGKILL at random points while
+//! Crashes and concurrency: the `slrsim` binary is killed with SIGKILL at random points while
 //! it appends, again and again on the same database, and every reopening must find a clean prefix of the
 //! log that holds every record `run --sync` acknowledged; a second process is refused promptly while one
 //! holds the database; and the store only ever appends the next sequence number.

@@ -1,4 +1,4 @@
-//! Hostile input (issue 5): nothing that comes from outside — scenario bytes, action parameters, the
+//! Hostile input: nothing that comes from outside — scenario bytes, action parameters, the
 //! command line's input — may make slrsim panic, damage its log, or change state it refused to change.
 //!
 //! - The scenario parser, over random bytes and over valid lines (from `slrsim::reference::generate`)

@@ -1,4 +1,4 @@
-//! AWS's wire protocols, for `slrsim serve` (issue 6): turning the simulator's AWS-shaped JSON
+//! AWS's wire protocols, for `slrsim serve`: turning the simulator's AWS-shaped JSON
 //! responses and errors into what each service's clients parse. Pure functions of their inputs; the
 //! server that calls them lives at the edge.
 
