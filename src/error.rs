@@ -229,9 +229,65 @@ pub enum StoreError {
         /// The database folder.
         path: String,
     },
-    /// The database was created with other settings than asked for.
-    #[error("{0}")]
-    Mismatch(String),
+    /// A record asked for is past the log's end (a usage error: exit 2).
+    #[error("record {seq} does not exist: {}", match .last { Some(l) => format!("the log ends at {l}"), None => "the log is empty".to_string() })]
+    NoSuchRecord {
+        /// The record asked for.
+        seq: u64,
+        /// The log's last record (`None`: the log holds none).
+        last: Option<u64>,
+    },
+    /// No deletion task has this id, or ends with it (exit 2).
+    #[error("no deletion task `{task}` in this log")]
+    NoSuchTask {
+        /// The id, or ending, asked for.
+        task: String,
+    },
+    /// More than one deletion task id ends with what was given (exit 2).
+    #[error("`{task}` ends {matches} deletion task ids; give more of the id")]
+    AmbiguousTask {
+        /// The ending given.
+        task: String,
+        /// How many ids end with it.
+        matches: usize,
+    },
+    /// `bisect` was asked for an invariant that does not exist (exit 2).
+    #[error("unknown invariant `{name}`; state invariants are: {known}")]
+    UnknownInvariant {
+        /// The name given.
+        name: String,
+        /// The names there are, comma-separated.
+        known: String,
+    },
+    /// A fork's target already holds a log (exit 2).
+    #[error("`{path}` already holds a log; fork into a new path")]
+    TargetHoldsLog {
+        /// The target folder.
+        path: String,
+    },
+    /// The database's log was started with another seed or start than asked for (exit 2).
+    #[error(
+        "the database at `{path}` was started with seed {seed} at {start}; the scenario asks for seed {asked_seed} at {asked_start}. Use another --db, or drop the scenario's first line."
+    )]
+    OtherGenesis {
+        /// The database folder.
+        path: String,
+        /// The log's seed.
+        seed: u64,
+        /// The log's start, as RFC 3339.
+        start: String,
+        /// The seed asked for.
+        asked_seed: u64,
+        /// The start asked for, as RFC 3339.
+        asked_start: String,
+    },
+    /// A new log's genesis was refused (a start outside the simulated clock's range; exit 2).
+    #[error("cannot start a log: {0}")]
+    CannotStart(String),
+    /// The thread that appends a batch's records stopped early; its own error is what the batch
+    /// returns.
+    #[error("the log writer stopped")]
+    WriterStopped,
     /// A thread that writes the log panicked. Records may have been appended before it did, so this is
     /// a storage failure (exit 3), never "nothing appended".
     #[error(

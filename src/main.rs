@@ -234,7 +234,14 @@ enum Failure {
 impl From<StoreError> for Failure {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Mismatch(m) => Failure::Input(m),
+            // What the user asked for does not fit the log: a usage error (exit 2), nothing appended.
+            e @ (StoreError::NoSuchRecord { .. }
+            | StoreError::NoSuchTask { .. }
+            | StoreError::AmbiguousTask { .. }
+            | StoreError::UnknownInvariant { .. }
+            | StoreError::TargetHoldsLog { .. }
+            | StoreError::OtherGenesis { .. }
+            | StoreError::CannotStart(_)) => Failure::Input(e.to_string()),
             // Damage, a missing sled file, a folder that is not a database and a log that lost
             // acknowledged records are storage failures (exit 3), like every other store error.
             e @ (StoreError::Damaged { .. }

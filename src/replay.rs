@@ -138,9 +138,10 @@ pub fn state_at(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError
     };
     let target = upto.unwrap_or(last);
     if target > last {
-        return Err(StoreError::Mismatch(format!(
-            "record {target} does not exist: the log ends at {last}"
-        )));
+        return Err(StoreError::NoSuchRecord {
+            seq: target,
+            last: Some(last),
+        });
     }
     let (snap, _) = trusted_snapshot(store, target)?;
     let Some(snap) = snap else {
@@ -176,10 +177,10 @@ pub fn replay(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> 
     })?;
     if let Some(u) = upto {
         if next_seq <= u {
-            return Err(StoreError::Mismatch(format!(
-                "record {u} does not exist: the log ends at {}",
-                next_seq.saturating_sub(1)
-            )));
+            return Err(StoreError::NoSuchRecord {
+                seq: u,
+                last: next_seq.checked_sub(1),
+            });
         }
     }
     Ok(Replayed {

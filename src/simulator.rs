@@ -121,21 +121,17 @@ impl Simulator {
                 start: g.start,
             })))?;
             if let Outcome::Error { error } = rec.outcome {
-                return Err(StoreError::Mismatch(format!(
-                    "cannot start a log: {}",
-                    error.message
-                )));
+                return Err(StoreError::CannotStart(error.message));
             }
         } else if let Some(g) = genesis {
             if g.seed != sim.state.seed || g.start != sim.state.start {
-                return Err(StoreError::Mismatch(format!(
-                    "the database at `{}` was started with seed {} at {}; the scenario asks for seed {} at {}. Use another --db, or drop the scenario's first line.",
-                    sim.store.path().display(),
-                    sim.state.seed,
-                    crate::clock::format(sim.state.start),
-                    g.seed,
-                    crate::clock::format(g.start)
-                )));
+                return Err(StoreError::OtherGenesis {
+                    path: sim.store.path().display().to_string(),
+                    seed: sim.state.seed,
+                    start: crate::clock::format(sim.state.start),
+                    asked_seed: g.seed,
+                    asked_start: crate::clock::format(g.start),
+                });
             }
         }
         Ok(sim)
@@ -469,9 +465,7 @@ impl Batch<'_> {
     /// Hands the pending writes to the writer thread.
     fn send(&mut self) -> Result<(), StoreError> {
         let chunk = std::mem::replace(&mut self.pending, Vec::with_capacity(BATCH_CHUNK));
-        self.tx
-            .send(chunk)
-            .map_err(|_| StoreError::Mismatch("the log writer stopped".to_string()))
+        self.tx.send(chunk).map_err(|_| StoreError::WriterStopped)
     }
 
     /// The live state so far.

@@ -38,9 +38,12 @@ pub fn state_at(store: &Store, seq: u64) -> Result<State, StoreError> {
 
 /// Reads one record, checked against the stored hash of the one before it.
 pub fn record_at(store: &Store, seq: u64) -> Result<Record, StoreError> {
-    let value = store
-        .get(seq)?
-        .ok_or_else(|| StoreError::Mismatch(format!("record {seq} does not exist")))?;
+    let Some(value) = store.get(seq)? else {
+        return Err(StoreError::NoSuchRecord {
+            seq,
+            last: store.last()?.map(|(s, _)| s),
+        });
+    };
     // Check the record against its predecessor's stored hash, so that a damaged record read on its own
     // is an error naming it, never a silently wrong answer.
     match record::decode(seq, &value, &prev_stored_hash(store, seq)?) {
@@ -294,14 +297,14 @@ pub struct Broken {
 pub fn bisect(store: &Store, invariant: Option<&str>) -> Result<Option<Broken>, StoreError> {
     let checks: Vec<&crate::invariants::StateInvariant> = match invariant {
         Some(name) => vec![crate::invariants::state_invariant(name).ok_or_else(|| {
-            StoreError::Mismatch(format!(
-                "unknown invariant `{name}`; state invariants are: {}",
-                crate::invariants::STATE_INVARIANTS
+            StoreError::UnknownInvariant {
+                name: name.to_string(),
+                known: crate::invariants::STATE_INVARIANTS
                     .iter()
                     .map(|i| i.name)
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ))
+                    .join(", "),
+            }
         })?],
         None => crate::invariants::STATE_INVARIANTS.iter().collect(),
     };
@@ -460,9 +463,9 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
         Ok(())
     })?;
     let Some((started_by, account)) = started else {
-        return Err(StoreError::Mismatch(format!(
-            "no deletion task `{task_id}` in this log"
-        )));
+        return Err(StoreError::NoSuchTask {
+            task: task_id.to_string(),
+        });
     };
     let (enabled, recent_use) = snapshot_at_finish.unwrap_or_default();
     let mut summary =
@@ -528,12 +531,13 @@ fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
     })?;
     match matches.len() {
         1 => Ok(matches.remove(0)),
-        0 => Err(StoreError::Mismatch(format!(
-            "no deletion task `{task}` in this log"
-        ))),
-        n => Err(StoreError::Mismatch(format!(
-            "`{task}` ends {n} deletion task ids; give more of the id"
-        ))),
+        0 => Err(StoreError::NoSuchTask {
+            task: task.to_string(),
+        }),
+        n => Err(StoreError::AmbiguousTask {
+            task: task.to_string(),
+            matches: n,
+        }),
     }
 }
 
@@ -542,19 +546,15 @@ fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
 pub fn fork(store: &Store, at: u64, to: &Path) -> Result<u64, StoreError> {
     let last = store.last()?.map(|(s, _)| s);
     if last.is_none_or(|l| at > l) {
-        return Err(StoreError::Mismatch(format!(
-            "record {at} does not exist: the log ends at {}",
-            last.map_or("nothing".to_string(), |l| l.to_string())
-        )));
+        return Err(StoreError::NoSuchRecord { seq: at, last });
     }
     // Check the prefix before copying it: a fork of a damaged log would carry the damage.
     replay::for_each_record(store, Some(at), |_| Ok(()))?;
     let target = Store::open(to)?;
     if target.next_seq()? > 0 {
-        return Err(StoreError::Mismatch(format!(
-            "`{}` already holds a log; fork into a new path",
-            to.display()
-        )));
+        return Err(StoreError::TargetHoldsLog {
+            path: to.display().to_string(),
+        });
     }
     for item in store.iter_from(0) {
         let (seq, value) = item?;

@@ -1309,7 +1309,14 @@ fn replay_equals_live_after_reopening() {
     };
     let refused = open_when_free(|| Simulator::open(&path, Some(other)));
     assert!(
-        matches!(refused, Err(StoreError::Mismatch(_))),
+        matches!(
+            refused,
+            Err(StoreError::OtherGenesis {
+                seed: 99,
+                asked_seed: 100,
+                ..
+            })
+        ),
         "another genesis is refused: {refused:?}"
     );
     let sim = open_sim(&path, None);

@@ -519,7 +519,10 @@ fn snapshots_every_5_records_and_state_at_equals_a_full_replay_library() {
     }
     assert!(matches!(
         timetravel::state_at(&store, 40),
-        Err(StoreError::Mismatch(_))
+        Err(StoreError::NoSuchRecord {
+            seq: 40,
+            last: Some(39)
+        })
     ));
     // The history is not trivial: the role came and went, and the clock moved.
     let states: BTreeSet<String> = (0..40).map(|n| full_replay(&store, n).hash()).collect();
@@ -1812,7 +1815,7 @@ fn bisect_with_an_unknown_invariant_is_a_clear_error() {
     let store = open_store(&db.path);
     assert!(matches!(
         timetravel::bisect(&store, Some("unknown")),
-        Err(StoreError::Mismatch(_))
+        Err(StoreError::UnknownInvariant { .. })
     ));
 }
 
@@ -2151,7 +2154,7 @@ fn explain_of_an_unknown_task_is_an_error() {
     let store = open_store(&db.path);
     assert!(matches!(
         timetravel::explain(&store, "nope"),
-        Err(StoreError::Mismatch(_))
+        Err(StoreError::NoSuchTask { .. })
     ));
 }
 

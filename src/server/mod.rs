@@ -432,7 +432,9 @@ fn inspect(sim: &Simulator, what: &protocol::Inspect) -> Done {
         }
         protocol::Inspect::Explain { task } => match timetravel::explain(store, task) {
             Ok(e) => Done::Json(200, serde_json::to_value(&e).unwrap_or_default()),
-            Err(StoreError::Mismatch(m)) => missing(m),
+            Err(e @ (StoreError::NoSuchTask { .. } | StoreError::AmbiguousTask { .. })) => {
+                missing(e.to_string())
+            }
             Err(e) => failed(e),
         },
     }
