@@ -438,6 +438,6 @@ fn moto_rate() -> (f64, &'static str) {
         });
     match measured {
         Some(rate) => (rate, "moto measured in this run"),
-        None => (700.0, "moto not installed: the issue's 700/s"),
+        None => (700.0, "moto not installed: the 700/s reference rate"),
     }
 }

@@ -26,7 +26,7 @@
 //!   one moto run per count, e.g. `1,4,8,16`.
 //! - `SLRSIM_BENCH_SECONDS`: measured seconds per run (default 10), after one second of warm-up.
 //! - `SLRSIM_BENCH_PYTHON`: a Python that can `import moto.server` (default `python3`; `pip install
-//!   'moto[server]'`). Without one, moto's figure is the issue's 240 calls/s, and the table says so.
+//!   'moto[server]'`). Without one, moto's figure is the 240 calls/s reference rate, and the table says so.
 //! - `SLRSIM_BIN`: the slrsim binary. By default the one cargo builds for this bench
 //!   (`CARGO_BIN_EXE_slrsim`: cargo builds a package's binaries before its benches, in the bench
 //!   profile, which inherits `release`, so this is `target/release/slrsim`).
@@ -48,8 +48,8 @@ use std::time::{Duration, Instant, SystemTime};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 
-/// moto's server-mode rate the issue gives, used when moto is not installed.
-const ISSUE_MOTO_RATE: f64 = 240.0;
+/// The reference rate of moto's server mode the goal was set against, used when moto is not installed.
+const REFERENCE_MOTO_RATE: f64 = 240.0;
 /// The goal: this many times moto's rate.
 const GOAL_FACTOR: f64 = 100.0;
 const WARM_UP: Duration = Duration::from_secs(1);
@@ -1037,7 +1037,7 @@ impl Moto {
             .is_ok_and(|s| s.success());
         if !importable {
             eprintln!(
-                "serve bench: `{python}` cannot import moto.server: using the issue's {ISSUE_MOTO_RATE} calls/s"
+                "serve bench: `{python}` cannot import moto.server: using the reference rate of {REFERENCE_MOTO_RATE} calls/s"
             );
             return None;
         }
@@ -1107,7 +1107,7 @@ fn print_table(
         if moto.is_some() {
             ", measured in this run"
         } else {
-            "; moto not installed: the issue's 240 calls/s"
+            "; moto not installed: the 240 calls/s reference rate"
         }
     );
     println!(
@@ -1115,18 +1115,21 @@ fn print_table(
     );
     println!();
     println!(
-        "| connections | slrsim durable | latency p50 / p99 | slrsim --no-sync | latency p50 / p99 | durable / no-sync | moto GetRole | latency p50 / p99 | ratio (durable) | ≥ {GOAL_FACTOR:.0} × moto | ratio to the issue's {ISSUE_MOTO_RATE:.0}/s |"
+        "| connections | slrsim durable | latency p50 / p99 | slrsim --no-sync | latency p50 / p99 | durable / no-sync | moto GetRole | latency p50 / p99 | ratio (durable) | ≥ {GOAL_FACTOR:.0} × moto | ratio to the reference {REFERENCE_MOTO_RATE:.0}/s |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (i, (s, n)) in slrsim.iter().zip(no_sync).enumerate() {
         let m = moto.and_then(|m| m.get(i));
-        let moto_rate = m.map_or(ISSUE_MOTO_RATE, LoadRun::rate);
+        let moto_rate = m.map_or(REFERENCE_MOTO_RATE, LoadRun::rate);
         let (moto_figure, moto_latency) = match m {
             Some(m) => (
                 format!("{:.0} calls/s", m.rate()),
                 format!("{:.2} / {:.2} ms", m.latency_ms(0.5), m.latency_ms(0.99)),
             ),
-            None => (format!("{ISSUE_MOTO_RATE:.0} calls/s (issue)"), "-".into()),
+            None => (
+                format!("{REFERENCE_MOTO_RATE:.0} calls/s (reference)"),
+                "-".into(),
+            ),
         };
         let ratio = s.rate() / moto_rate;
         println!(
@@ -1147,7 +1150,7 @@ fn print_table(
             } else {
                 "**no**"
             },
-            s.rate() / ISSUE_MOTO_RATE
+            s.rate() / REFERENCE_MOTO_RATE
         );
     }
     println!();
