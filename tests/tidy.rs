@@ -1,0 +1,82 @@
+//! Tidy checks over the project's own text, in the spirit of rust-analyzer's `tidy`: the project speaks
+//! to its users, so its code, tests, benchmarks and documents name no tracker issues, no files outside
+//! the repository and no internal process documents.
+
+use std::path::{Path, PathBuf};
+
+/// Every file the checks read: Rust sources, the README and ARCHITECTURE.md, the end-to-end scripts.
+fn files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = vec![root.join("README.md"), root.join("ARCHITECTURE.md")];
+    for dir in ["src", "tests", "benches", "examples"] {
+        walk(&root.join(dir), &mut out);
+    }
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            // The golden logs are data written by the program, not prose.
+            if path.file_name().is_some_and(|n| n == "golden") {
+                continue;
+            }
+            walk(&path, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "rs" || e == "md" || e == "sh" || e == "py")
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// Whether `line` names a tracker issue by number ("issue 5", "issue #12", "Issue 6's").
+fn names_an_issue(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.match_indices("issue").any(|(i, m)| {
+        let rest = lower.get(i + m.len()..).unwrap_or_default();
+        let rest = rest.strip_prefix(' ').unwrap_or(rest);
+        let rest = rest.strip_prefix('#').unwrap_or(rest);
+        rest.starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+#[test]
+fn the_project_names_no_tracker_issue_and_no_file_outside_it() {
+    let this = Path::new(file!()).file_name().map(PathBuf::from);
+    let mut found = Vec::new();
+    for path in files() {
+        // This file spells out what it looks for.
+        if path.file_name().map(PathBuf::from) == this {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if names_an_issue(line) || line.contains("../shared") || line.contains("DEVELOPERS.md")
+            {
+                found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "words only the project's makers understand:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_issue_check_finds_what_it_should() {
+    assert!(names_an_issue("as issue 5 said"));
+    assert!(names_an_issue("Issue 6's goal"));
+    assert!(names_an_issue("see issue #12"));
+    assert!(!names_an_issue("a known issue with sled"));
+    assert!(!names_an_issue("the issues list"));
+}
