@@ -310,8 +310,16 @@ pub struct Store {
     /// How many records the head file on disk counts (`None`: there is none yet). Held while a head
     /// is written, so concurrent flushes write in turn and never an older head over a newer one.
     head_written: Mutex<Option<u64>>,
-    /// sled panicked inside a call: it is not trusted again, not even to be dropped.
+    /// sled panicked inside a call, or failed to write: it is not trusted again, not even to be
+    /// dropped (its drop flushes, and after a failed write that flush can wait forever).
     poisoned: AtomicBool,
+    /// When the flush under way began (milliseconds since [`Store::opened`], plus one; 0: none).
+    flushing_since: std::sync::Arc<AtomicU64>,
+    /// When the store opened: the clock `flushing_since` counts on.
+    opened: std::time::Instant,
+    /// The thread that wakes a flush sled forgot to wake (see [`nudge_stuck_flushes`]); stopped and
+    /// joined before sled is dropped.
+    nudger: Option<(std::sync::mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
     /// The private copy a read-only store reads; removed after sled lets go of it (declared last, so
     /// dropped last).
     copy: Option<tempfile::TempDir>,
@@ -325,6 +333,10 @@ impl std::fmt::Debug for Store {
 
 impl Drop for Store {
     fn drop(&mut self) {
+        if let Some((stop, thread)) = self.nudger.take() {
+            drop(stop);
+            let _ = thread.join();
+        }
         let Some(inner) = self.inner.take() else {
             return;
         };
@@ -338,6 +350,33 @@ impl Drop for Store {
             drop(inner);
             Ok(())
         });
+    }
+}
+
+/// How long a flush may wait before the nudger flushes beside it.
+const NUDGE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// sled 0.34 can lose the wake-up of a flush: when a write fails on one of its I/O threads (a full
+/// disk) while a flush is about to wait for it, the flush waits forever (seen as a server that never
+/// answers). Any later flush that finds sled's recorded error wakes every waiter before it returns, so
+/// while a flush has been waiting longer than [`NUDGE_AFTER`], this thread flushes too: with an error
+/// recorded, that returns at once and frees the stuck one; without, it is one more flush of a slow
+/// disk, which changes nothing. It holds a handle on sled until the store stops it (on drop), so
+/// sled is never dropped here.
+fn nudge_stuck_flushes(
+    db: &sled::Db,
+    since: &AtomicU64,
+    opened: std::time::Instant,
+    stop: &std::sync::mpsc::Receiver<()>,
+) {
+    let tick = NUDGE_AFTER / 2;
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(tick) {
+        let started = since.load(Ordering::Acquire);
+        let now = u64::try_from(opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let waited = now.saturating_add(1).saturating_sub(started);
+        if started != 0 && waited > u64::try_from(NUDGE_AFTER.as_millis()).unwrap_or(u64::MAX) {
+            let _ = catch_unwind(AssertUnwindSafe(|| db.flush()));
+        }
     }
 }
 
@@ -375,6 +414,7 @@ impl Store {
         let fresh = inspect(path)? == Folder::Fresh;
         let db = open_sled(path, path, false)?;
         let mut store = Self::from_db(db, path.to_path_buf(), Some(path.to_path_buf()), None)?;
+        store.start_nudger();
         match &store.head_check {
             HeadCheck::Missing if fresh && store.next_seq()? == 0 => {
                 // A new database gets its head at once, so that a missing head later always means a
@@ -466,6 +506,9 @@ impl Store {
             appended: Mutex::new(Head::EMPTY),
             head_written: Mutex::new(None),
             poisoned: AtomicBool::new(false),
+            flushing_since: std::sync::Arc::default(),
+            opened: std::time::Instant::now(),
+            nudger: None,
             copy,
         };
         let last = store.last()?;
@@ -557,12 +600,52 @@ impl Store {
     fn sled<T>(&self, f: impl FnOnce(&Inner) -> sled::Result<T>) -> Result<T, StoreError> {
         let inner = self.inner();
         let result = contained(&self.path, || f(inner));
-        if let Err(StoreError::Damaged { detail, .. }) = &result {
-            if detail.starts_with("sled stopped") {
+        match &result {
+            Err(StoreError::Damaged { detail, .. }) if detail.starts_with("sled stopped") => {
                 self.poisoned.store(true, Ordering::Release);
             }
+            // A write sled could not make (a full disk, an I/O error): sled refuses every later
+            // write, and its drop would flush again and may never return.
+            Err(StoreError::Sled(sled::Error::Io(_))) => {
+                self.poisoned.store(true, Ordering::Release);
+            }
+            _ => {}
         }
         result
+    }
+
+    /// sled's flush, watched: while it runs, the store's nudger (writable stores) may wake it.
+    fn sled_flush(&self) -> Result<(), StoreError> {
+        let started = u64::try_from(self.opened.elapsed().as_millis())
+            .unwrap_or(u64::MAX - 1)
+            .saturating_add(1);
+        // Only the oldest flush under way is timed; a concurrent one leaves the mark as it is.
+        let marked = self
+            .flushing_since
+            .compare_exchange(0, started, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        let result = self.sled(|i| i.db.flush()).map(|_| ());
+        if marked {
+            self.flushing_since.store(0, Ordering::Release);
+        }
+        result
+    }
+
+    /// Starts the nudger of a writable store (see [`nudge_stuck_flushes`]).
+    fn start_nudger(&mut self) {
+        let Some(inner) = &self.inner else {
+            return;
+        };
+        let db = inner.db.clone();
+        let since = self.flushing_since.clone();
+        let opened = self.opened;
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        if let Ok(thread) = std::thread::Builder::new()
+            .name("slrsim-nudger".into())
+            .spawn(move || nudge_stuck_flushes(&db, &since, opened, &stopped))
+        {
+            self.nudger = Some((stop, thread));
+        }
     }
 
     /// The folder.
@@ -694,7 +777,7 @@ impl Store {
         // What this flush promises is fixed before sled's flush starts: a record appended later may or
         // may not be durable when it returns, so it is not counted.
         let target = *lock(&self.appended);
-        self.sled(|i| i.db.flush())?;
+        self.sled_flush()?;
         self.write_head(target)
     }
 
