@@ -7,9 +7,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
+use std::process::{ChildStdout, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -19,7 +19,7 @@ use slrsim::store::Store;
 use slrsim::{Genesis, Simulator, StoreError, replay};
 use tempfile::TempDir;
 
-use common::{SLR, SLR_ARN, action};
+use common::{SLR, SLR_ARN, action, read_all, wait_or_kill};
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -118,30 +118,6 @@ fn command(db: &Path, args: &[&str]) -> Command {
         .env_remove("SLRSIM_DB")
         .env_remove("SLRSIM_LOG");
     c
-}
-
-/// Waits for `child` up to `limit`; kills it and returns `None` if it takes longer.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn read_all(mut r: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
 }
 
 /// Runs a command to completion, feeding `stdin` if given, and collects its output.

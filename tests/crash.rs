@@ -26,7 +26,7 @@ use slrsim::store::Store;
 use slrsim::{Genesis, Simulator, StoreError, replay};
 use tempfile::TempDir;
 
-use common::action;
+use common::{action, read_all, wait_or_kill};
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -67,30 +67,6 @@ struct Out {
     status: ExitStatus,
     stdout: String,
     stderr: String,
-}
-
-fn read_all(mut r: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
-}
-
-/// Waits for `child` up to `limit`; kills it and returns `None` if it takes longer.
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
 }
 
 /// Runs a command to completion (stdin closed) and collects its output.

@@ -18,13 +18,14 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+use common::{read_all, wait_or_kill};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
@@ -62,29 +63,6 @@ impl Out {
             cut(&self.stdout),
             cut(&self.stderr)
         )
-    }
-}
-
-fn read_all(mut r: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
-}
-
-fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -440,6 +418,22 @@ fn panicked(out: &Out) -> bool {
         || out.stderr.contains("RUST_BACKTRACE")
 }
 
+/// Whether a `verify` after a `run` counts all `records`, or fails saying why: exit 1 naming a record,
+/// or exit 3 with a last line of its own.
+fn verify_counts_or_says_why(v: &Out, records: u64) -> bool {
+    match v.code {
+        Some(0) => v.stdout.starts_with(&format!("verified {records} records")),
+        Some(1) => v.stderr.contains("fails verification"),
+        Some(3) => v
+            .stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.starts_with("slrsim: ")),
+        _ => false,
+    }
+}
+
 /// Runs one case; returns what went wrong (empty: nothing).
 fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
     let dir = tempfile::tempdir().expect("case dir");
@@ -554,19 +548,7 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
         // `run` reads only from its newest snapshot on, so damage to an older record may go unseen
         // by it; verify reads everything. It must then count every record, or say what is wrong.
         let v = exec(&writable, &strings(&["verify"]));
-        let whole = format!("verified {} records", base.records + 1);
-        let fine = match v.code {
-            Some(0) => v.stdout.starts_with(&whole),
-            Some(1) => v.stderr.contains("fails verification"),
-            Some(3) => v
-                .stderr
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.starts_with("slrsim: ")),
-            _ => false,
-        };
-        if !fine || panicked(&v) {
+        if !verify_counts_or_says_why(&v, base.records + 1) || panicked(&v) {
             problems.push(format!(
                 "{tag}: run succeeded but verify then counts fewer records than the whole log plus one, or fails without saying why: run {}\nverify {}",
                 run.show(),
@@ -577,19 +559,7 @@ fn run_case(base: &Base, damage: &Damage, case: usize) -> Vec<String> {
         // A refused `run` opened the folder for writing first, and sled's recovery may have rewritten
         // it: the folder is read again, and must still give no panic and no silent shorter log.
         let v = exec(&writable, &strings(&["verify"]));
-        let full = format!("verified {} records", base.records);
-        let fine = match v.code {
-            Some(0) => v.stdout.starts_with(&full),
-            Some(1) => v.stderr.contains("fails verification"),
-            Some(3) => v
-                .stderr
-                .lines()
-                .rev()
-                .find(|l| !l.trim().is_empty())
-                .is_some_and(|l| l.starts_with("slrsim: ")),
-            _ => false,
-        };
-        if !fine || panicked(&v) {
+        if !verify_counts_or_says_why(&v, base.records) || panicked(&v) {
             problems.push(format!("{tag}: after a refused run, verify: {}", v.show()));
         }
     }

@@ -67,3 +67,33 @@ pub fn action(line: &str) -> Action {
 /// The name and ARN of the service-linked role in account 111122223333.
 pub const SLR: &str = "AWSServiceRoleForMediaTailor";
 pub const SLR_ARN: &str = "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";
+
+/// Reads a child's pipe to its end on a thread of its own (so a chatty child never blocks on a full
+/// pipe), giving the text read.
+pub fn read_all(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        String::from_utf8_lossy(&buf).into_owned()
+    })
+}
+
+/// Waits for `child` up to `limit`; kills it and returns `None` if it takes longer. The limit only
+/// turns a hang into a failure: no verdict depends on how fast the child is.
+pub fn wait_or_kill(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+) -> Option<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
