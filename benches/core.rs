@@ -6,11 +6,12 @@ use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 
-use slrsim::action::Action;
-use slrsim::decide::decide;
-use slrsim::record::{self, Outcome, Record, SCHEMA_VERSION};
-use slrsim::reducer::apply_mut;
-use slrsim::replay;
+use slrsim::core::action::Action;
+use slrsim::core::apply::apply_mut;
+use slrsim::core::decide::decide;
+use slrsim::core::outcome::Outcome;
+use slrsim::log::record::{self, Record, SCHEMA_VERSION};
+use slrsim::log::replay;
 use slrsim::simulator::{Genesis, Simulator};
 
 fn action(line: &str) -> Action {
@@ -18,27 +19,30 @@ fn action(line: &str) -> Action {
     let serde_json::Value::Object(o) = v else {
         unreachable!("literal objects")
     };
-    slrsim::scenario::parse_action(o).expect("valid action")
+    slrsim::simulator::scenario::parse_action(o).expect("valid action")
 }
 
 /// A simulator that has run `n` generated actions.
 fn warmed(n: usize) -> Simulator {
     let mut sim = Simulator::temporary(Genesis::default()).expect("temporary sled");
-    for a in slrsim::reference::generate(3).take(n) {
+    for a in slrsim::testing::reference::generate(3).take(n) {
         sim.execute(a).expect("execute");
     }
     sim
 }
 
 fn core(c: &mut Criterion) {
-    let actions: Vec<Action> = slrsim::reference::generate(9).take(1000).collect();
-    let lines: Vec<String> = actions.iter().map(slrsim::scenario::to_line).collect();
+    let actions: Vec<Action> = slrsim::testing::reference::generate(9).take(1000).collect();
+    let lines: Vec<String> = actions
+        .iter()
+        .map(slrsim::simulator::scenario::to_line)
+        .collect();
 
     let mut g = c.benchmark_group("scenario");
     g.throughput(Throughput::Elements(lines.len() as u64));
     let text = lines.join("\n");
     g.bench_function("parse 1000 generated lines", |b| {
-        b.iter(|| slrsim::scenario::parse(black_box(text.as_bytes())).expect("valid"))
+        b.iter(|| slrsim::simulator::scenario::parse(black_box(text.as_bytes())).expect("valid"))
     });
     g.finish();
 

@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use slrsim::record::{HASH_LEN, Record};
-use slrsim::replay;
+use slrsim::log::record::{HASH_LEN, Record};
+use slrsim::log::replay;
+use slrsim::log::store::Store;
 use slrsim::simulator::{Genesis, Simulator};
-use slrsim::store::Store;
 
 const CHILD_ENV: &str = "SLRSIM_BENCH_CHILD";
 
@@ -133,7 +133,7 @@ fn main() {
     eprintln!("goals: property-test cases");
     let t = Instant::now();
     let cases = 200;
-    let report = slrsim::check::soak(cases, 50, 7, |_| {});
+    let report = slrsim::testing::check::soak(cases, 50, 7, |_| {});
     assert!(
         report.failure.is_none(),
         "a property failed during the bench"
@@ -195,8 +195,8 @@ fn print_table(actions: u64, rows: &[Row]) {
 fn write_scenario(path: &Path, actions: u64) {
     let mut out = BufWriter::new(std::fs::File::create(path).expect("create scenario"));
     writeln!(out, "{{\"seed\":5,\"start\":\"2026-01-01T00:00:00Z\"}}").expect("write");
-    for a in slrsim::reference::generate(5).take(actions as usize) {
-        writeln!(out, "{}", slrsim::scenario::to_line(&a)).expect("write");
+    for a in slrsim::testing::reference::generate(5).take(actions as usize) {
+        writeln!(out, "{}", slrsim::simulator::scenario::to_line(&a)).expect("write");
     }
     out.flush().expect("write");
 }
@@ -225,7 +225,7 @@ fn raw_insert(values: &Path, db: &Path, flush_every: u64) -> f64 {
     let _ = std::fs::remove_dir_all(db);
     let sled = sled::Config::new()
         .path(db)
-        .cache_capacity(slrsim::store::CACHE_BYTES)
+        .cache_capacity(slrsim::log::store::CACHE_BYTES)
         .open()
         .expect("open raw sled");
     let tree = sled.open_tree("log").expect("tree");
@@ -327,7 +327,7 @@ fn peak_rss_kib() -> u64 {
 /// the median position's ms, and where the worst was.
 fn time_travel(db: &Path, records: u64) -> (f64, f64, u64) {
     let store = Store::open(db).expect("open the log");
-    let every = slrsim::simulator::snapshot_every_or_default(&store).expect("meta");
+    let every = slrsim::log::meta::snapshot_every_or_default(&store).expect("meta");
     let last = records - 1;
     let mut positions = vec![0, 1, last, last / 2, every.saturating_sub(1), every];
     // The worst case: the record just before a snapshot, so `every - 1` records are applied.
@@ -377,7 +377,7 @@ fn lifecycle_rate(db: &Path, loops: u32, batched: bool) -> f64 {
         let serde_json::Value::Object(o) = v else {
             unreachable!("literal objects")
         };
-        slrsim::scenario::parse_action(o).expect("valid action")
+        slrsim::simulator::scenario::parse_action(o).expect("valid action")
     };
     let ops = [
         line(

@@ -1,46 +1,34 @@
 //! slrsim: an event-sourced simulator of the IAM service-linked role `AWSServiceRoleForMediaTailor`,
 //! the MediaTailor playback configurations and session-logging settings that depend on it.
 //!
-//! The functional core ([`decide()`], [`apply()`]) is pure; the shell ([`Simulator`], [`store`], the CLI)
-//! does the I/O. See ARCHITECTURE.md for the map.
+//! The crate is layered; each folder is one layer and uses only the layers before it:
+//!
+//! - [`core`]: pure. Operations, events, state, [`decide()`] and [`apply()`], and their rules.
+//! - [`log`]: the sled database: the hash-chained log, snapshots, replay, verification.
+//! - [`simulator`]: the shell that runs actions through the core into the log; the scenario format.
+//! - [`timetravel`]: state at any record or time, diff, bisect, explain, fork, the timeline.
+//! - [`aws`]: SigV4, the AWS wire protocols and the HTTP server.
+//! - [`testing`]: the reference model, the generator, the step invariants and the soak harness.
+//!
+//! See ARCHITECTURE.md for the map and the rules a test keeps.
 
 // unwrap/expect/panic only where an invariant makes failure impossible (with a comment saying why);
 // tests are free to use them.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-pub mod action;
-pub mod authz;
-pub mod catalog;
-pub mod clock;
-pub mod decide;
-pub mod error;
-pub mod event;
-pub mod ids;
-pub mod limits;
-pub mod reducer;
-pub mod state;
-pub mod validate;
-
-pub use action::{Action, Operation};
-pub use decide::{Decided, decide};
-pub use error::{ApiError, ErrorCode, ScenarioError, StoreError};
-pub use event::Event;
-pub use reducer::apply;
-pub use state::State;
-pub mod check;
-pub mod head;
-pub mod invariants;
-pub mod record;
-pub mod reference;
-pub mod replay;
+pub mod aws;
+pub mod core;
+pub mod log;
 pub mod simulator;
-pub mod snapshot;
-pub mod store;
+pub mod testing;
 pub mod timetravel;
 
-pub use simulator::{Genesis, Simulator};
-pub mod render;
-pub mod scenario;
-pub mod server;
-pub mod sigv4;
-pub mod wire;
+pub use crate::core::action::{Action, Operation};
+pub use crate::core::apply::apply;
+pub use crate::core::decide::{Decided, decide};
+pub use crate::core::error::{ApiError, ErrorCode};
+pub use crate::core::event::Event;
+pub use crate::core::state::State;
+pub use crate::log::error::StoreError;
+pub use crate::simulator::scenario::ScenarioError;
+pub use crate::simulator::{Genesis, Simulator};

@@ -20,11 +20,12 @@ use common::*;
 use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
-use slrsim::action::GenesisParams;
-use slrsim::catalog;
-use slrsim::event::Event;
-use slrsim::record::{Outcome, Record};
-use slrsim::state::Role;
+use slrsim::core::action::GenesisParams;
+use slrsim::core::catalog;
+use slrsim::core::event::Event;
+use slrsim::core::outcome::Outcome;
+use slrsim::core::state::Role;
+use slrsim::log::record::Record;
 use slrsim::{ApiError, ErrorCode, Operation};
 
 // ---------------------------------------------------------------------------------------------------
@@ -1335,7 +1336,7 @@ fn only_the_service_changes_the_protected_role() {
     // The whole log: no record ever changed what only AWS may change on the role, and the role was only
     // ever created by the service's paths, with AWS's documents.
     let mut problems = Vec::new();
-    slrsim::replay::for_each_record(t.sim.store(), None, |rec| {
+    slrsim::log::replay::for_each_record(t.sim.store(), None, |rec| {
         let op = rec.action.op.name();
         for ev in rec.outcome.events() {
             let touched = match ev {
@@ -1386,7 +1387,7 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         let serde_json::Value::Object(o) = v else {
             unreachable!("literal objects")
         };
-        sim.execute(slrsim::scenario::parse_action(o).expect("valid"))
+        sim.execute(slrsim::simulator::scenario::parse_action(o).expect("valid"))
             .expect("execute")
     };
     run(
@@ -1399,7 +1400,7 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         r#"{"op":"GetServiceLinkedRoleDeletionStatus","caller":"nobody","params":{"DeletionTaskId":"$last"}}"#,
     );
     match &rec.outcome {
-        slrsim::record::Outcome::Error { error } => {
+        slrsim::core::outcome::Outcome::Error { error } => {
             assert_eq!(error.code.to_string(), "AccessDenied", "{error:?}");
             assert_eq!(error.status, 403);
         }
@@ -1412,7 +1413,7 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         r#"{"op":"GetServiceLinkedRoleDeletionStatus","params":{"DeletionTaskId":"$last"}}"#,
     );
     match &rec.outcome {
-        slrsim::record::Outcome::Error { error } => {
+        slrsim::core::outcome::Outcome::Error { error } => {
             assert_eq!(error.code.to_string(), "NoSuchEntity", "{error:?}")
         }
         other => panic!("expected NoSuchEntity, got {other:?}"),

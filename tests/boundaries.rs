@@ -3,12 +3,12 @@
 
 mod common;
 use common::*;
-use slrsim::record::Outcome;
+use slrsim::core::outcome::Outcome;
 use slrsim::{Action, Genesis, Operation};
 
 #[test]
 fn the_clock_may_reach_its_last_second_and_no_further() {
-    let max = slrsim::limits::MAX_TIME;
+    let max = slrsim::core::limits::MAX_TIME;
     let start = max - 100;
     let mut t = TestSim::with(Genesis { seed: 1, start });
     let e = t.err(r#"{"op":"AdvanceClock","params":{"Seconds":101}}"#);
@@ -110,7 +110,7 @@ fn genesis_is_refused_anywhere_but_the_first_record() {
     let rec = t
         .sim
         .execute(Action::root(Operation::Genesis(
-            slrsim::action::GenesisParams {
+            slrsim::core::action::GenesisParams {
                 seed: 9,
                 start: 1_767_225_600,
             },
@@ -133,9 +133,9 @@ struct Pure {
 
 impl Pure {
     fn new() -> Self {
-        let genesis = Action::root(Operation::Genesis(slrsim::action::GenesisParams {
+        let genesis = Action::root(Operation::Genesis(slrsim::core::action::GenesisParams {
             seed: 0,
-            start: slrsim::clock::DEFAULT_START,
+            start: slrsim::core::clock::DEFAULT_START,
         }));
         let mut p = Pure {
             state: slrsim::State::default(),
@@ -154,7 +154,7 @@ impl Pure {
         let decided = slrsim::decide(&self.state, self.seq, action);
         if let Ok(d) = &decided {
             for e in &d.events {
-                slrsim::reducer::apply_mut(&mut self.state, e);
+                slrsim::core::apply::apply_mut(&mut self.state, e);
             }
         }
         self.seq += 1;
@@ -180,7 +180,7 @@ fn the_account_quota_refuses_only_a_new_account_and_never_stops_time() {
         .expect("a task id")
         .to_string();
     let mut n = 1u64;
-    while p.state.accounts.len() < slrsim::limits::MAX_ACCOUNTS {
+    while p.state.accounts.len() < slrsim::core::limits::MAX_ACCOUNTS {
         let line = format!(
             r#"{{"op":"SetAccountHistory","account":"{:012}","params":{{"UsedMediaTailorBeforeSlrSupport":false}}}}"#,
             900_000_000_000 + n
@@ -188,11 +188,11 @@ fn the_account_quota_refuses_only_a_new_account_and_never_stops_time() {
         p.step(&line).expect("an account below the quota");
         n += 1;
     }
-    assert_eq!(p.state.accounts.len(), slrsim::limits::MAX_ACCOUNTS);
+    assert_eq!(p.state.accounts.len(), slrsim::core::limits::MAX_ACCOUNTS);
     assert!(
         !p.state
             .accounts
-            .contains_key(slrsim::action::DEFAULT_ACCOUNT)
+            .contains_key(slrsim::core::action::DEFAULT_ACCOUNT)
     );
     // One more account is refused, and nothing changes.
     let before = p.state.hash();

@@ -1,5 +1,5 @@
 //! End-to-end tests of the `slrsim` binary: each test drives the real executable against its own sled
-//! database in a temporary folder, and reaches under the binary with `slrsim::store::Store` only where
+//! database in a temporary folder, and reaches under the binary with `slrsim::log::store::Store` only where
 //! the command line cannot (comparing raw stored bytes, damaging records, holding the lock).
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -14,9 +14,11 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use slrsim::record::{self, HASH_LEN, Outcome, Record};
-use slrsim::store::Store;
-use slrsim::{Genesis, Simulator, StoreError, replay};
+use slrsim::core::outcome::Outcome;
+use slrsim::log::record::{self, HASH_LEN, Record};
+use slrsim::log::replay;
+use slrsim::log::store::Store;
+use slrsim::{Genesis, Simulator, StoreError};
 use tempfile::TempDir;
 
 use common::{SLR, SLR_ARN, action, read_all, wait_or_kill};

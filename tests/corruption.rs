@@ -28,9 +28,10 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
-use slrsim::record::{self, HASH_LEN};
-use slrsim::store::Store;
-use slrsim::{State, StoreError, replay, snapshot, timetravel};
+use slrsim::log::record::{self, HASH_LEN};
+use slrsim::log::store::Store;
+use slrsim::log::{replay, snapshot};
+use slrsim::{State, StoreError, timetravel};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ impl Truth {
         let mut state = State::default();
         replay::for_each_events_from(&store, 0, record::genesis_hash(), None, |_, events| {
             for e in events {
-                slrsim::reducer::apply_mut(&mut state, e);
+                slrsim::core::apply::apply_mut(&mut state, e);
             }
             states.push(state.clone());
             Ok(())
@@ -1569,7 +1570,7 @@ fn prefix_hashes(db: &Path) -> Vec<String> {
     let mut hashes = Vec::new();
     replay::for_each_events_from(&store, 0, record::genesis_hash(), None, |_, events| {
         for e in events {
-            slrsim::reducer::apply_mut(&mut state, e);
+            slrsim::core::apply::apply_mut(&mut state, e);
         }
         hashes.push(state.hash());
         Ok(())

@@ -21,9 +21,10 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use slrsim::record::HASH_LEN;
-use slrsim::store::Store;
-use slrsim::{Genesis, Simulator, StoreError, replay};
+use slrsim::log::record::HASH_LEN;
+use slrsim::log::replay;
+use slrsim::log::store::Store;
+use slrsim::{Genesis, Simulator, StoreError};
 use tempfile::TempDir;
 
 use common::{action, read_all, wait_or_kill};

@@ -11,10 +11,12 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use slrsim::record::{self, HASH_LEN, Outcome, Record};
-use slrsim::reducer::apply_mut;
-use slrsim::store::Store;
-use slrsim::{Action, Event, Genesis, Operation, Simulator, State, replay};
+use slrsim::core::apply::apply_mut;
+use slrsim::core::outcome::Outcome;
+use slrsim::log::record::{self, HASH_LEN, Record};
+use slrsim::log::replay;
+use slrsim::log::store::Store;
+use slrsim::{Action, Event, Genesis, Operation, Simulator, State};
 
 /// Where the golden files live.
 fn golden_dir() -> PathBuf {
@@ -246,7 +248,7 @@ fn load(name: &str, lines: &[Line], state_hash: &str) -> (tempfile::TempDir, Sto
     let last = lines.last().map_or(0, |l| l.seq);
     let live = serde_json::json!({"seq": last, "state_hash": state_hash});
     store
-        .set_meta(slrsim::simulator::META_LIVE, live.to_string().as_bytes())
+        .set_meta(slrsim::log::meta::META_LIVE, live.to_string().as_bytes())
         .expect("set meta");
     store.flush().expect("flush");
     (dir, store)
@@ -314,7 +316,7 @@ fn check(g: &Golden) -> Vec<Record> {
             );
         } else {
             assert_eq!(
-                slrsim::decide::action_time(&state, &rec.action),
+                slrsim::core::decide::action_time(&state, &rec.action),
                 rec.time,
                 "{name}: record {} ({}): its time is not the clock's",
                 rec.seq,
@@ -552,7 +554,7 @@ fn extra_actions() -> Vec<Action> {
     // SetAccountHistory refused once the clock is past 2021.
     actions.push(
         Action::root(Operation::SetAccountHistory(
-            slrsim::action::SetAccountHistoryParams {
+            slrsim::core::action::SetAccountHistoryParams {
                 used_media_tailor_before_slr_support: true,
             },
         ))
@@ -561,7 +563,7 @@ fn extra_actions() -> Vec<Action> {
     );
     actions.push(
         Action::root(Operation::RefusedRequest(
-            slrsim::action::RefusedRequestParams {
+            slrsim::core::action::RefusedRequestParams {
                 service: "iam".to_string(),
                 operation: Some("GetRole".to_string()),
                 access_key_id: Some("AKIAIOSFODNN7EXAMPLE".to_string()),
@@ -627,7 +629,7 @@ fn demo_lines() -> Vec<Line> {
 fn generated_lines() -> Vec<Line> {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
-    for a in slrsim::reference::generate(GENERATED_SEED).take(GENERATED_ACTIONS) {
+    for a in slrsim::testing::reference::generate(GENERATED_SEED).take(GENERATED_ACTIONS) {
         sim.execute(a).expect("execute");
     }
     for a in extra_actions() {

@@ -1,17 +1,17 @@
 //! Hostile input: nothing that comes from outside — scenario bytes, action parameters, the
 //! command line's input — may make slrsim panic, damage its log, or change state it refused to change.
 //!
-//! - The scenario parser, over random bytes and over valid lines (from `slrsim::reference::generate`)
+//! - The scenario parser, over random bytes and over valid lines (from `slrsim::testing::reference::generate`)
 //!   mutated byte by byte and value by value: it never panics, and an error names a real line and says
 //!   something. Lines it accepts round-trip through `scenario::to_line`.
-//! - Every operation of `slrsim::action` with hostile parameters (empty, at the limit, one over, control
+//! - Every operation of `slrsim::core::action` with hostile parameters (empty, at the limit, one over, control
 //!   characters, unicode, huge numbers, random policy documents, wrong JSON types), on a real sled
 //!   database in a temp directory: an action is either accepted and breaks no limit, or refused with an
 //!   AWS-shaped error that names the bad field; a refusal changes nothing and is recorded; the log
 //!   verifies at the end.
 //! - `slrsim run` (a file and standard input) with a malformed Nth line: exit 2, the line named,
 //!   nothing appended.
-//! - The limits of `slrsim::limits` (and the few fixed in the handlers) that no other test file checks
+//! - The limits of `slrsim::core::limits` (and the few fixed in the handlers) that no other test file checks
 //!   at both ends: exactly at the limit is accepted where AWS accepts it, one over is refused naming
 //!   the field.
 //! - `record::decode` over damaged stored values.
@@ -37,12 +37,14 @@ use proptest::sample::{Index, select};
 use proptest::strategy::Union;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use serde_json::{Map, Value, json};
-use slrsim::action::*;
-use slrsim::catalog;
-use slrsim::limits;
-use slrsim::record::{self, HASH_LEN, Outcome};
+use slrsim::core::action::*;
+use slrsim::core::catalog;
+use slrsim::core::limits;
+use slrsim::core::outcome::Outcome;
+use slrsim::log::record::{self, HASH_LEN};
+use slrsim::log::replay;
+use slrsim::simulator::scenario;
 use slrsim::{Action, ApiError, ErrorCode, Operation, ScenarioError, Simulator, StoreError};
-use slrsim::{replay, scenario};
 
 use common::{SLR, TestSim};
 
@@ -158,7 +160,7 @@ fn valid_lines() -> &'static [(String, Action)] {
     static LINES: OnceLock<Vec<(String, Action)>> = OnceLock::new();
     LINES.get_or_init(|| {
         (0..4)
-            .flat_map(|seed| slrsim::reference::generate(seed).take(100))
+            .flat_map(|seed| slrsim::testing::reference::generate(seed).take(100))
             .map(|a| (scenario::to_line(&a), a))
             .collect()
     })
@@ -945,7 +947,7 @@ fn task_id() -> BoxedStrategy<String> {
     .boxed()
 }
 
-/// Every operation of `slrsim::action::Operation`, with hostile parameters.
+/// Every operation of `slrsim::core::action::Operation`, with hostile parameters.
 fn operation() -> BoxedStrategy<Operation> {
     use Operation as O;
     let role = || field(limits::MAX_ROLE_NAME, ROLES);
@@ -996,7 +998,7 @@ fn operation() -> BoxedStrategy<Operation> {
             field(limits::MAX_REFUSAL_MESSAGE, &["bad signature", " "]),
         )
             .prop_map(|(service, operation, access_key_id, message)| {
-                O::RefusedRequest(slrsim::action::RefusedRequestParams {
+                O::RefusedRequest(slrsim::core::action::RefusedRequestParams {
                     service,
                     operation,
                     access_key_id,
@@ -1143,7 +1145,7 @@ fn operation() -> BoxedStrategy<Operation> {
             .boxed(),
         option::of(user())
             .prop_map(|user_name| {
-                O::CreateAccessKey(slrsim::action::CreateAccessKeyParams { user_name })
+                O::CreateAccessKey(slrsim::core::action::CreateAccessKeyParams { user_name })
             })
             .boxed(),
         (user(), policy_name(), document(false))
@@ -1767,7 +1769,7 @@ fn execute_checked(sim: &mut Simulator, action: Action) -> Result<(), TestCaseEr
     let bad = violations(&action.op);
     let strict = strict_only(&action.op);
     let address_ok =
-        slrsim::decide::is_account_id(&action.account) && catalog::is_region(&action.region);
+        slrsim::core::decide::is_account_id(&action.account) && catalog::is_region(&action.region);
     let caller_ok = action.op.is_simulation()
         || action.caller == ROOT
         || sim
@@ -2102,7 +2104,7 @@ fn run_with_a_malformed_nth_line_appends_nothing() {
         any::<bool>(),
     );
     let result = runner.run(&strategy, |(seed, n, at, (what, bad), crlf)| {
-        let mut lines: Vec<Vec<u8>> = slrsim::reference::generate(seed % 1000)
+        let mut lines: Vec<Vec<u8>> = slrsim::testing::reference::generate(seed % 1000)
             .take(n)
             .map(|a| scenario::to_line(&a).into_bytes())
             .collect();
@@ -3015,7 +3017,7 @@ fn record_bodies() -> &'static [Vec<u8>] {
     static BODIES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     BODIES.get_or_init(|| {
         let mut sim = Simulator::temporary(slrsim::Genesis::default()).expect("temporary sim");
-        for a in slrsim::reference::generate(3).take(40) {
+        for a in slrsim::testing::reference::generate(3).take(40) {
             sim.execute(a).expect("storage works");
         }
         (0..sim.next_seq())
@@ -3078,7 +3080,7 @@ proptest! {
 // slrsim serve: hostile HTTP requests
 // ---------------------------------------------------------------------------------------------------
 
-fn http_request() -> BoxedStrategy<slrsim::server::protocol::HttpRequest> {
+fn http_request() -> BoxedStrategy<slrsim::aws::server::protocol::HttpRequest> {
     let method = select(vec!["GET", "POST", "PUT", "DELETE", "PATCH", "get", ""]);
     let path = prop_oneof![
         select(vec![
@@ -3137,7 +3139,7 @@ fn http_request() -> BoxedStrategy<slrsim::server::protocol::HttpRequest> {
     ];
     (method, path, prop::collection::vec(header, 0..6), body)
         .prop_map(
-            |(method, uri, headers, body)| slrsim::server::protocol::HttpRequest {
+            |(method, uri, headers, body)| slrsim::aws::server::protocol::HttpRequest {
                 method: method.to_string(),
                 uri,
                 headers,
@@ -3158,7 +3160,7 @@ proptest! {
         req in http_request(),
         proven in any::<bool>(),
     ) {
-        use slrsim::server::protocol::{self, Control, Principal};
+        use slrsim::aws::server::protocol::{self, Control, Principal};
         let mut t = TestSim::new();
         let before = t.sim.next_seq();
         let action = if req.path().starts_with(protocol::CONTROL_PREFIX) {
@@ -3173,7 +3175,7 @@ proptest! {
             let identity = if proven {
                 Ok((
                     Principal { account: "111122223333".into(), caller: "root".into() },
-                    slrsim::sigv4::Verified {
+                    slrsim::aws::sigv4::Verified {
                         access_key: "AKIAX".into(),
                         region: "us-east-1".into(),
                         service: service.map_or("iam", |s| s.signing_name()).into(),

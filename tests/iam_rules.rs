@@ -7,7 +7,7 @@ use common::*;
 // exact message.
 
 use serde_json::{Value, json};
-use slrsim::record::Outcome;
+use slrsim::core::outcome::Outcome;
 use slrsim::{ApiError, ErrorCode};
 
 // ---------------------------------------------------------------------------------------------------
@@ -203,10 +203,10 @@ fn policy_of_size(size: usize, spaces: usize) -> String {
             "a".repeat(pad)
         )
     };
-    let base = slrsim::validate::policy_size(&make(0));
+    let base = slrsim::core::validate::policy_size(&make(0));
     assert!(size >= base, "size {size} below the minimum {base}");
     let doc = make(size - base);
-    assert_eq!(slrsim::validate::policy_size(&doc), size);
+    assert_eq!(slrsim::core::validate::policy_size(&doc), size);
     doc
 }
 
@@ -2130,7 +2130,7 @@ fn create_access_key_makes_a_deterministic_active_key_and_keeps_aws_s_quota() {
     );
     assert_eq!(t.sim.state().hash(), before);
     // A replay rebuilds the keys.
-    let replayed = slrsim::replay::replay(t.sim.store(), None).expect("replay");
+    let replayed = slrsim::log::replay::replay(t.sim.store(), None).expect("replay");
     assert_eq!(replayed.state.access_key(id), t.sim.state().access_key(id));
 }
 
@@ -2147,7 +2147,7 @@ fn create_access_key_names_its_user_or_the_caller_and_is_authorised() {
     // Root has one key, derived from the seed; it must name a user.
     let e = t.err(&line("CreateAccessKey", json!({})));
     assert_eq!((e.code, e.status), (ErrorCode::InvalidInput, 400));
-    let (root_id, root_secret) = slrsim::ids::root_access_key(t.sim.state().seed, ACCOUNT);
+    let (root_id, root_secret) = slrsim::core::ids::root_access_key(t.sim.state().seed, ACCOUNT);
     assert_eq!(
         t.sim.state().access_key(&root_id),
         Some((ACCOUNT.to_string(), "root".to_string(), root_secret))

@@ -8,7 +8,7 @@ use common::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
-use slrsim::decide::{
+use slrsim::core::decide::{
     IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,
     TASK_START_SECS,
 };
@@ -270,7 +270,7 @@ fn now(t: &TestSim) -> i64 {
 }
 
 fn fmt(secs: i64) -> String {
-    slrsim::clock::format(secs)
+    slrsim::core::clock::format(secs)
 }
 
 fn events_of(t: &mut TestSim, l: &str) -> Vec<Event> {
@@ -919,8 +919,8 @@ fn advance_clock_runs_due_tasks_of_every_account_in_time_order() {
     assert!(clocks.windows(2).all(|w| w[0] < w[1]));
 
     let body = match &rec.outcome {
-        slrsim::record::Outcome::Ok { response, .. } => response.clone(),
-        slrsim::record::Outcome::Error { error } => json!({"error": error.message}),
+        slrsim::core::outcome::Outcome::Ok { response, .. } => response.clone(),
+        slrsim::core::outcome::Outcome::Error { error } => json!({"error": error.message}),
     };
     assert_eq!(body["Now"], fmt(t0 + 112));
     assert_eq!(

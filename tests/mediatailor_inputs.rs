@@ -10,13 +10,13 @@ use common::*;
 
 use serde_json::{Value, json};
 use slrsim::ErrorCode;
-use slrsim::action::InteractionLog;
+use slrsim::core::action::InteractionLog;
 
 const ACCT: &str = "111122223333";
 const US: &str = "us-east-1";
 
 /// The most event types one list may hold (limits::MAX_EVENT_TYPES).
-const MAX_TYPES: usize = slrsim::limits::MAX_EVENT_TYPES;
+const MAX_TYPES: usize = slrsim::core::limits::MAX_EVENT_TYPES;
 
 fn put_line(params: Value) -> String {
     json!({"op": "PutPlaybackConfiguration", "region": US, "params": params}).to_string()
@@ -28,7 +28,7 @@ fn logs_line(params: Value) -> String {
 }
 
 /// The configuration `name` of the default account in us-east-1, as the live state holds it.
-fn config(t: &TestSim, name: &str) -> slrsim::state::PlaybackConfiguration {
+fn config(t: &TestSim, name: &str) -> slrsim::core::state::PlaybackConfiguration {
     t.sim
         .state()
         .account(ACCT)
@@ -277,7 +277,7 @@ fn logs_with(ads: Option<Value>, manifest: Option<Value>) -> String {
 fn assert_refused(t: &mut TestSim, line: &str, field: &str) {
     let before = t.sim.state().clone();
     let rec = t.record(line);
-    let slrsim::record::Outcome::Error { error } = &rec.outcome else {
+    let slrsim::core::outcome::Outcome::Error { error } = &rec.outcome else {
         panic!("expected a refusal for {line}, got {:?}", rec.outcome);
     };
     assert_eq!(error.code, ErrorCode::BadRequestException, "{line}");
@@ -325,7 +325,7 @@ fn more_than_100_event_types_are_refused_in_every_list() {
             assert_refused(&mut t, &line, &format!("{log}.{list}"));
             let rec = t.record(&line);
             assert!(
-                matches!(&rec.outcome, slrsim::record::Outcome::Error { error }
+                matches!(&rec.outcome, slrsim::core::outcome::Outcome::Error { error }
                     if error.message.contains(&MAX_TYPES.to_string())),
                 "the message names the limit: {:?}",
                 rec.outcome

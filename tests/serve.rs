@@ -338,7 +338,7 @@ fn the_lifecycle_over_http_is_recorded_and_the_log_verifies() {
         .decode_utf8()
         .expect("utf-8");
     // The text itself, as AWS returns it: not re-serialised.
-    assert_eq!(decoded, slrsim::catalog::SLR_TRUST_POLICY);
+    assert_eq!(decoded, slrsim::core::catalog::SLR_TRUST_POLICY);
     let policy: Value = serde_json::from_str(&decoded).expect("a JSON document");
     assert_eq!(
         policy["Statement"][0]["Principal"]["Service"][0],
@@ -743,7 +743,7 @@ fn env_before_serve_prints_what_serve_will_use() {
     );
     assert!(text.contains(&format!("export AWS_SECRET_ACCESS_KEY={}\n", srv.secret)));
     assert!(text.contains(&format!("export SLRSIM_TOKEN={}\n", srv.token)));
-    let (seed_7_key, _) = slrsim::ids::root_access_key(7, "111122223333");
+    let (seed_7_key, _) = slrsim::core::ids::root_access_key(7, "111122223333");
     assert_eq!(srv.key, seed_7_key);
     assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }
@@ -1104,7 +1104,7 @@ fn the_control_api_needs_the_operator_s_token() {
 fn root_keys_are_not_derived_from_the_seed() {
     let srv = start(&[]);
     for account in ["111122223333", "999988887777"] {
-        let (id, from_seed) = slrsim::ids::root_access_key(0, account);
+        let (id, from_seed) = slrsim::core::ids::root_access_key(0, account);
         let r = iam_as(&srv, &id, &from_seed, &[("Action", "ListRoles")]);
         assert_eq!(r.status, 403, "{account}: {}", r.body);
         // The default account's key exists (a wrong signature); the other account has none yet.
@@ -1114,11 +1114,11 @@ fn root_keys_are_not_derived_from_the_seed() {
             "{code}"
         );
     }
-    let (id, _) = slrsim::ids::root_access_key(0, "111122223333");
+    let (id, _) = slrsim::core::ids::root_access_key(0, "111122223333");
     assert_eq!(srv.key, id);
     assert_ne!(
         srv.secret,
-        slrsim::ids::root_access_key(0, "111122223333").1
+        slrsim::core::ids::root_access_key(0, "111122223333").1
     );
     assert_eq!(iam(&srv, &[("Action", "ListRoles")]).status, 200);
 }

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
 use aws_sigv4::sign::v4;
 use serde_json::{Value, json};
-use slrsim::record::Outcome;
+use slrsim::core::outcome::Outcome;
 
 const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
 /// Only turns a hang into a failure: nothing here waits this long when the server works.
@@ -433,8 +433,8 @@ fn round(
 }
 
 /// The whole log, by request id.
-fn log_by_request_id(db: &Path) -> BTreeMap<String, slrsim::record::Record> {
-    let store = slrsim::store::Store::open(db).expect("open the log");
+fn log_by_request_id(db: &Path) -> BTreeMap<String, slrsim::log::record::Record> {
+    let store = slrsim::log::store::Store::open(db).expect("open the log");
     let last = store.last().expect("read").map_or(0, |(s, _)| s);
     let mut by_rid = BTreeMap::new();
     for seq in 0..=last {

@@ -17,13 +17,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use slrsim::event::Event;
-use slrsim::record::{self, HASH_LEN, Outcome, Record, SCHEMA_VERSION};
-use slrsim::snapshot;
-use slrsim::state::LogConfiguration;
-use slrsim::store::Store;
+use slrsim::core::event::Event;
+use slrsim::core::outcome::Outcome;
+use slrsim::core::state::LogConfiguration;
+use slrsim::log::record::{self, HASH_LEN, Record, SCHEMA_VERSION};
+use slrsim::log::replay;
+use slrsim::log::snapshot;
+use slrsim::log::store::Store;
 use slrsim::timetravel::{self, ChangeKind, Query};
-use slrsim::{Genesis, Simulator, State, StoreError, replay};
+use slrsim::{Genesis, Simulator, State, StoreError};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------------
@@ -386,7 +388,7 @@ fn plant(store: &Store, action_line: &str, outcome: Outcome) -> u64 {
         v: SCHEMA_VERSION,
         seq,
         time: state.now,
-        request_id: slrsim::ids::uuid(state.seed, seq, "request"),
+        request_id: slrsim::core::ids::uuid(state.seed, seq, "request"),
         action: action(action_line),
         outcome,
     };
@@ -403,7 +405,7 @@ fn plant_advance(store: &Store, seconds: i64) -> u64 {
         &advance(seconds),
         Outcome::Ok {
             events: vec![Event::ClockAdvanced { to: now + seconds }],
-            response: json!({"Now": slrsim::clock::format(now + seconds), "FinishedDeletionTasks": []}),
+            response: json!({"Now": slrsim::core::clock::format(now + seconds), "FinishedDeletionTasks": []}),
         },
     )
 }
@@ -513,7 +515,7 @@ fn state_at_n_through_the_binary_equals_a_full_replay_for_every_n() {
         assert_eq!(store.next_seq().unwrap(), 40);
         assert_eq!(snapshot_seqs(&store), vec![5, 10, 15, 20, 25, 30, 35]);
         assert_eq!(
-            store.meta(slrsim::simulator::META_SNAPSHOT_EVERY).unwrap(),
+            store.meta(slrsim::log::meta::META_SNAPSHOT_EVERY).unwrap(),
             Some(b"5".to_vec())
         );
         (0..40)
@@ -757,7 +759,7 @@ fn demo_honours_snapshot_every() {
     slrsim(&db.path, &["--snapshot-every", "5", "demo"]).code(0, "demo");
     let store = open_store(&db.path);
     assert_eq!(
-        store.meta(slrsim::simulator::META_SNAPSHOT_EVERY).unwrap(),
+        store.meta(slrsim::log::meta::META_SNAPSHOT_EVERY).unwrap(),
         Some(b"5".to_vec())
     );
     assert_eq!(snapshot_seqs(&store), vec![5, 10, 15, 20, 25]);
@@ -862,7 +864,7 @@ fn seq_at_time_of_an_empty_log_is_none() {
 fn state_at_time_through_the_binary_picks_the_last_record_at_or_before() {
     let db = fresh_db();
     run_lines(&db.path, Some(4), &timed_lines());
-    let fmt = |t: i64| slrsim::clock::format(t);
+    let fmt = |t: i64| slrsim::core::clock::format(t);
     for (t, seq) in [
         (T0, 2u64),
         (T0 + 99, 2),
@@ -1571,7 +1573,7 @@ fn a_fork_at_14_shares_the_prefix_byte_for_byte_and_diverges_after() {
             "snapshots 5 and 10 copied"
         );
         assert_eq!(
-            f.meta(slrsim::simulator::META_SNAPSHOT_EVERY).unwrap(),
+            f.meta(slrsim::log::meta::META_SNAPSHOT_EVERY).unwrap(),
             Some(b"5".to_vec())
         );
     }
@@ -1738,7 +1740,7 @@ const STATE_INVARIANTS: [&str; 4] = [
 
 #[test]
 fn the_cli_knows_every_state_invariant() {
-    let names: Vec<&str> = slrsim::invariants::STATE_INVARIANTS
+    let names: Vec<&str> = slrsim::core::invariants::STATE_INVARIANTS
         .iter()
         .map(|i| i.name)
         .collect();
@@ -1858,7 +1860,7 @@ fn bisect_names_a_planted_record_that_enables_logging_without_the_role() {
     assert_eq!(found.invariant, "role-exists-while-logging");
     assert!(found.detail.contains("777788889999"), "{}", found.detail);
     // Before the planted record the rule held; after it (and to the end) it is broken.
-    let check = slrsim::invariants::state_invariant("role-exists-while-logging").unwrap();
+    let check = slrsim::core::invariants::state_invariant("role-exists-while-logging").unwrap();
     assert!((check.check)(&timetravel::state_at(&store, planted - 1).unwrap()).is_ok());
     for n in planted..=last {
         assert!((check.check)(&timetravel::state_at(&store, n).unwrap()).is_err());
@@ -2246,7 +2248,7 @@ fn explain_looks_only_at_the_task_s_account_and_the_in_use_window() {
     assert_eq!(failed["enabled"], json!([]));
     assert_eq!(
         failed["recent_use"],
-        json!([slrsim::clock::format(T0 + 330), "us-east-1", 12])
+        json!([slrsim::core::clock::format(T0 + 330), "us-east-1", 12])
     );
     let summary = failed["summary"].as_str().unwrap();
     assert!(summary.contains("(record 12)"), "{summary}");

@@ -3,7 +3,8 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use slrsim::record::{Outcome, Record};
+use slrsim::core::outcome::Outcome;
+use slrsim::log::record::Record;
 use slrsim::{Action, ApiError, Genesis, Simulator};
 
 /// A simulator over a fresh sled database in its own temporary directory (kept alive by the guard).
@@ -61,7 +62,8 @@ pub fn action(line: &str) -> Action {
         Value::Object(o) => o,
         other => panic!("test line is not an object: {other}"),
     };
-    slrsim::scenario::parse_action(obj).unwrap_or_else(|e| panic!("bad test line {line}: {e}"))
+    slrsim::simulator::scenario::parse_action(obj)
+        .unwrap_or_else(|e| panic!("bad test line {line}: {e}"))
 }
 
 /// The name and ARN of the service-linked role in account 111122223333.

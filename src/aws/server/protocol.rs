@@ -1,0 +1,781 @@
+//! From HTTP to an [`Action`] and from a [`Record`] back to HTTP: which service a request addresses,
+//! whose key signed it, what it asks, and what each service's clients expect to read back. Pure
+//! functions of their inputs (the key's owner is looked up by the caller); the server calls them from
+//! its connection tasks and its simulator thread.
+
+use serde_json::{Map, Value};
+
+use crate::aws::sigv4;
+use crate::aws::wire::{json_target, query_xml, rest_json};
+use crate::core::action::{
+    Action, AdvanceClockParams, DEFAULT_ACCOUNT, DEFAULT_REGION, Operation, RefusedRequestParams,
+    ServeSessionsParams,
+};
+use crate::core::error::{ApiError, ErrorCode};
+use crate::core::limits::{MAX_REFUSAL_FIELD, MAX_REFUSAL_MESSAGE};
+use crate::core::outcome::Outcome;
+use crate::log::record::Record;
+
+/// Longest request body the server reads (bytes); every protocol's own limit is at most this.
+pub const MAX_REQUEST_BODY: usize = 1 << 20;
+/// Most connections served at once; more wait to be accepted.
+pub const MAX_CONNECTIONS: usize = 1024;
+/// How long a connection may take to send a request's head (or stay idle between requests), and
+/// then its body: a request arrives whole within twice this, or is answered 408 and disconnected.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Slowest a request body may arrive, in bytes per second, once the first sixth of
+/// [`REQUEST_TIMEOUT`] has passed: a drip of a byte every few seconds is cut long before the
+/// timeout. (A body of the largest size must arrive faster still: it has [`REQUEST_TIMEOUT`] in all.)
+pub const MIN_BODY_RATE: u64 = 16 * 1024;
+/// Longest body a control call may have: `sessions` takes a few short fields, and every byte of an
+/// executed control call's action is recorded.
+pub const MAX_CONTROL_BODY: usize = 4096;
+/// Most headers a request may carry.
+pub const MAX_HEADERS: usize = 100;
+/// The reserved path prefix of the control API.
+pub const CONTROL_PREFIX: &str = "/_slrsim/";
+/// The caller recorded for a request that proved no identity (no key, an unknown key, or a signature
+/// that does not match): not a valid IAM user name, so it can never be mistaken for one.
+pub const ANONYMOUS: &str = "(anonymous)";
+
+/// An HTTP request as the server read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// Path and query, as sent.
+    pub uri: String,
+    /// Headers, in order, names as sent.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl HttpRequest {
+    /// The first header of this name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The path (before `?`).
+    pub fn path(&self) -> &str {
+        self.uri.split_once('?').map_or(&self.uri, |(p, _)| p)
+    }
+
+    /// The query (after `?`), or "".
+    pub fn query(&self) -> &str {
+        self.uri.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    /// The parsed `Authorization` header: `None` when there is none.
+    pub fn authorization(&self) -> Option<Result<sigv4::Authorization, ApiError>> {
+        self.header("authorization").map(sigv4::parse_authorization)
+    }
+
+    /// Verifies the request's SigV4 signature against `secret_for`, given its parsed
+    /// `Authorization` header (from [`HttpRequest::authorization`]).
+    pub fn verify(
+        &self,
+        auth: Option<&Result<sigv4::Authorization, ApiError>>,
+        secret_for: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<sigv4::Verified, ApiError> {
+        let auth = match auth {
+            None => return Err(sigv4::missing_token()),
+            Some(Err(e)) => return Err(e.clone()),
+            Some(Ok(a)) => a,
+        };
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        sigv4::verify_parsed(
+            &sigv4::Request {
+                method: &self.method,
+                uri: &self.uri,
+                headers: &headers,
+                body: &self.body,
+            },
+            auth,
+            secret_for,
+        )
+    }
+}
+
+/// The services one endpoint serves, each with its own protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// IAM: query protocol, XML responses.
+    Iam,
+    /// MediaTailor: rest-json.
+    MediaTailor,
+    /// CloudWatch Logs: awsJson1.1 with `X-Amz-Target`.
+    Logs,
+    /// STS (GetCallerIdentity only): query protocol, XML responses.
+    Sts,
+}
+
+impl Service {
+    /// The SigV4 signing name, which is also how a refused request's record names the service.
+    pub fn signing_name(self) -> &'static str {
+        match self {
+            Service::Iam => "iam",
+            Service::MediaTailor => "mediatailor",
+            Service::Logs => "logs",
+            Service::Sts => "sts",
+        }
+    }
+
+    /// The service of a SigV4 signing name (AWS CLI and SDKs sign MediaTailor as `mediatailor`,
+    /// CloudWatch Logs as `logs`).
+    pub fn from_signing_name(name: &str) -> Option<Self> {
+        match name {
+            "iam" => Some(Service::Iam),
+            "mediatailor" => Some(Service::MediaTailor),
+            "logs" => Some(Service::Logs),
+            "sts" => Some(Service::Sts),
+            _ => None,
+        }
+    }
+}
+
+/// Which service a request addresses, the way AWS clients address one: the credential scope of its
+/// signature (`auth`, its well-formed `Authorization` header) first, then `X-Amz-Target`, then the
+/// path. `None`: no service slrsim serves.
+pub fn route(req: &HttpRequest, auth: Option<&sigv4::Authorization>) -> Option<Service> {
+    if let Some(a) = auth {
+        return Service::from_signing_name(&a.service);
+    }
+    if let Some(target) = req.header("x-amz-target") {
+        return target
+            .starts_with(json_target::LOGS_TARGET_PREFIX)
+            .then_some(Service::Logs);
+    }
+    let path = req.path();
+    if path == "/" {
+        Some(Service::Iam)
+    } else if path.starts_with("/playbackConfiguration") || path.starts_with("/configureLogs") {
+        Some(Service::MediaTailor)
+    } else {
+        None
+    }
+}
+
+/// Who a verified key belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The account.
+    pub account: String,
+    /// `root` or a user's name.
+    pub caller: String,
+}
+
+/// What the server knows of the request's identity once its signature was checked.
+pub type Identity = Result<(Principal, sigv4::Verified), ApiError>;
+
+/// A request turned into the action to execute, and how to answer it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The action (a [`Operation::RefusedRequest`] when the request was refused at the door).
+    pub action: Action,
+    /// The protocol of the answer (`None`: no service; a plain JSON error).
+    pub service: Option<Service>,
+    /// The operation's name, for the answer's shape.
+    pub op_name: String,
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max;
+    // Cut at a character boundary at or below `max` (0 is always one).
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or_default().to_string()
+}
+
+/// The action recording a refusal.
+fn refused(
+    service: Option<Service>,
+    op_name: Option<&str>,
+    access_key: Option<&str>,
+    principal: Option<&Principal>,
+    region: &str,
+    err: &ApiError,
+) -> Prepared {
+    let (account, caller) = match principal {
+        Some(p) => (p.account.clone(), p.caller.clone()),
+        None => (DEFAULT_ACCOUNT.to_string(), ANONYMOUS.to_string()),
+    };
+    let region = if crate::core::catalog::is_region(region) {
+        region.to_string()
+    } else {
+        DEFAULT_REGION.to_string()
+    };
+    Prepared {
+        action: Action {
+            account,
+            caller,
+            region,
+            op: Operation::RefusedRequest(RefusedRequestParams {
+                service: clip(
+                    service.map_or("unknown", Service::signing_name),
+                    MAX_REFUSAL_FIELD,
+                ),
+                operation: op_name.map(|o| clip(o, MAX_REFUSAL_FIELD)),
+                access_key_id: access_key.map(|k| clip(k, MAX_REFUSAL_FIELD)),
+                code: err.code,
+                message: clip(&err.message, MAX_REFUSAL_MESSAGE),
+            }),
+        },
+        service,
+        op_name: op_name.unwrap_or("RefusedRequest").to_string(),
+    }
+}
+
+/// Turns a request whose identity was checked into the action to execute.
+/// `auth` is the request's well-formed `Authorization` header, if it has one: a refusal names its key.
+pub fn prepare(
+    req: &HttpRequest,
+    service: Option<Service>,
+    auth: Option<&sigv4::Authorization>,
+    identity: Identity,
+) -> Prepared {
+    let claimed_key = auth.map(|a| a.access_key.as_str());
+    let Some(service) = service else {
+        let err = ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "slrsim serves IAM, STS (GetCallerIdentity), MediaTailor and CloudWatch Logs; nothing at {} {}",
+                crate::core::validate::shown(&req.method),
+                crate::core::validate::shown(req.path())
+            ),
+        );
+        let principal = identity.as_ref().ok().map(|(p, _)| p);
+        return refused(None, None, claimed_key, principal, DEFAULT_REGION, &err);
+    };
+    let decoded = decode(req, service);
+    let op_name = match &decoded {
+        Ok((name, _)) => Some(name.clone()),
+        Err((name, _)) => name.clone(),
+    };
+    let (principal, verified) = match identity {
+        Ok(id) => id,
+        Err(err) => {
+            let err = in_service_terms(service, err);
+            return refused(
+                Some(service),
+                op_name.as_deref(),
+                claimed_key,
+                None,
+                DEFAULT_REGION,
+                &err,
+            );
+        }
+    };
+    match decoded {
+        Ok((name, op)) => Prepared {
+            action: Action {
+                account: principal.account,
+                caller: principal.caller,
+                region: verified.region,
+                op,
+            },
+            service: Some(service),
+            op_name: name,
+        },
+        Err((name, err)) => refused(
+            Some(service),
+            name.as_deref(),
+            Some(&verified.access_key),
+            Some(&principal),
+            &verified.region,
+            &err,
+        ),
+    }
+}
+
+/// An authentication error as the service names it: CloudWatch Logs, a JSON-protocol service, says
+/// `UnrecognizedClientException` for an unknown key and `InvalidSignatureException` for a wrong
+/// signature (both 400), where IAM and STS say `InvalidClientTokenId` and `SignatureDoesNotMatch` (403).
+fn in_service_terms(service: Service, err: ApiError) -> ApiError {
+    let code = match (service, err.code) {
+        (Service::Logs, ErrorCode::InvalidClientTokenId) => ErrorCode::UnrecognizedClientException,
+        (Service::Logs, ErrorCode::SignatureDoesNotMatch) => ErrorCode::InvalidSignatureException,
+        _ => return err,
+    };
+    ApiError::new(code, err.message)
+}
+
+/// Decodes the operation: its name and parameters, or the error (with the name when known).
+fn decode(
+    req: &HttpRequest,
+    service: Service,
+) -> Result<(String, Operation), (Option<String>, ApiError)> {
+    if req.body.len() > MAX_REQUEST_BODY {
+        let err = ApiError::new(
+            match service {
+                Service::Iam | Service::Sts => ErrorCode::ValidationError,
+                Service::MediaTailor => ErrorCode::BadRequestException,
+                Service::Logs => ErrorCode::InvalidParameterException,
+            },
+            format!("The request body is larger than {MAX_REQUEST_BODY} bytes."),
+        );
+        return Err((None, err));
+    }
+    match service {
+        Service::Iam | Service::Sts => {
+            if req.method != "POST" || req.path() != "/" {
+                return Err((
+                    None,
+                    ApiError::new(
+                        ErrorCode::InvalidAction,
+                        "The query protocol is POST / with a form-encoded body.",
+                    ),
+                ));
+            }
+            let named = form_action(&req.body);
+            if service == Service::Sts {
+                query_xml::decode_sts_request(&req.body).map_err(|e| (named, e))
+            } else {
+                query_xml::decode_request(&req.body).map_err(|e| (named, e))
+            }
+        }
+        Service::MediaTailor => {
+            rest_json::decode_request(&req.method, req.path(), req.query(), &req.body)
+                .map(|(n, op)| (n.to_string(), op))
+                .map_err(|e| (None, e))
+        }
+        Service::Logs => {
+            let target = req.header("x-amz-target").unwrap_or("");
+            let named = target
+                .strip_prefix(json_target::LOGS_TARGET_PREFIX)
+                .map(String::from);
+            json_target::decode_request(target, &req.body)
+                .map(|(n, op)| (n.to_string(), op))
+                .map_err(|e| (named, e))
+        }
+    }
+}
+
+/// The `Action` field of a form body, for naming a refused query call.
+fn form_action(body: &[u8]) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == "Action")
+        .map(|(_, v)| v.into_owned())
+}
+
+/// An HTTP response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The status.
+    pub status: u16,
+    /// Headers besides Content-Length.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The answer to a prepared request, from its record, in its service's protocol.
+pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
+    let rid = record.request_id.clone();
+    let mut headers = vec![("x-amzn-RequestId", rid.clone())];
+    let (status, body) = match (&record.outcome, prepared.service) {
+        (Outcome::Ok { response, .. }, Some(s @ (Service::Iam | Service::Sts))) => {
+            headers.push(("Content-Type", "text/xml".to_string()));
+            (
+                200,
+                query_xml::response_in(namespace(s), &prepared.op_name, response, &rid)
+                    .into_bytes(),
+            )
+        }
+        (Outcome::Error { error }, Some(s @ (Service::Iam | Service::Sts))) => {
+            headers.push(("Content-Type", "text/xml".to_string()));
+            (
+                error.status,
+                query_xml::error_in(namespace(s), error, &rid).into_bytes(),
+            )
+        }
+        (Outcome::Ok { response, .. }, Some(Service::MediaTailor)) => {
+            let status = rest_json::success_status(&prepared.op_name);
+            if status == 204 {
+                (status, Vec::new())
+            } else {
+                headers.push(("Content-Type", "application/json".to_string()));
+                (status, response.to_string().into_bytes())
+            }
+        }
+        (Outcome::Error { error }, Some(Service::MediaTailor)) => {
+            let (status, kind, body) = rest_json::error(error);
+            headers.push(("x-amzn-ErrorType", kind.to_string()));
+            headers.push(("Content-Type", "application/json".to_string()));
+            (status, body.into_bytes())
+        }
+        (Outcome::Ok { response, .. }, Some(Service::Logs) | None) => {
+            headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
+            (200, response.to_string().into_bytes())
+        }
+        (Outcome::Error { error }, Some(Service::Logs) | None) => {
+            let (status, body) = json_target::error(error);
+            headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
+            (status, body.into_bytes())
+        }
+    };
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn namespace(s: Service) -> &'static str {
+    if s == Service::Sts {
+        query_xml::STS_NAMESPACE
+    } else {
+        query_xml::IAM_NAMESPACE
+    }
+}
+
+/// A call of the control API under [`CONTROL_PREFIX`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Control {
+    /// An action to execute: `advance` or `sessions`.
+    Execute(Action),
+    /// `GET /_slrsim/status`.
+    Status,
+    /// A read of the log while serving (never recorded).
+    Inspect(Inspect),
+    /// A malformed read: answered 400, not recorded (reads are not account actions).
+    BadRead(String),
+    /// A malformed control call: recorded as a refusal.
+    Refused(Action),
+}
+
+/// Reads of the server's own history, so time travel needs no stop: sled locks the database while
+/// the server runs, so `slrsim log`/`state`/`explain` can only read it after.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inspect {
+    /// `GET /_slrsim/state[?at=N]`: the state now, or after record N.
+    State {
+        /// The record after which to show the state (`None`: now).
+        at: Option<u64>,
+    },
+    /// `GET /_slrsim/log[?from=N][&to=M]`: the stored records, at most [`MAX_LOG_PAGE`] at a time.
+    Log {
+        /// First record (default: the last [`MAX_LOG_PAGE`]).
+        from: Option<u64>,
+        /// Last record (default: the newest, or `from` + MAX_LOG_PAGE - 1).
+        to: Option<u64>,
+    },
+    /// `GET /_slrsim/explain?task=ID`: why a deletion task ended as it did.
+    Explain {
+        /// The task id, or a unique ending of it.
+        task: String,
+    },
+}
+
+/// Most records one `GET /_slrsim/log` returns.
+pub const MAX_LOG_PAGE: u64 = 1000;
+
+fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    form_urlencoded::parse(req.query().as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn number_param(req: &HttpRequest, name: &str) -> Result<Option<u64>, String> {
+    match query_param(req, name) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            format!(
+                "{name}={} is not a record number",
+                crate::core::validate::shown(&v)
+            )
+        }),
+    }
+}
+
+fn inspect(req: &HttpRequest, what: &str) -> Control {
+    let parsed = match what {
+        "state" => number_param(req, "at").map(|at| Inspect::State { at }),
+        "log" => number_param(req, "from").and_then(|from| {
+            Ok(Inspect::Log {
+                from,
+                to: number_param(req, "to")?,
+            })
+        }),
+        _ => match query_param(req, "task") {
+            Some(task) if !task.is_empty() && task.len() <= 1024 => Ok(Inspect::Explain { task }),
+            _ => {
+                Err("GET /_slrsim/explain needs ?task=ID (the DeletionTaskId or its ending)".into())
+            }
+        },
+    };
+    match parsed {
+        Ok(i) => Control::Inspect(i),
+        Err(m) => Control::BadRead(m),
+    }
+}
+
+fn control_refusal(op_name: &str, message: String) -> Control {
+    let err = ApiError::new(ErrorCode::ValidationError, message);
+    Control::Refused(refused(None, Some(op_name), None, None, DEFAULT_REGION, &err).action)
+}
+
+/// Decodes a control-API call: `POST /_slrsim/advance?seconds=N`, `POST /_slrsim/sessions` with a
+/// JSON body `{"PlaybackConfigurationName", "Sessions", "Region"?, "Account"?}`, `GET /_slrsim/status`.
+pub fn control(req: &HttpRequest) -> Control {
+    let what = req.path().strip_prefix(CONTROL_PREFIX).unwrap_or("");
+    match (req.method.as_str(), what) {
+        ("GET", "status") => Control::Status,
+        ("GET", w @ ("state" | "log" | "explain")) => inspect(req, w),
+        ("POST", "advance") => {
+            let seconds = form_urlencoded::parse(req.query().as_bytes())
+                .find(|(k, _)| k == "seconds")
+                .map(|(_, v)| v.into_owned());
+            match seconds.as_deref().map(str::parse::<i64>) {
+                Some(Ok(seconds)) => Control::Execute(Action::root(Operation::AdvanceClock(
+                    AdvanceClockParams { seconds },
+                ))),
+                _ => control_refusal(
+                    "AdvanceClock",
+                    "POST /_slrsim/advance needs ?seconds=N, N a whole number of seconds".into(),
+                ),
+            }
+        }
+        ("POST", "sessions") if req.body.len() > MAX_CONTROL_BODY => control_refusal(
+            "ServeSessions",
+            format!("POST /_slrsim/sessions: the body is larger than {MAX_CONTROL_BODY} bytes"),
+        ),
+        ("POST", "sessions") => match serde_json::from_slice::<Value>(&req.body) {
+            Ok(Value::Object(mut m)) => {
+                let account = take_string(&mut m, "Account");
+                let region = take_string(&mut m, "Region");
+                match serde_json::from_value::<ServeSessionsParams>(Value::Object(m)) {
+                    Ok(p) => {
+                        let mut action = Action::root(Operation::ServeSessions(p));
+                        if let Some(a) = account {
+                            action.account = a;
+                        }
+                        if let Some(r) = region {
+                            action.region = r;
+                        }
+                        Control::Execute(action)
+                    }
+                    Err(e) => control_refusal(
+                        "ServeSessions",
+                        format!("POST /_slrsim/sessions: {e}"),
+                    ),
+                }
+            }
+            _ => control_refusal(
+                "ServeSessions",
+                "POST /_slrsim/sessions needs a JSON object {\"PlaybackConfigurationName\", \"Sessions\", \"Region\"?, \"Account\"?}".into(),
+            ),
+        },
+        _ => control_refusal(
+            "Control",
+            format!(
+                "no control call {} {}: there are POST /_slrsim/advance?seconds=N, POST /_slrsim/sessions, GET /_slrsim/status, GET /_slrsim/state[?at=N], GET /_slrsim/log[?from=N&to=M] and GET /_slrsim/explain?task=ID",
+                crate::core::validate::shown(&req.method),
+                crate::core::validate::shown(req.path())
+            ),
+        ),
+    }
+}
+
+/// Replaces every `SecretAccessKey` in `v` (at any depth) with `"(redacted)"`: what the control API's
+/// reads return carries no secret, not even the log's placeholders.
+pub fn redact_secrets(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "SecretAccessKey" {
+                    *x = Value::String("(redacted)".into());
+                } else {
+                    redact_secrets(x);
+                }
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(redact_secrets),
+        _ => {}
+    }
+}
+
+fn take_string(m: &mut Map<String, Value>, key: &str) -> Option<String> {
+    match m.remove(key) {
+        Some(Value::String(s)) => Some(s),
+        Some(other) => Some(other.to_string()),
+        None => None,
+    }
+}
+
+/// The answer to a control call that was executed: JSON, with the record's number and time.
+pub fn control_answer(record: &Record) -> HttpResponse {
+    let (status, body) = match &record.outcome {
+        Outcome::Ok { response, .. } => (
+            200,
+            serde_json::json!({
+                "Seq": record.seq,
+                "Time": crate::core::clock::format(record.time),
+                "Response": response,
+            }),
+        ),
+        Outcome::Error { error } => (
+            error.status,
+            serde_json::json!({
+                "Seq": record.seq,
+                "Code": error.code,
+                "Message": error.message,
+            }),
+        ),
+    };
+    HttpResponse {
+        status,
+        headers: vec![
+            ("x-amzn-RequestId", record.request_id.clone()),
+            ("Content-Type", "application/json".to_string()),
+        ],
+        body: body.to_string().into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: &str, uri: &str, headers: &[(&str, &str)], body: &str) -> HttpRequest {
+        HttpRequest {
+            method: method.into(),
+            uri: uri.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    const AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261128/us-east-1/mediatailor/aws4_request, SignedHeaders=host;x-amz-date, Signature=0000000000000000000000000000000000000000000000000000000000000000";
+
+    fn route(r: &HttpRequest) -> Option<Service> {
+        let auth = r.authorization().and_then(Result::ok);
+        super::route(r, auth.as_ref())
+    }
+
+    #[test]
+    fn the_credential_scope_chooses_the_service_before_the_path() {
+        assert_eq!(
+            route(&req("POST", "/", &[("Authorization", AUTH)], "")),
+            Some(Service::MediaTailor)
+        );
+        assert_eq!(
+            route(&req("POST", "/", &[], "Action=GetRole")),
+            Some(Service::Iam)
+        );
+        assert_eq!(
+            route(&req(
+                "POST",
+                "/",
+                &[("X-Amz-Target", "Logs_20140328.DescribeLogGroups")],
+                "{}"
+            )),
+            Some(Service::Logs)
+        );
+        assert_eq!(
+            route(&req("GET", "/playbackConfigurations", &[], "")),
+            Some(Service::MediaTailor)
+        );
+        assert_eq!(route(&req("GET", "/elsewhere", &[], "")), None);
+    }
+
+    #[test]
+    fn a_refusal_names_the_key_and_operation_but_no_principal() {
+        let r = req("POST", "/", &[("Authorization", AUTH)], "Action=GetRole");
+        let err = ApiError::new(ErrorCode::InvalidClientTokenId, "bad key");
+        let auth = r.authorization().and_then(Result::ok);
+        let p = prepare(&r, Some(Service::Iam), auth.as_ref(), Err(err));
+        assert_eq!(p.action.caller, ANONYMOUS);
+        assert_eq!(p.op_name, "GetRole");
+        match p.action.op {
+            Operation::RefusedRequest(r) => {
+                assert_eq!(r.access_key_id.as_deref(), Some("AKIAEXAMPLE"));
+                assert_eq!(r.code, ErrorCode::InvalidClientTokenId);
+                assert_eq!(r.service, "iam");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_at_any_depth() {
+        let mut v = serde_json::json!({"Records": [{"outcome": {"response": {"AccessKey": {
+            "AccessKeyId": "AKIAX", "SecretAccessKey": "s3cr3t"}}}}], "SecretAccessKey": 1});
+        redact_secrets(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("s3cr3t"), "{text}");
+        assert_eq!(
+            v["Records"][0]["outcome"]["response"]["AccessKey"]["AccessKeyId"],
+            "AKIAX"
+        );
+        assert_eq!(v["SecretAccessKey"], "(redacted)");
+    }
+
+    #[test]
+    fn a_large_sessions_body_is_refused_and_not_recorded_whole() {
+        let name = "a".repeat(MAX_CONTROL_BODY);
+        let body = format!(r#"{{"PlaybackConfigurationName":"{name}","Sessions":1}}"#);
+        match control(&req("POST", "/_slrsim/sessions", &[], &body)) {
+            Control::Refused(a) => {
+                let bytes = serde_json::to_vec(&a).expect("json");
+                assert!(bytes.len() < 2048, "{} bytes recorded", bytes.len());
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn clipping_keeps_whole_characters() {
+        assert_eq!(clip("ééé", 3), "é");
+        assert_eq!(clip("abc", 3), "abc");
+    }
+
+    #[test]
+    fn control_calls_decode_and_bad_ones_are_refusals() {
+        assert_eq!(
+            control(&req("POST", "/_slrsim/advance?seconds=90", &[], "")),
+            Control::Execute(Action::root(Operation::AdvanceClock(AdvanceClockParams {
+                seconds: 90
+            })))
+        );
+        assert!(matches!(
+            control(&req("POST", "/_slrsim/advance?seconds=soon", &[], "")),
+            Control::Refused(_)
+        ));
+        match control(&req(
+            "POST",
+            "/_slrsim/sessions",
+            &[],
+            r#"{"PlaybackConfigurationName":"p","Sessions":3,"Region":"eu-west-1"}"#,
+        )) {
+            Control::Execute(a) => {
+                assert_eq!(a.region, "eu-west-1");
+                assert!(matches!(a.op, Operation::ServeSessions(_)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            control(&req("GET", "/_slrsim/status", &[], "")),
+            Control::Status
+        );
+        assert!(matches!(
+            control(&req("DELETE", "/_slrsim/everything", &[], "")),
+            Control::Refused(_)
+        ));
+    }
+}

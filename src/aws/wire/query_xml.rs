@@ -1,0 +1,451 @@
+//! IAM's query protocol responses: XML in IAM's namespace, `<OpResponse><OpResult>…</OpResult>
+//! <ResponseMetadata><RequestId>…</RequestId></ResponseMetadata></OpResponse>`, list members as
+//! `<member>`, policy documents URL-encoded as IAM returns them, and errors as
+//! `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`.
+
+use serde_json::{Map, Value};
+
+use crate::core::action::Operation;
+use crate::core::error::{ApiError, ErrorCode};
+
+/// The IAM API version the query protocol must name.
+pub const IAM_VERSION: &str = "2010-05-08";
+
+/// Most form fields in one request.
+pub const MAX_FORM_FIELDS: usize = 512;
+
+/// The IAM calls slrsim serves over the query protocol. Simulation actions and other services' calls
+/// are not IAM actions: naming one is `InvalidAction`.
+pub const IAM_ACTIONS: &[&str] = &[
+    "CreateServiceLinkedRole",
+    "DeleteServiceLinkedRole",
+    "GetServiceLinkedRoleDeletionStatus",
+    "GetRole",
+    "ListRoles",
+    "UpdateRoleDescription",
+    "UpdateRole",
+    "TagRole",
+    "CreateRole",
+    "DeleteRole",
+    "UpdateAssumeRolePolicy",
+    "AttachRolePolicy",
+    "DetachRolePolicy",
+    "PutRolePolicy",
+    "DeleteRolePolicy",
+    "PutRolePermissionsBoundary",
+    "ListAttachedRolePolicies",
+    "CreateUser",
+    "CreateAccessKey",
+    "PutUserPolicy",
+    "DeleteUserPolicy",
+    "AttachUserPolicy",
+    "DetachUserPolicy",
+];
+
+/// Query parameters IAM types as integers.
+const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration"];
+
+fn validation(message: String) -> ApiError {
+    ApiError::new(ErrorCode::ValidationError, message)
+}
+
+/// Decodes an IAM query-protocol request body (`Action=GetRole&Version=2010-05-08&RoleName=...`) into
+/// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers are
+/// read as integers; every other value is a string.
+pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
+    decode_request_for(body, IAM_VERSION, IAM_ACTIONS)
+}
+
+/// STS's query-protocol version.
+pub const STS_VERSION: &str = "2011-06-15";
+
+/// The STS calls slrsim serves.
+pub const STS_ACTIONS: &[&str] = &["GetCallerIdentity"];
+
+/// STS's XML namespace.
+pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
+
+/// Decodes an STS query-protocol request body (`Action=GetCallerIdentity&Version=2011-06-15`).
+pub fn decode_sts_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
+    decode_request_for(body, STS_VERSION, STS_ACTIONS)
+}
+
+fn decode_request_for(
+    body: &[u8],
+    api_version: &str,
+    actions: &[&str],
+) -> Result<(String, Operation), ApiError> {
+    let mut action = None;
+    let mut version = None;
+    let mut params = Map::new();
+    let mut tags: std::collections::BTreeMap<usize, Map<String, Value>> =
+        std::collections::BTreeMap::new();
+    for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
+        if n >= MAX_FORM_FIELDS {
+            return Err(validation(format!(
+                "A request may carry at most {MAX_FORM_FIELDS} parameters."
+            )));
+        }
+        match key.as_ref() {
+            "Action" => action = Some(value.into_owned()),
+            "Version" => version = Some(value.into_owned()),
+            k if k.starts_with("Tags.member.") => {
+                let rest = k.get("Tags.member.".len()..).unwrap_or_default();
+                let (index, field) = rest
+                    .split_once('.')
+                    .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
+                    .filter(|(i, f)| {
+                        (1..=crate::core::limits::MAX_TAGS + 1).contains(i)
+                            && matches!(*f, "Key" | "Value")
+                    })
+                    .ok_or_else(|| {
+                        validation(format!(
+                            "Unknown parameter {}.",
+                            crate::core::validate::shown(k)
+                        ))
+                    })?;
+                tags.entry(index)
+                    .or_default()
+                    .insert(field.to_string(), Value::String(value.into_owned()));
+            }
+            k if INTEGER_FIELDS.contains(&k) => {
+                let n: i64 = value.parse().map_err(|_| {
+                    validation(format!(
+                        "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must be an integer",
+                        crate::core::validate::shown(&value),
+                        lower_first(k)
+                    ))
+                })?;
+                params.insert(k.to_string(), Value::from(n));
+            }
+            k => {
+                params.insert(k.to_string(), Value::String(value.into_owned()));
+            }
+        }
+    }
+    let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
+    if !actions.contains(&action.as_str()) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {api_version}",
+                crate::core::validate::shown(&action)
+            ),
+        ));
+    }
+    if version.as_deref() != Some(api_version) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {}",
+                crate::core::validate::shown(&action),
+                crate::core::validate::shown(version.as_deref().unwrap_or("NO_VERSION_SPECIFIED"))
+            ),
+        ));
+    }
+    if !tags.is_empty() {
+        params.insert(
+            "Tags".to_string(),
+            Value::Array(tags.into_values().map(Value::Object).collect()),
+        );
+    }
+    let op = Operation::from_parts(&action, params).map_err(|(field, msg)| match field {
+        Some(field) => validation(format!("{action}: parameter {field}: {msg}")),
+        None => validation(format!("{action}: {msg}")),
+    })?;
+    Ok((action, op))
+}
+
+/// `MaxItems` → `maxItems`, as IAM names fields in its validation messages.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
+        .unwrap_or_default()
+}
+
+/// IAM's XML namespace.
+pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
+
+/// The XML body of a successful IAM call `op` whose JSON response is `body`.
+pub fn response(op: &str, body: &Value, request_id: &str) -> String {
+    response_in(IAM_NAMESPACE, op, body, request_id)
+}
+
+/// The XML body of a successful query-protocol call in the namespace `ns` (IAM's or STS's).
+pub fn response_in(ns: &str, op: &str, body: &Value, request_id: &str) -> String {
+    let mut out = String::with_capacity(512);
+    out.push_str(&format!("<{op}Response xmlns=\"{ns}\">"));
+    // Calls without output (DeleteRole, PutRolePolicy, ...) have no Result element.
+    if let Value::Object(m) = body {
+        if !m.is_empty() {
+            out.push_str(&format!("<{op}Result>"));
+            for (k, v) in m {
+                element(&mut out, k, v);
+            }
+            out.push_str(&format!("</{op}Result>"));
+        }
+    }
+    out.push_str("<ResponseMetadata><RequestId>");
+    escape_into(&mut out, request_id);
+    out.push_str(&format!("</RequestId></ResponseMetadata></{op}Response>"));
+    out
+}
+
+/// The XML body of a refused IAM call.
+pub fn error(err: &ApiError, request_id: &str) -> String {
+    error_in(IAM_NAMESPACE, err, request_id)
+}
+
+/// The XML body of a refused query-protocol call in the namespace `ns`.
+pub fn error_in(ns: &str, err: &ApiError, request_id: &str) -> String {
+    let kind = if err.status >= 500 {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    let mut out = format!(
+        "<ErrorResponse xmlns=\"{ns}\"><Error><Type>{kind}</Type><Code>{}</Code><Message>",
+        err.code
+    );
+    escape_into(&mut out, &err.message);
+    out.push_str("</Message></Error><RequestId>");
+    escape_into(&mut out, request_id);
+    out.push_str("</RequestId></ErrorResponse>");
+    out
+}
+
+/// One member: objects nest, lists become `<member>`s, documents are URL-encoded JSON text.
+fn element(out: &mut String, name: &str, v: &Value) {
+    if v.is_null() {
+        return;
+    }
+    // Element names come from the response's shape, never from a request; should one not be an XML
+    // name, it is written as a plain member rather than as an ill-formed tag.
+    let name = if is_xml_name(name) { name } else { "member" };
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+    match v {
+        Value::Object(m) if !is_document(name) => {
+            for (k, child) in m {
+                element(out, k, child);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                element(out, "member", item);
+            }
+        }
+        Value::String(s) if is_document(name) => escape_into(out, &url_encode(s)),
+        Value::String(s) => escape_into(out, s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        // A parsed policy document: IAM returns the document's text, URL-encoded.
+        other => escape_into(out, &url_encode(&other.to_string())),
+    }
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+/// IAM returns these members as URL-encoded JSON text.
+fn is_document(name: &str) -> bool {
+    matches!(
+        name,
+        "AssumeRolePolicyDocument" | "PolicyDocument" | "Document"
+    )
+}
+
+fn url_encode(s: &str) -> String {
+    // RFC 3986 unreserved characters stay; everything else is percent-encoded, as IAM does.
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SET).to_string()
+}
+
+/// Escapes text for XML 1.0. A character XML 1.0 cannot carry at all, not even as a character
+/// reference (`&#1;` is as ill-formed as a raw U+0001) — the C0 controls but tab, line feed and
+/// carriage return, and U+FFFE and U+FFFF — becomes U+FFFD, so an error message that echoes a
+/// hostile input is still a document every XML parser (the AWS CLI's, boto3's) reads. A carriage
+/// return is written as `&#xD;`, which parsers keep, where a raw one is read as a line feed.
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#xD;"),
+            '\t' | '\n' => out.push(c),
+            c if c < '\u{20}' || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::error::ErrorCode;
+    use serde_json::json;
+
+    #[test]
+    fn characters_xml_cannot_carry_are_replaced_and_the_answer_parses() {
+        let hostile = "a\u{0}b\u{1}c\u{1f}d\u{FFFE}e\u{FFFF}f\r\n\tg<&>\u{10FFFF}";
+        let err = ApiError::new(ErrorCode::ValidationError, hostile);
+        let xml = error(&err, hostile);
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let message = doc
+            .descendants()
+            .find(|n| n.has_tag_name("Message"))
+            .and_then(|n| n.text())
+            .expect("a message");
+        assert_eq!(
+            message,
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e\u{FFFD}f\r\n\tg<&>\u{10FFFF}"
+        );
+        let body =
+            json!({"Role": {"RoleName": hostile, "Tags": [{"Key": hostile, "Value": hostile}]}});
+        let xml = response("GetRole", &body, "rid");
+        roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let odd = json!({"Odd": {"a b<\u{1}": "x"}});
+        let xml = response("GetRole", &odd, "rid");
+        roxmltree::Document::parse(&xml).expect("well-formed XML");
+    }
+
+    #[test]
+    fn a_get_role_response_is_iam_s_xml() {
+        let body = json!({"Role": {
+            "RoleName": "AWSServiceRoleForMediaTailor",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow"}]},
+            "Tags": [{"Key": "a", "Value": "x<y"}],
+            "MaxSessionDuration": 3600,
+            "RoleLastUsed": {},
+        }});
+        let xml = response("GetRole", &body, "req-1");
+        assert_eq!(
+            xml,
+            "<GetRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><GetRoleResult><Role>\
+             <AssumeRolePolicyDocument>%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%7D%5D%2C%22Version%22%3A%222012-10-17%22%7D</AssumeRolePolicyDocument>\
+             <MaxSessionDuration>3600</MaxSessionDuration><RoleLastUsed></RoleLastUsed>\
+             <RoleName>AWSServiceRoleForMediaTailor</RoleName>\
+             <Tags><member><Key>a</Key><Value>x&lt;y</Value></member></Tags>\
+             </Role></GetRoleResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></GetRoleResponse>"
+        );
+    }
+
+    /// The shape botocore's query parser reads as `RoleUsageList: [{Region, Resources: [arn]}]`
+    /// (checked by hand with botocore 1.x against a failed deletion from the simulator).
+    #[test]
+    fn a_failed_deletion_lists_regions_and_resources_as_members() {
+        let body = json!({"Status": "FAILED", "Reason": {"Reason": "in use", "RoleUsageList": [
+            {"Region": "us-east-1", "Resources": ["arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live"]}
+        ]}});
+        let xml = response("GetServiceLinkedRoleDeletionStatus", &body, "r");
+        assert!(xml.contains(
+            "<Reason><Reason>in use</Reason><RoleUsageList><member><Region>us-east-1</Region>\
+             <Resources><member>arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live</member></Resources>\
+             </member></RoleUsageList></Reason><Status>FAILED</Status>"
+        ), "{xml}");
+    }
+
+    #[test]
+    fn query_requests_decode_to_operations() {
+        let (name, op) = decode_request(
+            b"Action=GetRole&Version=2010-05-08&RoleName=AWSServiceRoleForMediaTailor",
+        )
+        .expect("GetRole");
+        assert_eq!(name, "GetRole");
+        assert_eq!(
+            serde_json::to_value(&op).expect("json"),
+            json!({"op": "GetRole", "params": {"RoleName": "AWSServiceRoleForMediaTailor"}})
+        );
+        let (_, op) = decode_request(
+            b"Action=CreateRole&Version=2010-05-08&RoleName=app&AssumeRolePolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D\
+              &MaxSessionDuration=7200&Tags.member.2.Key=b&Tags.member.2.Value=y&Tags.member.1.Key=a&Tags.member.1.Value=x+y",
+        )
+        .expect("CreateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(
+            v["params"]["AssumeRolePolicyDocument"],
+            "{\"Version\":\"2012-10-17\"}"
+        );
+        assert_eq!(v["params"]["MaxSessionDuration"], 7200);
+        assert_eq!(
+            v["params"]["Tags"],
+            json!([{"Key": "a", "Value": "x y"}, {"Key": "b", "Value": "y"}])
+        );
+    }
+
+    #[test]
+    fn bad_query_requests_get_aws_s_errors() {
+        let code = |body: &[u8]| decode_request(body).expect_err("refused").code;
+        assert_eq!(
+            code(b"Version=2010-05-08&RoleName=x"),
+            ErrorCode::MissingAction
+        );
+        assert_eq!(
+            code(b"Action=Nope&Version=2010-05-08"),
+            ErrorCode::InvalidAction
+        );
+        // Simulation actions and other services' calls are not IAM actions.
+        assert_eq!(
+            code(b"Action=AdvanceClock&Version=2010-05-08&Seconds=60"),
+            ErrorCode::InvalidAction
+        );
+        assert_eq!(
+            code(b"Action=PutPlaybackConfiguration&Version=2010-05-08&Name=x"),
+            ErrorCode::InvalidAction
+        );
+        assert_eq!(code(b"Action=GetRole&RoleName=x"), ErrorCode::InvalidAction);
+        assert_eq!(
+            code(b"Action=ListRoles&Version=2010-05-08&MaxItems=ten"),
+            ErrorCode::ValidationError
+        );
+        let e =
+            decode_request(b"Action=GetRole&Version=2010-05-08&RoleNam=x").expect_err("unknown");
+        assert_eq!(e.code, ErrorCode::ValidationError);
+        assert!(e.message.contains("RoleNam"), "{}", e.message);
+        assert_eq!(
+            code(b"Action=TagRole&Version=2010-05-08&Tags.member.x.Key=a"),
+            ErrorCode::ValidationError
+        );
+        let many: String = (0..=MAX_FORM_FIELDS).map(|i| format!("F{i}=1&")).collect();
+        assert_eq!(code(many.as_bytes()), ErrorCode::ValidationError);
+    }
+
+    #[test]
+    fn a_call_without_output_has_no_result_element() {
+        assert_eq!(
+            response("DeleteRole", &json!({}), "r"),
+            "<DeleteRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteRoleResponse>"
+        );
+    }
+
+    #[test]
+    fn errors_are_error_responses_with_type_code_and_message() {
+        let e = ApiError::new(
+            ErrorCode::UnmodifiableEntity,
+            "Cannot perform the operation on the protected role 'AWSServiceRoleForMediaTailor' - this role is only modifiable by AWS",
+        );
+        assert_eq!(
+            error(&e, "r-2"),
+            "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type>\
+             <Code>UnmodifiableEntity</Code><Message>Cannot perform the operation on the protected role &apos;AWSServiceRoleForMediaTailor&apos; - this role is only modifiable by AWS</Message>\
+             </Error><RequestId>r-2</RequestId></ErrorResponse>"
+        );
+    }
+}

@@ -1,0 +1,217 @@
+//! MediaTailor's rest-json protocol: the operation is the HTTP method and path; parameters come from
+//! the path, the query string and a JSON body; errors are the `x-amzn-errortype` header with a JSON
+//! body `{"Message": ...}`.
+
+use serde_json::{Map, Value};
+
+use crate::core::action::Operation;
+use crate::core::error::{ApiError, ErrorCode};
+
+/// Longest request body accepted (bytes).
+pub const MAX_BODY: usize = 1 << 20;
+
+fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequestException, message)
+}
+
+/// Decodes a MediaTailor request. `path` is percent-encoded as sent; `query` is the part after `?`.
+pub fn decode_request(
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &[u8],
+) -> Result<(&'static str, Operation), ApiError> {
+    if body.len() > MAX_BODY {
+        return Err(bad(format!(
+            "The request body is larger than {MAX_BODY} bytes."
+        )));
+    }
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect();
+    let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let (name, params) = match (method, segs.as_slice()) {
+        ("PUT", ["playbackConfiguration"]) => ("PutPlaybackConfiguration", json_body(body)?),
+        ("GET", ["playbackConfiguration", name]) => ("GetPlaybackConfiguration", name_param(name)),
+        ("DELETE", ["playbackConfiguration", name]) => {
+            ("DeletePlaybackConfiguration", name_param(name))
+        }
+        ("GET", ["playbackConfigurations"]) => ("ListPlaybackConfigurations", list_query(query)?),
+        ("PUT", ["configureLogs", "playbackConfiguration"]) => {
+            ("ConfigureLogsForPlaybackConfiguration", json_body(body)?)
+        }
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::NotFoundException,
+                format!(
+                    "No MediaTailor operation at {} {}.",
+                    crate::core::validate::shown(method),
+                    crate::core::validate::shown(path)
+                ),
+            ));
+        }
+    };
+    let op = Operation::from_parts(name, params).map_err(|(field, msg)| match field {
+        Some(field) => bad(format!("{field}: {msg}")),
+        None => bad(msg),
+    })?;
+    Ok((name, op))
+}
+
+fn name_param(name: &str) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("Name".to_string(), Value::String(name.to_string()));
+    m
+}
+
+fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Map::new());
+    }
+    match serde_json::from_slice(body) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(bad("The request body must be a JSON object.")),
+        Err(e) => Err(bad(format!("The request body is not valid JSON: {e}"))),
+    }
+}
+
+fn list_query(query: &str) -> Result<Map<String, Value>, ApiError> {
+    let mut m = Map::new();
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        match k.as_ref() {
+            "MaxResults" => {
+                let n: i64 = v
+                    .parse()
+                    .map_err(|_| bad("MaxResults must be an integer."))?;
+                m.insert("MaxResults".to_string(), Value::from(n));
+            }
+            "NextToken" => {
+                m.insert("NextToken".to_string(), Value::String(v.into_owned()));
+            }
+            other => {
+                return Err(bad(format!(
+                    "Unknown query parameter {}.",
+                    crate::core::validate::shown(other)
+                )));
+            }
+        }
+    }
+    Ok(m)
+}
+
+/// The HTTP status of a successful call (DeletePlaybackConfiguration answers 204 No Content).
+pub fn success_status(op: &str) -> u16 {
+    if op == "DeletePlaybackConfiguration" {
+        204
+    } else {
+        200
+    }
+}
+
+/// An error as rest-json sends it: the status, the `x-amzn-errortype` header's value and the body.
+pub fn error(err: &ApiError) -> (u16, &'static str, String) {
+    let body = serde_json::json!({"Message": err.message}).to_string();
+    (err.status, err.code.as_str(), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn decoded(method: &str, path: &str, query: &str, body: &str) -> Value {
+        let (_, op) = decode_request(method, path, query, body.as_bytes()).expect("decodes");
+        serde_json::to_value(op).expect("json")
+    }
+
+    #[test]
+    fn every_route_decodes_to_its_operation() {
+        assert_eq!(
+            decoded(
+                "PUT",
+                "/playbackConfiguration",
+                "",
+                r#"{"Name":"live","VideoContentSourceUrl":"https://o.example.com/a"}"#
+            ),
+            json!({"op": "PutPlaybackConfiguration", "params": {"Name": "live", "VideoContentSourceUrl": "https://o.example.com/a"}})
+        );
+        assert_eq!(
+            decoded("GET", "/playbackConfiguration/live%2Dus", "", ""),
+            json!({"op": "GetPlaybackConfiguration", "params": {"Name": "live-us"}})
+        );
+        assert_eq!(
+            decoded("DELETE", "/playbackConfiguration/live", "", ""),
+            json!({"op": "DeletePlaybackConfiguration", "params": {"Name": "live"}})
+        );
+        assert_eq!(
+            decoded(
+                "GET",
+                "/playbackConfigurations",
+                "MaxResults=10&NextToken=b",
+                ""
+            ),
+            json!({"op": "ListPlaybackConfigurations", "params": {"MaxResults": 10, "NextToken": "b"}})
+        );
+        assert_eq!(
+            decoded(
+                "PUT",
+                "/configureLogs/playbackConfiguration",
+                "",
+                r#"{"PercentEnabled": 50, "PlaybackConfigurationName": "live"}"#
+            )["params"]["PercentEnabled"],
+            50
+        );
+        assert_eq!(success_status("DeletePlaybackConfiguration"), 204);
+        assert_eq!(success_status("GetPlaybackConfiguration"), 200);
+    }
+
+    #[test]
+    fn bad_requests_get_rest_json_errors() {
+        let code = |m: &str, p: &str, q: &str, b: &str| {
+            decode_request(m, p, q, b.as_bytes())
+                .expect_err("refused")
+                .code
+        };
+        assert_eq!(
+            code("POST", "/playbackConfiguration", "", ""),
+            ErrorCode::NotFoundException
+        );
+        assert_eq!(
+            code("GET", "/nowhere", "", ""),
+            ErrorCode::NotFoundException
+        );
+        assert_eq!(
+            code("PUT", "/playbackConfiguration", "", "{not json"),
+            ErrorCode::BadRequestException
+        );
+        assert_eq!(
+            code("PUT", "/playbackConfiguration", "", "[]"),
+            ErrorCode::BadRequestException
+        );
+        assert_eq!(
+            code("GET", "/playbackConfigurations", "MaxResults=x", ""),
+            ErrorCode::BadRequestException
+        );
+        let e = decode_request(
+            "PUT",
+            "/configureLogs/playbackConfiguration",
+            "",
+            br#"{"PercentEnabled": "50", "PlaybackConfigurationName": "live"}"#,
+        )
+        .expect_err("wrong type");
+        assert!(e.message.contains("PercentEnabled"), "{}", e.message);
+        let big = vec![b' '; MAX_BODY + 1];
+        assert!(decode_request("PUT", "/playbackConfiguration", "", &big).is_err());
+        let (status, kind, body) = error(&ApiError::new(ErrorCode::NotFoundException, "gone"));
+        assert_eq!(
+            (status, kind, body.as_str()),
+            (404, "NotFoundException", r#"{"Message":"gone"}"#)
+        );
+    }
+}

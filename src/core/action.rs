@@ -1,0 +1,616 @@
+//! Actions: what happens to an account. An AWS API call (with AWS's operation and parameter names) or
+//! a simulation action (`AdvanceClock`, `ServeSessions`, `SetAccountHistory`). Actions are stored in the
+//! log exactly as they were given, after parsing.
+
+use serde::{Deserialize, Serialize};
+
+/// The account used when a scenario line names none.
+pub const DEFAULT_ACCOUNT: &str = "111122223333";
+/// The region used when a scenario line names none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// The caller that may do anything.
+pub const ROOT: &str = "root";
+
+/// One action: who, where, what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    /// The 12-digit account id.
+    pub account: String,
+    /// `root` or the name of an IAM user of the account.
+    pub caller: String,
+    /// The region the call is sent to (IAM ignores it: IAM is global).
+    pub region: String,
+    /// The operation and its parameters.
+    #[serde(flatten)]
+    pub op: Operation,
+}
+
+impl Action {
+    /// An action by `root` of the default account in the default region.
+    pub fn root(op: Operation) -> Self {
+        Action {
+            account: DEFAULT_ACCOUNT.to_string(),
+            caller: ROOT.to_string(),
+            region: DEFAULT_REGION.to_string(),
+            op,
+        }
+    }
+
+    /// The same action in another account.
+    pub fn in_account(mut self, account: &str) -> Self {
+        self.account = account.to_string();
+        self
+    }
+
+    /// The same action sent to another region.
+    pub fn in_region(mut self, region: &str) -> Self {
+        self.region = region.to_string();
+        self
+    }
+
+    /// The same action made by another caller.
+    pub fn by(mut self, caller: &str) -> Self {
+        self.caller = caller.to_string();
+        self
+    }
+}
+
+/// A tag on a role.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Tag {
+    /// 1..=128 characters.
+    pub key: String,
+    /// 0..=256 characters.
+    pub value: String,
+}
+
+/// Every operation slrsim answers, with AWS's parameter names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", content = "params")]
+#[allow(missing_docs)]
+pub enum Operation {
+    /// The first record of every log (not allowed in scenarios).
+    Genesis(GenesisParams),
+    // --- simulation actions ---
+    AdvanceClock(AdvanceClockParams),
+    ServeSessions(ServeSessionsParams),
+    SetAccountHistory(SetAccountHistoryParams),
+    /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
+    /// unknown action, malformed parameters): recorded so a server's history is whole.
+    RefusedRequest(RefusedRequestParams),
+    // --- IAM: the service-linked role ---
+    CreateServiceLinkedRole(CreateServiceLinkedRoleParams),
+    DeleteServiceLinkedRole(RoleNameParams),
+    GetServiceLinkedRoleDeletionStatus(DeletionStatusParams),
+    // --- IAM: roles ---
+    GetRole(RoleNameParams),
+    ListRoles(ListRolesParams),
+    UpdateRoleDescription(UpdateRoleDescriptionParams),
+    UpdateRole(UpdateRoleParams),
+    TagRole(TagRoleParams),
+    CreateRole(CreateRoleParams),
+    DeleteRole(RoleNameParams),
+    UpdateAssumeRolePolicy(UpdateAssumeRolePolicyParams),
+    AttachRolePolicy(AttachRolePolicyParams),
+    DetachRolePolicy(AttachRolePolicyParams),
+    PutRolePolicy(PutRolePolicyParams),
+    DeleteRolePolicy(RolePolicyNameParams),
+    PutRolePermissionsBoundary(PutRolePermissionsBoundaryParams),
+    ListAttachedRolePolicies(RoleNameParams),
+    // --- IAM: users ---
+    CreateUser(CreateUserParams),
+    CreateAccessKey(CreateAccessKeyParams),
+    PutUserPolicy(PutUserPolicyParams),
+    DeleteUserPolicy(UserPolicyNameParams),
+    AttachUserPolicy(AttachUserPolicyParams),
+    DetachUserPolicy(AttachUserPolicyParams),
+    // --- STS ---
+    GetCallerIdentity(GetCallerIdentityParams),
+    // --- MediaTailor ---
+    PutPlaybackConfiguration(PutPlaybackConfigurationParams),
+    GetPlaybackConfiguration(PlaybackNameParams),
+    ListPlaybackConfigurations(ListPlaybackConfigurationsParams),
+    DeletePlaybackConfiguration(PlaybackNameParams),
+    ConfigureLogsForPlaybackConfiguration(ConfigureLogsParams),
+    // --- CloudWatch Logs ---
+    DescribeLogGroups(DescribeLogGroupsParams),
+    DescribeLogStreams(DescribeLogStreamsParams),
+}
+
+impl Operation {
+    /// Builds an operation from its name and its parameters as JSON (how every protocol and the
+    /// scenario format arrive at one). On failure: the parameter at fault, if one is, and serde's
+    /// message.
+    pub fn from_parts(
+        name: &str,
+        params: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<Self, (Option<String>, String)> {
+        let mut tagged = serde_json::Map::new();
+        tagged.insert(
+            "op".to_string(),
+            serde_json::Value::String(name.to_string()),
+        );
+        tagged.insert("params".to_string(), serde_json::Value::Object(params));
+        // serde_path_to_error says which parameter a type error is in ("params.Tags[0].Key").
+        serde_path_to_error::deserialize(serde_json::Value::Object(tagged)).map_err(|e| {
+            let path = e.path().to_string();
+            let field = path.strip_prefix("params.").map(String::from);
+            (field, e.into_inner().to_string())
+        })
+    }
+
+    /// The operation's name as AWS spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Operation::Genesis(_) => "Genesis",
+            Operation::AdvanceClock(_) => "AdvanceClock",
+            Operation::ServeSessions(_) => "ServeSessions",
+            Operation::SetAccountHistory(_) => "SetAccountHistory",
+            Operation::RefusedRequest(_) => "RefusedRequest",
+            Operation::CreateServiceLinkedRole(_) => "CreateServiceLinkedRole",
+            Operation::DeleteServiceLinkedRole(_) => "DeleteServiceLinkedRole",
+            Operation::GetServiceLinkedRoleDeletionStatus(_) => {
+                "GetServiceLinkedRoleDeletionStatus"
+            }
+            Operation::GetRole(_) => "GetRole",
+            Operation::ListRoles(_) => "ListRoles",
+            Operation::UpdateRoleDescription(_) => "UpdateRoleDescription",
+            Operation::UpdateRole(_) => "UpdateRole",
+            Operation::TagRole(_) => "TagRole",
+            Operation::CreateRole(_) => "CreateRole",
+            Operation::DeleteRole(_) => "DeleteRole",
+            Operation::UpdateAssumeRolePolicy(_) => "UpdateAssumeRolePolicy",
+            Operation::AttachRolePolicy(_) => "AttachRolePolicy",
+            Operation::DetachRolePolicy(_) => "DetachRolePolicy",
+            Operation::PutRolePolicy(_) => "PutRolePolicy",
+            Operation::DeleteRolePolicy(_) => "DeleteRolePolicy",
+            Operation::PutRolePermissionsBoundary(_) => "PutRolePermissionsBoundary",
+            Operation::ListAttachedRolePolicies(_) => "ListAttachedRolePolicies",
+            Operation::CreateUser(_) => "CreateUser",
+            Operation::CreateAccessKey(_) => "CreateAccessKey",
+            Operation::PutUserPolicy(_) => "PutUserPolicy",
+            Operation::DeleteUserPolicy(_) => "DeleteUserPolicy",
+            Operation::AttachUserPolicy(_) => "AttachUserPolicy",
+            Operation::DetachUserPolicy(_) => "DetachUserPolicy",
+            Operation::GetCallerIdentity(_) => "GetCallerIdentity",
+            Operation::PutPlaybackConfiguration(_) => "PutPlaybackConfiguration",
+            Operation::GetPlaybackConfiguration(_) => "GetPlaybackConfiguration",
+            Operation::ListPlaybackConfigurations(_) => "ListPlaybackConfigurations",
+            Operation::DeletePlaybackConfiguration(_) => "DeletePlaybackConfiguration",
+            Operation::ConfigureLogsForPlaybackConfiguration(_) => {
+                "ConfigureLogsForPlaybackConfiguration"
+            }
+            Operation::DescribeLogGroups(_) => "DescribeLogGroups",
+            Operation::DescribeLogStreams(_) => "DescribeLogStreams",
+        }
+    }
+
+    /// Whether this is a call to a global service (IAM, STS): its region is only where it was signed.
+    pub fn is_global(&self) -> bool {
+        match self {
+            Operation::CreateServiceLinkedRole(_)
+            | Operation::DeleteServiceLinkedRole(_)
+            | Operation::GetServiceLinkedRoleDeletionStatus(_)
+            | Operation::GetRole(_)
+            | Operation::ListRoles(_)
+            | Operation::UpdateRoleDescription(_)
+            | Operation::UpdateRole(_)
+            | Operation::TagRole(_)
+            | Operation::CreateRole(_)
+            | Operation::DeleteRole(_)
+            | Operation::UpdateAssumeRolePolicy(_)
+            | Operation::AttachRolePolicy(_)
+            | Operation::DetachRolePolicy(_)
+            | Operation::PutRolePolicy(_)
+            | Operation::DeleteRolePolicy(_)
+            | Operation::PutRolePermissionsBoundary(_)
+            | Operation::ListAttachedRolePolicies(_)
+            | Operation::CreateUser(_)
+            | Operation::CreateAccessKey(_)
+            | Operation::PutUserPolicy(_)
+            | Operation::DeleteUserPolicy(_)
+            | Operation::AttachUserPolicy(_)
+            | Operation::DetachUserPolicy(_)
+            | Operation::GetCallerIdentity(_) => true,
+            // No `_` arm: a new operation must say where it belongs.
+            Operation::Genesis(_)
+            | Operation::AdvanceClock(_)
+            | Operation::ServeSessions(_)
+            | Operation::SetAccountHistory(_)
+            | Operation::RefusedRequest(_)
+            | Operation::PutPlaybackConfiguration(_)
+            | Operation::GetPlaybackConfiguration(_)
+            | Operation::ListPlaybackConfigurations(_)
+            | Operation::DeletePlaybackConfiguration(_)
+            | Operation::ConfigureLogsForPlaybackConfiguration(_)
+            | Operation::DescribeLogGroups(_)
+            | Operation::DescribeLogStreams(_) => false,
+        }
+    }
+
+    /// Whether this is a simulation action rather than an AWS call (not authorised: no principal makes it).
+    pub fn is_simulation(&self) -> bool {
+        matches!(
+            self,
+            Operation::Genesis(_)
+                | Operation::AdvanceClock(_)
+                | Operation::ServeSessions(_)
+                | Operation::SetAccountHistory(_)
+                | Operation::RefusedRequest(_)
+        )
+    }
+}
+
+/// Genesis: the log's seed and start time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct GenesisParams {
+    /// Seed of every derived id.
+    pub seed: u64,
+    /// Start of the simulated clock, seconds since the epoch.
+    pub start: i64,
+}
+
+/// AdvanceClock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AdvanceClockParams {
+    /// Seconds to move the clock forward.
+    pub seconds: i64,
+}
+
+/// ServeSessions: viewer traffic on one playback configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ServeSessionsParams {
+    /// The playback configuration (in the action's region).
+    pub playback_configuration_name: String,
+    /// How many sessions to serve.
+    pub sessions: i64,
+}
+
+/// RefusedRequest: what the server knew of a request it refused, and the error it answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RefusedRequestParams {
+    /// The service the request addressed (`iam`, `mediatailor`, `logs`), or what the server made of it.
+    pub service: String,
+    /// The operation, when the request named one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// The access key the request was signed with, when it carried one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key_id: Option<String>,
+    /// The error answered.
+    pub code: crate::core::error::ErrorCode,
+    /// Its message.
+    pub message: String,
+}
+
+/// GetCallerIdentity (STS): no parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GetCallerIdentityParams {}
+
+/// SetAccountHistory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SetAccountHistoryParams {
+    /// Whether the account used MediaTailor before 2021-09-15.
+    pub used_media_tailor_before_slr_support: bool,
+}
+
+/// CreateServiceLinkedRole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateServiceLinkedRoleParams {
+    /// The service principal, `mediatailor.amazonaws.com`.
+    #[serde(rename = "AWSServiceName")]
+    pub aws_service_name: String,
+    /// Optional description.
+    #[serde(
+        rename = "Description",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub description: Option<String>,
+    /// Not allowed for MediaTailor.
+    #[serde(
+        rename = "CustomSuffix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub custom_suffix: Option<String>,
+}
+
+/// Calls that take only a role name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RoleNameParams {
+    /// The role's name.
+    pub role_name: String,
+}
+
+/// GetServiceLinkedRoleDeletionStatus.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DeletionStatusParams {
+    /// The task id DeleteServiceLinkedRole returned.
+    pub deletion_task_id: String,
+}
+
+/// ListRoles.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListRolesParams {
+    /// Only roles whose path starts with this (default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Page size, 1..=1000 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
+}
+
+/// UpdateRoleDescription.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UpdateRoleDescriptionParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The new description.
+    pub description: String,
+}
+
+/// UpdateRole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UpdateRoleParams {
+    /// The role's name.
+    pub role_name: String,
+    /// A new description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A new maximum session duration, 3600..=43200.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_session_duration: Option<i64>,
+}
+
+/// TagRole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TagRoleParams {
+    /// The role's name.
+    pub role_name: String,
+    /// Tags to add or overwrite.
+    pub tags: Vec<Tag>,
+}
+
+/// CreateRole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateRoleParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The trust policy, as a JSON string.
+    pub assume_role_policy_document: String,
+    /// The path (default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// 3600..=43200 (default 3600).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_session_duration: Option<i64>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+/// UpdateAssumeRolePolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UpdateAssumeRolePolicyParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The new trust policy, as a JSON string.
+    pub policy_document: String,
+}
+
+/// AttachRolePolicy and DetachRolePolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AttachRolePolicyParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+}
+
+/// PutRolePolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PutRolePolicyParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The inline policy's name.
+    pub policy_name: String,
+    /// The policy, as a JSON string.
+    pub policy_document: String,
+}
+
+/// CreateAccessKey.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateAccessKeyParams {
+    /// The user the key is for (default: the calling user).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// DeleteRolePolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RolePolicyNameParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The inline policy's name.
+    pub policy_name: String,
+}
+
+/// PutRolePermissionsBoundary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PutRolePermissionsBoundaryParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The boundary policy's ARN.
+    pub permissions_boundary: String,
+}
+
+/// CreateUser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CreateUserParams {
+    /// The user's name.
+    pub user_name: String,
+    /// The path (default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// PutUserPolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PutUserPolicyParams {
+    /// The user's name.
+    pub user_name: String,
+    /// The inline policy's name.
+    pub policy_name: String,
+    /// The policy, as a JSON string.
+    pub policy_document: String,
+}
+
+/// DeleteUserPolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UserPolicyNameParams {
+    /// The user's name.
+    pub user_name: String,
+    /// The inline policy's name.
+    pub policy_name: String,
+}
+
+/// AttachUserPolicy and DetachUserPolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AttachUserPolicyParams {
+    /// The user's name.
+    pub user_name: String,
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+}
+
+/// PutPlaybackConfiguration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PutPlaybackConfigurationParams {
+    /// The configuration's name.
+    pub name: String,
+    /// Where the content comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_content_source_url: Option<String>,
+    /// The ad decision server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_decision_server_url: Option<String>,
+    /// The slate ad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slate_ad_url: Option<String>,
+}
+
+/// Calls that take only a playback configuration name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PlaybackNameParams {
+    /// The configuration's name.
+    pub name: String,
+}
+
+/// ListPlaybackConfigurations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListPlaybackConfigurationsParams {
+    /// Page size, 1..=100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_results: Option<i64>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// The opt-in and exclusion lists of an interaction log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct InteractionLog {
+    /// Event types to publish in addition to the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_opt_in_event_types: Option<Vec<String>>,
+    /// Event types not to publish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclude_event_types: Option<Vec<String>>,
+}
+
+/// ConfigureLogsForPlaybackConfiguration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ConfigureLogsParams {
+    /// The configuration's name.
+    pub playback_configuration_name: String,
+    /// 0..=100: the share of sessions logged; 0 deactivates logging.
+    pub percent_enabled: i64,
+    /// `VENDED_LOGS` and/or `LEGACY_CLOUDWATCH` (default `LEGACY_CLOUDWATCH`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled_logging_strategies: Option<Vec<String>>,
+    /// Ad decision server interaction log settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_interaction_log: Option<InteractionLog>,
+    /// Manifest service interaction log settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_service_interaction_log: Option<InteractionLog>,
+}
+
+/// DescribeLogGroups (CloudWatch Logs spells its parameters in camelCase).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DescribeLogGroupsParams {
+    /// Only groups whose name starts with this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_name_prefix: Option<String>,
+    /// Page size, 1..=50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+/// DescribeLogStreams.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DescribeLogStreamsParams {
+    /// The group.
+    pub log_group_name: String,
+    /// Only streams whose name starts with this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_stream_name_prefix: Option<String>,
+    /// Page size, 1..=50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}

@@ -1,0 +1,338 @@
+//! MediaTailor calls: playback configurations and their session-logging settings, per region.
+
+use serde_json::json;
+
+use super::response;
+use super::{Ctx, Decided};
+use crate::core::action::*;
+use crate::core::authz::{self, Protocol, Request};
+use crate::core::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
+use crate::core::error::{ApiError, ErrorCode};
+use crate::core::event::Event;
+use crate::core::limits;
+use crate::core::state::{LogConfiguration, PlaybackConfiguration};
+use crate::core::validate::{self, shown};
+
+/// The logging strategies MediaTailor takes.
+pub const STRATEGIES: [&str; 2] = ["VENDED_LOGS", "LEGACY_CLOUDWATCH"];
+
+fn not_found(name: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFoundException,
+        format!("Playback configuration {} was not found.", shown(name)),
+    )
+}
+
+fn arn(cx: &Ctx<'_>, name: &str) -> String {
+    catalog::playback_configuration_arn(cx.region(), cx.account_id(), name)
+}
+
+pub fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<Decided, ApiError> {
+    validate::mediatailor_name("Name", &p.name)?;
+    for (field, value) in [
+        ("VideoContentSourceUrl", &p.video_content_source_url),
+        ("AdDecisionServerUrl", &p.ad_decision_server_url),
+        ("SlateAdUrl", &p.slate_ad_url),
+    ] {
+        if let Some(v) = value {
+            validate::url(field, v)?;
+        }
+    }
+    let arn = arn(cx, &p.name);
+    cx.authorize(
+        &Request::new("mediatailor:PutPlaybackConfiguration", &arn),
+        Protocol::Json,
+    )?;
+    let region = cx.account.region(cx.region());
+    let config = match region.playback_configurations.get(&p.name) {
+        // Put replaces the configuration's settings; logging is configured separately and stays.
+        Some(existing) => PlaybackConfiguration {
+            video_content_source_url: p.video_content_source_url.clone(),
+            ad_decision_server_url: p.ad_decision_server_url.clone(),
+            slate_ad_url: p.slate_ad_url.clone(),
+            ..existing.clone()
+        },
+        None => {
+            if region.playback_configurations.len() >= limits::MAX_PLAYBACK_CONFIGURATIONS {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequestException,
+                    format!(
+                        "This region already holds {} playback configurations, the most slrsim allows.",
+                        limits::MAX_PLAYBACK_CONFIGURATIONS
+                    ),
+                ));
+            }
+            let host = format!(
+                "https://{}.mediatailor.{}.amazonaws.com",
+                cx.hex("endpoint", 32),
+                cx.region()
+            );
+            let key = cx.hex("session-key", 40);
+            PlaybackConfiguration {
+                name: p.name.clone(),
+                arn,
+                video_content_source_url: p.video_content_source_url.clone(),
+                ad_decision_server_url: p.ad_decision_server_url.clone(),
+                slate_ad_url: p.slate_ad_url.clone(),
+                playback_endpoint_prefix: host.clone(),
+                session_initialization_endpoint_prefix: format!(
+                    "{host}/v1/session/{key}/{}/",
+                    p.name
+                ),
+                hls_manifest_endpoint_prefix: format!("{host}/v1/master/{key}/{}/", p.name),
+                log_configuration: LogConfiguration::default(),
+                sessions: Default::default(),
+            }
+        }
+    };
+    let body = response::playback_configuration(&config);
+    Ok(Decided::new(
+        vec![Event::PlaybackConfigurationPut {
+            account: cx.account_id().to_string(),
+            region: cx.region().to_string(),
+            config,
+        }],
+        body,
+    ))
+}
+
+pub fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
+    validate::mediatailor_name("Name", &p.name)?;
+    cx.authorize(
+        &Request::new("mediatailor:GetPlaybackConfiguration", &arn(cx, &p.name)),
+        Protocol::Json,
+    )?;
+    let c = cx
+        .account
+        .region(cx.region())
+        .playback_configurations
+        .get(&p.name)
+        .ok_or_else(|| not_found(&p.name))?;
+    Ok(Decided::read(response::playback_configuration(c)))
+}
+
+pub fn list(cx: &Ctx<'_>, p: &ListPlaybackConfigurationsParams) -> Result<Decided, ApiError> {
+    let max = p.max_results.unwrap_or(limits::MAX_LIST_PLAYBACK);
+    if !(1..=limits::MAX_LIST_PLAYBACK).contains(&max) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            format!(
+                "MaxResults must be between 1 and {}, got {max}.",
+                limits::MAX_LIST_PLAYBACK
+            ),
+        ));
+    }
+    if let Some(t) = &p.next_token {
+        validate::length(
+            ErrorCode::BadRequestException,
+            "NextToken",
+            t,
+            1,
+            limits::MAX_PLAYBACK_NAME,
+        )?;
+    }
+    cx.authorize(
+        &Request::new("mediatailor:ListPlaybackConfigurations", &arn(cx, "*")),
+        Protocol::Json,
+    )?;
+    let start = p.next_token.clone().unwrap_or_default();
+    let mut it = cx
+        .account
+        .region(cx.region())
+        .playback_configurations
+        .range(start..)
+        .map(|(_, c)| c);
+    // INVARIANT: max is in 1..=100, checked above.
+    let take = usize::try_from(max).unwrap_or(100);
+    let items: Vec<_> = it
+        .by_ref()
+        .take(take)
+        .map(response::playback_configuration)
+        .collect();
+    let mut body = json!({"Items": items});
+    if let Some(next) = it.next() {
+        body["NextToken"] = json!(next.name);
+    }
+    Ok(Decided::read(body))
+}
+
+pub fn delete(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
+    validate::mediatailor_name("Name", &p.name)?;
+    cx.authorize(
+        &Request::new("mediatailor:DeletePlaybackConfiguration", &arn(cx, &p.name)),
+        Protocol::Json,
+    )?;
+    // Idempotent: deleting a missing configuration succeeds (HTTP 204) and changes nothing.
+    let exists = cx
+        .account
+        .region(cx.region())
+        .playback_configurations
+        .contains_key(&p.name);
+    let events = if exists {
+        vec![Event::PlaybackConfigurationDeleted {
+            account: cx.account_id().to_string(),
+            region: cx.region().to_string(),
+            name: p.name.clone(),
+        }]
+    } else {
+        Vec::new()
+    };
+    Ok(Decided::new(events, json!({})))
+}
+
+fn validate_interaction_log(field: &str, log: &InteractionLog) -> Result<(), ApiError> {
+    for (sub, list) in [
+        ("PublishOptInEventTypes", &log.publish_opt_in_event_types),
+        ("ExcludeEventTypes", &log.exclude_event_types),
+    ] {
+        let Some(list) = list else { continue };
+        if list.len() > limits::MAX_EVENT_TYPES {
+            return Err(ApiError::new(
+                ErrorCode::BadRequestException,
+                format!(
+                    "{field}.{sub} may list at most {} event types.",
+                    limits::MAX_EVENT_TYPES
+                ),
+            ));
+        }
+        for t in list {
+            if t.is_empty()
+                || t.len() > 64
+                || !t.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequestException,
+                    format!(
+                        "{field}.{sub} holds '{}', which is not an event type (upper-case letters and '_', at most 64).",
+                        shown(t)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, ApiError> {
+    validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
+    if !(0..=100).contains(&p.percent_enabled) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            format!(
+                "PercentEnabled must be between 0 and 100, got {}.",
+                p.percent_enabled
+            ),
+        ));
+    }
+    let strategies = match &p.enabled_logging_strategies {
+        Some(list) => {
+            if list.len() > STRATEGIES.len() {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequestException,
+                    "EnabledLoggingStrategies may list each strategy once.",
+                ));
+            }
+            for s in list {
+                if !STRATEGIES.contains(&s.as_str()) {
+                    return Err(ApiError::new(
+                        ErrorCode::BadRequestException,
+                        format!(
+                            "EnabledLoggingStrategies holds '{}'; valid values are VENDED_LOGS and LEGACY_CLOUDWATCH.",
+                            shown(s)
+                        ),
+                    ));
+                }
+            }
+            let mut dedup = list.clone();
+            dedup.sort();
+            dedup.dedup();
+            if dedup.len() != list.len() {
+                return Err(ApiError::new(
+                    ErrorCode::BadRequestException,
+                    "EnabledLoggingStrategies may list each strategy once.",
+                ));
+            }
+            list.clone()
+        }
+        None => vec!["LEGACY_CLOUDWATCH".to_string()],
+    };
+    if let Some(l) = &p.ads_interaction_log {
+        validate_interaction_log("AdsInteractionLog", l)?;
+    }
+    if let Some(l) = &p.manifest_service_interaction_log {
+        validate_interaction_log("ManifestServiceInteractionLog", l)?;
+    }
+    let name = &p.playback_configuration_name;
+    let caller = cx.authorize(
+        &Request::new(
+            "mediatailor:ConfigureLogsForPlaybackConfiguration",
+            &arn(cx, name),
+        ),
+        Protocol::Json,
+    )?;
+    if !cx
+        .account
+        .region(cx.region())
+        .playback_configurations
+        .contains_key(name)
+    {
+        return Err(not_found(name));
+    }
+    let mut events = Vec::new();
+    // Enabling logging makes MediaTailor create the service-linked role when it is missing. The caller
+    // needs iam:CreateServiceLinkedRole (a dependent action); without it nothing changes.
+    if p.percent_enabled > 0 && cx.account.service_linked_role().is_none() {
+        let slr = catalog::slr_arn(cx.account_id());
+        authz::authorize(
+            caller,
+            &Request {
+                action: "iam:CreateServiceLinkedRole",
+                resource: &slr,
+                aws_service_name: Some(MEDIATAILOR_SERVICE),
+            },
+            Protocol::Json,
+        )?;
+        if cx.account.role_name_taken(SLR_NAME) {
+            return Err(ApiError::new(
+                ErrorCode::BadRequestException,
+                format!(
+                    "MediaTailor could not create its service-linked role: Service role name {SLR_NAME} has been taken in this account."
+                ),
+            ));
+        }
+        if cx.account.roles.len() >= limits::MAX_ROLES {
+            return Err(ApiError::new(
+                ErrorCode::BadRequestException,
+                "MediaTailor could not create its service-linked role: the account's role quota is reached.",
+            ));
+        }
+        events.push(Event::RoleCreated {
+            account: cx.account_id().to_string(),
+            role: super::iam::new_service_linked_role(cx, cx.now(), None),
+        });
+    }
+    let log = LogConfiguration {
+        percent_enabled: p.percent_enabled,
+        enabled_logging_strategies: strategies,
+        ads_interaction_log: p.ads_interaction_log.clone(),
+        manifest_service_interaction_log: p.manifest_service_interaction_log.clone(),
+    };
+    let mut body = json!({
+        "PlaybackConfigurationName": name,
+        "PercentEnabled": log.percent_enabled,
+        "EnabledLoggingStrategies": log.enabled_logging_strategies,
+    });
+    if let Some(l) = &log.ads_interaction_log {
+        body["AdsInteractionLog"] = json!(l);
+    }
+    if let Some(l) = &log.manifest_service_interaction_log {
+        body["ManifestServiceInteractionLog"] = json!(l);
+    }
+    events.push(Event::LogConfigurationSet {
+        account: cx.account_id().to_string(),
+        region: cx.region().to_string(),
+        name: name.clone(),
+        log,
+    });
+    Ok(Decided::new(events, body))
+}

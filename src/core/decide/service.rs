@@ -1,0 +1,488 @@
+//! The simulated service's own work: the clock, deletion tasks that run as time passes, viewer traffic
+//! and the log delivery MediaTailor does through its service-linked role, and account history.
+//!
+//! Delays, chosen where AWS documents none (see README, "Choices where AWS is silent"):
+//! a deletion task is picked up [`TASK_START_SECS`] after DeleteServiceLinkedRole and finishes
+//! [`TASK_FINISH_SECS`] after it; it fails if any log configuration is enabled then, or if MediaTailor
+//! delivered logs through the role less than [`IN_USE_WINDOW_SECS`] before it finishes.
+
+use serde_json::json;
+
+use super::iam::new_service_linked_role;
+use super::{Ctx, Decided};
+use crate::core::action::{
+    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
+};
+use crate::core::authz::{self, Request, Verdict};
+use crate::core::catalog::{
+    self, LOG_GROUP_ADS, LOG_GROUP_MANIFEST, MEDIATAILOR_SERVICE, SLR_NAME,
+};
+use crate::core::clock;
+use crate::core::error::{ApiError, ErrorCode};
+use crate::core::event::Event;
+use crate::core::limits;
+use crate::core::state::{Account, DeletionTask, FailureReason, RoleUsage, State, TaskStatus};
+use crate::core::validate;
+
+/// Seconds from DeleteServiceLinkedRole until the task is IN_PROGRESS.
+pub const TASK_START_SECS: i64 = 5;
+/// Seconds from DeleteServiceLinkedRole until the task is SUCCEEDED or FAILED.
+pub const TASK_FINISH_SECS: i64 = 30;
+/// How long GetServiceLinkedRoleDeletionStatus still answers for a finished task: seven days. AWS
+/// documents no retention; without one the state of a long history grows without bound.
+pub const TASK_RETENTION_SECS: i64 = 7 * 24 * 3600;
+/// A deletion fails while MediaTailor used the role less than this many seconds ago ("a few minutes").
+pub const IN_USE_WINDOW_SECS: i64 = 300;
+/// Bytes of one ad decision server interaction log event.
+pub const LOG_EVENT_BYTES_ADS: u64 = 512;
+/// Bytes of one manifest service interaction log event.
+pub const LOG_EVENT_BYTES_MANIFEST: u64 = 384;
+
+pub fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Decided, ApiError> {
+    if seq != 0 || *state != State::default() {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            "Genesis may only be the first record of a log.",
+        ));
+    }
+    validate::range(
+        ErrorCode::ValidationError,
+        "Start",
+        p.start,
+        limits::MIN_TIME,
+        limits::MAX_TIME,
+    )?;
+    Ok(Decided::new(
+        vec![Event::Initialized {
+            seed: p.seed,
+            start: p.start,
+        }],
+        json!({"Seed": p.seed, "Start": clock::format(p.start)}),
+    ))
+}
+
+/// One due step of a deletion task.
+struct Due<'a> {
+    at: i64,
+    account: &'a str,
+    task: &'a DeletionTask,
+    step: TaskStep,
+}
+
+/// The service's steps on a deletion task, in the order they happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum TaskStep {
+    Start,
+    Finish,
+    Forget,
+}
+
+pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
+    validate::range(
+        ErrorCode::ValidationError,
+        "Seconds",
+        p.seconds,
+        0,
+        limits::MAX_ADVANCE_SECONDS,
+    )?;
+    let now = cx.now();
+    let target = now.saturating_add(p.seconds);
+    if target > limits::MAX_TIME {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "AdvanceClock would move the clock past {}, the latest time slrsim simulates.",
+                clock::format(limits::MAX_TIME)
+            ),
+        ));
+    }
+    // Collect every due step across all accounts, then run them in time order (ties: account, task id,
+    // start before finish). Each step depends only on its own account, and the only change a step makes
+    // that another could see is the role's deletion, which no other open task of that account can
+    // observe (there is at most one open task per role), so outcomes can be computed from `cx.state`.
+    let mut due: Vec<Due<'_>> = Vec::new();
+    for (account_id, account) in &cx.state.accounts {
+        // Only open tasks and finished ones old enough to forget can have a step due.
+        let forgettable =
+            account.deletion_tasks_finished_by(target.saturating_sub(TASK_RETENTION_SECS));
+        for task in account.open_deletion_tasks().chain(forgettable) {
+            let mut push = |at: i64, step: TaskStep| {
+                if at <= target {
+                    due.push(Due {
+                        at,
+                        account: account_id,
+                        task,
+                        step,
+                    });
+                }
+            };
+            if task.status == TaskStatus::NotStarted {
+                push(
+                    task.created.saturating_add(TASK_START_SECS),
+                    TaskStep::Start,
+                );
+            }
+            if task.status.is_finished() {
+                push(
+                    task.updated.saturating_add(TASK_RETENTION_SECS),
+                    TaskStep::Forget,
+                );
+            } else {
+                let finish = task.created.saturating_add(TASK_FINISH_SECS);
+                push(finish, TaskStep::Finish);
+                push(finish.saturating_add(TASK_RETENTION_SECS), TaskStep::Forget);
+            }
+        }
+    }
+    due.sort_by(|a, b| {
+        (a.at, a.account, &a.task.deletion_task_id, a.step).cmp(&(
+            b.at,
+            b.account,
+            &b.task.deletion_task_id,
+            b.step,
+        ))
+    });
+    let mut events = Vec::new();
+    let mut clock_at = now;
+    for d in &due {
+        let at = d.at.max(now);
+        if at > clock_at {
+            events.push(Event::ClockAdvanced { to: at });
+            clock_at = at;
+        }
+        let account_id = d.account.to_string();
+        let task_id = d.task.deletion_task_id.clone();
+        match d.step {
+            TaskStep::Start => events.push(Event::DeletionTaskStarted {
+                account: account_id,
+                task_id,
+                at,
+            }),
+            TaskStep::Finish => events.extend(finish_task(
+                d.account,
+                cx.state.account(d.account),
+                d.task,
+                at,
+            )),
+            TaskStep::Forget => events.push(Event::DeletionTaskForgotten {
+                account: account_id,
+                task_id,
+                at,
+            }),
+        }
+    }
+    if target > clock_at {
+        events.push(Event::ClockAdvanced { to: target });
+    }
+    let outcomes: Vec<serde_json::Value> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::DeletionTaskSucceeded { task_id, at, .. } => Some(
+                json!({"DeletionTaskId": task_id, "Status": "SUCCEEDED", "At": clock::format(*at)}),
+            ),
+            Event::DeletionTaskFailed { task_id, at, .. } => Some(
+                json!({"DeletionTaskId": task_id, "Status": "FAILED", "At": clock::format(*at)}),
+            ),
+            _ => None,
+        })
+        .collect();
+    Ok(Decided::new(
+        events,
+        json!({"Now": clock::format(target), "FinishedDeletionTasks": outcomes}),
+    ))
+}
+
+/// Why the role cannot be deleted now, if it cannot.
+pub fn deletion_blocker(account: &Account, at: i64) -> Option<FailureReason> {
+    let enabled = account.enabled_log_configurations();
+    let recent = account
+        .service_linked_role()
+        .and_then(|r| r.role_last_used.as_ref())
+        .filter(|u| at.saturating_sub(u.last_used_date) < IN_USE_WINDOW_SECS);
+    if enabled.is_empty() && recent.is_none() {
+        return None;
+    }
+    let mut reason = String::new();
+    if !enabled.is_empty() {
+        reason.push_str(&format!(
+            "Service-linked role {SLR_NAME} is in use by MediaTailor log configurations. Deactivate logging (set PercentEnabled to 0) on every playback configuration listed in RoleUsageList, then try again."
+        ));
+    }
+    if let Some(u) = recent {
+        if !reason.is_empty() {
+            reason.push(' ');
+        }
+        reason.push_str(&format!(
+            "MediaTailor used the role in {} at {}, less than {} minutes ago. Wait a few minutes and try the deletion again.",
+            u.region,
+            clock::format(u.last_used_date),
+            IN_USE_WINDOW_SECS / 60
+        ));
+    }
+    Some(FailureReason {
+        reason,
+        role_usage_list: enabled
+            .into_iter()
+            .map(|(region, resources)| RoleUsage { region, resources })
+            .collect(),
+    })
+}
+
+fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64) -> Vec<Event> {
+    if let Some(reason) = deletion_blocker(account, at) {
+        return vec![Event::DeletionTaskFailed {
+            account: account_id.to_string(),
+            task_id: task.deletion_task_id.clone(),
+            at,
+            reason,
+        }];
+    }
+    let mut events = vec![Event::DeletionTaskSucceeded {
+        account: account_id.to_string(),
+        task_id: task.deletion_task_id.clone(),
+        at,
+    }];
+    if account
+        .roles
+        .get(&task.role_name)
+        .is_some_and(|r| r.role_id == task.role_id)
+    {
+        events.push(Event::RoleDeleted {
+            account: account_id.to_string(),
+            role_name: task.role_name.clone(),
+        });
+    }
+    events
+}
+
+pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<Decided, ApiError> {
+    let mut events = vec![Event::AccountHistorySet {
+        account: cx.account_id().to_string(),
+        used_before_slr_support: p.used_media_tailor_before_slr_support,
+    }];
+    let mut created = false;
+    // The history is a fact about the past: it gives the account the role once. Saying it again after
+    // the role was deleted does not bring a 2021 role back.
+    let first_time = !cx.account.used_media_tailor_before_slr_support;
+    if p.used_media_tailor_before_slr_support
+        && first_time
+        && cx.account.service_linked_role().is_none()
+    {
+        if cx.now() < catalog::SLR_SUPPORT_DATE {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "the simulated clock ({}) is before {}, when MediaTailor created the role for accounts that used it earlier",
+                    clock::format(cx.now()),
+                    clock::format(catalog::SLR_SUPPORT_DATE)
+                ),
+            ));
+        }
+        if cx.account.role_name_taken(SLR_NAME) {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "an ordinary role named {SLR_NAME} exists, so MediaTailor could not have created its role"
+                ),
+            ));
+        }
+        events.push(Event::RoleCreated {
+            account: cx.account_id().to_string(),
+            role: new_service_linked_role(cx, catalog::SLR_SUPPORT_DATE, None),
+        });
+        created = true;
+    }
+    Ok(Decided::new(
+        events,
+        json!({
+            "UsedMediaTailorBeforeSlrSupport": p.used_media_tailor_before_slr_support,
+            "RoleCreated": created,
+        }),
+    ))
+}
+
+pub fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, ApiError> {
+    validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
+    validate::range(
+        ErrorCode::ValidationError,
+        "Sessions",
+        p.sessions,
+        0,
+        limits::MAX_SESSIONS,
+    )?;
+    let name = &p.playback_configuration_name;
+    let config = cx
+        .account
+        .region(cx.region())
+        .playback_configurations
+        .get(name)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFoundException,
+                format!(
+                    "Playback configuration {} was not found.",
+                    validate::shown(name)
+                ),
+            )
+        })?;
+    // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
+    let sessions = u64::try_from(p.sessions).unwrap_or(0);
+    let percent = u64::try_from(config.log_configuration.percent_enabled).unwrap_or(0);
+    // Deterministic sampling: percent × sessions / 100 sessions are logged, the remainder carried to
+    // the next ServeSessions on this configuration, so that 3 × 1 session at 50% logs 1, then 1 more.
+    let total = sessions * percent + config.sessions.carry;
+    let logged = total / 100;
+    let carry = total % 100;
+    let account = cx.account_id().to_string();
+    let region = cx.region().to_string();
+    let mut events = vec![Event::SessionsServed {
+        account: account.clone(),
+        region: region.clone(),
+        name: name.clone(),
+        sessions,
+        logged,
+        carry,
+    }];
+    let mut delivered = 0;
+    let mut reason = None;
+    if logged > 0 {
+        match deliver(cx, name, logged) {
+            Ok(mut ev) => {
+                events.append(&mut ev);
+                delivered = logged;
+            }
+            Err(why) => {
+                events.push(Event::LogDeliveryLost {
+                    account,
+                    region,
+                    name: name.clone(),
+                    sessions: logged,
+                    reason: why.clone(),
+                });
+                reason = Some(why);
+            }
+        }
+    }
+    let mut body = json!({
+        "PlaybackConfigurationName": name,
+        "Sessions": sessions,
+        "LoggedSessions": logged,
+        "DeliveredSessions": delivered,
+        "LostSessions": logged - delivered,
+    });
+    if let Some(r) = reason {
+        body["Reason"] = json!(r);
+    }
+    Ok(Decided::new(events, body))
+}
+
+/// MediaTailor delivers `logged` sessions' logs through its role: it assumes the role (trust policy),
+/// then every CloudWatch Logs call is authorised by the role's permissions policies. Any refusal loses the
+/// whole delivery, with the reason.
+fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> {
+    let role = cx.account.service_linked_role().ok_or_else(|| {
+        format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
+    })?;
+    if !authz::trust_allows(&role.assume_role_policy_document, MEDIATAILOR_SERVICE) {
+        return Err(format!(
+            "the trust policy of {SLR_NAME} does not let {MEDIATAILOR_SERVICE} assume it"
+        ));
+    }
+    let docs = authz::role_documents(role);
+    let principal = format!(
+        "arn:aws:sts::{}:assumed-role/{SLR_NAME}/MediaTailor",
+        cx.account_id()
+    );
+    let allowed = |action: &str, resource: &str| -> Result<(), String> {
+        match authz::evaluate(
+            docs.iter().copied(),
+            &principal,
+            &Request::new(action, resource),
+        ) {
+            Verdict::Allow => Ok(()),
+            _ => Err(format!(
+                "{SLR_NAME} is not allowed to perform {action} on {resource}"
+            )),
+        }
+    };
+    let account = cx.account_id();
+    let region = cx.region();
+    let groups = &cx.account.region(region).log_groups;
+    let mut events = Vec::new();
+    for (group, bytes) in [
+        (LOG_GROUP_ADS, LOG_EVENT_BYTES_ADS),
+        (LOG_GROUP_MANIFEST, LOG_EVENT_BYTES_MANIFEST),
+    ] {
+        let group_arn = catalog::log_group_arn(region, account, group);
+        let stream_arn = catalog::log_stream_arn(region, account, group, name);
+        let existing = groups.get(group);
+        if existing.is_none() {
+            allowed("logs:CreateLogGroup", &group_arn)?;
+            events.push(Event::LogGroupCreated {
+                account: account.to_string(),
+                region: region.to_string(),
+                name: group.to_string(),
+                arn: group_arn.clone(),
+                at: cx.now(),
+            });
+        }
+        if existing.is_none_or(|g| !g.streams.contains_key(name)) {
+            allowed("logs:CreateLogStream", &group_arn)?;
+            events.push(Event::LogStreamCreated {
+                account: account.to_string(),
+                region: region.to_string(),
+                group: group.to_string(),
+                name: name.to_string(),
+                arn: stream_arn.clone(),
+                at: cx.now(),
+            });
+        }
+        allowed("logs:PutLogEvents", &stream_arn)?;
+        events.push(Event::LogEventsPut {
+            account: account.to_string(),
+            region: region.to_string(),
+            group: group.to_string(),
+            stream: name.to_string(),
+            count: logged,
+            bytes: logged.saturating_mul(bytes),
+            at: cx.now(),
+        });
+    }
+    events.push(Event::RoleUsed {
+        account: account.to_string(),
+        role_name: SLR_NAME.to_string(),
+        region: region.to_string(),
+        at: cx.now(),
+    });
+    Ok(events)
+}
+
+/// RefusedRequest: the error the server answered, as recorded; an over-long record is itself refused.
+pub(super) fn refused_request(p: &crate::core::action::RefusedRequestParams) -> ApiError {
+    let fields = [
+        ("Service", Some(&p.service)),
+        ("Operation", p.operation.as_ref()),
+        ("AccessKeyId", p.access_key_id.as_ref()),
+    ];
+    for (name, value) in fields {
+        if value.is_some_and(|v| v.len() > limits::MAX_REFUSAL_FIELD) {
+            return ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "RefusedRequest: {name} is longer than {} bytes",
+                    limits::MAX_REFUSAL_FIELD
+                ),
+            );
+        }
+    }
+    if p.message.trim().is_empty() || p.message.len() > limits::MAX_REFUSAL_MESSAGE {
+        return ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "RefusedRequest: Message must have 1 to {} bytes and not be blank",
+                limits::MAX_REFUSAL_MESSAGE
+            ),
+        );
+    }
+    ApiError::new(p.code, p.message.clone())
+}

@@ -1,0 +1,10 @@
+//! The log: the only layer that names sled. The store, the stored record and its hash chain, the head
+//! file, snapshots, the meta keys, replay and verification, and the storage errors.
+
+pub mod error;
+pub mod head;
+pub mod meta;
+pub mod record;
+pub mod replay;
+pub mod snapshot;
+pub mod store;

@@ -1,0 +1,371 @@
+//! The rules slrsim promises, as named, documented checks. Each looks at one step of history — the state
+//! before a record, the record, and the state after it — and says what is wrong, if anything. The
+//! property tests run them after every step; `verify`-style tools can run them over any log.
+
+use crate::core::authz::{self, Request, Verdict};
+use crate::core::catalog;
+use crate::core::decide::IN_USE_WINDOW_SECS;
+use crate::core::event::Event;
+use crate::core::invariants::{
+    state_policy_only_on_slr, state_role_exists_while_logging, state_role_shape, state_tasks_sane,
+};
+use crate::core::outcome::Outcome;
+use crate::core::state::{State, TaskStatus};
+use crate::log::record::Record;
+
+/// One step of history.
+#[derive(Debug, Clone, Copy)]
+pub struct Step<'a> {
+    /// The state before the record.
+    pub before: &'a State,
+    /// The record.
+    pub record: &'a Record,
+    /// The state after the record's events.
+    pub after: &'a State,
+}
+
+/// A broken rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The invariant's name.
+    pub invariant: &'static str,
+    /// The record after which it is broken.
+    pub seq: u64,
+    /// What is wrong.
+    pub detail: String,
+}
+
+/// A named invariant.
+#[derive(Debug, Clone, Copy)]
+pub struct Invariant {
+    /// Short name, used on the command line.
+    pub name: &'static str,
+    /// What it promises.
+    pub doc: &'static str,
+    /// The check: `Err(detail)` when broken.
+    pub check: fn(&Step<'_>) -> Result<(), String>,
+}
+
+/// Every step invariant, in the order the README lists them.
+pub const ALL: &[Invariant] = &[
+    Invariant {
+        name: "no-deletion-while-in-use",
+        doc: "A deletion never succeeds while any log configuration in any region of the account has PercentEnabled > 0, nor while MediaTailor used the role within the in-use window.",
+        check: no_deletion_while_in_use,
+    },
+    Invariant {
+        name: "role-exists-while-logging",
+        doc: "While any log configuration of an account is enabled, the account's service-linked role exists.",
+        check: role_exists_while_logging,
+    },
+    Invariant {
+        name: "role-identity-fixed",
+        doc: "The role's name, path, ARN, trust policy and attached policy are AWS's, and its RoleId never changes within one lifetime; only description and tags change.",
+        check: role_identity_fixed,
+    },
+    Invariant {
+        name: "policy-only-on-slr",
+        doc: "AWSMediaTailorServiceRolePolicy is attached to no entity but the service-linked role.",
+        check: policy_only_on_slr,
+    },
+    Invariant {
+        name: "no-unauthorized-change",
+        doc: "No state change is made by a caller whose identity policies do not allow the call.",
+        check: no_unauthorized_change,
+    },
+    Invariant {
+        name: "logs-only-through-role",
+        doc: "Logs reach CloudWatch only while the role exists, and only in MediaTailor/* log groups.",
+        check: logs_only_through_role,
+    },
+    Invariant {
+        name: "task-status-forward",
+        doc: "A deletion task's status only moves forward (NOT_STARTED → IN_PROGRESS → SUCCEEDED | FAILED), and tasks never disappear.",
+        check: task_status_forward,
+    },
+    Invariant {
+        name: "refusal-changes-nothing",
+        doc: "A refused call produces no events and leaves the state as it was.",
+        check: refusal_changes_nothing,
+    },
+    Invariant {
+        name: "clock-monotonic",
+        doc: "The simulated clock never goes back, and the record's time is the clock before it.",
+        check: clock_monotonic,
+    },
+];
+
+/// Looks an invariant up by name.
+pub fn by_name(name: &str) -> Option<&'static Invariant> {
+    ALL.iter().find(|i| i.name == name)
+}
+
+/// Runs every invariant on a step; returns the violations.
+pub fn check_step(step: &Step<'_>) -> Vec<Violation> {
+    ALL.iter()
+        .filter_map(|inv| {
+            (inv.check)(step).err().map(|detail| Violation {
+                invariant: inv.name,
+                seq: step.record.seq,
+                detail,
+            })
+        })
+        .collect()
+}
+
+fn no_deletion_while_in_use(s: &Step<'_>) -> Result<(), String> {
+    for e in s.record.outcome.events() {
+        let Event::DeletionTaskSucceeded {
+            account,
+            task_id,
+            at,
+        } = e
+        else {
+            continue;
+        };
+        // Nothing but deletion tasks changes while the clock advances, so `before` shows the account as
+        // the task saw it.
+        let acct = s.before.account(account);
+        let enabled = acct.enabled_log_configurations();
+        if !enabled.is_empty() {
+            return Err(format!(
+                "task {task_id} of account {account} succeeded while logging was enabled in {}",
+                enabled.keys().cloned().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if let Some(u) = acct
+            .service_linked_role()
+            .and_then(|r| r.role_last_used.as_ref())
+        {
+            if at.saturating_sub(u.last_used_date) < IN_USE_WINDOW_SECS {
+                return Err(format!(
+                    "task {task_id} of account {account} succeeded {} s after MediaTailor used the role",
+                    at - u.last_used_date
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn role_exists_while_logging(s: &Step<'_>) -> Result<(), String> {
+    state_role_exists_while_logging(s.after)
+}
+
+fn role_identity_fixed(s: &Step<'_>) -> Result<(), String> {
+    state_role_shape(s.after)?;
+    for (id, acct) in &s.after.accounts {
+        let Some(r) = acct.service_linked_role() else {
+            continue;
+        };
+        if let Some(old) = s.before.account(id).service_linked_role() {
+            let deleted = s
+                .record
+                .outcome
+                .events()
+                .iter()
+                .any(|e| matches!(e, Event::RoleDeleted { account, .. } if account == id));
+            if old.role_id != r.role_id && !deleted {
+                return Err(format!(
+                    "the RoleId of account {id}'s role changed from {} to {} without a deletion",
+                    old.role_id, r.role_id
+                ));
+            }
+            if old.role_id == r.role_id && old.create_date != r.create_date {
+                return Err(format!("the CreateDate of account {id}'s role changed"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn policy_only_on_slr(s: &Step<'_>) -> Result<(), String> {
+    state_policy_only_on_slr(s.after)
+}
+
+/// The IAM action a call needs, and the resource it acts on, worked out independently of `decide`.
+fn permission_of(s: &Step<'_>) -> Option<(String, String)> {
+    let a = &s.record.action;
+    let v = serde_json::to_value(a).ok()?;
+    let p = v.get("params")?;
+    let str_of = |k: &str| {
+        p.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let acct = s.before.account(&a.account);
+    let op = a.op.name();
+    let service = match op {
+        "PutPlaybackConfiguration"
+        | "GetPlaybackConfiguration"
+        | "ListPlaybackConfigurations"
+        | "DeletePlaybackConfiguration"
+        | "ConfigureLogsForPlaybackConfiguration" => "mediatailor",
+        "DescribeLogGroups" | "DescribeLogStreams" => "logs",
+        "Genesis" | "AdvanceClock" | "ServeSessions" | "SetAccountHistory" => return None,
+        _ => "iam",
+    };
+    let resource = if let Some(role) = str_of("RoleName") {
+        acct.roles
+            .get(&role)
+            .map(|r| r.arn.clone())
+            .unwrap_or_else(|| catalog::role_arn(&a.account, "/", &role))
+    } else if let Some(user) = str_of("UserName") {
+        acct.users
+            .get(&user)
+            .map(|u| u.arn.clone())
+            .unwrap_or_else(|| catalog::user_arn(&a.account, "/", &user))
+    } else if op == "CreateServiceLinkedRole" {
+        catalog::slr_arn(&a.account)
+    } else if let Some(name) = str_of("PlaybackConfigurationName").or_else(|| str_of("Name")) {
+        catalog::playback_configuration_arn(&a.region, &a.account, &name)
+    } else {
+        return None;
+    };
+    Some((format!("{service}:{op}"), resource))
+}
+
+fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
+    if s.record.outcome.events().is_empty() || s.record.action.caller == crate::core::action::ROOT {
+        return Ok(());
+    }
+    let Some(user) = s
+        .before
+        .account(&s.record.action.account)
+        .users
+        .get(&s.record.action.caller)
+    else {
+        return Err(format!(
+            "unknown caller {} changed the state",
+            s.record.action.caller
+        ));
+    };
+    let Some((action, resource)) = permission_of(s) else {
+        return Ok(());
+    };
+    let req = Request {
+        action: &action,
+        resource: &resource,
+        aws_service_name: (action == "iam:CreateServiceLinkedRole")
+            .then_some(catalog::MEDIATAILOR_SERVICE),
+    };
+    if authz::evaluate(authz::user_documents(user), &user.arn, &req) != Verdict::Allow {
+        return Err(format!(
+            "user {} changed the state through {action} on {resource} without an Allow",
+            user.user_name
+        ));
+    }
+    let creates_role = s
+        .record
+        .outcome
+        .events()
+        .iter()
+        .any(|e| matches!(e, Event::RoleCreated { role, .. } if role.service_linked.is_some()));
+    if creates_role {
+        let slr = catalog::slr_arn(&s.record.action.account);
+        let req = Request {
+            action: "iam:CreateServiceLinkedRole",
+            resource: &slr,
+            aws_service_name: Some(catalog::MEDIATAILOR_SERVICE),
+        };
+        if authz::evaluate(authz::user_documents(user), &user.arn, &req) != Verdict::Allow {
+            return Err(format!(
+                "user {} made MediaTailor create the role without iam:CreateServiceLinkedRole",
+                user.user_name
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn logs_only_through_role(s: &Step<'_>) -> Result<(), String> {
+    for e in s.record.outcome.events() {
+        let (account, group) = match e {
+            Event::LogEventsPut { account, group, .. } => (account, group),
+            Event::LogGroupCreated { account, name, .. } => (account, name),
+            Event::LogStreamCreated { account, group, .. } => (account, group),
+            _ => continue,
+        };
+        if !group.starts_with("MediaTailor/") {
+            return Err(format!(
+                "logs were written to {group}, outside MediaTailor/*"
+            ));
+        }
+        if s.before.account(account).service_linked_role().is_none() {
+            return Err(format!(
+                "logs reached {group} in account {account}, which has no service-linked role"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
+    state_tasks_sane(s.after)?;
+    for (id, acct) in &s.before.accounts {
+        for (task_id, t) in &acct.deletion_tasks {
+            let Some(now) = s.after.account(id).deletion_tasks.get(task_id) else {
+                // A finished task may be forgotten once its retention has passed, and only so.
+                let events = s.record.outcome.events();
+                let finished_at = if t.status.is_finished() {
+                    Some(t.updated)
+                } else {
+                    events.iter().find_map(|e| match e {
+                        Event::DeletionTaskSucceeded { task_id: f, at, .. }
+                        | Event::DeletionTaskFailed { task_id: f, at, .. }
+                            if f == task_id =>
+                        {
+                            Some(*at)
+                        }
+                        _ => None,
+                    })
+                };
+                let forgotten = finished_at.is_some_and(|done| {
+                    events.iter().any(|e| {
+                        matches!(e, Event::DeletionTaskForgotten { task_id: f, at, .. }
+                            if f == task_id && *at >= done + crate::core::decide::TASK_RETENTION_SECS)
+                    })
+                });
+                if forgotten {
+                    continue;
+                }
+                return Err(format!("deletion task {task_id} disappeared"));
+            };
+            let ok = match t.status {
+                TaskStatus::NotStarted => true,
+                TaskStatus::InProgress => now.status != TaskStatus::NotStarted,
+                TaskStatus::Succeeded | TaskStatus::Failed => now.status == t.status,
+            };
+            if !ok {
+                return Err(format!(
+                    "deletion task {task_id} moved from {} to {}",
+                    t.status.as_str(),
+                    now.status.as_str()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn refusal_changes_nothing(s: &Step<'_>) -> Result<(), String> {
+    if let Outcome::Error { error } = &s.record.outcome {
+        if s.before != s.after {
+            return Err(format!(
+                "the refused call ({}) changed the state",
+                error.code
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
+    if s.after.now < s.before.now {
+        return Err("the clock went back".to_string());
+    }
+    if s.record.seq > 0 && s.record.time != s.before.now {
+        return Err("the record's time is not the clock before it".to_string());
+    }
+    Ok(())
+}

@@ -1,0 +1,208 @@
+//! Why a deletion task failed or succeeded, told from the log.
+
+use serde::Serialize;
+
+use crate::core::catalog;
+use crate::core::event::Event;
+use crate::core::state::TaskStatus;
+use crate::log::error::StoreError;
+use crate::log::replay;
+use crate::log::store::Store;
+
+/// A log configuration enabled when a task ran: region, configuration ARN, percent, the record that
+/// last set it.
+pub type EnabledAt = (String, String, i64, u64);
+/// A recent use of the role: when, in which region, the record.
+pub type UseAt = (String, String, u64);
+
+/// Why a deletion task ended as it did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The task.
+    pub deletion_task_id: String,
+    /// Its account.
+    pub account: String,
+    /// The record that started it.
+    pub started_by: u64,
+    /// The record whose clock advance finished it, if it has finished.
+    pub finished_by: Option<u64>,
+    /// Its status now.
+    pub status: &'static str,
+    /// Log configurations enabled when it ran: (region, playback configuration ARN, percent, the record
+    /// that last enabled it).
+    pub enabled: Vec<EnabledAt>,
+    /// If MediaTailor had used the role too recently: when, in which region, and the record.
+    pub recent_use: Option<UseAt>,
+    /// A readable account of all this.
+    pub summary: String,
+}
+
+/// Explains a deletion task from the log: which log configurations were enabled when it ran and the
+/// records that enabled them, or that the role was in use, since which record.
+///
+/// `task` is a DeletionTaskId, or a unique ending of one (the timeline shows the last 8 characters).
+pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
+    let task_id = resolve_task_id(store, task)?;
+    let task_id = task_id.as_str();
+    let mut started: Option<(u64, String)> = None;
+    let mut finished: Option<u64> = None;
+    // (account, region, name) -> (percent, record that set it)
+    let mut logging: std::collections::BTreeMap<(String, String, String), (i64, u64)> =
+        Default::default();
+    let mut last_use: std::collections::BTreeMap<String, (i64, String, u64)> = Default::default();
+    let mut snapshot_at_finish: Option<(Vec<EnabledAt>, Option<UseAt>)> = None;
+    let mut status = "NOT_STARTED";
+    replay::for_each_record(store, None, |rec| {
+        for e in rec.outcome.events() {
+            match e {
+                Event::DeletionTaskCreated { account, task }
+                    if task.deletion_task_id == task_id =>
+                {
+                    started = Some((rec.seq, account.clone()));
+                }
+                Event::LogConfigurationSet {
+                    account,
+                    region,
+                    name,
+                    log,
+                } => {
+                    logging.insert(
+                        (account.clone(), region.clone(), name.clone()),
+                        (log.percent_enabled, rec.seq),
+                    );
+                }
+                Event::PlaybackConfigurationDeleted {
+                    account,
+                    region,
+                    name,
+                } => {
+                    logging.remove(&(account.clone(), region.clone(), name.clone()));
+                }
+                Event::RoleUsed {
+                    account,
+                    region,
+                    at,
+                    ..
+                } => {
+                    last_use.insert(account.clone(), (*at, region.clone(), rec.seq));
+                }
+                Event::RoleDeleted { account, role_name } if role_name == catalog::SLR_NAME => {
+                    last_use.remove(account);
+                }
+                Event::DeletionTaskStarted { task_id: t, .. } if t == task_id => {
+                    status = "IN_PROGRESS"
+                }
+                Event::DeletionTaskSucceeded { task_id: t, at, .. }
+                | Event::DeletionTaskFailed { task_id: t, at, .. }
+                    if t == task_id =>
+                {
+                    finished = Some(rec.seq);
+                    status = if matches!(e, Event::DeletionTaskSucceeded { .. }) {
+                        "SUCCEEDED"
+                    } else {
+                        "FAILED"
+                    };
+                    let account = started.as_ref().map(|s| s.1.clone()).unwrap_or_default();
+                    let enabled = logging
+                        .iter()
+                        .filter(|((a, _, _), (p, _))| *a == account && *p > 0)
+                        .map(|((a, r, n), (p, s))| {
+                            (
+                                r.clone(),
+                                catalog::playback_configuration_arn(r, a, n),
+                                *p,
+                                *s,
+                            )
+                        })
+                        .collect();
+                    let recent = last_use
+                        .get(&account)
+                        .filter(|(used, _, _)| at - used < crate::core::decide::IN_USE_WINDOW_SECS)
+                        .map(|(used, region, s)| {
+                            (crate::core::clock::format(*used), region.clone(), *s)
+                        });
+                    snapshot_at_finish = Some((enabled, recent));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    })?;
+    let Some((started_by, account)) = started else {
+        return Err(StoreError::NoSuchTask {
+            task: task_id.to_string(),
+        });
+    };
+    let (enabled, recent_use) = snapshot_at_finish.unwrap_or_default();
+    let mut summary =
+        format!("Deletion task {task_id} (account {account}) was started by record {started_by}");
+    match finished {
+        None => summary.push_str(&format!(
+            " and has not finished yet: it is {status}. Advance the clock to let it run."
+        )),
+        Some(f) => {
+            summary.push_str(&format!(" and ended {status} during record {f}."));
+            if status == TaskStatus::Succeeded.as_str() {
+                summary.push_str(" No log configuration was enabled and MediaTailor had not used the role recently, so the role was deleted.");
+            }
+            for (region, arn, p, s) in &enabled {
+                summary.push_str(&format!(
+                    "\n  {region}: {arn} had PercentEnabled {p}, set by record {s}."
+                ));
+            }
+            if let Some((when, region, s)) = &recent_use {
+                summary.push_str(&format!(
+                    "\n  MediaTailor used the role in {region} at {when} (record {s}), less than {} minutes before the task ran.",
+                    crate::core::decide::IN_USE_WINDOW_SECS / 60
+                ));
+            }
+            if status == TaskStatus::Failed.as_str() && !enabled.is_empty() {
+                summary.push_str(
+                    "\n  Set PercentEnabled to 0 on those configurations, then delete again.",
+                );
+            }
+        }
+    }
+    Ok(Explanation {
+        deletion_task_id: task_id.to_string(),
+        account,
+        started_by,
+        finished_by: finished,
+        status,
+        enabled,
+        recent_use,
+        summary,
+    })
+}
+
+/// The full id of the deletion task whose id is, or ends with, `task`.
+fn resolve_task_id(store: &Store, task: &str) -> Result<String, StoreError> {
+    let mut matches: Vec<String> = Vec::new();
+    replay::for_each_record(store, None, |rec| {
+        for e in rec.outcome.events() {
+            if let Event::DeletionTaskCreated { task: t, .. } = e {
+                if t.deletion_task_id == task {
+                    matches = vec![t.deletion_task_id.clone()];
+                    return Ok(());
+                }
+                if !task.is_empty()
+                    && t.deletion_task_id.ends_with(task)
+                    && !matches.contains(&t.deletion_task_id)
+                {
+                    matches.push(t.deletion_task_id.clone());
+                }
+            }
+        }
+        Ok(())
+    })?;
+    match matches.len() {
+        1 => Ok(matches.remove(0)),
+        0 => Err(StoreError::NoSuchTask {
+            task: task.to_string(),
+        }),
+        n => Err(StoreError::AmbiguousTask {
+            task: task.to_string(),
+            matches: n,
+        }),
+    }
+}
