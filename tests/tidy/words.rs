@@ -1,8 +1,9 @@
-//! Tidy checks over the project's own text, in the spirit of rust-analyzer's `tidy`: the project speaks
-//! to its users, so its code, tests, benchmarks and documents name no tracker issues, no files outside
-//! the repository and no internal process documents.
+//! The project speaks to its users: its code, tests, benchmarks and documents name no tracker issues,
+//! no files outside the repository and no internal process documents.
 
 use std::path::{Path, PathBuf};
+
+use crate::files;
 
 /// Names no file of the project may carry: the folder beside the repository, and the process
 /// document of its makers (spelled in pieces so this file does not name them itself).
@@ -10,37 +11,6 @@ const FORBIDDEN: [&str; 2] = [concat!("..", "/shared"), concat!("DEVELOPERS", ".
 
 /// The word the issue check looks for (spelled once, so this file's own examples are built from it).
 const WORD: &str = "issue";
-
-/// Every file the checks read: Rust sources, the README and ARCHITECTURE.md, the end-to-end scripts.
-fn files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = vec![root.join("README.md"), root.join("ARCHITECTURE.md")];
-    for dir in ["src", "tests", "benches", "examples"] {
-        walk(&root.join(dir), &mut out);
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            // The golden logs are data written by the program, not prose.
-            if path.file_name().is_some_and(|n| n == "golden") {
-                continue;
-            }
-            walk(&path, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "rs" || e == "md" || e == "sh" || e == "py")
-        {
-            out.push(path);
-        }
-    }
-}
 
 /// Whether `line` names a tracker issue by number: the word, an optional `#`, then a digit, in any
 /// case.
@@ -57,6 +27,7 @@ fn names_an_issue(line: &str) -> bool {
 #[test]
 fn the_project_names_no_tracker_issue_and_no_file_outside_it() {
     let this = Path::new(file!()).file_name().map(PathBuf::from);
+    // (file!() is this module: `words.rs`.)
     let mut found = Vec::new();
     for path in files() {
         // This file spells out what it looks for (in pieces, but still).
