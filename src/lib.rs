@@ -16,10 +16,12 @@
 // tests are free to use them.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[cfg(feature = "server")]
 pub mod aws;
 pub mod core;
 pub mod log;
 pub mod simulator;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod timetravel;
 

@@ -79,14 +79,18 @@ pub fn outcome_summary(rec: &Record) -> String {
             }
             for e in events {
                 match e {
-                    crate::Event::RoleCreated { role, .. } if role.service_linked.is_some() => {
+                    crate::core::event::Event::RoleCreated { role, .. }
+                        if role.service_linked.is_some() =>
+                    {
                         parts.push("service-linked role created".to_string())
                     }
-                    crate::Event::RoleDeleted { .. } => parts.push("role deleted".to_string()),
-                    crate::Event::DeletionTaskFailed { .. } => {
+                    crate::core::event::Event::RoleDeleted { .. } => {
+                        parts.push("role deleted".to_string())
+                    }
+                    crate::core::event::Event::DeletionTaskFailed { .. } => {
                         parts.push("deletion FAILED".to_string())
                     }
-                    crate::Event::DeletionTaskSucceeded { .. } => {
+                    crate::core::event::Event::DeletionTaskSucceeded { .. } => {
                         parts.push("deletion SUCCEEDED".to_string())
                     }
                     _ => {}
@@ -114,7 +118,7 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
     }
     let region = if a.op.is_global() {
         "(global)"
-    } else if matches!(a.op, crate::Operation::AdvanceClock(_)) {
+    } else if matches!(a.op, crate::core::action::Operation::AdvanceClock(_)) {
         "-"
     } else {
         a.region.as_str()

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod layers;
 mod words;
 
 /// The repository's root.
