@@ -167,7 +167,7 @@ fn main() {
     });
     drop(moto);
 
-    // The ceiling of this machine for this generator: a hyper server that answers at once.
+    // The ceiling of the machine the benchmark runs on, for this generator: a hyper server that answers at once.
     let baseline = Baseline::start();
     let baseline_runs: Vec<LoadRun> = connections
         .iter()
@@ -192,7 +192,7 @@ fn main() {
     );
     println!();
     println!(
-        "Raw HTTP ceiling on this machine: the same generator against a bare hyper server (tokio, HTTP/1.1 keep-alive, no delay) that reads each request and answers a fixed 1 kB body at once: no signature, no decoding, no log:"
+        "Raw HTTP ceiling of the machine: the same generator against a bare hyper server (tokio, HTTP/1.1 keep-alive, no delay) that reads each request and answers a fixed 1 kB body at once: no signature, no decoding, no log:"
     );
     println!();
     println!(

@@ -278,7 +278,7 @@ fi
 PY="$VENV/bin/python"
 AWS="$VENV/bin/aws"
 
-# Nothing from this machine's AWS setup may leak in: no profile, config, credentials, proxies or
+# Nothing from the host's AWS setup may leak in: no profile, config, credentials, proxies or
 # per-service endpoints. The CLI keeps its default retry settings, so its messages are the ones users
 # see (AWS_MAX_ATTEMPTS would add "(reached max retries: N)"); it never retries a 4xx answer.
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep '^AWS_' || true)
