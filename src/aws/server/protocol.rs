@@ -157,7 +157,7 @@ pub fn route(req: &HttpRequest, auth: Option<&sigv4::Authorization>) -> Option<S
     let path = req.path();
     if path == "/" {
         Some(Service::Iam)
-    } else if path.starts_with("/playbackConfiguration") || path.starts_with("/configureLogs") {
+    } else if rest_json::addresses(path) {
         Some(Service::MediaTailor)
     } else {
         None
