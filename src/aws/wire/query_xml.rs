@@ -272,7 +272,60 @@ fn escape_into(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
+    use crate::core::operation::Route;
     use serde_json::json;
+
+    /// The example of an operation as a query-protocol form body.
+    fn form(action: &str, version: &str, example: &str) -> String {
+        let params: Map<String, Value> = serde_json::from_str(example).expect("json");
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        f.append_pair("Action", action)
+            .append_pair("Version", version);
+        for (k, v) in &params {
+            match v {
+                Value::Array(tags) => {
+                    for (i, t) in tags.iter().enumerate() {
+                        for field in ["Key", "Value"] {
+                            let key = format!("{k}.member.{}.{field}", i + 1);
+                            f.append_pair(&key, t[field].as_str().expect("a string"));
+                        }
+                    }
+                }
+                Value::String(s) => {
+                    f.append_pair(k, s);
+                }
+                other => {
+                    f.append_pair(k, &other.to_string());
+                }
+            }
+        }
+        f.finish()
+    }
+
+    /// Every query-protocol call of the registry is served by its own service's decoder, with the
+    /// example's parameters, and by no other; every other operation is `InvalidAction` to both.
+    #[test]
+    fn the_query_decoders_serve_exactly_the_registry_s_query_calls() {
+        for k in OperationKind::ALL {
+            let spec = k.spec();
+            for (service, version) in [(Service::Iam, IAM_VERSION), (Service::Sts, STS_VERSION)] {
+                let body = form(spec.name, version, spec.example);
+                let decoded = match service {
+                    Service::Sts => decode_sts_request(body.as_bytes()),
+                    _ => decode_request(body.as_bytes()),
+                };
+                if spec.route == Route::Query && spec.service == service {
+                    let (name, op) = decoded.unwrap_or_else(|e| panic!("{}: {e:?}", spec.name));
+                    assert_eq!((name.as_str(), op.kind()), (spec.name, *k));
+                    let example: Value = serde_json::from_str(spec.example).expect("json");
+                    assert_eq!(serde_json::to_value(&op).expect("json")["params"], example);
+                } else {
+                    let err = decoded.expect_err(spec.name);
+                    assert_eq!(err.code, ErrorCode::InvalidAction, "{}", spec.name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn characters_xml_cannot_carry_are_replaced_and_the_answer_parses() {
