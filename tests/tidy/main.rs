@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod operations;
 mod words;
 
 /// The repository's root.
