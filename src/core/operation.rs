@@ -248,7 +248,7 @@ const CONFIGURE_LOGS: Resource = Resource::PlaybackConfiguration {
     param: "PlaybackConfigurationName",
 };
 
-/// The spec of an IAM call: query protocol, authorised as `iam:<name>`.
+/// The spec of an IAM call (query protocol).
 const fn iam(
     name: &'static str,
     permission: &'static str,
