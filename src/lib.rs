@@ -30,6 +30,7 @@ pub use crate::core::apply::apply;
 pub use crate::core::decide::{Decided, decide};
 pub use crate::core::error::{ApiError, ErrorCode};
 pub use crate::core::event::Event;
+pub use crate::core::operation::OperationKind;
 pub use crate::core::state::State;
 pub use crate::log::error::StoreError;
 pub use crate::simulator::scenario::ScenarioError;

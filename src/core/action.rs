@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::operation::Spec;
+
 /// The account used when a scenario line names none.
 pub const DEFAULT_ACCOUNT: &str = "111122223333";
 /// The region used when a scenario line names none.
@@ -142,103 +144,22 @@ impl Operation {
 
     /// The operation's name as AWS spells it.
     pub fn name(&self) -> &'static str {
-        match self {
-            Operation::Genesis(_) => "Genesis",
-            Operation::AdvanceClock(_) => "AdvanceClock",
-            Operation::ServeSessions(_) => "ServeSessions",
-            Operation::SetAccountHistory(_) => "SetAccountHistory",
-            Operation::RefusedRequest(_) => "RefusedRequest",
-            Operation::CreateServiceLinkedRole(_) => "CreateServiceLinkedRole",
-            Operation::DeleteServiceLinkedRole(_) => "DeleteServiceLinkedRole",
-            Operation::GetServiceLinkedRoleDeletionStatus(_) => {
-                "GetServiceLinkedRoleDeletionStatus"
-            }
-            Operation::GetRole(_) => "GetRole",
-            Operation::ListRoles(_) => "ListRoles",
-            Operation::UpdateRoleDescription(_) => "UpdateRoleDescription",
-            Operation::UpdateRole(_) => "UpdateRole",
-            Operation::TagRole(_) => "TagRole",
-            Operation::CreateRole(_) => "CreateRole",
-            Operation::DeleteRole(_) => "DeleteRole",
-            Operation::UpdateAssumeRolePolicy(_) => "UpdateAssumeRolePolicy",
-            Operation::AttachRolePolicy(_) => "AttachRolePolicy",
-            Operation::DetachRolePolicy(_) => "DetachRolePolicy",
-            Operation::PutRolePolicy(_) => "PutRolePolicy",
-            Operation::DeleteRolePolicy(_) => "DeleteRolePolicy",
-            Operation::PutRolePermissionsBoundary(_) => "PutRolePermissionsBoundary",
-            Operation::ListAttachedRolePolicies(_) => "ListAttachedRolePolicies",
-            Operation::CreateUser(_) => "CreateUser",
-            Operation::CreateAccessKey(_) => "CreateAccessKey",
-            Operation::PutUserPolicy(_) => "PutUserPolicy",
-            Operation::DeleteUserPolicy(_) => "DeleteUserPolicy",
-            Operation::AttachUserPolicy(_) => "AttachUserPolicy",
-            Operation::DetachUserPolicy(_) => "DetachUserPolicy",
-            Operation::GetCallerIdentity(_) => "GetCallerIdentity",
-            Operation::PutPlaybackConfiguration(_) => "PutPlaybackConfiguration",
-            Operation::GetPlaybackConfiguration(_) => "GetPlaybackConfiguration",
-            Operation::ListPlaybackConfigurations(_) => "ListPlaybackConfigurations",
-            Operation::DeletePlaybackConfiguration(_) => "DeletePlaybackConfiguration",
-            Operation::ConfigureLogsForPlaybackConfiguration(_) => {
-                "ConfigureLogsForPlaybackConfiguration"
-            }
-            Operation::DescribeLogGroups(_) => "DescribeLogGroups",
-            Operation::DescribeLogStreams(_) => "DescribeLogStreams",
-        }
+        self.spec().name
+    }
+
+    /// The operation's facts: service, permission, resource, route (see [`crate::core::operation`]).
+    pub fn spec(&self) -> &'static Spec {
+        self.kind().spec()
     }
 
     /// Whether this is a call to a global service (IAM, STS): its region is only where it was signed.
     pub fn is_global(&self) -> bool {
-        match self {
-            Operation::CreateServiceLinkedRole(_)
-            | Operation::DeleteServiceLinkedRole(_)
-            | Operation::GetServiceLinkedRoleDeletionStatus(_)
-            | Operation::GetRole(_)
-            | Operation::ListRoles(_)
-            | Operation::UpdateRoleDescription(_)
-            | Operation::UpdateRole(_)
-            | Operation::TagRole(_)
-            | Operation::CreateRole(_)
-            | Operation::DeleteRole(_)
-            | Operation::UpdateAssumeRolePolicy(_)
-            | Operation::AttachRolePolicy(_)
-            | Operation::DetachRolePolicy(_)
-            | Operation::PutRolePolicy(_)
-            | Operation::DeleteRolePolicy(_)
-            | Operation::PutRolePermissionsBoundary(_)
-            | Operation::ListAttachedRolePolicies(_)
-            | Operation::CreateUser(_)
-            | Operation::CreateAccessKey(_)
-            | Operation::PutUserPolicy(_)
-            | Operation::DeleteUserPolicy(_)
-            | Operation::AttachUserPolicy(_)
-            | Operation::DetachUserPolicy(_)
-            | Operation::GetCallerIdentity(_) => true,
-            // No `_` arm: a new operation must say where it belongs.
-            Operation::Genesis(_)
-            | Operation::AdvanceClock(_)
-            | Operation::ServeSessions(_)
-            | Operation::SetAccountHistory(_)
-            | Operation::RefusedRequest(_)
-            | Operation::PutPlaybackConfiguration(_)
-            | Operation::GetPlaybackConfiguration(_)
-            | Operation::ListPlaybackConfigurations(_)
-            | Operation::DeletePlaybackConfiguration(_)
-            | Operation::ConfigureLogsForPlaybackConfiguration(_)
-            | Operation::DescribeLogGroups(_)
-            | Operation::DescribeLogStreams(_) => false,
-        }
+        self.spec().is_global()
     }
 
     /// Whether this is a simulation action rather than an AWS call (not authorised: no principal makes it).
     pub fn is_simulation(&self) -> bool {
-        matches!(
-            self,
-            Operation::Genesis(_)
-                | Operation::AdvanceClock(_)
-                | Operation::ServeSessions(_)
-                | Operation::SetAccountHistory(_)
-                | Operation::RefusedRequest(_)
-        )
+        self.spec().is_simulation()
     }
 }
 

@@ -2,6 +2,7 @@
 //! before a record, the record, and the state after it — and says what is wrong, if anything. The
 //! property tests run them after every step; `verify`-style tools can run them over any log.
 
+use crate::core::action::{Action, ROOT};
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog;
 use crate::core::decide::IN_USE_WINDOW_SECS;
@@ -9,6 +10,7 @@ use crate::core::event::Event;
 use crate::core::invariants::{
     state_policy_only_on_slr, state_role_exists_while_logging, state_role_shape, state_tasks_sane,
 };
+use crate::core::operation::Resource;
 use crate::core::outcome::Outcome;
 use crate::core::state::{State, TaskStatus};
 use crate::log::record::Record;
@@ -183,50 +185,79 @@ fn policy_only_on_slr(s: &Step<'_>) -> Result<(), String> {
     state_policy_only_on_slr(s.after)
 }
 
-/// The IAM action a call needs, and the resource it acts on, worked out independently of `decide`.
-fn permission_of(s: &Step<'_>) -> Option<(String, String)> {
-    let a = &s.record.action;
-    let v = serde_json::to_value(a).ok()?;
+/// The IAM action a call needs, and the resource it acts on, in the state before the call. The action
+/// and the kind of resource (with the parameter naming it) are the operation registry's; the ARN is
+/// worked out here from the catalog, independently of `decide`, whose handlers spell out what they
+/// authorise. A test below checks the two agree for every operation.
+fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
+    let spec = a.op.spec();
+    let action = spec.permission?;
+    let v = serde_json::to_value(&a.op).ok()?;
     let p = v.get("params")?;
     let str_of = |k: &str| {
         p.get(k)
             .and_then(serde_json::Value::as_str)
             .map(str::to_string)
     };
-    let acct = s.before.account(&a.account);
-    let op = a.op.name();
-    let service = match op {
-        "PutPlaybackConfiguration"
-        | "GetPlaybackConfiguration"
-        | "ListPlaybackConfigurations"
-        | "DeletePlaybackConfiguration"
-        | "ConfigureLogsForPlaybackConfiguration" => "mediatailor",
-        "DescribeLogGroups" | "DescribeLogStreams" => "logs",
-        "Genesis" | "AdvanceClock" | "ServeSessions" | "SetAccountHistory" => return None,
-        _ => "iam",
+    let acct = before.account(&a.account);
+    // An entity that does not exist yet is checked at the path it is created at (`/` by default).
+    let path = || str_of("Path").unwrap_or_else(|| "/".to_string());
+    let resource = match spec.resource {
+        Resource::None => return None,
+        Resource::Role { param } => {
+            let role = str_of(param)?;
+            acct.roles
+                .get(&role)
+                .map(|r| r.arn.clone())
+                .unwrap_or_else(|| catalog::role_arn(&a.account, &path(), &role))
+        }
+        Resource::Roles => format!("arn:aws:iam::{}:role/", a.account),
+        Resource::ServiceLinkedRole => catalog::slr_arn(&a.account),
+        Resource::DeletionTask { param } => {
+            let id = str_of(param)?;
+            // `$last` is the account's latest task, which can only be the service-linked role's.
+            if id == "$last" {
+                catalog::slr_arn(&a.account)
+            } else {
+                // task/aws-service-role/<service>/<role name>/<uuid>
+                let parts: Vec<&str> = id.split('/').collect();
+                match parts.as_slice() {
+                    ["task", "aws-service-role", service, role, task]
+                        if !service.is_empty() && !role.is_empty() && !task.is_empty() =>
+                    {
+                        catalog::role_arn(
+                            &a.account,
+                            &format!("/aws-service-role/{service}/"),
+                            role,
+                        )
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        Resource::User { param } => {
+            let user = str_of(param).or_else(|| (a.caller != ROOT).then(|| a.caller.clone()))?;
+            acct.users
+                .get(&user)
+                .map(|u| u.arn.clone())
+                .unwrap_or_else(|| catalog::user_arn(&a.account, &path(), &user))
+        }
+        Resource::PlaybackConfiguration { param } => {
+            catalog::playback_configuration_arn(&a.region, &a.account, &str_of(param)?)
+        }
+        Resource::PlaybackConfigurations => {
+            catalog::playback_configuration_arn(&a.region, &a.account, "*")
+        }
+        Resource::LogGroup { param } => {
+            catalog::log_group_arn(&a.region, &a.account, &str_of(param)?)
+        }
+        Resource::LogGroups => catalog::log_group_arn(&a.region, &a.account, "*"),
     };
-    let resource = if let Some(role) = str_of("RoleName") {
-        acct.roles
-            .get(&role)
-            .map(|r| r.arn.clone())
-            .unwrap_or_else(|| catalog::role_arn(&a.account, "/", &role))
-    } else if let Some(user) = str_of("UserName") {
-        acct.users
-            .get(&user)
-            .map(|u| u.arn.clone())
-            .unwrap_or_else(|| catalog::user_arn(&a.account, "/", &user))
-    } else if op == "CreateServiceLinkedRole" {
-        catalog::slr_arn(&a.account)
-    } else if let Some(name) = str_of("PlaybackConfigurationName").or_else(|| str_of("Name")) {
-        catalog::playback_configuration_arn(&a.region, &a.account, &name)
-    } else {
-        return None;
-    };
-    Some((format!("{service}:{op}"), resource))
+    Some((action.to_string(), resource))
 }
 
 fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
-    if s.record.outcome.events().is_empty() || s.record.action.caller == crate::core::action::ROOT {
+    if s.record.outcome.events().is_empty() || s.record.action.caller == ROOT {
         return Ok(());
     }
     let Some(user) = s
@@ -240,7 +271,7 @@ fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
             s.record.action.caller
         ));
     };
-    let Some((action, resource)) = permission_of(s) else {
+    let Some((action, resource)) = permission_of(s.before, &s.record.action) else {
         return Ok(());
     };
     let req = Request {
@@ -368,4 +399,72 @@ fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
         return Err("the record's time is not the clock before it".to_string());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::action::GenesisParams;
+    use crate::core::action::Operation;
+    use crate::core::operation::OperationKind;
+    use crate::core::{apply::apply, decide::decide};
+
+    fn call(name: &str, params: &str) -> Operation {
+        let params = serde_json::from_str(params).expect("json");
+        Operation::from_parts(name, params).expect("an operation")
+    }
+
+    fn run(state: State, seq: u64, action: &Action) -> State {
+        let decided = decide(&state, seq, action).expect("accepted");
+        decided.events.iter().fold(state, apply)
+    }
+
+    /// `permission_of` (the registry's facts) and `decide` (its handlers' own) name the same action and
+    /// resource for every operation: a user with no policy is refused exactly that.
+    #[test]
+    fn permission_of_agrees_with_what_decide_authorises() {
+        let genesis = Operation::Genesis(GenesisParams {
+            seed: 1,
+            start: 1_767_225_600,
+        });
+        let state = run(State::default(), 0, &Action::root(genesis));
+        let state = run(
+            state,
+            1,
+            &Action::root(call("CreateUser", r#"{"UserName": "alice"}"#)),
+        );
+        let mut calls: Vec<Operation> = OperationKind::ALL
+            .iter()
+            .map(|k| call(k.spec().name, k.spec().example))
+            .collect();
+        // The other shapes of resource a parameter can pick.
+        calls.push(call("CreateAccessKey", "{}"));
+        calls.push(call(
+            "GetServiceLinkedRoleDeletionStatus",
+            r#"{"DeletionTaskId": "$last"}"#,
+        ));
+        for op in calls {
+            let name = op.name();
+            let action = Action::root(op).by("alice");
+            let decided = decide(&state, 2, &action);
+            if action.op.is_simulation() {
+                continue;
+            }
+            match permission_of(&state, &action) {
+                Some((permission, resource)) => {
+                    let err = decided.expect_err(name);
+                    let expected = format!("perform: {permission} on resource: {resource} ");
+                    assert!(
+                        err.message.contains(&expected),
+                        "{name}: the registry says {expected:?}, decide said {:?}",
+                        err.message
+                    );
+                }
+                None => {
+                    assert_eq!(action.op.spec().permission, None, "{name}");
+                    assert!(decided.is_ok(), "{name} needs no permission: {decided:?}");
+                }
+            }
+        }
+    }
 }

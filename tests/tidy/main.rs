@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 mod layers;
+mod operations;
 mod words;
 
 /// The repository's root.

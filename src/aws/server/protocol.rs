@@ -157,7 +157,7 @@ pub fn route(req: &HttpRequest, auth: Option<&sigv4::Authorization>) -> Option<S
     let path = req.path();
     if path == "/" {
         Some(Service::Iam)
-    } else if path.starts_with("/playbackConfiguration") || path.starts_with("/configureLogs") {
+    } else if rest_json::addresses(path) {
         Some(Service::MediaTailor)
     } else {
         None
@@ -743,6 +743,33 @@ mod tests {
     fn clipping_keeps_whole_characters() {
         assert_eq!(clip("ééé", 3), "é");
         assert_eq!(clip("abc", 3), "abc");
+    }
+
+    /// Each control route of the operation registry reaches its operation: with the example (and a
+    /// `seconds`) it is executed, without parameters it is refused under the operation's name.
+    #[test]
+    fn every_control_route_of_the_registry_reaches_its_operation() {
+        use crate::core::operation::{OperationKind, Route};
+        let mut routes = 0;
+        for k in OperationKind::ALL {
+            let Route::Control { method, path } = k.spec().route else {
+                continue;
+            };
+            let uri = format!("{path}?seconds=60");
+            match control(&req(method, &uri, &[], k.spec().example)) {
+                Control::Execute(a) => assert_eq!(a.op.kind(), *k),
+                other => panic!("{method} {path}: {other:?}"),
+            }
+            match control(&req(method, path, &[], "")) {
+                Control::Refused(Action {
+                    op: Operation::RefusedRequest(r),
+                    ..
+                }) => assert_eq!(r.operation.as_deref(), Some(k.spec().name)),
+                other => panic!("{method} {path}: {other:?}"),
+            }
+            routes += 1;
+        }
+        assert_eq!(routes, 2);
     }
 
     #[test]

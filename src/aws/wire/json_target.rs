@@ -5,12 +5,11 @@ use serde_json::{Map, Value};
 
 use crate::core::action::Operation;
 use crate::core::error::{ApiError, ErrorCode};
+use crate::core::operation::OperationKind;
 
-/// The target prefix of CloudWatch Logs' API version.
+/// The target prefix of CloudWatch Logs' API version: how a request without a signature is known to
+/// address CloudWatch Logs. Every target in the operation registry starts with it (a test checks).
 pub const LOGS_TARGET_PREFIX: &str = "Logs_20140328.";
-
-/// The CloudWatch Logs calls slrsim serves.
-pub const LOGS_ACTIONS: &[&str] = &["DescribeLogGroups", "DescribeLogStreams"];
 
 /// Longest request body accepted (bytes).
 pub const MAX_BODY: usize = 1 << 20;
@@ -21,10 +20,10 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// Decodes a CloudWatch Logs request from its `X-Amz-Target` header and body.
 pub fn decode_request(target: &str, body: &[u8]) -> Result<(&'static str, Operation), ApiError> {
-    let name = target
-        .strip_prefix(LOGS_TARGET_PREFIX)
-        .and_then(|op| LOGS_ACTIONS.iter().find(|a| **a == op))
-        .copied()
+    // The registry's targets are the calls served; anything else (another API version, a simulation
+    // action) is `InvalidAction`.
+    let name = OperationKind::by_target(target)
+        .map(|k| k.spec().name)
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::InvalidAction,
@@ -67,7 +66,23 @@ pub fn error(err: &ApiError) -> (u16, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::operation::Route;
     use serde_json::json;
+
+    #[test]
+    fn every_target_of_the_registry_is_in_logs_api_version() {
+        let mut targets = 0;
+        for k in OperationKind::ALL {
+            if let Route::JsonTarget { target } = k.spec().route {
+                assert_eq!(target.strip_prefix(LOGS_TARGET_PREFIX), Some(k.spec().name));
+                let (name, op) =
+                    decode_request(target, k.spec().example.as_bytes()).expect("served");
+                assert_eq!((name, op.kind()), (k.spec().name, *k));
+                targets += 1;
+            }
+        }
+        assert!(targets >= 2);
+    }
 
     #[test]
     fn targets_decode_to_operations_and_anything_else_is_refused() {

@@ -7,40 +7,13 @@ use serde_json::{Map, Value};
 
 use crate::core::action::Operation;
 use crate::core::error::{ApiError, ErrorCode};
+use crate::core::operation::{OperationKind, Service};
 
 /// The IAM API version the query protocol must name.
 pub const IAM_VERSION: &str = "2010-05-08";
 
 /// Most form fields in one request.
 pub const MAX_FORM_FIELDS: usize = 512;
-
-/// The IAM calls slrsim serves over the query protocol. Simulation actions and other services' calls
-/// are not IAM actions: naming one is `InvalidAction`.
-pub const IAM_ACTIONS: &[&str] = &[
-    "CreateServiceLinkedRole",
-    "DeleteServiceLinkedRole",
-    "GetServiceLinkedRoleDeletionStatus",
-    "GetRole",
-    "ListRoles",
-    "UpdateRoleDescription",
-    "UpdateRole",
-    "TagRole",
-    "CreateRole",
-    "DeleteRole",
-    "UpdateAssumeRolePolicy",
-    "AttachRolePolicy",
-    "DetachRolePolicy",
-    "PutRolePolicy",
-    "DeleteRolePolicy",
-    "PutRolePermissionsBoundary",
-    "ListAttachedRolePolicies",
-    "CreateUser",
-    "CreateAccessKey",
-    "PutUserPolicy",
-    "DeleteUserPolicy",
-    "AttachUserPolicy",
-    "DetachUserPolicy",
-];
 
 /// Query parameters IAM types as integers.
 const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration"];
@@ -53,27 +26,24 @@ fn validation(message: String) -> ApiError {
 /// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers are
 /// read as integers; every other value is a string.
 pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
-    decode_request_for(body, IAM_VERSION, IAM_ACTIONS)
+    decode_request_for(body, IAM_VERSION, Service::Iam)
 }
 
 /// STS's query-protocol version.
 pub const STS_VERSION: &str = "2011-06-15";
-
-/// The STS calls slrsim serves.
-pub const STS_ACTIONS: &[&str] = &["GetCallerIdentity"];
 
 /// STS's XML namespace.
 pub const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 
 /// Decodes an STS query-protocol request body (`Action=GetCallerIdentity&Version=2011-06-15`).
 pub fn decode_sts_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
-    decode_request_for(body, STS_VERSION, STS_ACTIONS)
+    decode_request_for(body, STS_VERSION, Service::Sts)
 }
 
 fn decode_request_for(
     body: &[u8],
     api_version: &str,
-    actions: &[&str],
+    service: Service,
 ) -> Result<(String, Operation), ApiError> {
     let mut action = None;
     let mut version = None;
@@ -124,7 +94,9 @@ fn decode_request_for(
         }
     }
     let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
-    if !actions.contains(&action.as_str()) {
+    // The registry's query-protocol calls of this service; simulation actions and other services'
+    // calls are not among them, so naming one is `InvalidAction`.
+    if OperationKind::by_query_action(service, &action).is_none() {
         return Err(ApiError::new(
             ErrorCode::InvalidAction,
             format!(
@@ -300,7 +272,60 @@ fn escape_into(out: &mut String, s: &str) {
 mod tests {
     use super::*;
     use crate::core::error::ErrorCode;
+    use crate::core::operation::Route;
     use serde_json::json;
+
+    /// The example of an operation as a query-protocol form body.
+    fn form(action: &str, version: &str, example: &str) -> String {
+        let params: Map<String, Value> = serde_json::from_str(example).expect("json");
+        let mut f = form_urlencoded::Serializer::new(String::new());
+        f.append_pair("Action", action)
+            .append_pair("Version", version);
+        for (k, v) in &params {
+            match v {
+                Value::Array(tags) => {
+                    for (i, t) in tags.iter().enumerate() {
+                        for field in ["Key", "Value"] {
+                            let key = format!("{k}.member.{}.{field}", i + 1);
+                            f.append_pair(&key, t[field].as_str().expect("a string"));
+                        }
+                    }
+                }
+                Value::String(s) => {
+                    f.append_pair(k, s);
+                }
+                other => {
+                    f.append_pair(k, &other.to_string());
+                }
+            }
+        }
+        f.finish()
+    }
+
+    /// Every query-protocol call of the registry is served by its own service's decoder, with the
+    /// example's parameters, and by no other; every other operation is `InvalidAction` to both.
+    #[test]
+    fn the_query_decoders_serve_exactly_the_registry_s_query_calls() {
+        for k in OperationKind::ALL {
+            let spec = k.spec();
+            for (service, version) in [(Service::Iam, IAM_VERSION), (Service::Sts, STS_VERSION)] {
+                let body = form(spec.name, version, spec.example);
+                let decoded = match service {
+                    Service::Sts => decode_sts_request(body.as_bytes()),
+                    _ => decode_request(body.as_bytes()),
+                };
+                if spec.route == Route::Query && spec.service == service {
+                    let (name, op) = decoded.unwrap_or_else(|e| panic!("{}: {e:?}", spec.name));
+                    assert_eq!((name.as_str(), op.kind()), (spec.name, *k));
+                    let example: Value = serde_json::from_str(spec.example).expect("json");
+                    assert_eq!(serde_json::to_value(&op).expect("json")["params"], example);
+                } else {
+                    let err = decoded.expect_err(spec.name);
+                    assert_eq!(err.code, ErrorCode::InvalidAction, "{}", spec.name);
+                }
+            }
+        }
+    }
 
     #[test]
     fn characters_xml_cannot_carry_are_replaced_and_the_answer_parses() {

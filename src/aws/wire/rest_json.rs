@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::core::action::Operation;
 use crate::core::error::{ApiError, ErrorCode};
+use crate::core::operation::{OperationKind, RestInput, Route};
 
 /// Longest request body accepted (bytes).
 pub const MAX_BODY: usize = 1 << 20;
@@ -36,27 +37,21 @@ pub fn decode_request(
         })
         .collect();
     let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
-    let (name, params) = match (method, segs.as_slice()) {
-        ("PUT", ["playbackConfiguration"]) => ("PutPlaybackConfiguration", json_body(body)?),
-        ("GET", ["playbackConfiguration", name]) => ("GetPlaybackConfiguration", name_param(name)),
-        ("DELETE", ["playbackConfiguration", name]) => {
-            ("DeletePlaybackConfiguration", name_param(name))
-        }
-        ("GET", ["playbackConfigurations"]) => ("ListPlaybackConfigurations", list_query(query)?),
-        ("PUT", ["configureLogs", "playbackConfiguration"]) => {
-            ("ConfigureLogsForPlaybackConfiguration", json_body(body)?)
-        }
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::NotFoundException,
-                format!(
-                    "No MediaTailor operation at {} {}.",
-                    crate::core::validate::shown(method),
-                    crate::core::validate::shown(path)
-                ),
-            ));
-        }
+    let Some((name, input, mut params)) = route(method, &segs) else {
+        return Err(ApiError::new(
+            ErrorCode::NotFoundException,
+            format!(
+                "No MediaTailor operation at {} {}.",
+                crate::core::validate::shown(method),
+                crate::core::validate::shown(path)
+            ),
+        ));
     };
+    match input {
+        RestInput::Path => {}
+        RestInput::Query => params.extend(list_query(query)?),
+        RestInput::Body => params.extend(json_body(body)?),
+    }
     let op = Operation::from_parts(name, params).map_err(|(field, msg)| match field {
         Some(field) => bad(format!("{field}: {msg}")),
         None => bad(msg),
@@ -64,10 +59,52 @@ pub fn decode_request(
     Ok((name, op))
 }
 
-fn name_param(name: &str) -> Map<String, Value> {
-    let mut m = Map::new();
-    m.insert("Name".to_string(), Value::String(name.to_string()));
-    m
+/// The registry's rest-json route of `method` and the (decoded) path segments: the operation's name,
+/// where its other parameters come from, and the values of the route's `{Param}` segments.
+fn route(method: &str, segments: &[&str]) -> Option<(&'static str, RestInput, Map<String, Value>)> {
+    OperationKind::ALL.iter().find_map(|k| {
+        let spec = k.spec();
+        let Route::RestJson {
+            method: m,
+            path,
+            input,
+            ..
+        } = spec.route
+        else {
+            return None;
+        };
+        let pattern = path.trim_start_matches('/').split('/');
+        if m != method || pattern.clone().count() != segments.len() {
+            return None;
+        }
+        let mut params = Map::new();
+        for (p, seg) in pattern.zip(segments) {
+            match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(param) => {
+                    params.insert(param.to_string(), Value::String((*seg).to_string()));
+                }
+                None if p == *seg => {}
+                None => return None,
+            }
+        }
+        Some((spec.name, input, params))
+    })
+}
+
+/// Whether `path` is under one of MediaTailor's routes (its first segment begins one), which is how a
+/// request without a signature or `X-Amz-Target` is known to address MediaTailor.
+pub fn addresses(path: &str) -> bool {
+    let Some(path) = path.strip_prefix('/') else {
+        return false;
+    };
+    OperationKind::ALL.iter().any(|k| match k.spec().route {
+        Route::RestJson { path: pattern, .. } => pattern
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .is_some_and(|first| path.starts_with(first)),
+        _ => false,
+    })
 }
 
 fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -105,12 +142,12 @@ fn list_query(query: &str) -> Result<Map<String, Value>, ApiError> {
     Ok(m)
 }
 
-/// The HTTP status of a successful call (DeletePlaybackConfiguration answers 204 No Content).
+/// The HTTP status of a successful call, as the registry gives it (DeletePlaybackConfiguration answers
+/// 204 No Content).
 pub fn success_status(op: &str) -> u16 {
-    if op == "DeletePlaybackConfiguration" {
-        204
-    } else {
-        200
+    match OperationKind::from_name(op).map(|k| k.spec().route) {
+        Some(Route::RestJson { status, .. }) => status,
+        _ => 200,
     }
 }
 
@@ -169,6 +206,46 @@ mod tests {
         );
         assert_eq!(success_status("DeletePlaybackConfiguration"), 204);
         assert_eq!(success_status("GetPlaybackConfiguration"), 200);
+    }
+
+    /// Each registry route, filled in from its example, decodes to its operation with the example's
+    /// parameters, and the server knows the path as MediaTailor's.
+    #[test]
+    fn every_registry_route_decodes_to_its_operation() {
+        let mut routes = 0;
+        for k in OperationKind::ALL {
+            let spec = k.spec();
+            let Route::RestJson {
+                method,
+                path,
+                input,
+                ..
+            } = spec.route
+            else {
+                continue;
+            };
+            let example: Map<String, Value> = serde_json::from_str(spec.example).expect("json");
+            let mut concrete = path.to_string();
+            for (k, v) in &example {
+                concrete = concrete.replace(&format!("{{{k}}}"), v.as_str().unwrap_or_default());
+            }
+            let body = if input == RestInput::Body {
+                spec.example
+            } else {
+                ""
+            };
+            let (name, op) =
+                decode_request(method, &concrete, "", body.as_bytes()).expect("decodes");
+            assert_eq!((name, op.kind()), (spec.name, *k));
+            assert_eq!(
+                serde_json::to_value(&op).expect("json")["params"],
+                Value::Object(example)
+            );
+            assert!(addresses(&concrete), "{concrete}");
+            routes += 1;
+        }
+        assert!(routes >= 5);
+        assert!(!addresses("/") && !addresses("/elsewhere") && !addresses("playbackConfiguration"));
     }
 
     #[test]
