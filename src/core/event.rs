@@ -1,12 +1,18 @@
 //! Events: the facts an action produced. `apply` folds them into the state. Each stored event is tagged
 //! with its type; the record around it carries the schema version (see `record`), so that a log written
 //! today still replays after event types change.
+//!
+//! Events are the stored schema, so they are built only from types of their own ([`payload`]): never
+//! from the state's or the actions' types, whose changes would otherwise silently change what is
+//! written. `decide` converts into payloads when it makes an event, `apply` out of them when it folds.
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::action::Tag;
-use crate::core::state::{
-    DeletionTask, FailureReason, LogConfiguration, PlaybackConfiguration, Role, User,
+pub mod payload;
+
+pub use payload::{
+    AccessKey, DeletionTask, FailureReason, InteractionLog, LogConfiguration,
+    PlaybackConfiguration, Role, RoleLastUsed, RoleUsage, SessionStats, Tag, TaskStatus, User,
 };
 
 /// One fact.
