@@ -269,3 +269,56 @@ impl Event {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Every source file of the event module: `event.rs` and whatever lies under `event/`.
+    fn event_sources() -> Vec<PathBuf> {
+        let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
+        let mut files = vec![core.join("event.rs")];
+        let mut dirs = vec![core.join("event")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the event module's folder") {
+                let path = entry.expect("a folder entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+
+    /// The stored schema stands on its own: were an event to hold a state or an action type, changing
+    /// that type would change what is written to disk without anyone touching the schema.
+    #[test]
+    fn events_name_no_state_or_action_type() {
+        // Spelt in pieces so that this file does not name them itself.
+        let banned = [
+            concat!("sta", "te::"),
+            concat!("act", "ion::"),
+            concat!("core::", "state"),
+            concat!("core::", "action"),
+            // A grouped import could bring either in without spelling the paths above.
+            concat!("core", "::{"),
+        ];
+        let files = event_sources();
+        assert!(files.len() >= 2, "event.rs and its payload: {files:?}");
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable source");
+            for (n, line) in text.lines().enumerate() {
+                for word in banned {
+                    assert!(
+                        !line.contains(word),
+                        "{}:{}: names `{word}`: {line}",
+                        file.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+}

@@ -218,3 +218,150 @@ fn interaction_log(l: action::InteractionLog) -> event::InteractionLog {
         exclude_event_types,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `convert` keeps every byte: the event writes what the state (or the action) would have.
+    fn same_bytes<S: serde::Serialize + Clone, P: serde::Serialize>(
+        s: &S,
+        convert: impl Fn(S) -> P,
+    ) {
+        let before = serde_json::to_string(s).expect("json");
+        assert_eq!(
+            serde_json::to_string(&convert(s.clone())).expect("json"),
+            before
+        );
+    }
+
+    fn full_role() -> state::Role {
+        state::Role {
+            role_name: "r".into(),
+            path: "/".into(),
+            role_id: "AROA1".into(),
+            arn: "arn:r".into(),
+            create_date: 1,
+            assume_role_policy_document: "{}".into(),
+            description: Some("d".into()),
+            max_session_duration: 3600,
+            tags: [("k".to_string(), "v".to_string())].into(),
+            attached_policies: ["arn:p".to_string()].into(),
+            inline_policies: [("n".to_string(), "{}".to_string())].into(),
+            permissions_boundary: Some("arn:b".into()),
+            service_linked: Some("mediatailor.amazonaws.com".into()),
+            role_last_used: Some(state::RoleLastUsed {
+                last_used_date: 2,
+                region: "us-west-2".into(),
+            }),
+        }
+    }
+
+    fn full_user() -> state::User {
+        state::User {
+            user_name: "u".into(),
+            path: "/".into(),
+            user_id: "AIDA1".into(),
+            arn: "arn:u".into(),
+            create_date: 1,
+            inline_policies: [("n".to_string(), "{}".to_string())].into(),
+            attached_policies: ["arn:p".to_string()].into(),
+            access_keys: [(
+                "AKIA1".to_string(),
+                state::AccessKey {
+                    create_date: 2,
+                    created_seq: 3,
+                },
+            )]
+            .into(),
+        }
+    }
+
+    fn full_config() -> state::PlaybackConfiguration {
+        let log = action::InteractionLog {
+            publish_opt_in_event_types: Some(vec!["RAW_ADS_RESPONSE".into()]),
+            exclude_event_types: None,
+        };
+        state::PlaybackConfiguration {
+            name: "c".into(),
+            arn: "arn:c".into(),
+            video_content_source_url: Some("https://o".into()),
+            ad_decision_server_url: None,
+            slate_ad_url: Some("https://s".into()),
+            playback_endpoint_prefix: "p".into(),
+            session_initialization_endpoint_prefix: "s".into(),
+            hls_manifest_endpoint_prefix: "h".into(),
+            log_configuration: state::LogConfiguration {
+                percent_enabled: 5,
+                enabled_logging_strategies: vec!["VENDED_LOGS".into()],
+                ads_interaction_log: Some(log),
+                manifest_service_interaction_log: Some(Default::default()),
+            },
+            sessions: state::SessionStats {
+                served: 1,
+                logged: 2,
+                lost: 3,
+                carry: 4,
+                last_loss_reason: Some("gone".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn events_write_what_the_state_and_the_actions_would() {
+        let full = full_role();
+        same_bytes(&full, role);
+        let bare = state::Role {
+            description: None,
+            permissions_boundary: None,
+            service_linked: None,
+            role_last_used: None,
+            ..full
+        };
+        same_bytes(&bare, role);
+        let full = full_user();
+        same_bytes(&full, user);
+        same_bytes(
+            &state::User {
+                access_keys: Default::default(),
+                ..full
+            },
+            user,
+        );
+        let reason = state::FailureReason {
+            reason: "why".into(),
+            role_usage_list: vec![state::RoleUsage {
+                region: "us-east-1".into(),
+                resources: vec!["arn:c".into()],
+            }],
+        };
+        for status in [
+            state::TaskStatus::NotStarted,
+            state::TaskStatus::InProgress,
+            state::TaskStatus::Succeeded,
+            state::TaskStatus::Failed,
+        ] {
+            let t = state::DeletionTask {
+                deletion_task_id: "task/x".into(),
+                role_name: "r".into(),
+                role_id: "AROA1".into(),
+                created: 1,
+                created_seq: 2,
+                status,
+                updated: 3,
+                reason: (status == state::TaskStatus::Failed).then(|| reason.clone()),
+            };
+            same_bytes(&t, task);
+        }
+        same_bytes(&full_config(), playback_configuration);
+        same_bytes(&state::LogConfiguration::default(), log_configuration);
+        let t = vec![action::Tag {
+            key: "k".into(),
+            value: "v".into(),
+        }];
+        assert_eq!(
+            serde_json::to_string(&tags(&t)).expect("json"),
+            serde_json::to_string(&t).expect("json")
+        );
+    }
+}
