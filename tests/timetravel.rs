@@ -17,9 +17,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use slrsim::core::event::Event;
+use slrsim::core::event::{Event, LogConfiguration};
 use slrsim::core::outcome::Outcome;
-use slrsim::core::state::LogConfiguration;
 use slrsim::log::record::{self, HASH_LEN, Record, SCHEMA_VERSION};
 use slrsim::log::replay;
 use slrsim::log::snapshot;

@@ -650,8 +650,8 @@ mod tests {
     use crate::core::event::Event;
     use crate::core::ids::tests::ROOT_DERIVATIONS;
 
-    fn user(name: &str) -> User {
-        User {
+    fn user(name: &str) -> crate::core::event::User {
+        crate::core::event::User {
             user_name: name.to_string(),
             path: "/".to_string(),
             user_id: format!("AIDA{name}"),

@@ -6,6 +6,26 @@
 //!
 //! Every body carries its schema version `v`. Readers upcast older versions to the current one
 //! ([`decode`]); a body from a newer slrsim is refused rather than misread.
+//!
+//! # Changing the schema
+//!
+//! The schema is [`Record`], [`Action`], [`Outcome`] and [`Event`] with its payload types
+//! ([`crate::core::event::payload`]), which own their serde shape: changing a state or an action type
+//! changes nothing here, because `decide` converts into payloads and `apply` out of them. A change to
+//! what a record says (a field renamed, added without a default, or removed; an event split or
+//! re-spelt) goes like this:
+//!
+//! 1. Raise [`SCHEMA_VERSION`] and `CURRENT_PREFIX` to the new version, and change the types to the new
+//!    shape. From then on every writer writes only the new version.
+//! 2. In `upcast`, give the old version an arm that rewrites the old body's JSON into the new shape
+//!    (rename the fields, fill in what the old version did not say, set `v`) and hands it on to the
+//!    next version's arm, so that each step is written once and a v1 body climbs v1 → v2 → v3.
+//! 3. Stored bytes are never rewritten: the chain hash covers them, so the upcast runs on every read.
+//!    Only current-version bodies take the fast paths (`decode` straight into a [`Record`],
+//!    `decode_events`); the rest go through `upcast`.
+//! 4. The golden logs under `tests/golden/` stay as they are and must still decode, replay, verify and
+//!    re-decide; their byte-for-byte re-encoding check then holds for current-version records only.
+//!    Add a golden log of the new version beside them.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -173,7 +193,9 @@ fn upcast(raw: Value) -> Result<Record, String> {
         .and_then(Value::as_u64)
         .ok_or("it has no schema version `v`")?;
     match v {
-        // Version 1 is current. When version 2 comes, the v1 → v2 conversion goes here, on the JSON.
+        // Version 1 is current; a v1 body reaches here only when it does not start with the current
+        // prefix (written by another JSON writer, or by hand). When version 2 comes, this arm rewrites
+        // the v1 JSON into the v2 shape and hands it on (see "Changing the schema" above).
         1 => serde_json::from_value(raw)
             .map_err(|e| format!("it does not decode as a v1 record: {e}")),
         other => Err(format!(
@@ -185,6 +207,93 @@ fn upcast(raw: Value) -> Result<Record, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A stored value for `body` after the genesis hash.
+    fn stored(body: &str) -> Vec<u8> {
+        let mut value = chain_hash(&genesis_hash(), body.as_bytes()).to_vec();
+        value.extend_from_slice(body.as_bytes());
+        value
+    }
+
+    /// A v1 body as another writer would lay it out: `v` not first, spaces, an event holding payloads
+    /// (a role, tags). It cannot take the fast path, so it is read through `upcast`.
+    const HAND_WRITTEN_V1: &str = r#"{ "seq": 5, "v": 1, "time": 1767225600,
+        "request_id": "00000000-0000-0000-0000-000000000005",
+        "action": {"account": "111122223333", "caller": "root", "region": "us-east-1",
+                   "op": "TagRole", "params": {"RoleName": "r", "Tags": [{"Key": "k", "Value": "v"}]}},
+        "outcome": {"ok": {"events": [
+            {"type": "RoleCreated", "account": "111122223333", "role": {"role_name": "r", "path": "/",
+             "role_id": "AROA1", "arn": "arn:aws:iam::111122223333:role/r", "create_date": 1767225600,
+             "assume_role_policy_document": "{}", "description": null, "max_session_duration": 3600,
+             "tags": {}, "attached_policies": [], "inline_policies": {}, "permissions_boundary": null,
+             "service_linked": null, "role_last_used": null}},
+            {"type": "RoleTagged", "account": "111122223333", "role_name": "r",
+             "tags": [{"Key": "k", "Value": "v"}]}],
+          "response": {}}}}"#;
+
+    #[test]
+    fn a_body_off_the_fast_path_is_upcast_to_the_record_it_says() {
+        let value = stored(HAND_WRITTEN_V1);
+        assert!(!value[HASH_LEN..].starts_with(CURRENT_PREFIX));
+        let (rec, hash) = decode(5, &value, &genesis_hash()).expect("an upcast v1 body");
+        assert_eq!((rec.v, rec.seq, rec.time), (1, 5, 1_767_225_600));
+        let role = crate::core::event::Role {
+            role_name: "r".into(),
+            path: "/".into(),
+            role_id: "AROA1".into(),
+            arn: "arn:aws:iam::111122223333:role/r".into(),
+            create_date: 1_767_225_600,
+            assume_role_policy_document: "{}".into(),
+            description: None,
+            max_session_duration: 3600,
+            tags: Default::default(),
+            attached_policies: Default::default(),
+            inline_policies: Default::default(),
+            permissions_boundary: None,
+            service_linked: None,
+            role_last_used: None,
+        };
+        let events = vec![
+            Event::RoleCreated {
+                account: "111122223333".into(),
+                role,
+            },
+            Event::RoleTagged {
+                account: "111122223333".into(),
+                role_name: "r".into(),
+                tags: vec![crate::core::event::Tag {
+                    key: "k".into(),
+                    value: "v".into(),
+                }],
+            },
+        ];
+        assert_eq!(rec.outcome.events(), events.as_slice());
+        // Reading only the events falls back to the same upcast.
+        let (light, light_hash) = decode_events(5, &value, &genesis_hash()).expect("events");
+        assert_eq!((light, light_hash), (events, hash));
+        // Written again, the record takes today's layout, and reads back the same.
+        let (again, _) = encode(&rec, &genesis_hash()).expect("encode");
+        assert!(again[HASH_LEN..].starts_with(CURRENT_PREFIX));
+        assert_eq!(decode(5, &again, &genesis_hash()).expect("decode").0, rec);
+    }
+
+    #[test]
+    fn a_body_of_a_newer_or_no_version_is_refused_not_misread() {
+        let newer = HAND_WRITTEN_V1.replacen(r#""v": 1"#, r#""v": 2"#, 1);
+        match decode(5, &stored(&newer), &genesis_hash()) {
+            Err(StoreError::Corrupt { seq: 5, detail }) => {
+                assert!(detail.contains("schema version 2, newer"), "{detail}")
+            }
+            other => panic!("a v2 body read as {other:?}"),
+        }
+        let none = HAND_WRITTEN_V1.replacen(r#""v": 1,"#, "", 1);
+        match decode(5, &stored(&none), &genesis_hash()) {
+            Err(StoreError::Corrupt { seq: 5, detail }) => {
+                assert!(detail.contains("no schema version"), "{detail}")
+            }
+            other => panic!("a body without `v` read as {other:?}"),
+        }
+    }
 
     #[test]
     fn reading_only_the_events_gives_the_events_and_the_hash_of_a_full_decode() {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::response;
-use super::{Ctx, Decided};
+use super::{Ctx, Decided, to_event};
 use crate::core::action::*;
 use crate::core::authz::{Caller, Protocol, Request};
 use crate::core::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
@@ -189,7 +189,7 @@ pub fn create_service_linked_role(
     Ok(Decided::new(
         vec![Event::RoleCreated {
             account: cx.account_id().to_string(),
-            role,
+            role: to_event::role(role),
         }],
         body,
     ))
@@ -240,7 +240,7 @@ pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<De
     Ok(Decided::new(
         vec![Event::DeletionTaskCreated {
             account: cx.account_id().to_string(),
-            task,
+            task: to_event::task(task),
         }],
         json!({"DeletionTaskId": id}),
     ))
@@ -481,7 +481,7 @@ pub fn tag_role(cx: &Ctx<'_>, p: &TagRoleParams) -> Result<Decided, ApiError> {
         vec![Event::RoleTagged {
             account: cx.account_id().to_string(),
             role_name: role.role_name.clone(),
-            tags: p.tags.clone(),
+            tags: to_event::tags(&p.tags),
         }],
         json!({}),
     ))
@@ -548,7 +548,7 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
     Ok(Decided::new(
         vec![Event::RoleCreated {
             account: cx.account_id().to_string(),
-            role,
+            role: to_event::role(role),
         }],
         body,
     ))
@@ -795,7 +795,7 @@ pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiErr
     Ok(Decided::new(
         vec![Event::UserCreated {
             account: cx.account_id().to_string(),
-            user,
+            user: to_event::user(user),
         }],
         body,
     ))

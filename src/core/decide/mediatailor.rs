@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use super::response;
-use super::{Ctx, Decided};
+use super::{Ctx, Decided, to_event};
 use crate::core::action::*;
 use crate::core::authz::{self, Protocol, Request};
 use crate::core::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
@@ -90,7 +90,7 @@ pub fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<Decided, 
         vec![Event::PlaybackConfigurationPut {
             account: cx.account_id().to_string(),
             region: cx.region().to_string(),
-            config,
+            config: to_event::playback_configuration(config),
         }],
         body,
     ))
@@ -308,7 +308,7 @@ pub fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, 
         }
         events.push(Event::RoleCreated {
             account: cx.account_id().to_string(),
-            role: super::iam::new_service_linked_role(cx, cx.now(), None),
+            role: to_event::role(super::iam::new_service_linked_role(cx, cx.now(), None)),
         });
     }
     let log = LogConfiguration {
@@ -332,7 +332,7 @@ pub fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, 
         account: cx.account_id().to_string(),
         region: cx.region().to_string(),
         name: name.clone(),
-        log,
+        log: to_event::log_configuration(log),
     });
     Ok(Decided::new(events, body))
 }

@@ -10,6 +10,7 @@ mod logs;
 mod mediatailor;
 pub mod response;
 mod service;
+mod to_event;
 
 use serde_json::Value;
 

@@ -9,7 +9,7 @@
 use serde_json::json;
 
 use super::iam::new_service_linked_role;
-use super::{Ctx, Decided};
+use super::{Ctx, Decided, to_event};
 use crate::core::action::{
     AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
 };
@@ -234,7 +234,7 @@ fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64
             account: account_id.to_string(),
             task_id: task.deletion_task_id.clone(),
             at,
-            reason,
+            reason: to_event::failure_reason(reason),
         }];
     }
     let mut events = vec![Event::DeletionTaskSucceeded {
@@ -288,7 +288,7 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
         }
         events.push(Event::RoleCreated {
             account: cx.account_id().to_string(),
-            role: new_service_linked_role(cx, catalog::SLR_SUPPORT_DATE, None),
+            role: to_event::role(new_service_linked_role(cx, catalog::SLR_SUPPORT_DATE, None)),
         });
         created = true;
     }
