@@ -12,9 +12,13 @@ use crate::exit::Failure;
 
 /// Which records `log` shows.
 pub(crate) struct LogFilter {
+    /// Only this account's.
     pub(crate) account: Option<String>,
+    /// Only those sent to this region.
     pub(crate) region: Option<String>,
+    /// Only this operation's.
     pub(crate) op: Option<String>,
+    /// Only refused calls.
     pub(crate) errors: bool,
 }
 

@@ -135,12 +135,16 @@ fn execute_all<W: Write>(
 /// Prints `run`'s lines. The log is the record of what happened: a closed standard output
 /// (`slrsim run f | head`) stops the printing, never the scenario.
 struct Printer<'o, W: Write> {
+    /// Where the lines go (standard output).
     out: &'o mut W,
+    /// False once standard output is closed (or with --quiet).
     printing: bool,
+    /// Flush each line as it is written (--sync).
     sync: bool,
 }
 
 impl<W: Write> Printer<'_, W> {
+    /// Prints `rec`'s line, unless printing has stopped.
     fn print(&mut self, rec: &slrsim::log::record::Record) -> Result<(), Failure> {
         if !self.printing {
             return Ok(());
@@ -174,7 +178,9 @@ fn check_scenario(
 
 /// A reader that copies what it reads (spooling standard input while it is checked).
 struct Tee<R: BufRead, W: Write> {
+    /// What is read.
     inner: R,
+    /// Where what is consumed is copied.
     copy: W,
     /// The first failure to copy (reported once the check is done).
     error: Option<std::io::Error>,
