@@ -221,48 +221,14 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let walk = for_each_record(store, None, |rec| {
         records += 1;
         if problem.is_none() {
-            let expected = crate::core::decide::action_time(&state, &rec.action);
-            if rec.time != expected {
-                problem = Some((
-                    rec.seq,
-                    format!(
-                        "its time {} is not the simulated clock {} at that point",
-                        crate::core::clock::format(rec.time),
-                        crate::core::clock::format(expected)
-                    ),
-                ));
-            } else {
-                let again = redecide(&state, rec);
-                if again != rec.outcome {
-                    problem = Some((
-                        rec.seq,
-                        format!(
-                            "{} re-decides to a different outcome than the logged one (logged: {}; now: {})",
-                            rec.action.op.name(),
-                            short(&rec.outcome),
-                            short(&again)
-                        ),
-                    ));
-                }
-            }
+            problem = record_problem(&state, rec);
         }
         for e in rec.outcome.events() {
             apply_mut(&mut state, e);
         }
         if problem.is_none() && snapshot::due(rec.seq, every, last_snapshot, &state) {
             last_snapshot = rec.seq;
-            // A snapshot is a cache: one that is missing, damaged or wrong is rebuilt from the log.
-            let stored = store.get(rec.seq)?.unwrap_or_default();
-            let hash = record::stored_hash(&stored).unwrap_or([0; HASH_LEN]);
-            let good = store
-                .snapshots_before(rec.seq)
-                .next()
-                .transpose()?
-                .filter(|(at, _)| *at == rec.seq)
-                .and_then(|(at, v)| snapshot::decode(at, &v).ok())
-                .is_some_and(|snap| snap.state == state && snap.chain_hash == snapshot::hex(&hash));
-            if !good {
-                store.put_snapshot(rec.seq, &snapshot::encode(rec.seq, &hash, &state)?)?;
+            if rebuild_snapshot(store, rec.seq, &state)? {
                 snapshots_rebuilt.push(rec.seq);
             }
         }
@@ -279,50 +245,10 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     walk?;
     let state_hash = state.hash();
     if problem.is_none() {
-        // The head file, written outside sled at each flush, names a log that lost its end.
-        match store.head_check() {
-            crate::log::store::HeadCheck::RolledBack { ends, acknowledged } => {
-                problem = Some((
-                    ends.map_or(0, |e| e + 1),
-                    format!(
-                        "the record is missing: the log ends at {}, but record {acknowledged} was acknowledged (the head file says so)",
-                        ends.map_or("nothing".to_string(), |e| e.to_string())
-                    ),
-                ));
-            }
-            crate::log::store::HeadCheck::Differs { seq } => {
-                problem = Some((
-                    *seq,
-                    "its chain hash is not the one acknowledged at the last flush (the head file's): the log was altered or replaced since".to_string(),
-                ));
-            }
-            _ => {}
-        }
+        problem = head_problem(store);
     }
     if problem.is_none() {
-        if let Some(bytes) = store.meta(crate::log::meta::META_LIVE)? {
-            let live: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
-            let seq = live.get("seq").and_then(serde_json::Value::as_u64);
-            let hash = live.get("state_hash").and_then(serde_json::Value::as_str);
-            let last = records.saturating_sub(1);
-            match seq {
-                Some(s) if s > last => {
-                    problem = Some((
-                        last + 1,
-                        format!(
-                            "the record is missing: the log ends at {last}, but it reached {s} when it was last flushed"
-                        ),
-                    ));
-                }
-                Some(s) if s == last && hash.is_some_and(|h| h != state_hash) => {
-                    problem = Some((
-                        last,
-                        "the state replayed from the log differs from the live state recorded at the last flush".to_string(),
-                    ));
-                }
-                _ => {}
-            }
-        }
+        problem = live_problem(store, records, &state_hash)?;
     }
     Ok(Verification {
         records,
@@ -332,6 +258,102 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     })
 }
 
+/// What is wrong with a record read in `state`, the state before it: a time that is not the simulated
+/// clock, or an outcome the current code does not decide again.
+fn record_problem(state: &State, rec: &Record) -> Option<(u64, String)> {
+    let expected = crate::core::decide::action_time(state, &rec.action);
+    if rec.time != expected {
+        return Some((
+            rec.seq,
+            format!(
+                "its time {} is not the simulated clock {} at that point",
+                crate::core::clock::format(rec.time),
+                crate::core::clock::format(expected)
+            ),
+        ));
+    }
+    let again = redecide(state, rec);
+    if again != rec.outcome {
+        return Some((
+            rec.seq,
+            format!(
+                "{} re-decides to a different outcome than the logged one (logged: {}; now: {})",
+                rec.action.op.name(),
+                short(&rec.outcome),
+                short(&again)
+            ),
+        ));
+    }
+    None
+}
+
+/// Checks the snapshot due after record `seq` against `state`, the state after it; writes it again if
+/// it is missing, damaged or wrong (a snapshot is a cache, rebuilt from the log). Says whether it did.
+fn rebuild_snapshot(store: &Store, seq: u64, state: &State) -> Result<bool, StoreError> {
+    let stored = store.get(seq)?.unwrap_or_default();
+    let hash = record::stored_hash(&stored).unwrap_or([0; HASH_LEN]);
+    let good = store
+        .snapshots_before(seq)
+        .next()
+        .transpose()?
+        .filter(|(at, _)| *at == seq)
+        .and_then(|(at, v)| snapshot::decode(at, &v).ok())
+        .is_some_and(|snap| snap.state == *state && snap.chain_hash == snapshot::hex(&hash));
+    if !good {
+        store.put_snapshot(seq, &snapshot::encode(seq, &hash, state)?)?;
+    }
+    Ok(!good)
+}
+
+/// What the head file, written outside sled at each flush, says is wrong: a log that lost its end, or
+/// one altered since.
+fn head_problem(store: &Store) -> Option<(u64, String)> {
+    match store.head_check() {
+        crate::log::store::HeadCheck::RolledBack { ends, acknowledged } => Some((
+            ends.map_or(0, |e| e + 1),
+            format!(
+                "the record is missing: the log ends at {}, but record {acknowledged} was acknowledged (the head file says so)",
+                ends.map_or("nothing".to_string(), |e| e.to_string())
+            ),
+        )),
+        crate::log::store::HeadCheck::Differs { seq } => Some((
+            *seq,
+            "its chain hash is not the one acknowledged at the last flush (the head file's): the log was altered or replaced since".to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// What the live state recorded at the last flush says is wrong with a log of `records` records whose
+/// replayed state hashes to `state_hash`: records missing from its end, or a different state.
+fn live_problem(
+    store: &Store,
+    records: u64,
+    state_hash: &str,
+) -> Result<Option<(u64, String)>, StoreError> {
+    let Some(bytes) = store.meta(crate::log::meta::META_LIVE)? else {
+        return Ok(None);
+    };
+    let live: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+    let seq = live.get("seq").and_then(serde_json::Value::as_u64);
+    let hash = live.get("state_hash").and_then(serde_json::Value::as_str);
+    let last = records.saturating_sub(1);
+    Ok(match seq {
+        Some(s) if s > last => Some((
+            last + 1,
+            format!(
+                "the record is missing: the log ends at {last}, but it reached {s} when it was last flushed"
+            ),
+        )),
+        Some(s) if s == last && hash.is_some_and(|h| h != state_hash) => Some((
+            last,
+            "the state replayed from the log differs from the live state recorded at the last flush".to_string(),
+        )),
+        _ => None,
+    })
+}
+
+/// An outcome in a few words, for `verify`'s message.
 fn short(o: &Outcome) -> String {
     match o {
         Outcome::Ok { events, .. } => format!("ok with {} events", events.len()),

@@ -230,23 +230,11 @@ pub struct SoakReport {
 /// model and invariants as the property tests. A failure is shrunk by proptest to a minimal history.
 /// `progress` is called after every history with the number run so far.
 pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> SoakReport {
-    use proptest::test_runner::{
-        Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
-    };
+    use proptest::test_runner::{TestCaseError, TestError};
     use proptest_state_machine::ReferenceStateMachine;
     use std::cell::{Cell, RefCell};
 
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..Config::default()
-    };
-    let rng = TestRng::from_seed(
-        RngAlgorithm::ChaCha,
-        blake3::hash(&seed.to_be_bytes()).as_bytes(),
-    );
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    let mut runner = soak_runner(cases, seed);
     let strategy = reference::ReferenceMachine::sequential_strategy(1..=steps.max(1));
     // proptest takes an `Fn` test closure, so the counters live in cells.
     let run = Cell::new(0u32);
@@ -280,24 +268,7 @@ pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> S
     let failure = match result {
         Ok(()) => None,
         Err(TestError::Fail(_, (_, transitions, _))) => {
-            Some(match run_history(seed, &transitions) {
-                Err(f) => f,
-                Ok(_) => HistoryFailure {
-                    reason: format!(
-                        "the history failed ({}), then passed when run again: something is not deterministic",
-                        last_reason.borrow()
-                    ),
-                    genesis: Genesis {
-                        seed,
-                        ..Genesis::default()
-                    },
-                    actions: transitions
-                        .iter()
-                        .flat_map(reference::actions_for)
-                        .collect(),
-                    steps: transitions.len(),
-                },
-            })
+            Some(rerun_shrunk(seed, &transitions, &last_reason.borrow()))
         }
         Err(TestError::Abort(reason)) => Some(HistoryFailure {
             reason: format!("aborted: {reason}"),
@@ -313,5 +284,43 @@ pub fn soak(cases: u32, steps: usize, seed: u64, progress: impl FnMut(u32)) -> S
         cases: if failure.is_some() { run } else { cases },
         actions,
         failure,
+    }
+}
+
+/// The soak's test runner: `cases` cases, no persisted failures, its random numbers from `seed`.
+fn soak_runner(cases: u32, seed: u64) -> proptest::test_runner::TestRunner {
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 4096,
+        ..Config::default()
+    };
+    let rng = TestRng::from_seed(
+        RngAlgorithm::ChaCha,
+        blake3::hash(&seed.to_be_bytes()).as_bytes(),
+    );
+    TestRunner::new_with_rng(config, rng)
+}
+
+/// Runs the shrunk failing history again for its failure. Should it pass, the history is reported
+/// as it is, with `last_reason` (the last failure seen) and a word that something is not deterministic.
+fn rerun_shrunk(seed: u64, transitions: &[Transition], last_reason: &str) -> HistoryFailure {
+    match run_history(seed, transitions) {
+        Err(f) => f,
+        Ok(_) => HistoryFailure {
+            reason: format!(
+                "the history failed ({last_reason}), then passed when run again: something is not deterministic"
+            ),
+            genesis: Genesis {
+                seed,
+                ..Genesis::default()
+            },
+            actions: transitions
+                .iter()
+                .flat_map(reference::actions_for)
+                .collect(),
+            steps: transitions.len(),
+        },
     }
 }

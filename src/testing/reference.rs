@@ -264,6 +264,7 @@ impl Model {
         }
     }
 
+    /// Whether the caller exists in the account (root always does).
     fn caller_ok(&self, account: usize, who: Who) -> Result<(), ErrorCode> {
         match who {
             Who::Root => Ok(()),
@@ -272,6 +273,7 @@ impl Model {
         }
     }
 
+    /// Whether the caller's policies allow `perm`.
     fn may(&self, who: Who, perm: Perm) -> bool {
         match who {
             Who::Root => true,
@@ -281,125 +283,33 @@ impl Model {
 
     /// Applies a transition; returns what each of its actions should answer.
     pub fn step(&mut self, t: &Transition) -> Vec<Expect> {
-        use ErrorCode::*;
-        let iam_denied = AccessDenied;
-        let json_denied = AccessDeniedException;
         match t {
             Transition::CreateUser { account, profile } => {
-                let existed = !self.accounts[*account].users.insert(*profile);
-                let mut v = vec![Ok(()); actions_for(t).len()];
-                if existed {
-                    // The user exists: CreateUser is refused; attaching and putting again are idempotent.
-                    v[0] = Err(EntityAlreadyExists);
-                }
-                v
+                self.create_user(*account, *profile, actions_for(t).len())
             }
             Transition::CreateSlr {
                 account,
                 who,
                 suffix,
                 other_service,
-            } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if *other_service {
-                        // The create policy of MediaTailorWithSlr names only MediaTailor's role.
-                        let allowed = matches!(
-                            who,
-                            Who::Root | Who::User(Profile::Admin | Profile::DenyDelete)
-                        );
-                        return Err(if allowed { InvalidInput } else { iam_denied });
-                    }
-                    if !self.may(*who, Perm::IamCreateSlr) {
-                        return Err(iam_denied);
-                    }
-                    if *suffix || self.accounts[*account].role {
-                        return Err(InvalidInput);
-                    }
-                    self.create_role(*account);
-                    Ok(())
-                })();
-                vec![r]
-            }
-            Transition::DeleteSlr { account, who } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::IamDeleteSlr) {
-                        return Err(iam_denied);
-                    }
-                    let a = &mut self.accounts[*account];
-                    if !a.role {
-                        return Err(NoSuchEntity);
-                    }
-                    let open = a
-                        .tasks
-                        .last()
-                        .is_some_and(|(_, s, _)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
-                    if !open {
-                        a.tasks.push((self.now, "NOT_STARTED", 0));
-                    }
-                    Ok(())
-                })();
-                vec![r]
-            }
-            Transition::GetStatus { account, who } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    // `$last` is authorised before it is resolved.
-                    if !self.may(*who, Perm::IamRead) {
-                        return Err(iam_denied);
-                    }
-                    if self.accounts[*account].tasks.is_empty() {
-                        return Err(NoSuchEntity);
-                    }
-                    Ok(())
-                })();
-                vec![r]
-            }
+            } => vec![self.create_slr(*account, *who, *suffix, *other_service)],
+            Transition::DeleteSlr { account, who } => vec![self.delete_slr(*account, *who)],
+            Transition::GetStatus { account, who } => vec![self.get_status(*account, *who)],
             Transition::GetRole { account, who } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::IamRead) {
-                        return Err(iam_denied);
-                    }
-                    if !self.accounts[*account].role {
-                        return Err(NoSuchEntity);
-                    }
-                    Ok(())
-                })();
-                vec![r]
+                vec![self.role_call(*account, *who, Perm::IamRead)]
             }
             Transition::UpdateDescription { account, who } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::IamWrite) {
-                        return Err(iam_denied);
-                    }
-                    if !self.accounts[*account].role {
-                        return Err(NoSuchEntity);
-                    }
-                    Ok(())
-                })();
-                vec![r]
+                vec![self.role_call(*account, *who, Perm::IamWrite)]
             }
-            Transition::ProtectedEdit { account, who, .. } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::IamWrite) {
-                        return Err(iam_denied);
-                    }
-                    if !self.accounts[*account].role {
-                        return Err(NoSuchEntity);
-                    }
-                    Err(UnmodifiableEntity)
-                })();
-                vec![r]
-            }
+            Transition::ProtectedEdit { account, who, .. } => vec![
+                self.role_call(*account, *who, Perm::IamWrite)
+                    .and(Err(ErrorCode::UnmodifiableEntity)),
+            ],
             Transition::AttachSlrPolicyToUser { account, profile } => {
                 if self.accounts[*account].users.contains(profile) {
-                    vec![Err(PolicyNotAttachable)]
+                    vec![Err(ErrorCode::PolicyNotAttachable)]
                 } else {
-                    vec![Err(NoSuchEntity)]
+                    vec![Err(ErrorCode::NoSuchEntity)]
                 }
             }
             Transition::PutConfig {
@@ -407,156 +317,268 @@ impl Model {
                 region,
                 config,
                 who,
-            } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::MtWrite) {
-                        return Err(json_denied);
-                    }
-                    self.accounts[*account]
-                        .configs
-                        .entry((*region, *config))
-                        .or_insert((0, 0));
-                    Ok(())
-                })();
-                vec![r]
-            }
+            } => vec![self.put_config(*account, (*region, *config), *who)],
             Transition::DeleteConfig {
                 account,
                 region,
                 config,
                 who,
-            } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::MtWrite) {
-                        return Err(json_denied);
-                    }
-                    self.accounts[*account].configs.remove(&(*region, *config));
-                    Ok(())
-                })();
-                vec![r]
-            }
+            } => vec![self.delete_config(*account, (*region, *config), *who)],
             Transition::ConfigureLogs {
                 account,
                 region,
                 config,
                 who,
                 percent,
-            } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !(0..=100).contains(percent) {
-                        return Err(BadRequestException);
-                    }
-                    if !self.may(*who, Perm::MtWrite) {
-                        return Err(json_denied);
-                    }
-                    if !self.accounts[*account]
-                        .configs
-                        .contains_key(&(*region, *config))
-                    {
-                        return Err(NotFoundException);
-                    }
-                    if *percent > 0 && !self.accounts[*account].role {
-                        if !self.may(*who, Perm::IamCreateSlr) {
-                            return Err(json_denied);
-                        }
-                        self.create_role(*account);
-                    }
-                    if let Some(c) = self.accounts[*account].configs.get_mut(&(*region, *config)) {
-                        c.0 = *percent;
-                    }
-                    Ok(())
-                })();
-                vec![r]
-            }
+            } => vec![self.configure_logs(*account, (*region, *config), *who, *percent)],
             Transition::Serve {
                 account,
                 region,
                 config,
                 sessions,
-            } => {
-                let now = self.now;
-                let a = &mut self.accounts[*account];
-                let Some(c) = a.configs.get_mut(&(*region, *config)) else {
-                    return vec![Err(NotFoundException)];
-                };
-                let total = sessions * c.0 + c.1;
-                c.1 = total % 100;
-                if total / 100 > 0 && a.role {
-                    a.last_used = Some(now);
-                    a.log_regions.insert(*region);
-                }
-                vec![Ok(())]
-            }
+            } => vec![self.serve(*account, (*region, *config), *sessions)],
             Transition::DescribeLogGroups { account, who, .. } => {
-                let r = (|| {
-                    self.caller_ok(*account, *who)?;
-                    if !self.may(*who, Perm::LogsRead) {
-                        return Err(json_denied);
-                    }
-                    Ok(())
-                })();
-                vec![r]
+                vec![self.describe_log_groups(*account, *who)]
             }
             Transition::Advance { seconds } => {
-                let target = self.now + seconds;
-                for a in &mut self.accounts {
-                    let blocked_configs = a.configs.values().any(|(p, _)| *p > 0);
-                    let last_used = a.last_used;
-                    let mut deleted = false;
-                    for (created, status, finished) in &mut a.tasks {
-                        if *status == "NOT_STARTED" && *created + START_SECS <= target {
-                            *status = "IN_PROGRESS";
-                        }
-                        if *status == "IN_PROGRESS" && *created + FINISH_SECS <= target {
-                            let at = *created + FINISH_SECS;
-                            *finished = at;
-                            let recent = last_used.is_some_and(|u| at - u < WINDOW_SECS);
-                            if blocked_configs || recent {
-                                *status = "FAILED";
-                            } else {
-                                *status = "SUCCEEDED";
-                                deleted = true;
-                            }
-                        }
-                    }
-                    if deleted {
-                        a.role = false;
-                        a.last_used = None;
-                    }
-                    // Finished tasks are forgotten once their retention has passed.
-                    a.tasks.retain(|(_, s, f)| {
-                        !((*s == "SUCCEEDED" || *s == "FAILED") && f + RETENTION_SECS <= target)
-                    });
-                }
-                self.now = target;
+                self.advance(*seconds);
                 vec![Ok(())]
             }
             Transition::SetHistory { account } => {
-                let first_time = !self.accounts[*account].history;
-                self.accounts[*account].history = true;
-                if first_time && !self.accounts[*account].role {
-                    self.create_role(*account);
-                }
+                self.set_history(*account);
                 vec![Ok(())]
             }
             Transition::Hostile {
                 account,
                 who,
                 input,
-            } => {
-                let r = self.caller_ok(*account, *who).and(Err(match input {
-                    Hostile::BadConfigName(_) => BadRequestException,
-                    Hostile::BadTaskId(_) => InvalidInput,
-                    _ => ValidationError,
-                }));
-                vec![r]
-            }
+            } => vec![self.hostile(*account, *who, input)],
         }
     }
 
+    /// `CreateUser` (with its policy attached and put): `actions` answers, the first refused if the
+    /// user exists.
+    fn create_user(&mut self, account: usize, profile: Profile, actions: usize) -> Vec<Expect> {
+        let existed = !self.accounts[account].users.insert(profile);
+        let mut v = vec![Ok(()); actions];
+        if existed {
+            // The user exists: CreateUser is refused; attaching and putting again are idempotent.
+            v[0] = Err(ErrorCode::EntityAlreadyExists);
+        }
+        v
+    }
+
+    /// `CreateServiceLinkedRole`, for MediaTailor (with a suffix or not) or another service.
+    fn create_slr(
+        &mut self,
+        account: usize,
+        who: Who,
+        suffix: bool,
+        other_service: bool,
+    ) -> Expect {
+        self.caller_ok(account, who)?;
+        if other_service {
+            // The create policy of MediaTailorWithSlr names only MediaTailor's role.
+            let allowed = matches!(
+                who,
+                Who::Root | Who::User(Profile::Admin | Profile::DenyDelete)
+            );
+            return Err(if allowed {
+                ErrorCode::InvalidInput
+            } else {
+                ErrorCode::AccessDenied
+            });
+        }
+        if !self.may(who, Perm::IamCreateSlr) {
+            return Err(ErrorCode::AccessDenied);
+        }
+        if suffix || self.accounts[account].role {
+            return Err(ErrorCode::InvalidInput);
+        }
+        self.create_role(account);
+        Ok(())
+    }
+
+    /// `DeleteServiceLinkedRole`: a new deletion task unless one is still open.
+    fn delete_slr(&mut self, account: usize, who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, Perm::IamDeleteSlr) {
+            return Err(ErrorCode::AccessDenied);
+        }
+        let now = self.now;
+        let a = &mut self.accounts[account];
+        if !a.role {
+            return Err(ErrorCode::NoSuchEntity);
+        }
+        let open = a
+            .tasks
+            .last()
+            .is_some_and(|(_, s, _)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
+        if !open {
+            a.tasks.push((now, "NOT_STARTED", 0));
+        }
+        Ok(())
+    }
+
+    /// `GetServiceLinkedRoleDeletionStatus` of the account's last task.
+    fn get_status(&self, account: usize, who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        // `$last` is authorised before it is resolved.
+        if !self.may(who, Perm::IamRead) {
+            return Err(ErrorCode::AccessDenied);
+        }
+        if self.accounts[account].tasks.is_empty() {
+            return Err(ErrorCode::NoSuchEntity);
+        }
+        Ok(())
+    }
+
+    /// An IAM call on the role that needs `perm` and the role to exist.
+    fn role_call(&self, account: usize, who: Who, perm: Perm) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, perm) {
+            return Err(ErrorCode::AccessDenied);
+        }
+        if !self.accounts[account].role {
+            return Err(ErrorCode::NoSuchEntity);
+        }
+        Ok(())
+    }
+
+    /// `PutPlaybackConfiguration`: made if new, kept as it is if not.
+    fn put_config(&mut self, account: usize, key: (usize, usize), who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, Perm::MtWrite) {
+            return Err(ErrorCode::AccessDeniedException);
+        }
+        self.accounts[account].configs.entry(key).or_insert((0, 0));
+        Ok(())
+    }
+
+    /// `DeletePlaybackConfiguration` (of a configuration that may not exist).
+    fn delete_config(&mut self, account: usize, key: (usize, usize), who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, Perm::MtWrite) {
+            return Err(ErrorCode::AccessDeniedException);
+        }
+        self.accounts[account].configs.remove(&key);
+        Ok(())
+    }
+
+    /// `ConfigureLogsForPlaybackConfiguration`: a percent above 0 makes the role if it is missing.
+    fn configure_logs(
+        &mut self,
+        account: usize,
+        key: (usize, usize),
+        who: Who,
+        percent: i64,
+    ) -> Expect {
+        self.caller_ok(account, who)?;
+        if !(0..=100).contains(&percent) {
+            return Err(ErrorCode::BadRequestException);
+        }
+        if !self.may(who, Perm::MtWrite) {
+            return Err(ErrorCode::AccessDeniedException);
+        }
+        if !self.accounts[account].configs.contains_key(&key) {
+            return Err(ErrorCode::NotFoundException);
+        }
+        if percent > 0 && !self.accounts[account].role {
+            if !self.may(who, Perm::IamCreateSlr) {
+                return Err(ErrorCode::AccessDeniedException);
+            }
+            self.create_role(account);
+        }
+        if let Some(c) = self.accounts[account].configs.get_mut(&key) {
+            c.0 = percent;
+        }
+        Ok(())
+    }
+
+    /// Sessions served by a configuration: each whole hundredth logged session uses the role.
+    fn serve(&mut self, account: usize, key: (usize, usize), sessions: i64) -> Expect {
+        let now = self.now;
+        let a = &mut self.accounts[account];
+        let Some(c) = a.configs.get_mut(&key) else {
+            return Err(ErrorCode::NotFoundException);
+        };
+        let total = sessions * c.0 + c.1;
+        c.1 = total % 100;
+        if total / 100 > 0 && a.role {
+            a.last_used = Some(now);
+            a.log_regions.insert(key.0);
+        }
+        Ok(())
+    }
+
+    /// `DescribeLogGroups`.
+    fn describe_log_groups(&self, account: usize, who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, Perm::LogsRead) {
+            return Err(ErrorCode::AccessDeniedException);
+        }
+        Ok(())
+    }
+
+    /// Moves the clock on by `seconds`: deletion tasks start, finish and are forgotten on the way.
+    fn advance(&mut self, seconds: i64) {
+        let target = self.now + seconds;
+        for a in &mut self.accounts {
+            Self::advance_tasks(a, target);
+            // Finished tasks are forgotten once their retention has passed.
+            a.tasks.retain(|(_, s, f)| {
+                !((*s == "SUCCEEDED" || *s == "FAILED") && f + RETENTION_SECS <= target)
+            });
+        }
+        self.now = target;
+    }
+
+    /// Starts and finishes an account's deletion tasks due by `target`; a success deletes the role.
+    fn advance_tasks(a: &mut ModelAccount, target: i64) {
+        let blocked_configs = a.configs.values().any(|(p, _)| *p > 0);
+        let last_used = a.last_used;
+        let mut deleted = false;
+        for (created, status, finished) in &mut a.tasks {
+            if *status == "NOT_STARTED" && *created + START_SECS <= target {
+                *status = "IN_PROGRESS";
+            }
+            if *status == "IN_PROGRESS" && *created + FINISH_SECS <= target {
+                let at = *created + FINISH_SECS;
+                *finished = at;
+                let recent = last_used.is_some_and(|u| at - u < WINDOW_SECS);
+                if blocked_configs || recent {
+                    *status = "FAILED";
+                } else {
+                    *status = "SUCCEEDED";
+                    deleted = true;
+                }
+            }
+        }
+        if deleted {
+            a.role = false;
+            a.last_used = None;
+        }
+    }
+
+    /// The account's first history: the role is made if it is missing.
+    fn set_history(&mut self, account: usize) {
+        let first_time = !self.accounts[account].history;
+        self.accounts[account].history = true;
+        if first_time && !self.accounts[account].role {
+            self.create_role(account);
+        }
+    }
+
+    /// A hostile input: refused by validation (after the caller is known).
+    fn hostile(&self, account: usize, who: Who, input: &Hostile) -> Expect {
+        self.caller_ok(account, who).and(Err(match input {
+            Hostile::BadConfigName(_) => ErrorCode::BadRequestException,
+            Hostile::BadTaskId(_) => ErrorCode::InvalidInput,
+            _ => ErrorCode::ValidationError,
+        }))
+    }
+
+    /// Makes the account's role (one more lifetime, never used yet).
     fn create_role(&mut self, account: usize) {
         let a = &mut self.accounts[account];
         a.role = true;
@@ -672,52 +694,68 @@ fn line(op: &str, account: usize, who: Who, region: usize, params: Value) -> Act
 
 /// The concrete actions of a transition, in order.
 pub fn actions_for(t: &Transition) -> Vec<Action> {
+    match t {
+        Transition::CreateUser { account, profile } => create_user_actions(*account, *profile),
+        _ => role_action(t)
+            .or_else(|| config_action(t))
+            .or_else(|| other_action(t))
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// `CreateUser` and the policies that make up its profile, attached or put by the account's root.
+fn create_user_actions(a: usize, profile: Profile) -> Vec<Action> {
+    let root = Who::Root;
+    let name = profile.user_name();
+    let attach = |arn: &str| {
+        line(
+            "AttachUserPolicy",
+            a,
+            root,
+            0,
+            json!({"UserName": name, "PolicyArn": format!("arn:aws:iam::aws:policy/{arn}")}),
+        )
+    };
+    let put = |pname: &str, doc: &str| {
+        line(
+            "PutUserPolicy",
+            a,
+            root,
+            0,
+            json!({"UserName": name, "PolicyName": pname, "PolicyDocument": doc}),
+        )
+    };
+    let mut v = vec![line("CreateUser", a, root, 0, json!({"UserName": name}))];
+    match profile {
+        Profile::Admin => v.push(attach("AdministratorAccess")),
+        Profile::MediaTailorOnly => v.push(attach("AWSElementalMediaTailorFullAccess")),
+        Profile::MediaTailorWithSlr => {
+            v.push(attach("AWSElementalMediaTailorFullAccess"));
+            v.push(put("create-slr", CREATE_SLR_POLICY));
+        }
+        Profile::Reader => {
+            v.push(attach("IAMReadOnlyAccess"));
+            v.push(attach("AWSElementalMediaTailorReadOnly"));
+            v.push(attach("CloudWatchLogsReadOnlyAccess"));
+        }
+        Profile::DenyDelete => {
+            v.push(attach("AdministratorAccess"));
+            v.push(put("deny-delete", DENY_DELETE_POLICY));
+        }
+        Profile::Nobody => {}
+    }
+    v
+}
+
+/// The one IAM action of a transition on the service-linked role; `None` for the other transitions.
+/// Every transition is named in each of [`role_action`], [`config_action`] and [`other_action`] (most
+/// of them to answer `None`), so the compiler makes a new one be placed.
+fn role_action(t: &Transition) -> Option<Action> {
     use Transition::*;
     const SLR: &str = crate::core::catalog::SLR_NAME;
     let root = Who::Root;
     match t {
-        CreateUser { account, profile } => {
-            let a = *account;
-            let name = profile.user_name();
-            let attach = |arn: &str| {
-                line(
-                    "AttachUserPolicy",
-                    a,
-                    root,
-                    0,
-                    json!({"UserName": name, "PolicyArn": format!("arn:aws:iam::aws:policy/{arn}")}),
-                )
-            };
-            let put = |pname: &str, doc: &str| {
-                line(
-                    "PutUserPolicy",
-                    a,
-                    root,
-                    0,
-                    json!({"UserName": name, "PolicyName": pname, "PolicyDocument": doc}),
-                )
-            };
-            let mut v = vec![line("CreateUser", a, root, 0, json!({"UserName": name}))];
-            match profile {
-                Profile::Admin => v.push(attach("AdministratorAccess")),
-                Profile::MediaTailorOnly => v.push(attach("AWSElementalMediaTailorFullAccess")),
-                Profile::MediaTailorWithSlr => {
-                    v.push(attach("AWSElementalMediaTailorFullAccess"));
-                    v.push(put("create-slr", CREATE_SLR_POLICY));
-                }
-                Profile::Reader => {
-                    v.push(attach("IAMReadOnlyAccess"));
-                    v.push(attach("AWSElementalMediaTailorReadOnly"));
-                    v.push(attach("CloudWatchLogsReadOnlyAccess"));
-                }
-                Profile::DenyDelete => {
-                    v.push(attach("AdministratorAccess"));
-                    v.push(put("deny-delete", DENY_DELETE_POLICY));
-                }
-                Profile::Nobody => {}
-            }
-            v
-        }
         CreateSlr {
             account,
             who,
@@ -728,166 +766,226 @@ pub fn actions_for(t: &Transition) -> Vec<Action> {
             if *suffix {
                 p["CustomSuffix"] = json!("mine");
             }
-            vec![line("CreateServiceLinkedRole", *account, *who, 0, p)]
+            Some(line("CreateServiceLinkedRole", *account, *who, 0, p))
         }
-        DeleteSlr { account, who } => vec![line(
+        DeleteSlr { account, who } => Some(line(
             "DeleteServiceLinkedRole",
             *account,
             *who,
             0,
             json!({"RoleName": SLR}),
-        )],
-        GetStatus { account, who } => vec![line(
+        )),
+        GetStatus { account, who } => Some(line(
             "GetServiceLinkedRoleDeletionStatus",
             *account,
             *who,
             0,
             json!({"DeletionTaskId": "$last"}),
-        )],
+        )),
         GetRole { account, who } => {
-            vec![line("GetRole", *account, *who, 0, json!({"RoleName": SLR}))]
+            Some(line("GetRole", *account, *who, 0, json!({"RoleName": SLR})))
         }
-        UpdateDescription { account, who } => vec![line(
+        UpdateDescription { account, who } => Some(line(
             "UpdateRoleDescription",
             *account,
             *who,
             0,
             json!({"RoleName": SLR, "Description": "edited by a test"}),
-        )],
-        ProtectedEdit { account, who, edit } => {
-            let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
-            let (op, p) = match edit {
-                Edit::DeleteRole => ("DeleteRole", json!({"RoleName": SLR})),
-                Edit::AttachRolePolicy => (
-                    "AttachRolePolicy",
-                    json!({"RoleName": SLR, "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
-                ),
-                Edit::DetachRolePolicy => (
-                    "DetachRolePolicy",
-                    json!({"RoleName": SLR, "PolicyArn": crate::core::catalog::SLR_POLICY_ARN}),
-                ),
-                Edit::PutRolePolicy => (
-                    "PutRolePolicy",
-                    json!({"RoleName": SLR, "PolicyName": "extra", "PolicyDocument": doc}),
-                ),
-                Edit::DeleteRolePolicy => (
-                    "DeleteRolePolicy",
-                    json!({"RoleName": SLR, "PolicyName": "extra"}),
-                ),
-                Edit::UpdateAssumeRolePolicy => (
-                    "UpdateAssumeRolePolicy",
-                    json!({"RoleName": SLR, "PolicyDocument": crate::core::catalog::SLR_TRUST_POLICY}),
-                ),
-            };
-            vec![line(op, *account, *who, 0, p)]
-        }
-        AttachSlrPolicyToUser { account, profile } => vec![line(
+        )),
+        AttachSlrPolicyToUser { account, profile } => Some(line(
             "AttachUserPolicy",
             *account,
             root,
             0,
             json!({"UserName": profile.user_name(), "PolicyArn": crate::core::catalog::SLR_POLICY_ARN}),
-        )],
+        )),
+        ProtectedEdit { account, who, edit } => {
+            let (op, p) = protected_edit(*edit);
+            Some(line(op, *account, *who, 0, p))
+        }
+        CreateUser { .. }
+        | PutConfig { .. }
+        | DeleteConfig { .. }
+        | ConfigureLogs { .. }
+        | Serve { .. }
+        | DescribeLogGroups { .. }
+        | Advance { .. }
+        | SetHistory { .. }
+        | Hostile { .. } => None,
+    }
+}
+
+/// An edit IAM refuses on a protected role: its operation and parameters.
+fn protected_edit(edit: Edit) -> (&'static str, Value) {
+    const SLR: &str = crate::core::catalog::SLR_NAME;
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    match edit {
+        Edit::DeleteRole => ("DeleteRole", json!({"RoleName": SLR})),
+        Edit::AttachRolePolicy => (
+            "AttachRolePolicy",
+            json!({"RoleName": SLR, "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}),
+        ),
+        Edit::DetachRolePolicy => (
+            "DetachRolePolicy",
+            json!({"RoleName": SLR, "PolicyArn": crate::core::catalog::SLR_POLICY_ARN}),
+        ),
+        Edit::PutRolePolicy => (
+            "PutRolePolicy",
+            json!({"RoleName": SLR, "PolicyName": "extra", "PolicyDocument": doc}),
+        ),
+        Edit::DeleteRolePolicy => (
+            "DeleteRolePolicy",
+            json!({"RoleName": SLR, "PolicyName": "extra"}),
+        ),
+        Edit::UpdateAssumeRolePolicy => (
+            "UpdateAssumeRolePolicy",
+            json!({"RoleName": SLR, "PolicyDocument": crate::core::catalog::SLR_TRUST_POLICY}),
+        ),
+    }
+}
+
+/// The one MediaTailor action of a transition on a playback configuration; `None` for the others.
+fn config_action(t: &Transition) -> Option<Action> {
+    use Transition::*;
+    let root = Who::Root;
+    match t {
         PutConfig {
             account,
             region,
             config,
             who,
-        } => vec![line(
+        } => Some(line(
             "PutPlaybackConfiguration",
             *account,
             *who,
             *region,
             json!({"Name": CONFIGS[*config], "VideoContentSourceUrl": "https://origin.example.com/"}),
-        )],
+        )),
         DeleteConfig {
             account,
             region,
             config,
             who,
-        } => {
-            vec![line(
-                "DeletePlaybackConfiguration",
-                *account,
-                *who,
-                *region,
-                json!({"Name": CONFIGS[*config]}),
-            )]
-        }
+        } => Some(line(
+            "DeletePlaybackConfiguration",
+            *account,
+            *who,
+            *region,
+            json!({"Name": CONFIGS[*config]}),
+        )),
         ConfigureLogs {
             account,
             region,
             config,
             who,
             percent,
-        } => vec![line(
+        } => Some(line(
             "ConfigureLogsForPlaybackConfiguration",
             *account,
             *who,
             *region,
             json!({"PlaybackConfigurationName": CONFIGS[*config], "PercentEnabled": percent}),
-        )],
+        )),
         Serve {
             account,
             region,
             config,
             sessions,
-        } => vec![line(
+        } => Some(line(
             "ServeSessions",
             *account,
             root,
             *region,
             json!({"PlaybackConfigurationName": CONFIGS[*config], "Sessions": sessions}),
-        )],
+        )),
+        CreateUser { .. }
+        | CreateSlr { .. }
+        | DeleteSlr { .. }
+        | GetStatus { .. }
+        | GetRole { .. }
+        | UpdateDescription { .. }
+        | ProtectedEdit { .. }
+        | AttachSlrPolicyToUser { .. }
+        | DescribeLogGroups { .. }
+        | Advance { .. }
+        | SetHistory { .. }
+        | Hostile { .. } => None,
+    }
+}
+
+/// The one action of the remaining transitions (CloudWatch Logs, the clock, the account's history,
+/// hostile input); `None` for the others.
+fn other_action(t: &Transition) -> Option<Action> {
+    use Transition::*;
+    let root = Who::Root;
+    match t {
         DescribeLogGroups {
             account,
             region,
             who,
-        } => vec![line(
+        } => Some(line(
             "DescribeLogGroups",
             *account,
             *who,
             *region,
             json!({}),
-        )],
-        Advance { seconds } => vec![line(
+        )),
+        Advance { seconds } => Some(line(
             "AdvanceClock",
             0,
             root,
             0,
             json!({"Seconds": seconds}),
-        )],
-        SetHistory { account } => vec![line(
+        )),
+        SetHistory { account } => Some(line(
             "SetAccountHistory",
             *account,
             root,
             0,
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
-        )],
+        )),
         Hostile {
             account,
             who,
             input,
         } => {
-            let (op, p) = match input {
-                self::Hostile::LongRoleName(n) => ("GetRole", json!({"RoleName": "r".repeat(*n)})),
-                self::Hostile::BadRoleName(s) => ("GetRole", json!({"RoleName": s})),
-                self::Hostile::LongDescription(n) => (
-                    "UpdateRoleDescription",
-                    json!({"RoleName": SLR, "Description": "d".repeat(*n)}),
-                ),
-                self::Hostile::ControlDescription => (
-                    "UpdateRoleDescription",
-                    json!({"RoleName": SLR, "Description": "bell\u{7}"}),
-                ),
-                self::Hostile::BadConfigName(s) => ("PutPlaybackConfiguration", json!({"Name": s})),
-                self::Hostile::BadTaskId(s) => (
-                    "GetServiceLinkedRoleDeletionStatus",
-                    json!({"DeletionTaskId": s}),
-                ),
-            };
-            vec![line(op, *account, *who, 0, p)]
+            let (op, p) = hostile_input(input);
+            Some(line(op, *account, *who, 0, p))
         }
+        CreateUser { .. }
+        | CreateSlr { .. }
+        | DeleteSlr { .. }
+        | GetStatus { .. }
+        | GetRole { .. }
+        | UpdateDescription { .. }
+        | ProtectedEdit { .. }
+        | AttachSlrPolicyToUser { .. }
+        | PutConfig { .. }
+        | DeleteConfig { .. }
+        | ConfigureLogs { .. }
+        | Serve { .. } => None,
+    }
+}
+
+/// A hostile input: the operation it is sent to and its parameters.
+fn hostile_input(input: &Hostile) -> (&'static str, Value) {
+    const SLR: &str = crate::core::catalog::SLR_NAME;
+    match input {
+        Hostile::LongRoleName(n) => ("GetRole", json!({"RoleName": "r".repeat(*n)})),
+        Hostile::BadRoleName(s) => ("GetRole", json!({"RoleName": s})),
+        Hostile::LongDescription(n) => (
+            "UpdateRoleDescription",
+            json!({"RoleName": SLR, "Description": "d".repeat(*n)}),
+        ),
+        Hostile::ControlDescription => (
+            "UpdateRoleDescription",
+            json!({"RoleName": SLR, "Description": "bell\u{7}"}),
+        ),
+        Hostile::BadConfigName(s) => ("PutPlaybackConfiguration", json!({"Name": s})),
+        Hostile::BadTaskId(s) => (
+            "GetServiceLinkedRoleDeletionStatus",
+            json!({"DeletionTaskId": s}),
+        ),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Why a deletion task failed or succeeded, told from the log.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::core::catalog;
@@ -43,97 +45,169 @@ pub struct Explanation {
 /// `task` is a DeletionTaskId, or a unique ending of one (the timeline shows the last 8 characters).
 pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
     let task_id = resolve_task_id(store, task)?;
-    let task_id = task_id.as_str();
-    let mut started: Option<(u64, String)> = None;
-    let mut finished: Option<u64> = None;
-    // (account, region, name) -> (percent, record that set it)
-    let mut logging: std::collections::BTreeMap<(String, String, String), (i64, u64)> =
-        Default::default();
-    let mut last_use: std::collections::BTreeMap<String, (i64, String, u64)> = Default::default();
-    let mut snapshot_at_finish: Option<(Vec<EnabledAt>, Option<UseAt>)> = None;
-    let mut status = "NOT_STARTED";
+    let mut trace = Trace::new(&task_id);
     replay::for_each_record(store, None, |rec| {
         for e in rec.outcome.events() {
-            match e {
-                Event::DeletionTaskCreated { account, task }
-                    if task.deletion_task_id == task_id =>
-                {
-                    started = Some((rec.seq, account.clone()));
-                }
-                Event::LogConfigurationSet {
-                    account,
-                    region,
-                    name,
-                    log,
-                } => {
-                    logging.insert(
-                        (account.clone(), region.clone(), name.clone()),
-                        (log.percent_enabled, rec.seq),
-                    );
-                }
-                Event::PlaybackConfigurationDeleted {
-                    account,
-                    region,
-                    name,
-                } => {
-                    logging.remove(&(account.clone(), region.clone(), name.clone()));
-                }
-                Event::RoleUsed {
-                    account,
-                    region,
-                    at,
-                    ..
-                } => {
-                    last_use.insert(account.clone(), (*at, region.clone(), rec.seq));
-                }
-                Event::RoleDeleted { account, role_name } if role_name == catalog::SLR_NAME => {
-                    last_use.remove(account);
-                }
-                Event::DeletionTaskStarted { task_id: t, .. } if t == task_id => {
-                    status = "IN_PROGRESS"
-                }
-                Event::DeletionTaskSucceeded { task_id: t, at, .. }
-                | Event::DeletionTaskFailed { task_id: t, at, .. }
-                    if t == task_id =>
-                {
-                    finished = Some(rec.seq);
-                    status = if matches!(e, Event::DeletionTaskSucceeded { .. }) {
-                        "SUCCEEDED"
-                    } else {
-                        "FAILED"
-                    };
-                    let account = started.as_ref().map(|s| s.1.clone()).unwrap_or_default();
-                    let enabled = logging
-                        .iter()
-                        .filter(|((a, _, _), (p, _))| *a == account && *p > 0)
-                        .map(|((a, r, n), (p, s))| {
-                            (
-                                r.clone(),
-                                catalog::playback_configuration_arn(r, a, n),
-                                *p,
-                                *s,
-                            )
-                        })
-                        .collect();
-                    let recent = last_use
-                        .get(&account)
-                        .filter(|(used, _, _)| at - used < crate::core::decide::IN_USE_WINDOW_SECS)
-                        .map(|(used, region, s)| {
-                            (crate::core::clock::format(*used), region.clone(), *s)
-                        });
-                    snapshot_at_finish = Some((enabled, recent));
-                }
-                _ => {}
-            }
+            trace.observe(rec.seq, e);
         }
         Ok(())
     })?;
-    let Some((started_by, account)) = started else {
-        return Err(StoreError::NoSuchTask {
-            task: task_id.to_string(),
-        });
+    let Some((started_by, account)) = trace.started else {
+        return Err(StoreError::NoSuchTask { task: task_id });
     };
-    let (enabled, recent_use) = snapshot_at_finish.unwrap_or_default();
+    let (enabled, recent_use) = trace.snapshot_at_finish.unwrap_or_default();
+    let status = trace.status;
+    let finished = trace.finished;
+    let summary = summary(
+        &task_id,
+        &account,
+        started_by,
+        finished,
+        status,
+        &enabled,
+        recent_use.as_ref(),
+    );
+    Ok(Explanation {
+        deletion_task_id: task_id,
+        account,
+        started_by,
+        finished_by: finished,
+        status,
+        enabled,
+        recent_use,
+        summary,
+    })
+}
+
+/// What the log told so far about one deletion task and what bears on it, gathered record by record.
+struct Trace<'t> {
+    /// The task's id.
+    task_id: &'t str,
+    /// The record that started the task, and its account.
+    started: Option<(u64, String)>,
+    /// The record that finished it.
+    finished: Option<u64>,
+    /// (account, region, name) -> (percent, record that set it)
+    logging: BTreeMap<(String, String, String), (i64, u64)>,
+    /// The role's last use by account: when, in which region, the record.
+    last_use: BTreeMap<String, (i64, String, u64)>,
+    /// What blocked the deletion (or did not) when the task finished.
+    snapshot_at_finish: Option<(Vec<EnabledAt>, Option<UseAt>)>,
+    /// The task's status so far.
+    status: &'static str,
+}
+
+impl<'t> Trace<'t> {
+    /// Nothing seen yet.
+    fn new(task_id: &'t str) -> Self {
+        Trace {
+            task_id,
+            started: None,
+            finished: None,
+            logging: BTreeMap::new(),
+            last_use: BTreeMap::new(),
+            snapshot_at_finish: None,
+            status: "NOT_STARTED",
+        }
+    }
+
+    /// Takes in one event of record `seq`.
+    fn observe(&mut self, seq: u64, e: &Event) {
+        let task_id = self.task_id;
+        match e {
+            Event::DeletionTaskCreated { account, task } if task.deletion_task_id == task_id => {
+                self.started = Some((seq, account.clone()));
+            }
+            Event::LogConfigurationSet {
+                account,
+                region,
+                name,
+                log,
+            } => {
+                self.logging.insert(
+                    (account.clone(), region.clone(), name.clone()),
+                    (log.percent_enabled, seq),
+                );
+            }
+            Event::PlaybackConfigurationDeleted {
+                account,
+                region,
+                name,
+            } => {
+                self.logging
+                    .remove(&(account.clone(), region.clone(), name.clone()));
+            }
+            Event::RoleUsed {
+                account,
+                region,
+                at,
+                ..
+            } => {
+                self.last_use
+                    .insert(account.clone(), (*at, region.clone(), seq));
+            }
+            Event::RoleDeleted { account, role_name } if role_name == catalog::SLR_NAME => {
+                self.last_use.remove(account);
+            }
+            Event::DeletionTaskStarted { task_id: t, .. } if t == task_id => {
+                self.status = "IN_PROGRESS"
+            }
+            Event::DeletionTaskSucceeded { task_id: t, at, .. }
+            | Event::DeletionTaskFailed { task_id: t, at, .. }
+                if t == task_id =>
+            {
+                self.finished = Some(seq);
+                self.status = if matches!(e, Event::DeletionTaskSucceeded { .. }) {
+                    "SUCCEEDED"
+                } else {
+                    "FAILED"
+                };
+                self.snapshot_at_finish = Some(self.blockers(*at));
+            }
+            _ => {}
+        }
+    }
+
+    /// The log configurations enabled in the task's account, and the role's use if it was recent, at
+    /// simulated time `at`.
+    fn blockers(&self, at: i64) -> (Vec<EnabledAt>, Option<UseAt>) {
+        let account = self
+            .started
+            .as_ref()
+            .map(|s| s.1.clone())
+            .unwrap_or_default();
+        let enabled = self
+            .logging
+            .iter()
+            .filter(|((a, _, _), (p, _))| *a == account && *p > 0)
+            .map(|((a, r, n), (p, s))| {
+                (
+                    r.clone(),
+                    catalog::playback_configuration_arn(r, a, n),
+                    *p,
+                    *s,
+                )
+            })
+            .collect();
+        let recent = self
+            .last_use
+            .get(&account)
+            .filter(|(used, _, _)| at - used < crate::core::decide::IN_USE_WINDOW_SECS)
+            .map(|(used, region, s)| (crate::core::clock::format(*used), region.clone(), *s));
+        (enabled, recent)
+    }
+}
+
+/// The readable account of a task's end: what started it, how it ended, and what blocked it.
+fn summary(
+    task_id: &str,
+    account: &str,
+    started_by: u64,
+    finished: Option<u64>,
+    status: &str,
+    enabled: &[EnabledAt],
+    recent_use: Option<&UseAt>,
+) -> String {
     let mut summary =
         format!("Deletion task {task_id} (account {account}) was started by record {started_by}");
     match finished {
@@ -145,12 +219,12 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
             if status == TaskStatus::Succeeded.as_str() {
                 summary.push_str(" No log configuration was enabled and MediaTailor had not used the role recently, so the role was deleted.");
             }
-            for (region, arn, p, s) in &enabled {
+            for (region, arn, p, s) in enabled {
                 summary.push_str(&format!(
                     "\n  {region}: {arn} had PercentEnabled {p}, set by record {s}."
                 ));
             }
-            if let Some((when, region, s)) = &recent_use {
+            if let Some((when, region, s)) = recent_use {
                 summary.push_str(&format!(
                     "\n  MediaTailor used the role in {region} at {when} (record {s}), less than {} minutes before the task ran.",
                     crate::core::decide::IN_USE_WINDOW_SECS / 60
@@ -163,16 +237,7 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
             }
         }
     }
-    Ok(Explanation {
-        deletion_task_id: task_id.to_string(),
-        account,
-        started_by,
-        finished_by: finished,
-        status,
-        enabled,
-        recent_use,
-        summary,
-    })
+    summary
 }
 
 /// The full id of the deletion task whose id is, or ends with, `task`.

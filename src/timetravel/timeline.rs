@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::core::clock;
 use crate::core::outcome::Outcome;
-use crate::core::state::State;
+use crate::core::state::{Account, State};
 use crate::log::record::Record;
 
 /// The role's state in `account`, in a few words.
@@ -158,88 +158,108 @@ pub fn state_text(state: &State) -> String {
                 ""
             }
         );
-        match acct.service_linked_role() {
-            Some(r) => {
-                let _ = writeln!(
-                    out,
-                    "  AWSServiceRoleForMediaTailor: {} created {}",
-                    r.role_id,
-                    clock::format(r.create_date)
-                );
-                if let Some(d) = &r.description {
-                    let _ = writeln!(out, "    description: {d}");
-                }
-                if let Some(u) = &r.role_last_used {
-                    let _ = writeln!(
-                        out,
-                        "    last used: {} in {}",
-                        clock::format(u.last_used_date),
-                        u.region
-                    );
-                }
-            }
-            None => {
-                let _ = writeln!(out, "  AWSServiceRoleForMediaTailor: none");
-            }
-        }
-        let others: Vec<&str> = acct
-            .roles
-            .values()
-            .filter(|r| r.service_linked.is_none())
-            .map(|r| r.role_name.as_str())
-            .collect();
-        if !others.is_empty() {
-            let _ = writeln!(out, "  other roles: {}", others.join(", "));
-        }
-        if !acct.users.is_empty() {
-            let users: Vec<&str> = acct.users.keys().map(String::as_str).collect();
-            let _ = writeln!(out, "  users: {}", users.join(", "));
-        }
-        let mut tasks: Vec<_> = acct.deletion_tasks.values().collect();
-        tasks.sort_by_key(|t| t.created_seq);
-        for t in tasks {
+        role_text(&mut out, acct);
+        principals_text(&mut out, acct);
+        tasks_text(&mut out, acct);
+        regions_text(&mut out, acct);
+    }
+    out
+}
+
+/// The account's service-linked role: its id, creation, description and last use.
+fn role_text(out: &mut String, acct: &Account) {
+    match acct.service_linked_role() {
+        Some(r) => {
             let _ = writeln!(
                 out,
-                "  deletion task {}: {} (started {})",
-                t.deletion_task_id,
-                t.status.as_str(),
-                clock::format(t.created)
+                "  AWSServiceRoleForMediaTailor: {} created {}",
+                r.role_id,
+                clock::format(r.create_date)
             );
-            if let Some(r) = &t.reason {
-                for u in &r.role_usage_list {
-                    let _ = writeln!(
-                        out,
-                        "    in use in {}: {}",
-                        u.region,
-                        u.resources.join(", ")
-                    );
-                }
+            if let Some(d) = &r.description {
+                let _ = writeln!(out, "    description: {d}");
             }
-        }
-        for (region, rs) in &acct.regions {
-            for c in rs.playback_configurations.values() {
+            if let Some(u) = &r.role_last_used {
                 let _ = writeln!(
                     out,
-                    "  {region} playback configuration {}: logging {}% ({} served, {} logged, {} lost)",
-                    c.name,
-                    c.log_configuration.percent_enabled,
-                    c.sessions.served,
-                    c.sessions.logged,
-                    c.sessions.lost
+                    "    last used: {} in {}",
+                    clock::format(u.last_used_date),
+                    u.region
                 );
             }
-            for g in rs.log_groups.values() {
-                for s in g.streams.values() {
-                    let _ = writeln!(
-                        out,
-                        "  {region} log {}/{}: {} events, {} bytes",
-                        g.log_group_name, s.log_stream_name, s.event_count, s.stored_bytes
-                    );
-                }
+        }
+        None => {
+            let _ = writeln!(out, "  AWSServiceRoleForMediaTailor: none");
+        }
+    }
+}
+
+/// The account's other roles and its users.
+fn principals_text(out: &mut String, acct: &Account) {
+    let others: Vec<&str> = acct
+        .roles
+        .values()
+        .filter(|r| r.service_linked.is_none())
+        .map(|r| r.role_name.as_str())
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "  other roles: {}", others.join(", "));
+    }
+    if !acct.users.is_empty() {
+        let users: Vec<&str> = acct.users.keys().map(String::as_str).collect();
+        let _ = writeln!(out, "  users: {}", users.join(", "));
+    }
+}
+
+/// The account's deletion tasks, oldest first, with the resources that kept a failed one from deleting.
+fn tasks_text(out: &mut String, acct: &Account) {
+    let mut tasks: Vec<_> = acct.deletion_tasks.values().collect();
+    tasks.sort_by_key(|t| t.created_seq);
+    for t in tasks {
+        let _ = writeln!(
+            out,
+            "  deletion task {}: {} (started {})",
+            t.deletion_task_id,
+            t.status.as_str(),
+            clock::format(t.created)
+        );
+        if let Some(r) = &t.reason {
+            for u in &r.role_usage_list {
+                let _ = writeln!(
+                    out,
+                    "    in use in {}: {}",
+                    u.region,
+                    u.resources.join(", ")
+                );
             }
         }
     }
-    out
+}
+
+/// The account's playback configurations and log streams, region by region.
+fn regions_text(out: &mut String, acct: &Account) {
+    for (region, rs) in &acct.regions {
+        for c in rs.playback_configurations.values() {
+            let _ = writeln!(
+                out,
+                "  {region} playback configuration {}: logging {}% ({} served, {} logged, {} lost)",
+                c.name,
+                c.log_configuration.percent_enabled,
+                c.sessions.served,
+                c.sessions.logged,
+                c.sessions.lost
+            );
+        }
+        for g in rs.log_groups.values() {
+            for s in g.streams.values() {
+                let _ = writeln!(
+                    out,
+                    "  {region} log {}/{}: {} events, {} bytes",
+                    g.log_group_name, s.log_stream_name, s.event_count, s.stored_bytes
+                );
+            }
+        }
+    }
 }
 
 /// The last `n` characters of `s` (whole characters: a record read from a log may hold any text, and

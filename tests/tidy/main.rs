@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod function_length;
 mod layers;
 mod operations;
 mod words;

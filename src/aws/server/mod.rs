@@ -745,37 +745,7 @@ fn flusher_loop(
     // How well commits group: answers released, and the flushes that released them.
     let (mut flushes, mut released) = (0u64, 0u64);
     while let Ok(first) = rx.recv() {
-        let mut upto = durable;
-        let mut mark: Option<LiveMark> = None;
-        let mut gather = |m: ToFlusher| match m {
-            ToFlusher::Hold(h) => {
-                upto = upto.max(h.upto);
-                held.push(h);
-            }
-            ToFlusher::Mark(m) => {
-                upto = upto.max(m.next_seq());
-                mark = Some(m);
-            }
-        };
-        gather(first);
-        rx.try_iter().for_each(&mut gather);
-        // Before flushing, let the threads that decode and decide run (when the cores are busy), so
-        // the flush also covers the calls they are about to hand over: fewer flushes for as many
-        // calls. With nothing else ready to run, the yield returns at once and nothing arrives, so an
-        // idle server flushes at once. Bounded, so a steady stream of calls cannot put it off.
-        // Measured at 16 connections (benches/serve.rs, 2 cores): 9 answers per flush with the yields,
-        // 5 without, and sled's I/O thread spent about a third less CPU for as many calls.
-        for _ in 0..GATHER_ROUNDS {
-            std::thread::yield_now();
-            let mut more = false;
-            for m in rx.try_iter() {
-                more = true;
-                gather(m);
-            }
-            if !more {
-                break;
-            }
-        }
+        let (upto, mark) = gather(rx, first, durable, &mut held);
         if let Some(e) = &error {
             let detail = e.to_string();
             held.drain(..).for_each(|h| h.fail(&detail));
@@ -816,6 +786,48 @@ fn flusher_loop(
     error.map_or(Ok(()), Err)
 }
 
+/// Takes `first` and every message already waiting into `held`, with a few rounds of waiting for more;
+/// returns how far the log must be durable for them (at least `durable`), and the newest live mark.
+fn gather(
+    rx: &mpsc::Receiver<ToFlusher>,
+    first: ToFlusher,
+    durable: u64,
+    held: &mut Vec<Held>,
+) -> (u64, Option<LiveMark>) {
+    let mut upto = durable;
+    let mut mark: Option<LiveMark> = None;
+    let mut gather = |m: ToFlusher| match m {
+        ToFlusher::Hold(h) => {
+            upto = upto.max(h.upto);
+            held.push(h);
+        }
+        ToFlusher::Mark(m) => {
+            upto = upto.max(m.next_seq());
+            mark = Some(m);
+        }
+    };
+    gather(first);
+    rx.try_iter().for_each(&mut gather);
+    // Before flushing, let the threads that decode and decide run (when the cores are busy), so
+    // the flush also covers the calls they are about to hand over: fewer flushes for as many
+    // calls. With nothing else ready to run, the yield returns at once and nothing arrives, so an
+    // idle server flushes at once. Bounded, so a steady stream of calls cannot put it off.
+    // Measured at 16 connections (benches/serve.rs, 2 cores): 9 answers per flush with the yields,
+    // 5 without, and sled's I/O thread spent about a third less CPU for as many calls.
+    for _ in 0..GATHER_ROUNDS {
+        std::thread::yield_now();
+        let mut more = false;
+        for m in rx.try_iter() {
+            more = true;
+            gather(m);
+        }
+        if !more {
+            break;
+        }
+    }
+    (upto, mark)
+}
+
 /// The shape of a failed answer to `work`.
 fn answering(work: &Work) -> failure::Answering {
     match work {
@@ -846,25 +858,8 @@ fn simulator_loop(
         let job = match rx.recv_timeout(IDLE) {
             Ok(job) => job,
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                if failed.get().is_some() {
-                    continue;
-                }
-                match &flusher {
-                    // Idle: have the flusher record the live state's hash with its next flush.
-                    Some(f) => {
-                        if let Some(mark) = sim.take_live_mark() {
-                            let _ = f.tx.send(ToFlusher::Mark(mark));
-                        }
-                    }
-                    // Idle: make what was answered durable, with the live state's hash.
-                    None if dirty => {
-                        dirty = false;
-                        if let Err(e) = sim.flush() {
-                            fail(failed, &e);
-                            error.get_or_insert(e);
-                        }
-                    }
-                    None => {}
+                if failed.get().is_none() {
+                    on_idle(&mut sim, flusher.as_ref(), failed, &mut dirty, &mut error);
                 }
                 continue;
             }
@@ -881,25 +876,16 @@ fn simulator_loop(
         let before = sim.next_seq();
         match run_job(&mut sim, job.work, cache, clock, started, sim_start) {
             Ok(done) => match &flusher {
-                Some(f) => {
-                    let held = Held {
+                Some(f) => hold(
+                    f,
+                    Held {
                         upto: sim.next_seq(),
                         done,
                         reply: job.reply,
                         answering,
-                    };
-                    if let Err(mpsc::SendError(ToFlusher::Hold(h))) =
-                        f.tx.send(ToFlusher::Hold(held))
-                    {
-                        // The flusher thread is gone (it panicked): nothing more can be made durable.
-                        let e = StoreError::Panicked {
-                            thread: "flusher",
-                            detail: "it stopped while the server ran".to_string(),
-                        };
-                        fail(failed, &e);
-                        h.fail(&e.to_string());
-                    }
-                }
+                    },
+                    failed,
+                ),
                 None => {
                     // Reads (status, state, log, explain) append nothing and need no flush.
                     dirty |= sim.next_seq() != before;
@@ -918,24 +904,64 @@ fn simulator_loop(
             }
         }
     }
-    let flushed = match flusher {
-        Some(Flusher { tx, thread }) => {
-            // The flusher ends once its channel closes, after releasing every answer it holds.
-            drop(tx);
-            thread.join().unwrap_or_else(|payload| {
-                Err(StoreError::Panicked {
-                    thread: "flusher",
-                    detail: crate::core::error::panic_message(payload.as_ref()),
-                })
-            })
-        }
-        None => Ok(()),
-    };
+    let flushed = flusher.map_or(Ok(()), stop_flusher);
     if let Some(e) = error {
         return Err(e);
     }
     flushed?;
     sim.flush()
+}
+
+/// What the simulator thread does when no job came for a while: with a flusher, has it record the
+/// live state's hash with its next flush; without one, makes what was answered durable (with the
+/// live state's hash). A failed flush is the server's failure, kept in `error`.
+fn on_idle(
+    sim: &mut Simulator,
+    flusher: Option<&Flusher>,
+    failed: &Failed,
+    dirty: &mut bool,
+    error: &mut Option<StoreError>,
+) {
+    match flusher {
+        Some(f) => {
+            if let Some(mark) = sim.take_live_mark() {
+                let _ = f.tx.send(ToFlusher::Mark(mark));
+            }
+        }
+        None if *dirty => {
+            *dirty = false;
+            if let Err(e) = sim.flush() {
+                fail(failed, &e);
+                error.get_or_insert(e);
+            }
+        }
+        None => {}
+    }
+}
+
+/// Hands an answer to the flusher to release once its records are durable.
+fn hold(flusher: &Flusher, held: Held, failed: &Failed) {
+    if let Err(mpsc::SendError(ToFlusher::Hold(h))) = flusher.tx.send(ToFlusher::Hold(held)) {
+        // The flusher thread is gone (it panicked): nothing more can be made durable.
+        let e = StoreError::Panicked {
+            thread: "flusher",
+            detail: "it stopped while the server ran".to_string(),
+        };
+        fail(failed, &e);
+        h.fail(&e.to_string());
+    }
+}
+
+/// Closes the flusher's channel and waits for it: it ends after releasing every answer it holds.
+fn stop_flusher(flusher: Flusher) -> Result<(), StoreError> {
+    let Flusher { tx, thread } = flusher;
+    drop(tx);
+    thread.join().unwrap_or_else(|payload| {
+        Err(StoreError::Panicked {
+            thread: "flusher",
+            detail: crate::core::error::panic_message(payload.as_ref()),
+        })
+    })
 }
 
 fn execute(sim: &mut Simulator, action: Action) -> Result<Record, StoreError> {
@@ -944,6 +970,8 @@ fn execute(sim: &mut Simulator, action: Action) -> Result<Record, StoreError> {
     sim.execute(action)
 }
 
+/// Runs one job on the simulator thread. With a wall clock, the simulated clock is first brought up
+/// to the time the job arrives (except for reads of the server's status and the state).
 fn run_job(
     sim: &mut Simulator,
     work: Work,
@@ -954,49 +982,12 @@ fn run_job(
 ) -> Result<Done, StoreError> {
     if let ClockMode::Wall { speed } = clock {
         if !matches!(work, Work::Status | Work::Inspect(_)) {
-            // Whole simulated seconds since the start; the clock only ever moves forward.
-            let target = sim_start.saturating_add((started.elapsed().as_secs_f64() * speed) as i64);
-            let now = sim.state().now;
-            if target > now {
-                execute(
-                    sim,
-                    Action::root(Operation::AdvanceClock(AdvanceClockParams {
-                        seconds: target - now,
-                    })),
-                )?;
-            }
+            follow_wall_clock(sim, speed, started, sim_start)?;
         }
     }
     Ok(match work {
         Work::Execute(prepared) => execute_prepared(sim, prepared, cache)?,
-        Work::Resolve(req, service) => {
-            // The rare path (a key not yet cached): the header is parsed again here.
-            let auth = req.authorization();
-            let mut owner = None;
-            let verified = req.verify(auth.as_ref(), |key| {
-                // The owner from the state's index; the secret is the working one, from the key
-                // secret (the state only knows the log's placeholder).
-                let (account, caller) = sim.state().access_key_owner(key)?;
-                let secret = cache.operator.working_secret(key);
-                let o = KeyOwner {
-                    principal: Principal { account, caller },
-                    secret: secret.clone(),
-                };
-                owner = Some((key.to_string(), o));
-                Some(secret)
-            });
-            let identity = match (&owner, verified) {
-                (Some((key, o)), Ok(v)) => {
-                    cache.remember(key.clone(), o.clone());
-                    Ok((o.principal.clone(), v))
-                }
-                (_, Err(e)) => Err(e),
-                (None, Ok(_)) => Err(crate::aws::sigv4::invalid_token()),
-            };
-            let parsed = auth.as_ref().and_then(|a| a.as_ref().ok());
-            let prepared = protocol::prepare(&req, service, parsed, identity);
-            execute_prepared(sim, Box::new(prepared), cache)?
-        }
+        Work::Resolve(req, service) => resolve_and_execute(sim, &req, service, cache)?,
         Work::Control(action) => Done::Control(Box::new(execute(sim, *action)?)),
         Work::Inspect(i) => match inspect(sim, &i) {
             // Secrets never leave over HTTP: the log's are placeholders, but no reader needs them.
@@ -1006,25 +997,86 @@ fn run_job(
             }
             other => other,
         },
-        Work::Status => Done::Json(
-            200,
-            serde_json::json!({
-            "Clock": match clock {
-                ClockMode::Manual => "manual",
-                ClockMode::Wall { .. } => "wall",
-            },
-            "Speed": match clock {
-                ClockMode::Manual => 0.0,
-                ClockMode::Wall { speed } => speed,
-            },
-            "Time": crate::core::clock::format(sim.state().now),
-            "Epoch": sim.state().now,
-            "Seq": sim.next_seq().saturating_sub(1),
-            "NextSeq": sim.next_seq(),
-            "Db": sim.store().path().display().to_string(),
-            }),
-        ),
+        Work::Status => status(sim, clock),
     })
+}
+
+/// Advances the simulated clock to whole simulated seconds since the start at `speed`; the clock
+/// only ever moves forward.
+fn follow_wall_clock(
+    sim: &mut Simulator,
+    speed: f64,
+    started: Instant,
+    sim_start: i64,
+) -> Result<(), StoreError> {
+    let target = sim_start.saturating_add((started.elapsed().as_secs_f64() * speed) as i64);
+    let now = sim.state().now;
+    if target > now {
+        execute(
+            sim,
+            Action::root(Operation::AdvanceClock(AdvanceClockParams {
+                seconds: target - now,
+            })),
+        )?;
+    }
+    Ok(())
+}
+
+/// Verifies a request signed with a key not yet cached against the state's keys, then executes it.
+/// The rare path: the header is parsed again here.
+fn resolve_and_execute(
+    sim: &mut Simulator,
+    req: &HttpRequest,
+    service: Option<Service>,
+    cache: &KeyCache,
+) -> Result<Done, StoreError> {
+    let auth = req.authorization();
+    let mut owner = None;
+    let verified = req.verify(auth.as_ref(), |key| {
+        // The owner from the state's index; the secret is the working one, from the key
+        // secret (the state only knows the log's placeholder).
+        let (account, caller) = sim.state().access_key_owner(key)?;
+        let secret = cache.operator.working_secret(key);
+        let o = KeyOwner {
+            principal: Principal { account, caller },
+            secret: secret.clone(),
+        };
+        owner = Some((key.to_string(), o));
+        Some(secret)
+    });
+    let identity = match (&owner, verified) {
+        (Some((key, o)), Ok(v)) => {
+            cache.remember(key.clone(), o.clone());
+            Ok((o.principal.clone(), v))
+        }
+        (_, Err(e)) => Err(e),
+        (None, Ok(_)) => Err(crate::aws::sigv4::invalid_token()),
+    };
+    let parsed = auth.as_ref().and_then(|a| a.as_ref().ok());
+    let prepared = protocol::prepare(req, service, parsed, identity);
+    execute_prepared(sim, Box::new(prepared), cache)
+}
+
+/// The server's status: its clock, the log's end and the database.
+fn status(sim: &Simulator, clock: ClockMode) -> Done {
+    Done::Json(
+        200,
+        serde_json::json!({
+        "Clock": match clock {
+            ClockMode::Manual => "manual",
+            ClockMode::Wall { .. } => "wall",
+        },
+        "Speed": match clock {
+            ClockMode::Manual => 0.0,
+            ClockMode::Wall { speed } => speed,
+        },
+        "Time": crate::core::clock::format(sim.state().now),
+        "Epoch": sim.state().now,
+        "Seq": sim.next_seq().saturating_sub(1),
+        "NextSeq": sim.next_seq(),
+        "Db": sim.store().path().display().to_string(),
+        }),
+    )
 }
 
 /// Executes a prepared request; keeps a new key for the connection tasks; answers with the record.

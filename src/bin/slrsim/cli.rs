@@ -1,0 +1,210 @@
+//! The command line's shape: the clap types `main` parses into.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+// No doc comment on `Cli` or `Command`: clap would take it for the help text.
+#[derive(Parser)]
+#[command(
+    name = "slrsim",
+    version,
+    about = "Simulates the AWSServiceRoleForMediaTailor service-linked role lifecycle, event-sourced on sled"
+)]
+pub(crate) struct Cli {
+    /// The database folder.
+    #[arg(long, global = true, env = "SLRSIM_DB", default_value = "./slrsim.db")]
+    pub(crate) db: PathBuf,
+    /// Records between snapshots, for a database this command creates (default 1000).
+    #[arg(long, global = true)]
+    pub(crate) snapshot_every: Option<u64>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// A built-in walkthrough of the role's whole lifecycle, into a fresh database.
+    Demo,
+    /// Runs a JSON Lines scenario (FILE, or - for stdin); prints one JSON line per action.
+    Run {
+        /// The scenario file, or `-` for standard input.
+        file: String,
+        /// Flush to disk after every action (default: every 1000 actions and at the end).
+        #[arg(long)]
+        sync: bool,
+        /// Print no line per action; only a summary on standard error at the end.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Shows the history: time, caller, operation, outcome, and the role's state after each record.
+    Log {
+        /// First record to show.
+        #[arg(long)]
+        from: Option<u64>,
+        /// Last record to show.
+        #[arg(long)]
+        to: Option<u64>,
+        /// Print the stored records as JSON Lines.
+        #[arg(long)]
+        json: bool,
+        /// Only records of this account.
+        #[arg(long)]
+        account: Option<String>,
+        /// Only records sent to this region.
+        #[arg(long)]
+        region: Option<String>,
+        /// Only records of this operation.
+        #[arg(long)]
+        op: Option<String>,
+        /// Only refused calls.
+        #[arg(long)]
+        errors: bool,
+    },
+    /// Shows the whole state, now, after record N, or at a simulated time.
+    State {
+        #[command(flatten)]
+        point: Point,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Shows one thing at a point: `role [NAME]`, `config REGION NAME`, `task ID`, `account`.
+    Get {
+        #[command(flatten)]
+        point: Point,
+        /// The account (default 111122223333).
+        #[arg(long, default_value = slrsim::core::action::DEFAULT_ACCOUNT)]
+        account: String,
+        /// What: role [NAME] | config REGION NAME | task ID | account.
+        #[arg(required = true, num_args = 1..=3)]
+        what: Vec<String>,
+    },
+    /// What changed between records N and M (M may be in another database: --other-db).
+    Diff {
+        /// The earlier point.
+        n: u64,
+        /// The later point.
+        m: u64,
+        /// Read M from this database instead (compare two timelines).
+        #[arg(long)]
+        other_db: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finds the first record after which a rule is broken (exit 1), or says the log is clean (exit 0).
+    Bisect {
+        /// One state invariant (default: all).
+        #[arg(long)]
+        invariant: Option<String>,
+    },
+    /// Tells why a deletion task failed or succeeded.
+    Explain {
+        /// The DeletionTaskId.
+        task_id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Starts a new timeline in NEW_DB from records 0..=N of this one.
+    Fork {
+        /// The last record to keep.
+        #[arg(long)]
+        at: u64,
+        /// The new database folder.
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Re-decides every logged action with this version of slrsim; reports the first that differs.
+    Replay {
+        /// Compare outcomes (the only mode).
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Checks the log: hash chain, re-decided outcomes, replay equals live state. Exit 1 names the first bad record.
+    Verify,
+    /// Writes a scenario of N actions from the property tests' generator to standard output.
+    Generate {
+        /// How many actions.
+        #[arg(long)]
+        actions: u64,
+        /// The generator's seed (also the scenario's seed).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Serves the AWS wire protocols (IAM query, MediaTailor rest-json, CloudWatch Logs JSON) on one
+    /// HTTP endpoint, recording every request in the database; prints `export` lines for the default
+    /// account's root key.
+    Serve {
+        /// Address to listen on (port 0: any free port; the printed AWS_ENDPOINT_URL tells which).
+        #[arg(long, default_value = "127.0.0.1:4566")]
+        addr: std::net::SocketAddr,
+        /// How simulated time moves: `manual` (only POST /_slrsim/advance) or `wall` (follows real time).
+        #[arg(long, value_enum, default_value_t = ClockArg::Manual)]
+        clock: ClockArg,
+        /// With --clock wall: simulated seconds per real second.
+        #[arg(long, default_value_t = 1.0)]
+        speed: f64,
+        /// Answer a call as soon as its record is appended, before it is on disk (flushed every 1000
+        /// records, within 200 ms of going idle and at shutdown). Faster for one client at a time,
+        /// but a crash can lose answered calls, and their request ids, keys and task ids are then
+        /// given again to other calls. Default: a call is answered once its record is durable.
+        #[arg(long)]
+        no_sync: bool,
+        /// Answer a call once its record is durable: the default (accepted for scripts that pass it).
+        #[arg(long, conflicts_with = "no_sync")]
+        sync: bool,
+        /// Seed of a database this command creates (ids, request ids and access keys derive from it).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Start of the simulated clock for a database this command creates (RFC 3339).
+        #[arg(long, default_value = "2026-01-01T00:00:00Z")]
+        start: String,
+    },
+    /// Prints the `export` lines `serve` prints (the default account's root key for the database's
+    /// seed), without serving: `eval "$(slrsim env)"`.
+    Env {
+        /// The address the server listens on.
+        #[arg(long, default_value = "127.0.0.1:4566")]
+        addr: std::net::SocketAddr,
+        /// The seed, when the database does not exist yet.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Soak mode: random histories checked against the reference model and every invariant.
+    Check {
+        /// How many histories.
+        #[arg(long, default_value_t = 100)]
+        cases: u32,
+        /// At most this many steps per history.
+        #[arg(long, default_value_t = 60)]
+        steps: usize,
+        /// The seed of the generator (and of each history's log).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Where a failing history is written, as a scenario for `slrsim run`.
+        #[arg(long, default_value = "slrsim-failure.jsonl")]
+        out: PathBuf,
+    },
+}
+
+/// `serve --clock`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ClockArg {
+    /// Time moves only through `POST /_slrsim/advance?seconds=N`.
+    Manual,
+    /// Time follows real time (times --speed).
+    Wall,
+}
+
+/// A point in history: after record N, or at a simulated time (the last record at or before it).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub(crate) struct Point {
+    /// After record N.
+    #[arg(long, conflicts_with = "at_time")]
+    pub(crate) at: Option<u64>,
+    /// At a simulated time (RFC 3339): after the last record at or before it.
+    #[arg(long)]
+    pub(crate) at_time: Option<String>,
+}

@@ -1,0 +1,89 @@
+//! `serve`: the AWS wire protocols on one HTTP endpoint, every request recorded in the database.
+
+use std::io::Write;
+use std::path::Path;
+
+use slrsim::log::store::Store;
+use slrsim::simulator::Simulator;
+
+use crate::cli::ClockArg;
+use crate::exit::{Exit, Failure};
+
+#[allow(clippy::too_many_arguments)]
+/// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
+pub(crate) fn serve(
+    db: &Path,
+    addr: std::net::SocketAddr,
+    clock: ClockArg,
+    speed: f64,
+    no_sync: bool,
+    seed: u64,
+    start: &str,
+    snapshot_every: Option<u64>,
+) -> Result<(), Failure> {
+    use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
+    let clock = match clock {
+        ClockArg::Manual => ClockMode::Manual,
+        ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
+            ClockMode::Wall { speed }
+        }
+        ClockArg::Wall => {
+            return Err(Failure::Input(format!(
+                "--speed {speed}: give a number of simulated seconds per real second, above 0 and at most 1000000"
+            )));
+        }
+    };
+    let start = slrsim::core::clock::parse(start).ok_or_else(|| {
+        Failure::Input(format!(
+            "--start `{}`: give an RFC 3339 time such as 2026-01-01T00:00:00Z",
+            slrsim::core::validate::shown(start)
+        ))
+    })?;
+    // Bind before opening the database: a taken port leaves no new database behind.
+    let listener = std::net::TcpListener::bind(addr)
+        .map_err(|e| Failure::Input(format!("cannot serve on {addr}: {e}")))?;
+    let genesis = slrsim::Genesis { seed, start };
+    // An existing log keeps its own seed and start: --seed/--start only shape a new one. (The folder
+    // may exist without a log: `slrsim env` makes it to keep the operator file.)
+    let store = Store::open(db)?;
+    let genesis = (store.next_seq()? == 0).then_some(genesis);
+    let sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    let operator = operator(db)?;
+    let opts = ServeOptions {
+        listener,
+        clock,
+        acknowledge: if no_sync {
+            Acknowledge::NoSync
+        } else {
+            Acknowledge::Durable
+        },
+        operator,
+    };
+    let db_shown = db.display().to_string();
+    let result = slrsim::aws::server::serve(sim, opts, |ready| {
+        let mut out = std::io::stdout().lock();
+        // The exports go to standard output alone, so `slrsim serve > env.sh &` then `. env.sh` works.
+        let _ = out.write_all(ready.exports().as_bytes());
+        let _ = out.flush();
+        eprintln!(
+            "slrsim: serving IAM, STS, MediaTailor and CloudWatch Logs on http://{} (database {db_shown}); Ctrl-C stops",
+            ready.addr
+        );
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(slrsim::aws::server::ServeError::Store(e)) => Err(e.into()),
+        Err(slrsim::aws::server::ServeError::Io(e)) => {
+            Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
+        }
+    }
+}
+
+/// The database's operator secrets (the control API's token, the key secret), made if it has none.
+pub(crate) fn operator(db: &Path) -> Result<slrsim::aws::server::operator::Operator, Failure> {
+    slrsim::aws::server::operator::Operator::load_or_create(db).map_err(|e| {
+        // A database file that cannot be read or made: a storage failure (exit 3).
+        eprintln!("slrsim: the operator file (control token and key secret): {e}");
+        Failure::Quiet(Exit::Storage)
+    })
+}
