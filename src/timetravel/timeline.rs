@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::core::clock;
+use crate::core::event::Event;
 use crate::core::outcome::Outcome;
 use crate::core::state::{Account, State};
 use crate::log::record::Record;
@@ -28,74 +29,8 @@ pub fn outcome_summary(rec: &Record) -> String {
             format!("ERROR {} ({}): {}", error.code, error.status, error.message)
         }
         Outcome::Ok { events, response } => {
-            let mut parts: Vec<String> = Vec::new();
-            let r = response;
-            if let Some(id) = r.get("DeletionTaskId").and_then(Value::as_str) {
-                parts.push(format!("task …{}", last_chars(id, 8)));
-            }
-            if let Some(s) = r.get("Status").and_then(Value::as_str) {
-                parts.push(format!("Status {s}"));
-            }
-            if let Some(list) = r.pointer("/Reason/RoleUsageList").and_then(Value::as_array) {
-                let regions: Vec<&str> = list
-                    .iter()
-                    .filter_map(|u| u.get("Region").and_then(Value::as_str))
-                    .collect();
-                if !regions.is_empty() {
-                    parts.push(format!("in use in {}", regions.join(", ")));
-                }
-            }
-            if let Some(reason) = r.pointer("/Reason/Reason").and_then(Value::as_str) {
-                if reason.contains("Wait a few minutes") {
-                    parts.push("role used recently".to_string());
-                }
-            }
-            if let Some(p) = r.get("PercentEnabled") {
-                parts.push(format!("PercentEnabled {p}"));
-            }
-            if let Some(n) = r.get("LoggedSessions") {
-                parts.push(format!(
-                    "{} sessions, {} logged, {} delivered, {} lost",
-                    r.get("Sessions").unwrap_or(&Value::Null),
-                    n,
-                    r.get("DeliveredSessions").unwrap_or(&Value::Null),
-                    r.get("LostSessions").unwrap_or(&Value::Null)
-                ));
-            }
-            if let Some(now) = r.get("Now").and_then(Value::as_str) {
-                parts.push(format!("clock {now}"));
-            }
-            if let Some(groups) = r.get("logGroups").and_then(Value::as_array) {
-                let names: Vec<&str> = groups
-                    .iter()
-                    .filter_map(|g| g.get("logGroupName").and_then(Value::as_str))
-                    .collect();
-                parts.push(format!("groups [{}]", names.join(", ")));
-            }
-            if let Some(role) = r.get("Role") {
-                if let Some(id) = role.get("RoleId").and_then(Value::as_str) {
-                    parts.push(format!("Role {id}"));
-                }
-            }
-            for e in events {
-                match e {
-                    crate::core::event::Event::RoleCreated { role, .. }
-                        if role.service_linked.is_some() =>
-                    {
-                        parts.push("service-linked role created".to_string())
-                    }
-                    crate::core::event::Event::RoleDeleted { .. } => {
-                        parts.push("role deleted".to_string())
-                    }
-                    crate::core::event::Event::DeletionTaskFailed { .. } => {
-                        parts.push("deletion FAILED".to_string())
-                    }
-                    crate::core::event::Event::DeletionTaskSucceeded { .. } => {
-                        parts.push("deletion SUCCEEDED".to_string())
-                    }
-                    _ => {}
-                }
-            }
+            let mut parts = response_summary(response);
+            parts.extend(events.iter().filter_map(event_summary));
             if parts.is_empty() {
                 "ok".to_string()
             } else {
@@ -103,6 +38,73 @@ pub fn outcome_summary(rec: &Record) -> String {
             }
         }
     }
+}
+
+/// What a response body says that a reader of the timeline wants to see.
+fn response_summary(r: &Value) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(id) = r.get("DeletionTaskId").and_then(Value::as_str) {
+        parts.push(format!("task …{}", last_chars(id, 8)));
+    }
+    if let Some(s) = r.get("Status").and_then(Value::as_str) {
+        parts.push(format!("Status {s}"));
+    }
+    if let Some(list) = r.pointer("/Reason/RoleUsageList").and_then(Value::as_array) {
+        let regions: Vec<&str> = list
+            .iter()
+            .filter_map(|u| u.get("Region").and_then(Value::as_str))
+            .collect();
+        if !regions.is_empty() {
+            parts.push(format!("in use in {}", regions.join(", ")));
+        }
+    }
+    if let Some(reason) = r.pointer("/Reason/Reason").and_then(Value::as_str) {
+        if reason.contains("Wait a few minutes") {
+            parts.push("role used recently".to_string());
+        }
+    }
+    if let Some(p) = r.get("PercentEnabled") {
+        parts.push(format!("PercentEnabled {p}"));
+    }
+    if let Some(n) = r.get("LoggedSessions") {
+        parts.push(format!(
+            "{} sessions, {} logged, {} delivered, {} lost",
+            r.get("Sessions").unwrap_or(&Value::Null),
+            n,
+            r.get("DeliveredSessions").unwrap_or(&Value::Null),
+            r.get("LostSessions").unwrap_or(&Value::Null)
+        ));
+    }
+    if let Some(now) = r.get("Now").and_then(Value::as_str) {
+        parts.push(format!("clock {now}"));
+    }
+    if let Some(groups) = r.get("logGroups").and_then(Value::as_array) {
+        let names: Vec<&str> = groups
+            .iter()
+            .filter_map(|g| g.get("logGroupName").and_then(Value::as_str))
+            .collect();
+        parts.push(format!("groups [{}]", names.join(", ")));
+    }
+    if let Some(role) = r.get("Role") {
+        if let Some(id) = role.get("RoleId").and_then(Value::as_str) {
+            parts.push(format!("Role {id}"));
+        }
+    }
+    parts
+}
+
+/// What an event says in a few words, for the events worth naming on the timeline.
+fn event_summary(e: &Event) -> Option<String> {
+    let said = match e {
+        Event::RoleCreated { role, .. } if role.service_linked.is_some() => {
+            "service-linked role created"
+        }
+        Event::RoleDeleted { .. } => "role deleted",
+        Event::DeletionTaskFailed { .. } => "deletion FAILED",
+        Event::DeletionTaskSucceeded { .. } => "deletion SUCCEEDED",
+        _ => return None,
+    };
+    Some(said.to_string())
 }
 
 /// One line of the timeline: number, time, who, where, what, outcome, and the role after it.

@@ -197,9 +197,8 @@ pub fn serve(
     opts: ServeOptions,
     ready: impl FnOnce(&Ready),
 ) -> Result<(), ServeError> {
-    // One core is the simulator thread's; the HTTP workers get the others. Measured on 2 cores, one
-    // worker beside the simulator thread serves 12% more calls than two (benches/serve.rs): two workers
-    // and the simulator thread on two cores spend the difference switching between one another.
+    // One core is the simulator thread's; the HTTP workers get the others (more workers than cores
+    // spend the difference switching between one another: ARCHITECTURE.md, "The server").
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .saturating_sub(1)
@@ -811,9 +810,8 @@ fn gather(
     // Before flushing, let the threads that decode and decide run (when the cores are busy), so
     // the flush also covers the calls they are about to hand over: fewer flushes for as many
     // calls. With nothing else ready to run, the yield returns at once and nothing arrives, so an
-    // idle server flushes at once. Bounded, so a steady stream of calls cannot put it off.
-    // Measured at 16 connections (benches/serve.rs, 2 cores): 9 answers per flush with the yields,
-    // 5 without, and sled's I/O thread spent about a third less CPU for as many calls.
+    // idle server flushes at once. Bounded, so a steady stream of calls cannot put it off. (What it
+    // gains: ARCHITECTURE.md, "Durable answers".)
     for _ in 0..GATHER_ROUNDS {
         std::thread::yield_now();
         let mut more = false;

@@ -14,7 +14,8 @@ pub(crate) enum Exit {
     BadLog = 1,
     /// Malformed input or usage; nothing was appended.
     Input = 2,
-    /// The database could not be opened, read or written.
+    /// The database (or another file the command reads or writes) could not be opened, read or
+    /// written.
     Storage = 3,
 }
 
@@ -47,8 +48,15 @@ impl ExitStatus for StoreError {
             | StoreError::MissingFile { .. }
             | StoreError::NotADatabase { .. }
             | StoreError::RolledBack { .. }
-            | StoreError::HeadDamaged { .. } => Exit::Storage,
-            _ => Exit::Storage,
+            | StoreError::HeadDamaged { .. }
+            | StoreError::Sled(_)
+            | StoreError::Locked { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::OutOfOrder { .. }
+            | StoreError::Empty { .. }
+            | StoreError::Panicked { .. }
+            | StoreError::WriterStopped
+            | StoreError::Encode(_) => Exit::Storage,
         }
     }
 }
@@ -59,6 +67,9 @@ pub(crate) enum Failure {
     Input(String),
     /// The store failed.
     Storage(StoreError),
+    /// A file other than the database (the scenario, standard input or output, a spool file)
+    /// could not be read or written.
+    Io(std::io::Error),
     /// The log (or a soak history) holds something wrong: the message, shown after `slrsim: `.
     BadLog(String),
     /// The output already said it all; exit with this code.
@@ -71,7 +82,7 @@ impl ExitStatus for Failure {
     fn exit(&self) -> Exit {
         match self {
             Failure::Input(_) => Exit::Input,
-            Failure::Storage(_) => Exit::Storage,
+            Failure::Storage(_) | Failure::Io(_) => Exit::Storage,
             Failure::BadLog(_) => Exit::BadLog,
             Failure::Quiet(code) => *code,
             Failure::Pipe => Exit::Ok,
@@ -86,6 +97,7 @@ impl Failure {
         match self {
             Failure::Input(m) | Failure::BadLog(m) => eprintln!("slrsim: {m}"),
             Failure::Storage(e) => eprintln!("slrsim: {e}"),
+            Failure::Io(e) => eprintln!("slrsim: input/output error: {e}"),
             Failure::Quiet(_) | Failure::Pipe => {}
         }
         exit.into()
@@ -106,7 +118,7 @@ impl From<std::io::Error> for Failure {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             Failure::Pipe
         } else {
-            Failure::Storage(StoreError::Sled(sled::Error::Io(e)))
+            Failure::Io(e)
         }
     }
 }
