@@ -2,6 +2,17 @@
 //! line, deciding and applying one action, encoding and decoding a record, one lifecycle call through
 //! the simulator, and the state at a record of a 100,000-record log.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark that cannot set up or measure stops loudly"
+)]
+#![allow(
+    missing_docs,
+    reason = "criterion's macros write the undocumented `benches` and `main`"
+)]
+
 use std::hint::black_box;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};

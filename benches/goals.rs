@@ -9,6 +9,13 @@
 //! figure is compared with a limit measured in the same run, which criterion's repeated samples do not
 //! express. The small, repeated measurements are in `benches/core.rs` (criterion).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark that cannot set up or measure stops loudly"
+)]
+
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -38,6 +38,13 @@
 //! and is not a clean figure. The server's pid is printed on standard error so a profiler can attach
 //! during the load: `perf record -g --call-graph dwarf -p PID -- sleep 5`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a benchmark that cannot set up or measure stops loudly"
+)]
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -70,53 +70,86 @@ pub struct Tag {
 /// Every operation slrsim answers, with AWS's parameter names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", content = "params")]
-#[allow(missing_docs)]
 pub enum Operation {
     /// The first record of every log (not allowed in scenarios).
     Genesis(GenesisParams),
     // --- simulation actions ---
+    /// Moves the simulated clock forward; the service does its due work (deletion tasks, retention).
     AdvanceClock(AdvanceClockParams),
+    /// Viewer sessions played through a playback configuration; logging ones are delivered through the role.
     ServeSessions(ServeSessionsParams),
+    /// Sets what the account did before service-linked roles existed (MediaTailor's legacy case).
     SetAccountHistory(SetAccountHistoryParams),
     /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
     /// unknown action, malformed parameters): recorded so a server's history is whole.
     RefusedRequest(RefusedRequestParams),
     // --- IAM: the service-linked role ---
+    /// IAM `CreateServiceLinkedRole`: creates `AWSServiceRoleForMediaTailor`.
     CreateServiceLinkedRole(CreateServiceLinkedRoleParams),
+    /// IAM `DeleteServiceLinkedRole`: starts a deletion task that MediaTailor checks.
     DeleteServiceLinkedRole(RoleNameParams),
+    /// IAM `GetServiceLinkedRoleDeletionStatus`: a deletion task's status and, if it failed, why.
     GetServiceLinkedRoleDeletionStatus(DeletionStatusParams),
     // --- IAM: roles ---
+    /// IAM `GetRole`.
     GetRole(RoleNameParams),
+    /// IAM `ListRoles`, with its path prefix and paging.
     ListRoles(ListRolesParams),
+    /// IAM `UpdateRoleDescription`: the one change the service-linked role allows.
     UpdateRoleDescription(UpdateRoleDescriptionParams),
+    /// IAM `UpdateRole`: description and maximum session duration.
     UpdateRole(UpdateRoleParams),
+    /// IAM `TagRole`.
     TagRole(TagRoleParams),
+    /// IAM `CreateRole`: a customer role (refused for service role names).
     CreateRole(CreateRoleParams),
+    /// IAM `DeleteRole` (refused for the service-linked role).
     DeleteRole(RoleNameParams),
+    /// IAM `UpdateAssumeRolePolicy`: a role's trust policy.
     UpdateAssumeRolePolicy(UpdateAssumeRolePolicyParams),
+    /// IAM `AttachRolePolicy`: a managed policy onto a role.
     AttachRolePolicy(AttachRolePolicyParams),
+    /// IAM `DetachRolePolicy`.
     DetachRolePolicy(AttachRolePolicyParams),
+    /// IAM `PutRolePolicy`: an inline policy of a role.
     PutRolePolicy(PutRolePolicyParams),
+    /// IAM `DeleteRolePolicy`.
     DeleteRolePolicy(RolePolicyNameParams),
+    /// IAM `PutRolePermissionsBoundary`.
     PutRolePermissionsBoundary(PutRolePermissionsBoundaryParams),
+    /// IAM `ListAttachedRolePolicies`.
     ListAttachedRolePolicies(RoleNameParams),
     // --- IAM: users ---
+    /// IAM `CreateUser`: a principal whose policies decide what its calls may do.
     CreateUser(CreateUserParams),
+    /// IAM `CreateAccessKey`: a key a user signs requests with.
     CreateAccessKey(CreateAccessKeyParams),
+    /// IAM `PutUserPolicy`: an inline policy of a user.
     PutUserPolicy(PutUserPolicyParams),
+    /// IAM `DeleteUserPolicy`.
     DeleteUserPolicy(UserPolicyNameParams),
+    /// IAM `AttachUserPolicy`: a managed policy onto a user.
     AttachUserPolicy(AttachUserPolicyParams),
+    /// IAM `DetachUserPolicy`.
     DetachUserPolicy(AttachUserPolicyParams),
     // --- STS ---
+    /// STS `GetCallerIdentity`: who signed the request.
     GetCallerIdentity(GetCallerIdentityParams),
     // --- MediaTailor ---
+    /// MediaTailor `PutPlaybackConfiguration`: creates or replaces a playback configuration.
     PutPlaybackConfiguration(PutPlaybackConfigurationParams),
+    /// MediaTailor `GetPlaybackConfiguration`.
     GetPlaybackConfiguration(PlaybackNameParams),
+    /// MediaTailor `ListPlaybackConfigurations`, with paging.
     ListPlaybackConfigurations(ListPlaybackConfigurationsParams),
+    /// MediaTailor `DeletePlaybackConfiguration`.
     DeletePlaybackConfiguration(PlaybackNameParams),
+    /// MediaTailor `ConfigureLogsForPlaybackConfiguration`: the percentage of sessions logged; enabling it creates the service-linked role.
     ConfigureLogsForPlaybackConfiguration(ConfigureLogsParams),
     // --- CloudWatch Logs ---
+    /// CloudWatch Logs `DescribeLogGroups`.
     DescribeLogGroups(DescribeLogGroupsParams),
+    /// CloudWatch Logs `DescribeLogStreams`.
     DescribeLogStreams(DescribeLogStreamsParams),
 }
 

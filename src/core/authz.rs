@@ -13,7 +13,7 @@ use crate::core::state::{Account, Role, User};
 
 /// Who makes a call.
 #[derive(Debug, Clone, Copy)]
-pub enum Caller<'a> {
+pub(crate) enum Caller<'a> {
     /// The account's root user: every call is allowed.
     Root,
     /// An IAM user, allowed what its policies allow.
@@ -22,7 +22,7 @@ pub enum Caller<'a> {
 
 /// The outcome of evaluating identity policies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Some statement allows and none denies.
     Allow,
     /// A statement explicitly denies.
@@ -33,7 +33,7 @@ pub enum Verdict {
 
 /// One authorisation question.
 #[derive(Debug, Clone, Copy)]
-pub struct Request<'a> {
+pub(crate) struct Request<'a> {
     /// The IAM action, e.g. `iam:CreateServiceLinkedRole`.
     pub action: &'a str,
     /// The resource ARN.
@@ -44,7 +44,7 @@ pub struct Request<'a> {
 
 impl<'a> Request<'a> {
     /// A request without condition keys.
-    pub fn new(action: &'a str, resource: &'a str) -> Self {
+    pub(crate) fn new(action: &'a str, resource: &'a str) -> Self {
         Request {
             action,
             resource,
@@ -54,7 +54,10 @@ impl<'a> Request<'a> {
 }
 
 /// Resolves the caller named in an action: `root`, or a user of the account.
-pub fn resolve_caller<'a>(account: &'a Account, caller: &str) -> Result<Caller<'a>, ApiError> {
+pub(crate) fn resolve_caller<'a>(
+    account: &'a Account,
+    caller: &str,
+) -> Result<Caller<'a>, ApiError> {
     if caller == crate::core::action::ROOT {
         return Ok(Caller::Root);
     }
@@ -70,7 +73,7 @@ pub fn resolve_caller<'a>(account: &'a Account, caller: &str) -> Result<Caller<'
 /// any; otherwise the implicit deny. Each document is evaluated on its own, so one that does not parse
 /// or evaluate (possible only in hand-edited logs: documents are validated when stored) grants and
 /// denies nothing and cannot cancel the others.
-pub fn evaluate<'d>(
+pub(crate) fn evaluate<'d>(
     documents: impl IntoIterator<Item = &'d str>,
     principal_arn: &str,
     req: &Request<'_>,
@@ -137,7 +140,7 @@ fn with_evaluator<T>(doc: &str, f: impl FnOnce(Option<&PolicyEvaluator>) -> T) -
 }
 
 /// The documents of a user's identity policies: inline, then attached managed.
-pub fn user_documents(user: &User) -> Vec<&str> {
+pub(crate) fn user_documents(user: &User) -> Vec<&str> {
     let mut docs: Vec<&str> = user.inline_policies.values().map(String::as_str).collect();
     docs.extend(
         user.attached_policies
@@ -148,7 +151,7 @@ pub fn user_documents(user: &User) -> Vec<&str> {
 }
 
 /// The documents of a role's permissions policies: inline, then attached managed.
-pub fn role_documents(role: &Role) -> Vec<&str> {
+pub(crate) fn role_documents(role: &Role) -> Vec<&str> {
     let mut docs: Vec<&str> = role.inline_policies.values().map(String::as_str).collect();
     docs.extend(
         role.attached_policies
@@ -160,7 +163,7 @@ pub fn role_documents(role: &Role) -> Vec<&str> {
 
 /// Which service's error code an AccessDenied takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
+pub(crate) enum Protocol {
     /// IAM's query protocol: `AccessDenied`.
     Iam,
     /// rest-json / json services: `AccessDeniedException`.
@@ -168,7 +171,7 @@ pub enum Protocol {
 }
 
 /// Authorises a call: `Ok` or AWS's AccessDenied naming principal, action and resource.
-pub fn authorize(
+pub(crate) fn authorize(
     caller: Caller<'_>,
     req: &Request<'_>,
     protocol: Protocol,
@@ -200,7 +203,7 @@ pub fn authorize(
 }
 
 /// Whether a role's trust policy lets `service` assume it (`sts:AssumeRole`). Explicit Deny wins.
-pub fn trust_allows(document: &str, service: &str) -> bool {
+pub(crate) fn trust_allows(document: &str, service: &str) -> bool {
     let Ok(doc) = serde_json::from_str::<Value>(document) else {
         return false;
     };
@@ -243,7 +246,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 }
 
 /// IAM wildcard matching: `*` any run of characters, `?` any one character.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
+pub(crate) fn glob_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0usize, 0usize);

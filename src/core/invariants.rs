@@ -44,6 +44,8 @@ pub fn state_invariant(name: &str) -> Option<&'static StateInvariant> {
     STATE_INVARIANTS.iter().find(|i| i.name == name)
 }
 
+/// A finished deletion task is SUCCEEDED without a reason or FAILED with one, and at most one
+/// task per role is unfinished.
 pub fn state_tasks_sane(state: &State) -> Result<(), String> {
     for (id, acct) in &state.accounts {
         let mut open = std::collections::BTreeSet::new();
@@ -76,6 +78,8 @@ pub fn state_tasks_sane(state: &State) -> Result<(), String> {
     Ok(())
 }
 
+/// While any log configuration of an account is enabled, the account's service-linked role
+/// exists.
 pub fn state_role_exists_while_logging(state: &State) -> Result<(), String> {
     for (id, acct) in &state.accounts {
         let enabled = acct.enabled_log_configurations();
@@ -89,6 +93,8 @@ pub fn state_role_exists_while_logging(state: &State) -> Result<(), String> {
     Ok(())
 }
 
+/// The service-linked role has AWS's name, path, ARN, trust policy and attached policy, and no
+/// other policies.
 pub fn state_role_shape(state: &State) -> Result<(), String> {
     for (id, acct) in &state.accounts {
         let Some(r) = acct.service_linked_role() else {
@@ -112,6 +118,7 @@ pub fn state_role_shape(state: &State) -> Result<(), String> {
     Ok(())
 }
 
+/// `AWSMediaTailorServiceRolePolicy` is attached to no entity but the service-linked role.
 pub fn state_policy_only_on_slr(state: &State) -> Result<(), String> {
     for (id, acct) in &state.accounts {
         for u in acct.users.values() {

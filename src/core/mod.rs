@@ -5,7 +5,7 @@
 
 pub mod action;
 pub mod apply;
-pub mod authz;
+pub(crate) mod authz;
 pub mod catalog;
 pub mod clock;
 pub mod decide;

@@ -170,7 +170,10 @@ macro_rules! operation_kinds {
     ($($k:ident),* $(,)?) => {
         /// An operation without its parameters: one variant per [`Operation`] variant, of the same name.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[allow(missing_docs)]
+        #[expect(
+            missing_docs,
+            reason = "each kind is documented by the `Operation` variant of the same name"
+        )]
         pub enum OperationKind {
             $($k),*
         }

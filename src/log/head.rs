@@ -21,7 +21,7 @@ use std::path::Path;
 use crate::log::record::HASH_LEN;
 
 /// The head file's name inside the database folder.
-pub const FILE: &str = "head";
+pub(crate) const FILE: &str = "head";
 /// The temporary file a new head is written to before it is renamed over [`FILE`].
 const TEMP: &str = "head.tmp";
 const MAGIC: &str = "slrsim head v1";
@@ -29,7 +29,7 @@ const MAGIC: &str = "slrsim head v1";
 /// What the head says: the log held `records` records when it was last flushed, and the last of them
 /// (number `records - 1`) had chain hash `hash`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Head {
+pub(crate) struct Head {
     /// How many records the log held (its next sequence number).
     pub records: u64,
     /// The chain hash of record `records - 1` (zeros when `records` is 0).
@@ -38,13 +38,13 @@ pub struct Head {
 
 impl Head {
     /// The head of an empty log.
-    pub const EMPTY: Head = Head {
+    pub(crate) const EMPTY: Head = Head {
         records: 0,
         hash: [0; HASH_LEN],
     };
 
     /// The file's bytes.
-    pub fn encode(&self) -> Vec<u8> {
+    pub(crate) fn encode(&self) -> Vec<u8> {
         let body = format!(
             "{MAGIC}\nrecords {}\nhash {}\n",
             self.records,
@@ -55,7 +55,7 @@ impl Head {
     }
 
     /// Reads the file's bytes; `Err` says what is wrong with them.
-    pub fn decode(bytes: &[u8]) -> Result<Head, String> {
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Head, String> {
         let text = std::str::from_utf8(bytes).map_err(|_| "it is not text".to_string())?;
         let at = text
             .find("check ")
@@ -91,7 +91,7 @@ impl Head {
 
 /// Reads the head file of the folder `dir`: `Ok(None)` when there is none, `Err` (what is wrong) when
 /// it exists but does not read as a head.
-pub fn read(dir: &Path) -> Result<Option<Head>, String> {
+pub(crate) fn read(dir: &Path) -> Result<Option<Head>, String> {
     match std::fs::read(dir.join(FILE)) {
         Ok(bytes) => Head::decode(&bytes).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -101,7 +101,7 @@ pub fn read(dir: &Path) -> Result<Option<Head>, String> {
 
 /// Writes `head` as the head file of `dir`, atomically and durably: temporary file, fsync, rename,
 /// fsync of the folder (without the last, the rename itself may not survive a power loss).
-pub fn write(dir: &Path, head: &Head) -> std::io::Result<()> {
+pub(crate) fn write(dir: &Path, head: &Head) -> std::io::Result<()> {
     let temp = dir.join(TEMP);
     {
         let mut f = std::fs::File::create(&temp)?;

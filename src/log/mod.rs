@@ -2,7 +2,7 @@
 //! file, snapshots, the meta keys, replay and verification, and the storage errors.
 
 pub mod error;
-pub mod head;
+pub(crate) mod head;
 pub mod meta;
 pub mod record;
 pub mod replay;

@@ -592,7 +592,10 @@ impl Store {
 
     fn inner(&self) -> &Inner {
         // `inner` is taken only by `Drop`, after which no method can be called.
-        #[allow(clippy::expect_used)]
+        #[expect(
+            clippy::expect_used,
+            reason = "`inner` is None only inside Drop, after which no method can be called"
+        )]
         self.inner.as_ref().expect("the store is not being dropped")
     }
 

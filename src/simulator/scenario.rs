@@ -34,8 +34,10 @@ pub struct Scenario {
 }
 
 /// One item of a scenario, as [`Reader`] yields them.
-// Items are handed on one at a time, never stored in bulk, so the size difference costs nothing.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "items are handed on one at a time, never stored in bulk, so the size difference costs nothing"
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Item {
     /// The header line's seed and start (only ever the first item).

@@ -148,7 +148,15 @@ pub enum Hostile {
 }
 
 /// One step of a generated history: one or a few actions.
+///
+/// The fields mean the same in every variant: `account`, `region` and `config` are indices into
+/// [`ACCOUNTS`], [`REGIONS`] and [`CONFIGS`]; `who` makes the call; `profile` is the user's set of
+/// policies; the rest is the call's one parameter, as its variant's doc names it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    missing_docs,
+    reason = "the fields share one meaning across variants, documented once on the enum"
+)]
 pub enum Transition {
     /// Root creates the user of a profile and gives it its policies.
     CreateUser { account: usize, profile: Profile },
@@ -685,7 +693,10 @@ fn line(op: &str, account: usize, who: Who, region: usize, params: Value) -> Act
             Ok(a) => a,
             // INVARIANT: the generator only builds well-formed lines; `tests/properties.rs` checks every
             // transition kind parses. A malformed one would be a generator bug, so fail loudly.
-            #[allow(clippy::panic)]
+            #[expect(
+                clippy::panic,
+                reason = "the generator builds only well-formed lines; a malformed one is its bug"
+            )]
             Err(e) => panic!("generator built a malformed action: {e}"),
         },
         _ => unreachable!("json! object literal"),

@@ -13,9 +13,9 @@ use crate::log::store::Store;
 
 /// A log configuration enabled when a task ran: region, configuration ARN, percent, the record that
 /// last set it.
-pub type EnabledAt = (String, String, i64, u64);
+pub(super) type EnabledAt = (String, String, i64, u64);
 /// A recent use of the role: when, in which region, the record.
-pub type UseAt = (String, String, u64);
+pub(super) type UseAt = (String, String, u64);
 
 /// Why a deletion task ended as it did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -25,7 +25,7 @@ use crate::aws::wire::query_xml;
 
 /// Who the failed answer goes to: it decides the answer's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answering {
+pub(crate) enum Answering {
     /// An AWS call in its service's protocol (`None`: the request named no service we know; a plain
     /// JSON error, as its refusal would be).
     Aws(Option<Service>),
@@ -35,7 +35,7 @@ pub enum Answering {
 
 /// The answer to a call that could not be made durable, in the protocol of `to`. `message` says what
 /// happened; it is sent escaped as each protocol needs.
-pub fn answer(to: Answering, message: &str) -> HttpResponse {
+pub(crate) fn answer(to: Answering, message: &str) -> HttpResponse {
     let rid = request_id();
     let header = ("x-amzn-RequestId", rid.clone());
     match to {
@@ -96,14 +96,14 @@ pub fn answer(to: Answering, message: &str) -> HttpResponse {
 
 /// The message for a call whose record was appended but could not be flushed: it may be in the log
 /// after a restart, or not.
-pub fn not_durable(detail: &str) -> String {
+pub(crate) fn not_durable(detail: &str) -> String {
     format!(
         "slrsim could not make this call durable ({detail}); it may or may not have taken effect. slrsim refuses every call until it is restarted."
     )
 }
 
 /// The message for a call refused because the log can no longer be written: it did not take effect.
-pub fn refused(detail: &str) -> String {
+pub(crate) fn refused(detail: &str) -> String {
     format!(
         "slrsim cannot write its log ({detail}) and refuses every call until it is restarted; this call did not take effect."
     )
@@ -111,7 +111,7 @@ pub fn refused(detail: &str) -> String {
 
 /// A fresh request id, shaped as AWS's (a version-4 UUID): a per-process random key and a counter,
 /// through the same keyed hash as the log's ids but for another purpose, so it is none of them.
-pub fn request_id() -> String {
+pub(crate) fn request_id() -> String {
     static KEY: OnceLock<u64> = OnceLock::new();
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let key = *KEY.get_or_init(|| {

@@ -9,7 +9,7 @@
 //! answer is encoded back on the connection task. A key the cache does not know is resolved (and its
 //! request verified) on the simulator thread, against the state in log order.
 
-pub mod failure;
+pub(crate) mod failure;
 pub mod operator;
 pub mod protocol;
 

@@ -30,7 +30,7 @@ fn no_such_user(name: &str) -> ApiError {
 }
 
 /// The refusal every write to the protected role gets.
-pub fn unmodifiable(name: &str) -> ApiError {
+pub(super) fn unmodifiable(name: &str) -> ApiError {
     ApiError::new(
         ErrorCode::UnmodifiableEntity,
         format!(
@@ -40,7 +40,7 @@ pub fn unmodifiable(name: &str) -> ApiError {
 }
 
 /// The message when the role name is taken.
-pub fn role_name_taken() -> ApiError {
+pub(super) fn role_name_taken() -> ApiError {
     ApiError::new(
         ErrorCode::InvalidInput,
         format!(
@@ -96,7 +96,7 @@ fn user_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a User, ApiE
 }
 
 /// The MediaTailor service-linked role as it is created in `account` by record `seq`.
-pub fn new_service_linked_role(
+pub(super) fn new_service_linked_role(
     cx: &Ctx<'_>,
     create_date: i64,
     description: Option<String>,
@@ -119,7 +119,7 @@ pub fn new_service_linked_role(
     }
 }
 
-pub fn create_service_linked_role(
+pub(super) fn create_service_linked_role(
     cx: &Ctx<'_>,
     p: &CreateServiceLinkedRoleParams,
 ) -> Result<Decided, ApiError> {
@@ -205,7 +205,10 @@ fn roles_quota() -> ApiError {
     )
 }
 
-pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
+pub(super) fn delete_service_linked_role(
+    cx: &Ctx<'_>,
+    p: &RoleNameParams,
+) -> Result<Decided, ApiError> {
     let role = role_for(cx, "iam:DeleteServiceLinkedRole", &p.role_name)?;
     if role.service_linked.is_none() {
         return Err(ApiError::new(
@@ -247,9 +250,9 @@ pub fn delete_service_linked_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<De
 }
 
 /// The placeholder a scenario may give for "the account's most recent deletion task".
-pub const LAST_TASK: &str = "$last";
+pub(super) const LAST_TASK: &str = "$last";
 
-pub fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided, ApiError> {
+pub(super) fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided, ApiError> {
     let latest;
     let id = if p.deletion_task_id == LAST_TASK {
         // `$last` is slrsim's shorthand: authorise as for the role's own task ids before saying
@@ -306,12 +309,12 @@ pub fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<Decided
     Ok(Decided::read(response::deletion_status(task)))
 }
 
-pub fn get_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
+pub(super) fn get_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
     let role = role_for(cx, "iam:GetRole", &p.role_name)?;
     Ok(Decided::read(json!({"Role": response::role(role, true)})))
 }
 
-pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError> {
+pub(super) fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError> {
     let prefix = p.path_prefix.as_deref().unwrap_or("/");
     validate::length(
         ErrorCode::ValidationError,
@@ -365,7 +368,7 @@ pub fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, ApiError
     Ok(Decided::read(body))
 }
 
-pub fn update_role_description(
+pub(super) fn update_role_description(
     cx: &Ctx<'_>,
     p: &UpdateRoleDescriptionParams,
 ) -> Result<Decided, ApiError> {
@@ -383,7 +386,7 @@ pub fn update_role_description(
     ))
 }
 
-pub fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided, ApiError> {
+pub(super) fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided, ApiError> {
     if let Some(d) = &p.description {
         validate::description("description", d)?;
     }
@@ -461,7 +464,7 @@ fn validate_tags(tags: &[Tag]) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub fn tag_role(cx: &Ctx<'_>, p: &TagRoleParams) -> Result<Decided, ApiError> {
+pub(super) fn tag_role(cx: &Ctx<'_>, p: &TagRoleParams) -> Result<Decided, ApiError> {
     validate_tags(&p.tags)?;
     let role = role_for(cx, "iam:TagRole", &p.role_name)?;
     let mut merged = role.tags.clone();
@@ -487,7 +490,7 @@ pub fn tag_role(cx: &Ctx<'_>, p: &TagRoleParams) -> Result<Decided, ApiError> {
     ))
 }
 
-pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiError> {
+pub(super) fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiError> {
     validate::iam_name("roleName", &p.role_name, limits::MAX_ROLE_NAME)?;
     let path = p.path.as_deref().unwrap_or("/");
     validate::iam_path("path", path)?;
@@ -554,7 +557,7 @@ pub fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided, ApiErr
     ))
 }
 
-pub fn delete_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
+pub(super) fn delete_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
     let role = ordinary_role_for(cx, "iam:DeleteRole", &p.role_name)?;
     if !role.attached_policies.is_empty() {
         return Err(ApiError::new(
@@ -577,7 +580,7 @@ pub fn delete_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError
     ))
 }
 
-pub fn update_assume_role_policy(
+pub(super) fn update_assume_role_policy(
     cx: &Ctx<'_>,
     p: &UpdateAssumeRolePolicyParams,
 ) -> Result<Decided, ApiError> {
@@ -632,7 +635,10 @@ fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError
     })
 }
 
-pub fn attach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn attach_role_policy(
+    cx: &Ctx<'_>,
+    p: &AttachRolePolicyParams,
+) -> Result<Decided, ApiError> {
     validate_policy_arn("policyArn", &p.policy_arn)?;
     let role = ordinary_role_for(cx, "iam:AttachRolePolicy", &p.role_name)?;
     let policy = managed_policy(&p.policy_arn)?;
@@ -660,7 +666,10 @@ pub fn attach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<De
     ))
 }
 
-pub fn detach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn detach_role_policy(
+    cx: &Ctx<'_>,
+    p: &AttachRolePolicyParams,
+) -> Result<Decided, ApiError> {
     validate_policy_arn("policyArn", &p.policy_arn)?;
     let role = ordinary_role_for(cx, "iam:DetachRolePolicy", &p.role_name)?;
     if !role.attached_policies.contains(&p.policy_arn) {
@@ -679,7 +688,7 @@ pub fn detach_role_policy(cx: &Ctx<'_>, p: &AttachRolePolicyParams) -> Result<De
     ))
 }
 
-pub fn put_role_policy(cx: &Ctx<'_>, p: &PutRolePolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn put_role_policy(cx: &Ctx<'_>, p: &PutRolePolicyParams) -> Result<Decided, ApiError> {
     validate::iam_name("policyName", &p.policy_name, limits::MAX_POLICY_NAME)?;
     validate::policy_document_length("policyDocument", &p.policy_document)?;
     let role = ordinary_role_for(cx, "iam:PutRolePolicy", &p.role_name)?;
@@ -703,7 +712,10 @@ pub fn put_role_policy(cx: &Ctx<'_>, p: &PutRolePolicyParams) -> Result<Decided,
     ))
 }
 
-pub fn delete_role_policy(cx: &Ctx<'_>, p: &RolePolicyNameParams) -> Result<Decided, ApiError> {
+pub(super) fn delete_role_policy(
+    cx: &Ctx<'_>,
+    p: &RolePolicyNameParams,
+) -> Result<Decided, ApiError> {
     validate::iam_name("policyName", &p.policy_name, limits::MAX_POLICY_NAME)?;
     let role = ordinary_role_for(cx, "iam:DeleteRolePolicy", &p.role_name)?;
     if !role.inline_policies.contains_key(&p.policy_name) {
@@ -725,7 +737,7 @@ pub fn delete_role_policy(cx: &Ctx<'_>, p: &RolePolicyNameParams) -> Result<Deci
     ))
 }
 
-pub fn put_role_permissions_boundary(
+pub(super) fn put_role_permissions_boundary(
     cx: &Ctx<'_>,
     p: &PutRolePermissionsBoundaryParams,
 ) -> Result<Decided, ApiError> {
@@ -745,7 +757,10 @@ pub fn put_role_permissions_boundary(
     ))
 }
 
-pub fn list_attached_role_policies(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
+pub(super) fn list_attached_role_policies(
+    cx: &Ctx<'_>,
+    p: &RoleNameParams,
+) -> Result<Decided, ApiError> {
     let role = role_for(cx, "iam:ListAttachedRolePolicies", &p.role_name)?;
     let list: Vec<_> = role
         .attached_policies
@@ -760,7 +775,7 @@ pub fn list_attached_role_policies(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<D
     ))
 }
 
-pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiError> {
+pub(super) fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiError> {
     validate::iam_name("userName", &p.user_name, limits::MAX_USER_NAME)?;
     let path = p.path.as_deref().unwrap_or("/");
     validate::iam_path("path", path)?;
@@ -802,9 +817,12 @@ pub fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiErr
 }
 
 /// Access keys one user may have (AWS's quota).
-pub const MAX_ACCESS_KEYS: usize = 2;
+pub(super) const MAX_ACCESS_KEYS: usize = 2;
 
-pub fn create_access_key(cx: &Ctx<'_>, p: &CreateAccessKeyParams) -> Result<Decided, ApiError> {
+pub(super) fn create_access_key(
+    cx: &Ctx<'_>,
+    p: &CreateAccessKeyParams,
+) -> Result<Decided, ApiError> {
     let name = match (&p.user_name, cx.caller()?) {
         (Some(n), _) => n.clone(),
         (None, crate::core::authz::Caller::User(u)) => u.user_name.clone(),
@@ -843,7 +861,7 @@ pub fn create_access_key(cx: &Ctx<'_>, p: &CreateAccessKeyParams) -> Result<Deci
     ))
 }
 
-pub fn put_user_policy(cx: &Ctx<'_>, p: &PutUserPolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn put_user_policy(cx: &Ctx<'_>, p: &PutUserPolicyParams) -> Result<Decided, ApiError> {
     validate::iam_name("policyName", &p.policy_name, limits::MAX_POLICY_NAME)?;
     validate::policy_document_length("policyDocument", &p.policy_document)?;
     let user = user_for(cx, "iam:PutUserPolicy", &p.user_name)?;
@@ -867,7 +885,10 @@ pub fn put_user_policy(cx: &Ctx<'_>, p: &PutUserPolicyParams) -> Result<Decided,
     ))
 }
 
-pub fn delete_user_policy(cx: &Ctx<'_>, p: &UserPolicyNameParams) -> Result<Decided, ApiError> {
+pub(super) fn delete_user_policy(
+    cx: &Ctx<'_>,
+    p: &UserPolicyNameParams,
+) -> Result<Decided, ApiError> {
     validate::iam_name("policyName", &p.policy_name, limits::MAX_POLICY_NAME)?;
     let user = user_for(cx, "iam:DeleteUserPolicy", &p.user_name)?;
     if !user.inline_policies.contains_key(&p.policy_name) {
@@ -889,7 +910,10 @@ pub fn delete_user_policy(cx: &Ctx<'_>, p: &UserPolicyNameParams) -> Result<Deci
     ))
 }
 
-pub fn attach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn attach_user_policy(
+    cx: &Ctx<'_>,
+    p: &AttachUserPolicyParams,
+) -> Result<Decided, ApiError> {
     validate_policy_arn("policyArn", &p.policy_arn)?;
     let user = user_for(cx, "iam:AttachUserPolicy", &p.user_name)?;
     let policy = managed_policy(&p.policy_arn)?;
@@ -917,7 +941,10 @@ pub fn attach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<De
     ))
 }
 
-pub fn detach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<Decided, ApiError> {
+pub(super) fn detach_user_policy(
+    cx: &Ctx<'_>,
+    p: &AttachUserPolicyParams,
+) -> Result<Decided, ApiError> {
     validate_policy_arn("policyArn", &p.policy_arn)?;
     let user = user_for(cx, "iam:DetachUserPolicy", &p.user_name)?;
     if !user.attached_policies.contains(&p.policy_arn) {
@@ -939,7 +966,7 @@ pub fn detach_user_policy(cx: &Ctx<'_>, p: &AttachUserPolicyParams) -> Result<De
 /// STS GetCallerIdentity: who the caller is. AWS needs no permission for it ("no permissions are
 /// required to perform this operation"; an explicit Deny does not stop it either), so it is not
 /// authorised, only authenticated.
-pub fn get_caller_identity(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
+pub(super) fn get_caller_identity(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
     let account = &cx.action.account;
     let body = match cx.caller()? {
         Caller::Root => json!({

@@ -28,7 +28,10 @@ fn check_name(field: &str, v: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::InvalidParameterException, field, v, 1, 512)
 }
 
-pub fn describe_log_groups(cx: &Ctx<'_>, p: &DescribeLogGroupsParams) -> Result<Decided, ApiError> {
+pub(super) fn describe_log_groups(
+    cx: &Ctx<'_>,
+    p: &DescribeLogGroupsParams,
+) -> Result<Decided, ApiError> {
     let take = page_size(p.limit)?;
     let prefix = p.log_group_name_prefix.as_deref().unwrap_or("");
     if !prefix.is_empty() {
@@ -58,7 +61,7 @@ pub fn describe_log_groups(cx: &Ctx<'_>, p: &DescribeLogGroupsParams) -> Result<
     Ok(Decided::read(body))
 }
 
-pub fn describe_log_streams(
+pub(super) fn describe_log_streams(
     cx: &Ctx<'_>,
     p: &DescribeLogStreamsParams,
 ) -> Result<Decided, ApiError> {

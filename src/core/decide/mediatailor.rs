@@ -14,7 +14,7 @@ use crate::core::state::{LogConfiguration, PlaybackConfiguration};
 use crate::core::validate::{self, shown};
 
 /// The logging strategies MediaTailor takes.
-pub const STRATEGIES: [&str; 2] = ["VENDED_LOGS", "LEGACY_CLOUDWATCH"];
+pub(super) const STRATEGIES: [&str; 2] = ["VENDED_LOGS", "LEGACY_CLOUDWATCH"];
 
 fn not_found(name: &str) -> ApiError {
     ApiError::new(
@@ -27,7 +27,7 @@ fn arn(cx: &Ctx<'_>, name: &str) -> String {
     catalog::playback_configuration_arn(cx.region(), cx.account_id(), name)
 }
 
-pub fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<Decided, ApiError> {
+pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("Name", &p.name)?;
     for (field, value) in [
         ("VideoContentSourceUrl", &p.video_content_source_url),
@@ -96,7 +96,7 @@ pub fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<Decided, 
     ))
 }
 
-pub fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
+pub(super) fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("Name", &p.name)?;
     cx.authorize(
         &Request::new("mediatailor:GetPlaybackConfiguration", &arn(cx, &p.name)),
@@ -111,7 +111,10 @@ pub fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
     Ok(Decided::read(response::playback_configuration(c)))
 }
 
-pub fn list(cx: &Ctx<'_>, p: &ListPlaybackConfigurationsParams) -> Result<Decided, ApiError> {
+pub(super) fn list(
+    cx: &Ctx<'_>,
+    p: &ListPlaybackConfigurationsParams,
+) -> Result<Decided, ApiError> {
     let max = p.max_results.unwrap_or(limits::MAX_LIST_PLAYBACK);
     if !(1..=limits::MAX_LIST_PLAYBACK).contains(&max) {
         return Err(ApiError::new(
@@ -156,7 +159,7 @@ pub fn list(cx: &Ctx<'_>, p: &ListPlaybackConfigurationsParams) -> Result<Decide
     Ok(Decided::read(body))
 }
 
-pub fn delete(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
+pub(super) fn delete(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("Name", &p.name)?;
     cx.authorize(
         &Request::new("mediatailor:DeletePlaybackConfiguration", &arn(cx, &p.name)),
@@ -213,7 +216,7 @@ fn validate_interaction_log(field: &str, log: &InteractionLog) -> Result<(), Api
     Ok(())
 }
 
-pub fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, ApiError> {
+pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
     if !(0..=100).contains(&p.percent_enabled) {
         return Err(ApiError::new(

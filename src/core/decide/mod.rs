@@ -8,7 +8,7 @@
 mod iam;
 mod logs;
 mod mediatailor;
-pub mod response;
+pub(crate) mod response;
 mod service;
 mod to_event;
 
@@ -186,38 +186,42 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.state.now
     }
 
-    pub fn account_id(&self) -> &'a str {
+    pub(crate) fn account_id(&self) -> &'a str {
         &self.action.account
     }
 
-    pub fn region(&self) -> &'a str {
+    pub(crate) fn region(&self) -> &'a str {
         &self.action.region
     }
 
-    pub fn caller(&self) -> Result<Caller<'a>, ApiError> {
+    pub(crate) fn caller(&self) -> Result<Caller<'a>, ApiError> {
         authz::resolve_caller(self.account, &self.action.caller)
     }
 
     /// Resolves the caller and authorises `req` in one step.
-    pub fn authorize(&self, req: &Request<'_>, protocol: Protocol) -> Result<Caller<'a>, ApiError> {
+    pub(crate) fn authorize(
+        &self,
+        req: &Request<'_>,
+        protocol: Protocol,
+    ) -> Result<Caller<'a>, ApiError> {
         let caller = self.caller()?;
         authz::authorize(caller, req, protocol)?;
         Ok(caller)
     }
 
-    pub fn uuid(&self, purpose: &str) -> String {
+    pub(crate) fn uuid(&self, purpose: &str) -> String {
         ids::uuid(self.state.seed, self.seq, purpose)
     }
 
-    pub fn unique_id(&self, prefix: &str, purpose: &str) -> String {
+    pub(crate) fn unique_id(&self, prefix: &str, purpose: &str) -> String {
         ids::iam_unique_id(prefix, self.state.seed, self.seq, purpose)
     }
 
-    pub fn hex(&self, purpose: &str, len: usize) -> String {
+    pub(crate) fn hex(&self, purpose: &str, len: usize) -> String {
         ids::hex_token(self.state.seed, self.seq, purpose, len)
     }
 }

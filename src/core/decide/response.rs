@@ -11,7 +11,7 @@ fn document(text: &str) -> Value {
 }
 
 /// The `Role` structure. `full` adds what GetRole shows and ListRoles does not.
-pub fn role(r: &Role, full: bool) -> Value {
+pub(crate) fn role(r: &Role, full: bool) -> Value {
     let mut m = Map::new();
     m.insert("Path".into(), json!(r.path));
     m.insert("RoleName".into(), json!(r.role_name));
@@ -46,7 +46,7 @@ pub fn role(r: &Role, full: bool) -> Value {
 }
 
 /// Tags as AWS lists them.
-pub fn tags(t: &std::collections::BTreeMap<String, String>) -> Value {
+pub(crate) fn tags(t: &std::collections::BTreeMap<String, String>) -> Value {
     Value::Array(
         t.iter()
             .map(|(k, v)| json!({"Key": k, "Value": v}))
@@ -55,7 +55,7 @@ pub fn tags(t: &std::collections::BTreeMap<String, String>) -> Value {
 }
 
 /// The `User` structure.
-pub fn user(u: &User) -> Value {
+pub(crate) fn user(u: &User) -> Value {
     json!({
         "Path": u.path,
         "UserName": u.user_name,
@@ -66,7 +66,7 @@ pub fn user(u: &User) -> Value {
 }
 
 /// GetServiceLinkedRoleDeletionStatus's body.
-pub fn deletion_status(t: &DeletionTask) -> Value {
+pub(crate) fn deletion_status(t: &DeletionTask) -> Value {
     let mut m = Map::new();
     m.insert("Status".into(), json!(t.status.as_str()));
     if let Some(r) = &t.reason {
@@ -79,7 +79,7 @@ pub fn deletion_status(t: &DeletionTask) -> Value {
 }
 
 /// A playback configuration as MediaTailor returns it.
-pub fn playback_configuration(c: &PlaybackConfiguration) -> Value {
+pub(crate) fn playback_configuration(c: &PlaybackConfiguration) -> Value {
     let mut m = Map::new();
     m.insert("Name".into(), json!(c.name));
     m.insert("PlaybackConfigurationArn".into(), json!(c.arn));
@@ -116,7 +116,7 @@ pub fn playback_configuration(c: &PlaybackConfiguration) -> Value {
 }
 
 /// A log group as DescribeLogGroups returns it (times in milliseconds).
-pub fn log_group(g: &LogGroup) -> Value {
+pub(crate) fn log_group(g: &LogGroup) -> Value {
     let bytes: u64 = g.streams.values().map(|s| s.stored_bytes).sum();
     json!({
         "logGroupName": g.log_group_name,
@@ -127,7 +127,7 @@ pub fn log_group(g: &LogGroup) -> Value {
 }
 
 /// A log stream as DescribeLogStreams returns it (times in milliseconds).
-pub fn log_stream(s: &LogStream) -> Value {
+pub(crate) fn log_stream(s: &LogStream) -> Value {
     let mut m = Map::new();
     m.insert("logStreamName".into(), json!(s.log_stream_name));
     m.insert("creationTime".into(), json!(clock::millis(s.creation_time)));

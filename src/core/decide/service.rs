@@ -38,7 +38,7 @@ pub const LOG_EVENT_BYTES_ADS: u64 = 512;
 /// Bytes of one manifest service interaction log event.
 pub const LOG_EVENT_BYTES_MANIFEST: u64 = 384;
 
-pub fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Decided, ApiError> {
+pub(super) fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Decided, ApiError> {
     if seq != 0 || *state != State::default() {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
@@ -77,7 +77,7 @@ enum TaskStep {
     Forget,
 }
 
-pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
+pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
     validate::range(
         ErrorCode::ValidationError,
         "Seconds",
@@ -193,7 +193,7 @@ pub fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, Ap
 }
 
 /// Why the role cannot be deleted now, if it cannot.
-pub fn deletion_blocker(account: &Account, at: i64) -> Option<FailureReason> {
+pub(super) fn deletion_blocker(account: &Account, at: i64) -> Option<FailureReason> {
     let enabled = account.enabled_log_configurations();
     let recent = account
         .service_linked_role()
@@ -255,7 +255,10 @@ fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64
     events
 }
 
-pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<Decided, ApiError> {
+pub(super) fn set_account_history(
+    cx: &Ctx<'_>,
+    p: &SetAccountHistoryParams,
+) -> Result<Decided, ApiError> {
     let mut events = vec![Event::AccountHistorySet {
         account: cx.account_id().to_string(),
         used_before_slr_support: p.used_media_tailor_before_slr_support,
@@ -301,7 +304,7 @@ pub fn set_account_history(cx: &Ctx<'_>, p: &SetAccountHistoryParams) -> Result<
     ))
 }
 
-pub fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, ApiError> {
+pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
     validate::range(
         ErrorCode::ValidationError,

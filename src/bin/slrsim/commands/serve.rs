@@ -9,8 +9,11 @@ use slrsim::simulator::Simulator;
 use crate::cli::ClockArg;
 use crate::exit::{Exit, Failure};
 
-#[allow(clippy::too_many_arguments)]
 /// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per `serve` flag, passed straight from the parsed command line"
+)]
 pub(crate) fn serve(
     db: &Path,
     addr: std::net::SocketAddr,
