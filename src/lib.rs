@@ -11,6 +11,47 @@
 //! - [`testing`]: the reference model, the generator, the step invariants and the soak harness.
 //!
 //! See ARCHITECTURE.md for the map and the rules a test keeps.
+//!
+//! # Embedding the simulator
+//!
+//! A test of your own code can drive the simulator directly: every action is stored in a real sled
+//! log, and the log can be read back at any point.
+//!
+//! ```
+//! use slrsim::core::state::TaskStatus;
+//! use slrsim::simulator::scenario::parse_line;
+//! use slrsim::{Genesis, Simulator, timetravel};
+//!
+//! // A log in a temporary folder: seed 0, the simulated clock at 2026-01-01T00:00:00Z.
+//! let mut sim = Simulator::temporary(Genesis::default())?;
+//! for line in [
+//!     r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#,
+//!     // Enabling session logging makes MediaTailor create its service-linked role.
+//!     r#"{"op":"ConfigureLogsForPlaybackConfiguration","params":{"PlaybackConfigurationName":"live","PercentEnabled":100}}"#,
+//!     // Deleting the role while logging is on starts a task that fails.
+//!     r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#,
+//!     r#"{"op":"AdvanceClock","params":{"Seconds":60}}"#,
+//! ] {
+//!     let record = sim.execute(parse_line(line)?)?;
+//!     assert!(record.outcome.is_ok(), "{:?}", record.outcome);
+//! }
+//!
+//! let account = sim.state().account("111122223333");
+//! let task = account.latest_deletion_task().expect("the deletion task");
+//! assert_eq!(task.status, TaskStatus::Failed);
+//!
+//! // Time travel: after record 1 (the configuration) there was no role yet.
+//! let then = timetravel::state_at(sim.store(), 1)?;
+//! assert!(then.account("111122223333").service_linked_role().is_none());
+//! // And the log tells why the deletion failed.
+//! let why = timetravel::explain(sim.store(), &task.deletion_task_id)?;
+//! assert!(why.summary.contains("us-east-1"), "{}", why.summary);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! With `default-features = false` the crate is the core, the log, the simulator and time travel;
+//! the `server` feature adds [`aws`] (the wire protocols and the HTTP server), `testing` adds
+//! [`testing`], and `cli` (the default) builds the `slrsim` program.
 
 #[cfg(feature = "server")]
 pub mod aws;

@@ -142,13 +142,13 @@ impl State {
     }
 
     /// Sets the seed; every root key id changes with it.
-    pub fn set_seed(&mut self, seed: u64) {
+    pub(crate) fn set_seed(&mut self, seed: u64) {
         self.seed = seed;
         self.rebuild_key_index();
     }
 
     /// The account with `id`, created (with its root key) if it is not there yet.
-    pub fn account_mut(&mut self, id: &str) -> &mut Account {
+    pub(crate) fn account_mut(&mut self, id: &str) -> &mut Account {
         if !self.accounts.contains_key(id) {
             let (root_id, _) = crate::core::ids::root_access_key(self.seed, id);
             self.key_index.roots.insert(root_id, id.to_string());
@@ -157,7 +157,7 @@ impl State {
     }
 
     /// Adds a user to `account` (replacing one of the same name, and its keys).
-    pub fn insert_user(&mut self, account: &str, user: User) {
+    pub(crate) fn insert_user(&mut self, account: &str, user: User) {
         let name = user.user_name.clone();
         let added: Vec<String> = user.access_keys.keys().cloned().collect();
         if let Some(old) = self.account_mut(account).users.insert(name.clone(), user) {
@@ -174,7 +174,13 @@ impl State {
 
     /// Adds an access key to a user of `account`; nothing if there is no such account or user (an
     /// access key creates neither).
-    pub fn insert_access_key(&mut self, account: &str, user_name: &str, id: &str, key: AccessKey) {
+    pub(crate) fn insert_access_key(
+        &mut self,
+        account: &str,
+        user_name: &str,
+        id: &str,
+        key: AccessKey,
+    ) {
         let user = self
             .accounts
             .get_mut(account)
@@ -357,7 +363,7 @@ impl Account {
     }
 
     /// Adds a deletion task (replacing one with the same id).
-    pub fn insert_task(&mut self, task: DeletionTask) {
+    pub(crate) fn insert_task(&mut self, task: DeletionTask) {
         if let Some(old) = self.deletion_tasks.get(&task.deletion_task_id) {
             self.task_index.remove(old);
         }
@@ -367,7 +373,7 @@ impl Account {
     }
 
     /// Changes the deletion task `id` (if kept) with `f`, keeping the index in step.
-    pub fn update_task(&mut self, id: &str, f: impl FnOnce(&mut DeletionTask)) {
+    pub(crate) fn update_task(&mut self, id: &str, f: impl FnOnce(&mut DeletionTask)) {
         if let Some(t) = self.deletion_tasks.get_mut(id) {
             self.task_index.remove(t);
             f(t);
@@ -376,7 +382,7 @@ impl Account {
     }
 
     /// Removes the deletion task `id` if `keep` says not to keep it.
-    pub fn forget_task(&mut self, id: &str, forget: impl FnOnce(&DeletionTask) -> bool) {
+    pub(crate) fn forget_task(&mut self, id: &str, forget: impl FnOnce(&DeletionTask) -> bool) {
         if let Some(t) = self.deletion_tasks.get(id) {
             if forget(t) {
                 self.task_index.remove(t);

@@ -362,6 +362,23 @@ fn params_map(params: Value) -> Map<String, Value> {
 }
 
 /// Writes an action as a scenario line (the inverse of [`parse_action`]).
+/// Parses one scenario line (a JSON object with `op`, `params` and, optionally, `account`, `caller`
+/// and `region`) into an action: what an embedding test writes instead of building parameters by
+/// hand. The error says what is wrong with the line.
+pub fn parse_line(line: &str) -> Result<Action, String> {
+    if line.len() > limits::MAX_LINE_BYTES {
+        return Err(format!(
+            "the line is longer than {} bytes",
+            limits::MAX_LINE_BYTES
+        ));
+    }
+    match serde_json::from_str::<Value>(line) {
+        Ok(Value::Object(obj)) => parse_action(obj),
+        Ok(_) => Err("an action is a JSON object".to_string()),
+        Err(e) => Err(format!("not JSON: {e}")),
+    }
+}
+
 pub fn to_line(action: &Action) -> String {
     // Serialising an action cannot fail: it holds only strings, integers and lists.
     serde_json::to_string(action).unwrap_or_default()

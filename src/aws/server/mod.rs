@@ -37,9 +37,10 @@ use crate::simulator::{LiveMark, LogFlusher, Simulator};
 use protocol::{Control, HttpRequest, HttpResponse, Prepared, Principal, Service};
 
 /// How simulated time moves while serving.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub enum ClockMode {
     /// Only `POST /_slrsim/advance?seconds=N` moves it.
+    #[default]
     Manual,
     /// It follows real time from the start of `serve`, `speed` times as fast: before each request the
     /// simulator thread records an `AdvanceClock` for the whole seconds that have passed.
@@ -77,6 +78,18 @@ pub struct ServeOptions {
     /// The database's operator secrets: the control API's token and the key secret working secrets
     /// derive from ([`operator::Operator::load_or_create`]).
     pub operator: operator::Operator,
+}
+
+impl ServeOptions {
+    /// Options with `slrsim serve`'s defaults: the manual clock, and answers once durable.
+    pub fn new(listener: std::net::TcpListener, operator: operator::Operator) -> Self {
+        ServeOptions {
+            listener,
+            clock: ClockMode::default(),
+            acknowledge: Acknowledge::default(),
+            operator,
+        }
+    }
 }
 
 /// What `serve` tells its caller once it listens.
