@@ -361,7 +361,6 @@ fn params_map(params: Value) -> Map<String, Value> {
     }
 }
 
-/// Writes an action as a scenario line (the inverse of [`parse_action`]).
 /// Parses one scenario line (a JSON object with `op`, `params` and, optionally, `account`, `caller`
 /// and `region`) into an action: what an embedding test writes instead of building parameters by
 /// hand. The error says what is wrong with the line.
@@ -379,6 +378,7 @@ pub fn parse_line(line: &str) -> Result<Action, String> {
     }
 }
 
+/// Writes an action as a scenario line (the inverse of [`parse_action`]).
 pub fn to_line(action: &Action) -> String {
     // Serialising an action cannot fail: it holds only strings, integers and lists.
     serde_json::to_string(action).unwrap_or_default()
