@@ -1,5 +1,5 @@
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 // Authorisation, swept across every operation slrsim answers (README, "Reliability").
 //

@@ -1,8 +1,8 @@
 //! Edge cases at the limits of the service's own work, each one a mutation-testing survivor turned into
 //! a test: the clock's last second, a zero advance, the combined deletion reason, a single strategy.
 
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 use slrsim::core::outcome::Outcome;
 use slrsim::{Action, Genesis, Operation};
 

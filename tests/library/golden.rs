@@ -7,7 +7,7 @@
 //! If a future change of the schema makes this test fail, the fix is an upcaster in `record.rs` that
 //! reads these files, never regenerated files (tests/golden/README.md).
 
-mod common;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -548,7 +548,7 @@ fn extra_actions() -> Vec<Action> {
             r#"{{"op":"ServeSessions",{A},"params":{{"PlaybackConfigurationName":"none","Sessions":1}}}}"#
         ),
     ];
-    let mut actions: Vec<Action> = lines.iter().map(|l| common::action(l)).collect();
+    let mut actions: Vec<Action> = lines.iter().map(|l| support::action(l)).collect();
     // The scenario parser refuses a region MediaTailor does not run in before anything is stored, but
     // an `Action` built directly reaches `decide`, which records the refusal: the one way today to see
     // SetAccountHistory refused once the clock is past 2021.
@@ -645,11 +645,11 @@ fn generated_lines() -> Vec<Line> {
 fn lost_delivery_lines() -> Vec<Line> {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
-    sim.execute(common::action(
+    sim.execute(support::action(
         r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com/live","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#,
     ))
     .expect("execute");
-    sim.execute(common::action(
+    sim.execute(support::action(
         r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":10}}"#,
     ))
     .expect("execute");

@@ -24,7 +24,7 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
 use std::io::Write;
 use std::path::Path;
@@ -46,7 +46,7 @@ use slrsim::log::replay;
 use slrsim::simulator::scenario;
 use slrsim::{Action, ApiError, ErrorCode, Operation, ScenarioError, Simulator, StoreError};
 
-use common::{SLR, TestSim};
+use support::{SLR, TestSim};
 
 // ---------------------------------------------------------------------------------------------------
 // Shared helpers

@@ -4,7 +4,7 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -21,7 +21,7 @@ use slrsim::log::store::Store;
 use slrsim::{Genesis, Simulator, StoreError};
 use tempfile::TempDir;
 
-use common::{SLR, SLR_ARN, action, read_all, wait_or_kill};
+use support::{SLR, SLR_ARN, action, read_all, wait_or_kill};
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
@@ -33,7 +33,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
 const HANG_LIMIT: Duration = Duration::from_secs(120);
 
 /// The built-in demo scenario, to count its actions.
-const DEMO: &str = include_str!("../examples/demo.jsonl");
+const DEMO: &str = include_str!("../../examples/demo.jsonl");
 
 /// A database path inside its own temporary folder (the folder is removed when this is dropped).
 struct Db {

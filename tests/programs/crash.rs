@@ -9,7 +9,7 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -27,7 +27,7 @@ use slrsim::log::store::Store;
 use slrsim::{Genesis, Simulator, StoreError};
 use tempfile::TempDir;
 
-use common::{action, read_all, wait_or_kill};
+use support::{action, read_all, wait_or_kill};
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers

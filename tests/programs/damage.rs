@@ -18,8 +18,8 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::{read_all, wait_or_kill};
+use crate::support;
+use support::{read_all, wait_or_kill};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

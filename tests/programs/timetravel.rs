@@ -6,8 +6,8 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 use std::collections::BTreeSet;
 use std::io::Write;
