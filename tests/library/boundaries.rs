@@ -2,9 +2,9 @@
 //! a test: the clock's last second, a zero advance, the combined deletion reason, a single strategy.
 
 use crate::support;
-use support::*;
 use slrsim::core::outcome::Outcome;
 use slrsim::{Action, Genesis, Operation};
+use support::*;
 
 #[test]
 fn the_clock_may_reach_its_last_second_and_no_further() {

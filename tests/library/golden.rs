@@ -615,13 +615,8 @@ fn write_golden(name: &str, lines: &[Line]) {
 fn demo_lines() -> Vec<Line> {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_slrsim"))
-        .arg("demo")
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .expect("run slrsim demo");
-    assert!(out.status.success(), "slrsim demo failed: {out:?}");
+    let out = support::run::exec(support::run::command(&db, &["demo"]), None);
+    assert_eq!(out.code, Some(0), "slrsim demo failed: {}", out.show());
     let store = Store::open(&db).expect("open the demo's database");
     dump(&store)
 }
