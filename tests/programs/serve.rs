@@ -72,16 +72,8 @@ fn send(addr: &str, method: &str, uri: &str, headers: &[(String, String)], body:
 
 /// An IAM query call, signed with `key`/`secret`.
 fn iam_as(srv: &Server, key: &str, secret: &str, params: &[(&str, &str)]) -> Resp {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        form.append_pair(k, v);
-    }
-    form.append_pair("Version", "2010-05-08");
-    let body = form.finish().into_bytes();
-    let ct = [(
-        "Content-Type",
-        "application/x-www-form-urlencoded; charset=utf-8",
-    )];
+    let body = http::iam_form(params);
+    let ct = [http::FORM];
     let h = signed_headers(srv, (key, secret), "iam", "POST", "/", &ct, &body);
     send(&srv.addr, "POST", "/", &h, &body)
 }

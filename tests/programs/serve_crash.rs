@@ -94,16 +94,8 @@ fn call(srv: &Server, name: &str, i: usize) -> (Proto, std::io::Result<Resp>) {
     let user = format!("{name}-{}", i / 6);
     let config = format!("c{name}-{}", i / 6);
     let iam = |params: &[(&str, &str)]| {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in params {
-            form.append_pair(k, v);
-        }
-        form.append_pair("Version", "2010-05-08");
-        let body = form.finish().into_bytes();
-        let ct = [(
-            "Content-Type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )];
+        let body = http::iam_form(params);
+        let ct = [http::FORM];
         let h = signed_headers(srv, (&srv.key, &srv.secret), "iam", "POST", "/", &ct, &body);
         (Proto::Iam, send(&srv.addr, "POST", "/", &h, &body))
     };

@@ -182,6 +182,22 @@ pub fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     xml.get(start..end)
 }
 
+/// The content type of an IAM query call, as the SDKs send it.
+pub const FORM: (&str, &str) = (
+    "Content-Type",
+    "application/x-www-form-urlencoded; charset=utf-8",
+);
+
+/// An IAM query call's body: `params` and the API version, form-encoded.
+pub fn iam_form(params: &[(&str, &str)]) -> Vec<u8> {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in params {
+        form.append_pair(k, v);
+    }
+    form.append_pair("Version", "2010-05-08");
+    form.finish().into_bytes()
+}
+
 /// The headers of a request to `srv` signed with `key`/`secret` as an SDK signs it (host, x-amz-date,
 /// the `extra` headers such as content-type and the target, then the signature).
 pub fn signed_headers(
