@@ -52,8 +52,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
+// The tests of `slrsim serve` sign with the same helper.
+#[path = "../tests/support/sign.rs"]
+mod sign;
 
 /// The reference rate of moto's server mode the goal was set against, used when moto is not installed.
 const REFERENCE_MOTO_RATE: f64 = 240.0;
@@ -405,32 +406,24 @@ impl Signer {
         content_type: &str,
         body: &str,
     ) -> Vec<u8> {
-        let identity =
-            aws_credential_types::Credentials::new(&self.key, &self.secret, None, None, "bench")
-                .into();
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(REGION)
-            .name(self.service)
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .expect("complete signing parameters");
-        let signable = SignableRequest::new(
+        let signer = sign::Signer {
+            key: &self.key,
+            secret: &self.secret,
+            region: REGION,
+            service: self.service,
+        };
+        let signature = signer.signature(
+            SystemTime::now(),
             method,
             path,
             [("host", host), ("content-type", content_type)].into_iter(),
-            SignableBody::Bytes(body.as_bytes()),
-        )
-        .expect("a signable request");
-        let (instructions, _) = sign(signable, &params.into())
-            .expect("sign the request")
-            .into_parts();
+            body.as_bytes(),
+        );
         let mut out = format!(
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
             body.len()
         );
-        for (name, value) in instructions.headers() {
+        for (name, value) in &signature {
             out.push_str(name);
             out.push_str(": ");
             out.push_str(value);

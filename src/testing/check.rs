@@ -1,4 +1,4 @@
-//! The property-test harness, shared by `tests/properties.rs` and `slrsim check`: it runs a generated
+//! The property-test harness, shared by `tests/library/properties.rs` and `slrsim check`: it runs a generated
 //! history against the real simulator on a real sled database in a temp directory, and after every
 //! action checks the reference model's prediction and every invariant of `invariants`. At the end of a
 //! history it checks the log-level promises: replay equals live, every action re-decides to its logged

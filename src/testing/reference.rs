@@ -691,7 +691,7 @@ fn line(op: &str, account: usize, who: Who, region: usize, params: Value) -> Act
     match v {
         Value::Object(o) => match crate::simulator::scenario::parse_action(o) {
             Ok(a) => a,
-            // INVARIANT: the generator only builds well-formed lines; `tests/properties.rs` checks every
+            // INVARIANT: the generator only builds well-formed lines; `tests/library/properties.rs` checks every
             // transition kind parses. A malformed one would be a generator bug, so fail loudly.
             #[expect(
                 clippy::panic,

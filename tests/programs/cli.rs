@@ -4,212 +4,31 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{ChildStdout, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{ChildStdout, Stdio};
 
 use serde_json::{Value, json};
 use slrsim::core::outcome::Outcome;
 use slrsim::log::record::{self, HASH_LEN, Record};
 use slrsim::log::replay;
-use slrsim::log::store::Store;
 use slrsim::{Genesis, Simulator, StoreError};
-use tempfile::TempDir;
 
-use common::{SLR, SLR_ARN, action, read_all, wait_or_kill};
+use support::run::*;
+use support::{SLR, SLR_ARN, action};
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
 
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-
-/// A guard against hangs only (not a performance assertion): a child still running after this is killed.
-const HANG_LIMIT: Duration = Duration::from_secs(120);
-
 /// The built-in demo scenario, to count its actions.
-const DEMO: &str = include_str!("../examples/demo.jsonl");
-
-/// A database path inside its own temporary folder (the folder is removed when this is dropped).
-struct Db {
-    dir: TempDir,
-    path: PathBuf,
-}
-
-fn fresh_db() -> Db {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("slrsim.db");
-    Db { dir, path }
-}
-
-impl Db {
-    /// Writes `text` to a scenario file beside the database and returns its path.
-    fn scenario(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.dir.path().join(name);
-        std::fs::write(&p, text).expect("write scenario file");
-        p
-    }
-}
-
-/// What a finished `slrsim` process did.
-#[derive(Debug)]
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn cut(s: &str) -> &str {
-    match s.char_indices().nth(4000) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
-    }
-}
-
-impl Out {
-    /// Asserts the exit code and that nothing panicked; returns self for chaining.
-    #[track_caller]
-    fn code(&self, expected: i32, what: &str) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "{what}: expected exit {expected}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            cut(&self.stdout),
-            cut(&self.stderr)
-        );
-        self.no_panic(what)
-    }
-
-    #[track_caller]
-    fn no_panic(&self, what: &str) -> &Self {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "{what}: slrsim panicked:\n{}",
-            cut(&self.stderr)
-        );
-        self
-    }
-
-    fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// Every stdout line parsed as JSON.
-    fn json_lines(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| {
-                serde_json::from_str(l)
-                    .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {l}"))
-            })
-            .collect()
-    }
-}
-
-/// `slrsim --db DB ARGS...`, with the environment that could redirect it removed.
-fn command(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG");
-    c
-}
-
-/// Runs a command to completion, feeding `stdin` if given, and collects its output.
-fn exec(mut cmd: Command, stdin: Option<Vec<u8>>) -> Out {
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    })
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn slrsim");
-    // The writer may meet a closed pipe when slrsim stops reading early (a malformed line): that is fine.
-    let writer = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("piped stdin");
-        thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = read_all(child.stdout.take().expect("piped stdout"));
-    let err = read_all(child.stderr.take().expect("piped stderr"));
-    let status = wait_or_kill(&mut child, HANG_LIMIT);
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    let stdout = out.join().expect("stdout reader");
-    let stderr = err.join().expect("stderr reader");
-    let Some(status) = status else {
-        panic!(
-            "slrsim did not finish within {HANG_LIMIT:?}; stderr:\n{}",
-            cut(&stderr)
-        );
-    };
-    Out {
-        code: status.code(),
-        stdout,
-        stderr,
-    }
-}
-
-/// How long to wait for a lock this test process has just let go of.
-///
-/// sled 0.34 releases a dropped database's file lock from a background thread a moment after `Drop`
-/// returns (spacejam/sled#1234, #1289). A process of the binary releases it when it exits, so only an
-/// open right after *this* process dropped a handle to the same path can see "in use"; these helpers
-/// wait that out. The test of a database really in use spawns its children without them.
-const LOCK_GRACE: Duration = Duration::from_secs(10);
-
-/// Calls `open` until it stops failing with `StoreError::Locked` (at most [`LOCK_GRACE`]).
-fn open_when_free<T>(mut open: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
-    let start = Instant::now();
-    loop {
-        match open() {
-            Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
-                thread::sleep(Duration::from_millis(20));
-            }
-            other => return other,
-        }
-    }
-}
-
-fn open_store(db: &Path) -> Store {
-    open_when_free(|| Store::open(db)).expect("open store")
-}
+const DEMO: &str = include_str!("../../examples/demo.jsonl");
 
 fn open_sim(db: &Path, genesis: Option<Genesis>) -> Simulator {
     open_when_free(|| Simulator::open(db, genesis)).expect("open simulator")
-}
-
-/// Runs the binary, again while it reports a lock this test process has just let go of.
-fn exec_when_free(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
-    let start = Instant::now();
-    loop {
-        let out = exec(command(db, args), stdin.map(<[u8]>::to_vec));
-        if out.code == Some(3) && out.stderr.contains("in use") && start.elapsed() < LOCK_GRACE {
-            thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        return out;
-    }
-}
-
-/// `slrsim --db DB ARGS...`.
-fn slrsim(db: &Path, args: &[&str]) -> Out {
-    exec_when_free(db, args, None)
-}
-
-/// `slrsim --db DB ARGS...` with `input` on standard input.
-fn slrsim_stdin(db: &Path, args: &[&str], input: &[u8]) -> Out {
-    exec_when_free(db, args, Some(input))
 }
 
 /// `slrsim --db DB run FILE` for a scenario written to a file.
@@ -231,15 +50,6 @@ fn log_records(db: &Path) -> Vec<Value> {
     log_json(db)
         .lines()
         .map(|l| serde_json::from_str(l).expect("log --json line is JSON"))
-        .collect()
-}
-
-/// Every raw stored value of the log, read with the library (the database must not be in use).
-fn stored_values(db: &Path) -> Vec<(u64, Vec<u8>)> {
-    let store = open_store(db);
-    store
-        .iter_from(0)
-        .map(|r| r.map(|(s, v)| (s, v.to_vec())).expect("read stored value"))
         .collect()
 }
 

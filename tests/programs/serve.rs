@@ -2,33 +2,28 @@
 //! temp directory, requests signed with AWS's own `aws-sigv4` as an SDK signs them. The AWS CLI and
 //! boto3 drive the same server in `tests/e2e/` (run by `.ci/run`); these tests need nothing but cargo.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, SystemTime};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-const SLR: &str = "AWSServiceRoleForMediaTailor";
+use crate::support::SLR;
+use crate::support::http::{self, Resp, parse_response, signed_headers, tag};
+use crate::support::run::{BIN, Out, command, exec};
 
-/// A running server; killed (SIGKILL) if a test fails before stopping it.
+/// A running server on a database in its own temp directory (kept until the server is stopped).
 struct Server {
-    child: Child,
+    srv: http::Server,
     dir: tempfile::TempDir,
-    addr: String,
-    key: String,
-    secret: String,
-    /// The control API's token (`SLRSIM_TOKEN`).
-    token: String,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// The server's address and keys, as `http::Server` has them.
+impl std::ops::Deref for Server {
+    type Target = http::Server;
+    fn deref(&self) -> &http::Server {
+        &self.srv
     }
 }
 
@@ -43,206 +38,42 @@ fn start_in(dir: tempfile::TempDir, extra: &[&str]) -> Server {
 
 /// Starts a server with extra environment variables (the request timeout).
 fn start_with(dir: tempfile::TempDir, extra: &[&str], vars: &[(&str, &str)]) -> Server {
-    let mut child = Command::new(BIN)
-        .arg("--db")
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--db")
         .arg(dir.path().join("db"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .envs(vars.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start slrsim serve");
-    let out = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(out).lines();
-    let mut env = std::collections::BTreeMap::new();
-    for _ in 0..5 {
-        let line = lines.next().expect("an export line").expect("utf-8");
-        let (k, v) = line
-            .strip_prefix("export ")
-            .and_then(|l| l.split_once('='))
-            .unwrap_or_else(|| panic!("not an export line: {line}"));
-        env.insert(k.to_string(), v.to_string());
-    }
-    let addr = env["AWS_ENDPOINT_URL"]
-        .strip_prefix("http://")
-        .expect("http endpoint")
-        .to_string();
+        .stderr(Stdio::null());
     Server {
-        child,
+        srv: http::Server::start(cmd),
         dir,
-        addr,
-        key: env["AWS_ACCESS_KEY_ID"].clone(),
-        secret: env["AWS_SECRET_ACCESS_KEY"].clone(),
-        token: env["SLRSIM_TOKEN"].clone(),
     }
 }
 
 impl Server {
-    /// SIGTERM, then wait: the server flushes and exits 0.
-    fn stop(mut self) -> tempfile::TempDir {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let exit = self.child.wait().expect("wait");
+    /// SIGTERM, then wait: the server flushes and exits 0. Gives the database's folder.
+    fn stop(self) -> tempfile::TempDir {
+        let (exit, _) = self.srv.stop();
         assert!(exit.success(), "serve exited {exit:?}");
-        let dir = tempfile::tempdir().expect("temp dir");
-        // Move the database out of the guard Drop would clean up.
-        std::mem::replace(&mut self.dir, dir)
+        self.dir
     }
 }
 
-/// Runs `slrsim --db DB ARGS...`.
-fn slrsim_at(db: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run slrsim")
+/// Runs `slrsim --db DB ARGS...` (killed if it hangs).
+fn slrsim_at(db: &std::path::Path, args: &[&str]) -> Out {
+    exec(command(db, args), None)
 }
-
-/// A response: status, headers (names lower case), body.
-#[derive(Debug)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-}
-
-/// Bodies larger than this are sent only after the server asks for them (`Expect: 100-continue`).
-const EXPECT_CONTINUE_ABOVE: usize = 64 << 10;
 
 /// Sends one request on a new connection; reads the response whole.
-///
-/// A large body is sent with `Expect: 100-continue`, as HTTP/1.1 clients do: a server that refuses the
-/// request from its head alone (no token, a declared length over the limit) answers at once and never
-/// reads the body. Writing a large body regardless would race that answer against the connection's
-/// close, and the test's verdict would depend on which won.
 fn send(addr: &str, method: &str, uri: &str, headers: &[(String, String)], body: &[u8]) -> Resp {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok();
-    let mut req = format!("{method} {uri} HTTP/1.1\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        req.push_str(&format!("{n}: {v}\r\n"));
-    }
-    let expect_continue = body.len() > EXPECT_CONTINUE_ABOVE;
-    if expect_continue {
-        req.push_str("Expect: 100-continue\r\n");
-    }
-    req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    s.write_all(req.as_bytes()).expect("write");
-    let mut raw = Vec::new();
-    if expect_continue {
-        // Read the first answer's head: `100 Continue` asks for the body; anything else is final.
-        let mut byte = [0u8; 1];
-        while !raw.ends_with(b"\r\n\r\n") {
-            match s.read(&mut byte).expect("read the interim answer") {
-                0 => break,
-                _ => raw.push(byte[0]),
-            }
-        }
-        if raw.starts_with(b"HTTP/1.1 100") {
-            raw.clear();
-            s.write_all(body).expect("write body");
-        }
-    } else {
-        s.write_all(body).expect("write body");
-    }
-    s.read_to_end(&mut raw).expect("read");
-    parse_response(&raw)
-}
-
-fn parse_response(raw: &[u8]) -> Resp {
-    let text = String::from_utf8_lossy(raw);
-    let (head, body) = text.split_once("\r\n\r\n").expect("a whole response");
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    Resp {
-        status,
-        headers,
-        body: body.to_string(),
-    }
-}
-
-/// The headers of a request signed as an SDK signs it (host, x-amz-date, content-type, and the
-/// target when given).
-fn signed_headers(
-    srv: &Server,
-    (key, secret): (&str, &str),
-    service: &str,
-    method: &str,
-    uri: &str,
-    extra: &[(&str, &str)],
-    body: &[u8],
-) -> Vec<(String, String)> {
-    let now = SystemTime::now();
-    let date = chrono::DateTime::<chrono::Utc>::from(now)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string();
-    let mut headers: Vec<(String, String)> = vec![
-        ("Host".into(), srv.addr.clone()),
-        ("X-Amz-Date".into(), date),
-    ];
-    headers.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
-    let identity = aws_credential_types::Credentials::new(key, secret, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name(service)
-        .time(now)
-        .settings(SigningSettings::default())
-        .build()
-        .expect("params");
-    let signable = SignableRequest::new(
-        method,
-        uri,
-        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        SignableBody::Bytes(body),
-    )
-    .expect("signable");
-    let (instructions, _) = sign(signable, &params.into()).expect("sign").into_parts();
-    for (n, v) in instructions.headers() {
-        headers.push((n.to_string(), v.to_string()));
-    }
-    headers
+    http::send(addr, method, uri, headers, body).expect("a whole response")
 }
 
 /// An IAM query call, signed with `key`/`secret`.
 fn iam_as(srv: &Server, key: &str, secret: &str, params: &[(&str, &str)]) -> Resp {
-    let mut form = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in params {
-        form.append_pair(k, v);
-    }
-    form.append_pair("Version", "2010-05-08");
-    let body = form.finish().into_bytes();
-    let ct = [(
-        "Content-Type",
-        "application/x-www-form-urlencoded; charset=utf-8",
-    )];
+    let body = http::iam_form(params);
+    let ct = [http::FORM];
     let h = signed_headers(srv, (key, secret), "iam", "POST", "/", &ct, &body);
     send(&srv.addr, "POST", "/", &h, &body)
 }
@@ -271,14 +102,6 @@ fn mt(srv: &Server, method: &str, uri: &str, body: Option<Value>) -> Resp {
 fn control(srv: &Server, method: &str, uri: &str, body: &str) -> Resp {
     let auth = [("Authorization".to_string(), format!("Bearer {}", srv.token))];
     send(&srv.addr, method, uri, &auth, body.as_bytes())
-}
-
-fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = xml.get(start..)?.find(&close)? + start;
-    xml.get(start..end)
 }
 
 fn enable_logging(srv: &Server, name: &str, percent: u32) -> Resp {
@@ -421,17 +244,14 @@ fn the_lifecycle_over_http_is_recorded_and_the_log_verifies() {
     let dir = srv.stop();
     let db = dir.path().join("db");
     let out = slrsim_at(&db, &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.code == Some(0), "{}", out.stdout);
     let out = slrsim_at(&db, &["explain", &task, "--json"]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("playbackConfiguration/live"));
+    assert!(out.code == Some(0));
+    assert!(out.stdout.contains("playbackConfiguration/live"));
     // Every request is a record: the log ends at the number status gave.
     let out = slrsim_at(&db, &["log", "--json"]);
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+    let records: Vec<Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("a record"))
         .collect();
@@ -501,7 +321,8 @@ fn bad_and_missing_signatures_are_refused_and_recorded() {
         &dir.path().join("db"),
         &["log", "--json", "--op", "RefusedRequest"],
     );
-    let refused: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+    let refused: Vec<Value> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("a record"))
         .collect();
@@ -532,7 +353,7 @@ fn bad_and_missing_signatures_are_refused_and_recorded() {
         "DeleteEverything"
     );
     let out = slrsim_at(&dir.path().join("db"), &["verify"]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
 }
 
 #[test]
@@ -606,7 +427,8 @@ fn a_user_s_key_from_create_access_key_signs_as_that_user() {
         &dir.path().join("db"),
         &["log", "--json", "--op", "ListRoles"],
     );
-    let callers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+    let callers: Vec<String> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).expect("record")["action"]["caller"].to_string())
         .collect();
@@ -639,11 +461,7 @@ fn many_clients_at_once_get_one_order_and_a_sound_log() {
     assert_eq!(status["NextSeq"].as_u64(), Some(2 + threads * per));
     let dir = srv.stop();
     let out = slrsim_at(&dir.path().join("db"), &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.code == Some(0), "{}", out.stdout);
 }
 
 #[test]
@@ -690,9 +508,9 @@ fn the_wall_clock_finishes_a_deletion_without_being_told() {
         &dir.path().join("db"),
         &["log", "--json", "--op", "AdvanceClock"],
     );
-    assert!(String::from_utf8_lossy(&out.stdout).lines().count() >= 1);
+    assert!(out.stdout.lines().count() >= 1);
     let out = slrsim_at(&dir.path().join("db"), &["verify"]);
-    assert!(out.status.success());
+    assert!(out.code == Some(0));
 }
 
 #[test]
@@ -701,7 +519,7 @@ fn the_root_key_and_token_are_kept_on_every_start_and_env_prints_them() {
     let (key, secret, token) = (srv.key.clone(), srv.secret.clone(), srv.token.clone());
     let dir = srv.stop();
     let env = slrsim_at(&dir.path().join("db"), &["env", "--addr", "127.0.0.1:4566"]);
-    let text = String::from_utf8_lossy(&env.stdout);
+    let text = &env.stdout;
     assert!(
         text.contains(&format!("export AWS_ACCESS_KEY_ID={key}\n")),
         "{text}"
@@ -730,12 +548,8 @@ fn env_before_serve_prints_what_serve_will_use() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
     let env = slrsim_at(&db, &["env", "--seed", "7"]);
-    assert!(
-        env.status.success(),
-        "{}",
-        String::from_utf8_lossy(&env.stderr)
-    );
-    let text = String::from_utf8_lossy(&env.stdout).to_string();
+    assert!(env.code == Some(0), "{}", &env.stderr);
+    let text = env.stdout.clone();
     let srv = start_in(dir, &["--seed", "7"]);
     assert!(
         text.contains(&format!("export AWS_ACCESS_KEY_ID={}\n", srv.key)),
@@ -836,7 +650,7 @@ fn the_same_requests_give_the_same_log_bytes() {
         iam_as(&srv, &key, &secret, &[("Action", "ListRoles")]);
         let dir = srv.stop();
         let log = slrsim_at(&dir.path().join("db"), &["log", "--json"]);
-        assert!(log.status.success());
+        assert!(log.code == Some(0));
         let state = slrsim_at(&dir.path().join("db"), &["state", "--json"]);
         (log.stdout, state.stdout, key, secret)
     };
@@ -847,13 +661,13 @@ fn the_same_requests_give_the_same_log_bytes() {
     assert_eq!(key_a, key_b);
     // The working secret comes from each database's own key secret, which the log never holds.
     assert_ne!(secret_a, secret_b);
-    assert!(!String::from_utf8_lossy(&log_a).contains(&secret_a));
+    assert!(!log_a.contains(&secret_a));
     assert!(log_a.len() > 1000);
     assert!(
         log_a == log_b,
         "the logs differ:\n{}\n---\n{}",
-        String::from_utf8_lossy(&log_a),
-        String::from_utf8_lossy(&log_b)
+        log_a,
+        log_b
     );
     assert_eq!(state_a, state_b);
 }
@@ -927,19 +741,16 @@ fn a_taken_port_creates_no_database() {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
     let out = slrsim_at(&db, &["serve", "--addr", &addr]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot serve on"));
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("cannot serve on"));
     assert!(!db.exists());
 }
 
 /// The records of a stopped server's log, as `slrsim log --json` prints them (one line each).
 fn log_lines(db: &std::path::Path) -> Vec<String> {
     let out = slrsim_at(db, &["log", "--json"]);
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(String::from)
-        .collect()
+    assert!(out.code == Some(0));
+    out.stdout.lines().map(String::from).collect()
 }
 
 /// The control API belongs to whoever holds the token: without it (or with a wrong one) every call
@@ -1158,7 +969,7 @@ fn a_request_that_never_arrives_is_cut_at_the_deadline() {
     let mut s = TcpStream::connect(&srv.addr).expect("connect");
     s.write_all(head(1000).as_bytes()).expect("head");
     s.write_all(b"Action=Get").expect("some body");
-    let r = parse_response(&read_until_closed(&mut s));
+    let r = parse_response(&read_until_closed(&mut s)).expect("a whole response");
     assert_eq!(r.status, 408, "{}", r.body);
 
     // A body that drips one byte every 100 ms (it would take 100 s): cut, answered 408, closed.
@@ -1174,7 +985,7 @@ fn a_request_that_never_arrives_is_cut_at_the_deadline() {
         }
         false
     });
-    let r = parse_response(&read_until_closed(&mut s));
+    let r = parse_response(&read_until_closed(&mut s)).expect("a whole response");
     assert_eq!(r.status, 408, "{}", r.body);
     assert_eq!(r.header("connection"), Some("close"));
     drop(s);
@@ -1197,7 +1008,7 @@ fn a_request_that_never_arrives_is_cut_at_the_deadline() {
         }
         false
     });
-    let r = parse_response(&read_until_closed(&mut s));
+    let r = parse_response(&read_until_closed(&mut s)).expect("a whole response");
     assert_eq!(r.status, 408, "{}", r.body);
     drop(s);
     assert!(
@@ -1209,7 +1020,7 @@ fn a_request_that_never_arrives_is_cut_at_the_deadline() {
     let mut s = TcpStream::connect(&srv.addr).expect("connect");
     s.write_all(head(1_000_000_000_000_000).as_bytes())
         .expect("head");
-    let r = parse_response(&read_until_closed(&mut s));
+    let r = parse_response(&read_until_closed(&mut s)).expect("a whole response");
     assert_eq!(r.status, 413, "{}", r.body);
 
     // A head that never ends: the connection is closed.
@@ -1321,11 +1132,7 @@ fn hostile_characters_get_well_formed_answers() {
     }
     let dir = srv.stop();
     let out = slrsim_at(&dir.path().join("db"), &["verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(out.code == Some(0), "{}", out.stdout);
 }
 
 /// What an unsigned request costs is bounded whatever its size: 1 MiB requests to every service

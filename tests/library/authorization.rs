@@ -1,5 +1,5 @@
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 // Authorisation, swept across every operation slrsim answers (README, "Reliability").
 //
@@ -685,7 +685,7 @@ fn every_operation_has_a_row() {
     let missing: Vec<_> = all.difference(&covered).collect();
     assert!(
         missing.is_empty(),
-        "operations without a row in tests/authorization.rs: {missing:?}"
+        "operations without a row in tests/library/authorization.rs: {missing:?}"
     );
     let unknown: Vec<_> = covered.difference(&all).collect();
     assert!(unknown.is_empty(), "rows for no operation: {unknown:?}");

@@ -9,7 +9,7 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read};
@@ -27,20 +27,12 @@ use slrsim::log::store::Store;
 use slrsim::{Genesis, Simulator, StoreError};
 use tempfile::TempDir;
 
-use common::{action, read_all, wait_or_kill};
+use support::action;
+use support::run::*;
 
 // ---------------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------------
-
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-
-/// A guard against hangs only (not a performance assertion).
-const HANG_LIMIT: Duration = Duration::from_secs(120);
-
-/// How long to wait for a lock this test process has just let go of: sled 0.34 releases a dropped
-/// database's file lock from a background thread a moment after `Drop` returns (spacejam/sled#1234).
-const OWN_LOCK_GRACE: Duration = Duration::from_secs(10);
 
 /// The seed of the generated scenarios (their header; every run against one database uses it).
 const SCENARIO_SEED: u64 = 11;
@@ -50,76 +42,6 @@ const SCENARIO_SEED: u64 = 11;
 const SNAPSHOT_EVERY: &str = "25";
 /// The same for the default-durability database, whose runs append more.
 const SNAPSHOT_EVERY_DEFAULT: &str = "200";
-
-/// `slrsim --db DB ARGS...`, with the environment that could redirect it removed.
-fn command(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG");
-    c
-}
-
-/// A finished process.
-#[derive(Debug)]
-struct Out {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs a command to completion (stdin closed) and collects its output.
-fn exec(mut cmd: Command) -> Out {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn slrsim");
-    let out = read_all(child.stdout.take().expect("stdout"));
-    let err = read_all(child.stderr.take().expect("stderr"));
-    let status = wait_or_kill(&mut child, HANG_LIMIT);
-    let stdout = out.join().expect("stdout reader");
-    let stderr = err.join().expect("stderr reader");
-    let status =
-        status.unwrap_or_else(|| panic!("slrsim hung for {HANG_LIMIT:?}; stderr:\n{stderr}"));
-    Out {
-        status,
-        stdout,
-        stderr,
-    }
-}
-
-/// Runs the binary, again while it reports a lock that this test process has just let go of.
-fn exec_when_free(db: &Path, args: &[&str]) -> Out {
-    let start = Instant::now();
-    loop {
-        let out = exec(command(db, args));
-        if out.status.code() == Some(3)
-            && out.stderr.contains("in use")
-            && start.elapsed() < OWN_LOCK_GRACE
-        {
-            thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        return out;
-    }
-}
-
-/// Opens the store, waiting out a lock this test process has just let go of.
-fn open_store(db: &Path) -> Store {
-    let start = Instant::now();
-    loop {
-        match Store::open(db) {
-            Err(StoreError::Locked { .. }) if start.elapsed() < OWN_LOCK_GRACE => {
-                thread::sleep(Duration::from_millis(20));
-            }
-            other => return other.expect("open store"),
-        }
-    }
-}
 
 /// A small deterministic PRNG (splitmix64), so that a failing kill point reproduces from its seed.
 struct Rng(u64);
@@ -157,14 +79,17 @@ impl Workdir {
     /// `slrsim generate --actions N --seed SCENARIO_SEED`, written to a file once.
     fn new(actions: u64) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let out = exec({
-            let mut c = Command::new(BIN);
-            c.args(["generate", "--actions"])
-                .arg(actions.to_string())
-                .args(["--seed", &SCENARIO_SEED.to_string()]);
-            c
-        });
-        assert_eq!(out.status.code(), Some(0), "generate: {}", out.stderr);
+        let out = exec(
+            {
+                let mut c = Command::new(BIN);
+                c.args(["generate", "--actions"])
+                    .arg(actions.to_string())
+                    .args(["--seed", &SCENARIO_SEED.to_string()]);
+                c
+            },
+            None,
+        );
+        assert_eq!(out.code, Some(0), "generate: {}", out.stderr);
         assert_eq!(
             out.stdout.lines().count() as u64,
             actions + 1,
@@ -323,9 +248,9 @@ fn check_clean_prefix(
             assert!(before.is_none(), "{ctx}: the whole log disappeared");
             assert!(acked.is_empty(), "{ctx}: acknowledged records are missing");
             drop(store);
-            let v = exec_when_free(db, &["verify"]);
+            let v = slrsim(db, &["verify"]);
             assert_eq!(
-                v.status.code(),
+                v.code,
                 Some(0),
                 "{ctx}: verify of an empty log: {}",
                 v.stderr
@@ -423,9 +348,9 @@ fn check_clean_prefix(
         )
     };
     // The store is dropped: the binary checks the same log (and frees our lock before the next run).
-    let v = exec_when_free(db, &["verify"]);
+    let v = slrsim(db, &["verify"]);
     assert_eq!(
-        v.status.code(),
+        v.code,
         Some(0),
         "{ctx}: verify after the kill\n--- stdout ---\n{}\n--- stderr ---\n{}",
         v.stdout,
@@ -559,8 +484,8 @@ fn sigkilled_synced_runs_keep_every_acknowledged_record_in_a_clean_prefix() {
             .map(|l| format!("{l}\n"))
             .collect::<String>(),
     );
-    let out = exec_when_free(&db, &["run", small.to_str().expect("utf-8"), "--sync"]);
-    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let out = slrsim(&db, &["run", small.to_str().expect("utf-8"), "--sync"]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
     let printed = printed_lines(
         &out.stdout.lines().map(str::to_string).collect::<Vec<_>>(),
         end.last + 1,
@@ -683,7 +608,7 @@ fn a_second_process_is_refused_promptly_while_a_server_holds_the_database() {
         &["verify"],
     ] {
         let started = Instant::now();
-        let out = exec(command(&db, args));
+        let out = exec(command(&db, args), None);
         let took = started.elapsed();
         // Generous: the refusal waits out `Store::open`'s one-second grace; only a hang fails here.
         assert!(
@@ -691,7 +616,7 @@ fn a_second_process_is_refused_promptly_while_a_server_holds_the_database() {
             "{args:?} on a database in use took {took:?}"
         );
         assert_eq!(
-            out.status.code(),
+            out.code,
             Some(3),
             "{args:?} on a database in use\n--- stdout ---\n{}\n--- stderr ---\n{}",
             out.stdout,

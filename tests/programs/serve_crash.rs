@@ -7,37 +7,20 @@
 //! server dies with calls in flight, and every assertion holds for any point of death.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, mpsc};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
-use aws_sigv4::sign::v4;
 use serde_json::{Value, json};
 use slrsim::core::outcome::Outcome;
 
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
+use crate::support::http::{self, Resp, Server, signed_headers, tag};
+use crate::support::run::{BIN, command, exec};
+
 /// Only turns a hang into a failure: nothing here waits this long when the server works.
 const DEADLINE: Duration = Duration::from_secs(120);
-
-/// A running `slrsim serve`; killed if a test fails before it is stopped.
-struct Server {
-    child: Child,
-    addr: String,
-    key: String,
-    secret: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Starts `slrsim --db DB serve` on a free port; with `file_blocks`, under `ulimit -f` (and with
 /// SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing the process).
@@ -54,72 +37,15 @@ fn start(db: &Path, extra: &[&str], file_blocks: Option<u64>) -> Server {
         }
         None => Command::new(BIN),
     };
-    let mut child = cmd
-        // Standard error is read only at the end: keep it to the few lines serve writes by itself.
-        .env_remove("SLRSIM_LOG")
+    // Standard error is read only at the end: keep it to the few lines serve writes by itself.
+    cmd.env_remove("SLRSIM_LOG")
         .arg("--db")
         .arg(db)
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start slrsim serve");
-    let out = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(out).lines();
-    let mut env = BTreeMap::new();
-    for _ in 0..4 {
-        let line = lines.next().expect("an export line").expect("utf-8");
-        let (k, v) = line
-            .strip_prefix("export ")
-            .and_then(|l| l.split_once('='))
-            .unwrap_or_else(|| panic!("not an export line: {line}"));
-        env.insert(k.to_string(), v.to_string());
-    }
-    Server {
-        child,
-        addr: env["AWS_ENDPOINT_URL"]
-            .strip_prefix("http://")
-            .expect("http endpoint")
-            .to_string(),
-        key: env["AWS_ACCESS_KEY_ID"].clone(),
-        secret: env["AWS_SECRET_ACCESS_KEY"].clone(),
-    }
-}
-
-impl Server {
-    /// SIGTERM, then wait for the exit (its status and standard error).
-    fn stop(mut self) -> (std::process::ExitStatus, String) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("kill");
-        assert!(status.success());
-        let exit = self.child.wait().expect("wait");
-        let mut err = String::new();
-        if let Some(mut e) = self.child.stderr.take() {
-            let _ = e.read_to_string(&mut err);
-        }
-        (exit, err)
-    }
-}
-
-/// A response: status, headers (names lower case), body.
-#[derive(Debug, Clone)]
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
+        .stderr(Stdio::piped());
+    Server::start(cmd)
 }
 
 /// Sends one request on a new connection. An `Err` is a connection that failed or closed before a
@@ -131,85 +57,16 @@ fn send(
     headers: &[(String, String)],
     body: &[u8],
 ) -> std::io::Result<Resp> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(DEADLINE))?;
-    let mut req = format!("{method} {uri} HTTP/1.1\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        req.push_str(&format!("{n}: {v}\r\n"));
-    }
-    req.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
-    s.write_all(req.as_bytes())?;
-    s.write_all(body)?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    parse_response(&raw).ok_or_else(|| std::io::Error::other("an incomplete response"))
-}
-
-fn parse_response(raw: &[u8]) -> Option<Resp> {
-    let text = String::from_utf8_lossy(raw);
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let mut lines = head.split("\r\n");
-    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(n, _)| n == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
+    let r = http::send(addr, method, uri, headers, body)?;
+    let length: usize = r
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     // A response cut short by the kill is no answer.
-    if body.len() < length {
-        return None;
+    if r.body.len() < length {
+        return Err(std::io::Error::other("an incomplete response"));
     }
-    Some(Resp {
-        status,
-        headers,
-        body: body.to_string(),
-    })
-}
-
-/// The headers of a request signed as an SDK signs it.
-fn signed_headers(
-    srv: &Server,
-    service: &str,
-    method: &str,
-    uri: &str,
-    extra: &[(&str, &str)],
-    body: &[u8],
-) -> Vec<(String, String)> {
-    let now = SystemTime::now();
-    let date = chrono::DateTime::<chrono::Utc>::from(now)
-        .format("%Y%m%dT%H%M%SZ")
-        .to_string();
-    let mut headers: Vec<(String, String)> = vec![
-        ("Host".into(), srv.addr.clone()),
-        ("X-Amz-Date".into(), date),
-    ];
-    headers.extend(extra.iter().map(|(n, v)| (n.to_string(), v.to_string())));
-    let identity =
-        aws_credential_types::Credentials::new(&srv.key, &srv.secret, None, None, "test").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region("us-east-1")
-        .name(service)
-        .time(now)
-        .settings(SigningSettings::default())
-        .build()
-        .expect("params");
-    let signable = SignableRequest::new(
-        method,
-        uri,
-        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
-        SignableBody::Bytes(body),
-    )
-    .expect("signable");
-    let (instructions, _) = sign(signable, &params.into()).expect("sign").into_parts();
-    for (n, v) in instructions.headers() {
-        headers.push((n.to_string(), v.to_string()));
-    }
-    headers
+    Ok(r)
 }
 
 /// Which protocol a call speaks (its answers differ in shape).
@@ -237,23 +94,23 @@ fn call(srv: &Server, name: &str, i: usize) -> (Proto, std::io::Result<Resp>) {
     let user = format!("{name}-{}", i / 6);
     let config = format!("c{name}-{}", i / 6);
     let iam = |params: &[(&str, &str)]| {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in params {
-            form.append_pair(k, v);
-        }
-        form.append_pair("Version", "2010-05-08");
-        let body = form.finish().into_bytes();
-        let ct = [(
-            "Content-Type",
-            "application/x-www-form-urlencoded; charset=utf-8",
-        )];
-        let h = signed_headers(srv, "iam", "POST", "/", &ct, &body);
+        let body = http::iam_form(params);
+        let ct = [http::FORM];
+        let h = signed_headers(srv, (&srv.key, &srv.secret), "iam", "POST", "/", &ct, &body);
         (Proto::Iam, send(&srv.addr, "POST", "/", &h, &body))
     };
     let mt = |method: &str, uri: &str, body: Value| {
         let body = body.to_string().into_bytes();
         let ct = [("Content-Type", "application/json")];
-        let h = signed_headers(srv, "mediatailor", method, uri, &ct, &body);
+        let h = signed_headers(
+            srv,
+            (&srv.key, &srv.secret),
+            "mediatailor",
+            method,
+            uri,
+            &ct,
+            &body,
+        );
         (Proto::MediaTailor, send(&srv.addr, method, uri, &h, &body))
     };
     match i % 6 {
@@ -290,18 +147,18 @@ fn call(srv: &Server, name: &str, i: usize) -> (Proto, std::io::Result<Resp>) {
                 ("X-Amz-Target", "Logs_20140328.DescribeLogGroups"),
                 ("Content-Type", "application/x-amz-json-1.1"),
             ];
-            let h = signed_headers(srv, "logs", "POST", "/", &target, &body);
+            let h = signed_headers(
+                srv,
+                (&srv.key, &srv.secret),
+                "logs",
+                "POST",
+                "/",
+                &target,
+                &body,
+            );
             (Proto::Logs, send(&srv.addr, "POST", "/", &h, &body))
         }
     }
-}
-
-fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    let start = xml.find(&open)? + open.len();
-    let end = xml.get(start..)?.find(&close)? + start;
-    xml.get(start..end)
 }
 
 /// What a client was told.
@@ -449,18 +306,8 @@ fn log_by_request_id(db: &Path) -> BTreeMap<String, slrsim::log::record::Record>
 }
 
 fn verify(db: &Path) {
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .arg("verify")
-        .output()
-        .expect("run verify");
-    assert!(
-        out.status.success(),
-        "verify: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = exec(command(db, &["verify"]), None);
+    assert_eq!(out.code, Some(0), "verify: {}", out.show());
 }
 
 /// Every answer given as an outcome (success or AWS error) is in the log with that outcome; no
@@ -610,14 +457,15 @@ fn a_full_disk_answers_every_client_in_its_protocol_and_loses_no_success() {
 #[test]
 fn no_sync_and_sync_cannot_both_be_asked_for() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(BIN)
-        .arg("--db")
-        .arg(db_in(&dir))
-        .args(["serve", "--addr", "127.0.0.1:0", "--sync", "--no-sync"])
-        .output()
-        .expect("run slrsim");
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--no-sync"));
+    let out = exec(
+        command(
+            &db_in(&dir),
+            &["serve", "--addr", "127.0.0.1:0", "--sync", "--no-sync"],
+        ),
+        None,
+    );
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(out.stderr.contains("--no-sync"));
     // Nothing was created.
     assert!(!db_in(&dir).exists());
 }

@@ -5,8 +5,8 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 use serde_json::{Value, json};
 use slrsim::ErrorCode;

@@ -1,5 +1,5 @@
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 // Every IAM rule of the simulator, proved through the library: the service-linked role's shape and
 // protection, ordinary roles, managed policies, NoSuchEntity messages, ListRoles paging, policy

@@ -6,15 +6,12 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::*;
+use crate::support;
+use support::run::*;
+use support::*;
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use serde_json::{Value, json};
 use slrsim::core::event::{Event, LogConfiguration};
@@ -25,16 +22,10 @@ use slrsim::log::snapshot;
 use slrsim::log::store::Store;
 use slrsim::timetravel::{self, ChangeKind, Query};
 use slrsim::{Genesis, Simulator, State, StoreError};
-use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------------------
-// Helpers (the binary's, after tests/cli.rs)
+// Helpers
 // ---------------------------------------------------------------------------------------------------
-
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-
-/// A guard against hangs only (not a performance assertion): a child still running after this is killed.
-const HANG_LIMIT: Duration = Duration::from_secs(120);
 
 /// The demo scenario file.
 const DEMO_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo.jsonl");
@@ -46,156 +37,9 @@ const ACCT_C: &str = "777788889999";
 /// 2026-01-01T00:00:00Z, the default start.
 const T0: i64 = 1_767_225_600;
 
-/// A database path inside its own temporary folder (the folder is removed when this is dropped).
-struct Db {
-    dir: TempDir,
-    path: PathBuf,
-}
-
-fn fresh_db() -> Db {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("slrsim.db");
-    Db { dir, path }
-}
-
-impl Db {
-    /// Another database path in the same temporary folder.
-    fn sibling(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// What a finished `slrsim` process did.
-#[derive(Debug)]
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn cut(s: &str) -> &str {
-    match s.char_indices().nth(4000) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
-    }
-}
-
-impl Out {
-    /// Asserts the exit code and that nothing panicked; returns self for chaining.
-    #[track_caller]
-    fn code(&self, expected: i32, what: &str) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "{what}: expected exit {expected}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            cut(&self.stdout),
-            cut(&self.stderr)
-        );
-        assert!(
-            !self.stderr.contains("panicked"),
-            "{what}: slrsim panicked:\n{}",
-            cut(&self.stderr)
-        );
-        self
-    }
-
-    /// Standard output parsed as one JSON document.
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", cut(&self.stdout)))
-    }
-}
-
-/// `slrsim --db DB ARGS...`, with the environment that could redirect it removed.
-fn command(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG");
-    c
-}
-
-/// Runs a command to completion, feeding `stdin` if given, and collects its output.
-fn exec(mut cmd: Command, stdin: Option<Vec<u8>>) -> Out {
-    cmd.stdin(if stdin.is_some() {
-        Stdio::piped()
-    } else {
-        Stdio::null()
-    })
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn slrsim");
-    let writer = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("piped stdin");
-        thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = read_all(child.stdout.take().expect("piped stdout"));
-    let err = read_all(child.stderr.take().expect("piped stderr"));
-    let status = wait_or_kill(&mut child, HANG_LIMIT);
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    let stdout = out.join().expect("stdout reader");
-    let stderr = err.join().expect("stderr reader");
-    let Some(status) = status else {
-        panic!(
-            "slrsim did not finish within {HANG_LIMIT:?}; stderr:\n{}",
-            cut(&stderr)
-        );
-    };
-    Out {
-        code: status.code(),
-        stdout,
-        stderr,
-    }
-}
-
-/// How long to wait for a lock this test process has just let go of (sled 0.34 releases a dropped
-/// database's file lock from a background thread a moment after `Drop`; see tests/cli.rs).
-const LOCK_GRACE: Duration = Duration::from_secs(10);
-
-/// Calls `open` until it stops failing with `StoreError::Locked` (at most [`LOCK_GRACE`]).
-fn open_when_free<T>(mut open: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
-    let start = Instant::now();
-    loop {
-        match open() {
-            Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
-                thread::sleep(Duration::from_millis(20));
-            }
-            other => return other,
-        }
-    }
-}
-
-fn open_store(db: &Path) -> Store {
-    open_when_free(|| Store::open(db)).expect("open store")
-}
-
 fn open_sim(db: &Path, genesis: Option<Genesis>, every: Option<u64>) -> Simulator {
     open_when_free(|| Simulator::with_options(Store::open(db)?, genesis, every))
         .expect("open simulator")
-}
-
-/// Runs the binary, again while it reports a lock this test process has just let go of.
-fn exec_when_free(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
-    let start = Instant::now();
-    loop {
-        let out = exec(command(db, args), stdin.map(<[u8]>::to_vec));
-        if out.code == Some(3) && out.stderr.contains("in use") && start.elapsed() < LOCK_GRACE {
-            thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        return out;
-    }
-}
-
-/// `slrsim --db DB ARGS...`.
-fn slrsim(db: &Path, args: &[&str]) -> Out {
-    exec_when_free(db, args, None)
 }
 
 /// `slrsim --db DB [--snapshot-every K] run -` with `lines` on standard input; must succeed.
@@ -222,15 +66,6 @@ fn log_records(db: &Path, extra: &[&str]) -> Vec<Value> {
         .stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("log --json line is JSON"))
-        .collect()
-}
-
-/// Every raw stored value of the log (the database must not be in use).
-fn stored_values(db: &Path) -> Vec<(u64, Vec<u8>)> {
-    let store = open_store(db);
-    store
-        .iter_from(0)
-        .map(|r| r.map(|(s, v)| (s, v.to_vec())).expect("read stored value"))
         .collect()
 }
 

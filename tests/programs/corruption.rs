@@ -2,7 +2,7 @@
 //! and never gives a silently wrong state; damage to sled's own files never panics and gives an error or
 //! a true prefix of the log (sled 0.34 may recover a damaged `db` file as a shorter log, without an
 //! error of its own; the head file then names the records lost: see the last test, run with
-//! `--nocapture`, and `tests/damage.rs` for random damage to every file of the folder).
+//! `--nocapture`, and `tests/programs/damage.rs` for random damage to every file of the folder).
 //!
 //! `slrsim verify` exits 1 naming exactly the damaged sequence number; every other command that needs
 //! the damaged record fails naming it, and one that does not need it (the state before it, or after it
@@ -17,17 +17,15 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::{read_all, wait_or_kill};
+use crate::support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::thread;
-use std::time::{Duration, Instant};
+use support::run::{Out, copy_dir, open_store};
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
+use proptest::test_runner::{TestCaseError, TestRunner};
 use slrsim::log::record::{self, HASH_LEN};
 use slrsim::log::store::Store;
 use slrsim::log::{replay, snapshot};
@@ -38,49 +36,8 @@ use tempfile::TempDir;
 // Helpers: running the binary
 // ---------------------------------------------------------------------------------------------------
 
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-
 /// The demo scenario (records 0..=25).
 const DEMO_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo.jsonl");
-
-/// A guard against hangs only (not a performance assertion).
-const HANG_LIMIT: Duration = Duration::from_secs(120);
-
-/// How long to wait for a lock this test process has just let go of (sled 0.34 releases a dropped
-/// database's lock from a background thread a moment later: spacejam/sled#1234).
-const LOCK_GRACE: Duration = Duration::from_secs(10);
-
-/// What a finished `slrsim` process did.
-#[derive(Debug, Clone)]
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    /// Standard error with ANSI colour codes removed (tracing colours its warnings).
-    stderr: String,
-}
-
-fn cut(s: &str) -> &str {
-    match s.char_indices().nth(3000) {
-        Some((i, _)) => s.get(..i).unwrap_or(s),
-        None => s,
-    }
-}
-
-impl Out {
-    /// A panic is never an acceptable answer to damage: exit code 101 or "panicked" on stderr.
-    fn panicked(&self) -> bool {
-        self.code == Some(101) || self.stderr.contains("panicked")
-    }
-
-    fn show(&self) -> String {
-        format!(
-            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code,
-            cut(&self.stdout),
-            cut(&self.stderr)
-        )
-    }
-}
 
 /// Removes ANSI escape sequences (`ESC [ ... letter`).
 fn strip_ansi(s: &str) -> String {
@@ -101,72 +58,12 @@ fn strip_ansi(s: &str) -> String {
     out
 }
 
-/// `slrsim --db DB ARGS...` once, with the environment that could redirect it removed.
-fn exec(db: &Path, args: &[&str]) -> Out {
-    let mut child = Command::new(BIN)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn slrsim");
-    let out = read_all(child.stdout.take().expect("piped stdout"));
-    let err = read_all(child.stderr.take().expect("piped stderr"));
-    let status = wait_or_kill(&mut child, HANG_LIMIT);
-    let stdout = out.join().expect("stdout reader");
-    let stderr = strip_ansi(&err.join().expect("stderr reader"));
-    let Some(status) = status else {
-        panic!("slrsim {args:?} did not finish within {HANG_LIMIT:?}; stderr:\n{stderr}");
-    };
-    Out {
-        code: status.code(),
-        stdout,
-        stderr,
-    }
-}
-
-/// `slrsim --db DB ARGS...`, again while it reports a lock this test process has just let go of.
+/// `slrsim --db DB ARGS...` (again while it reports a lock this test process has just let go of),
+/// with ANSI colour codes removed from standard error (tracing colours its warnings).
 fn slrsim(db: &Path, args: &[&str]) -> Out {
-    let start = Instant::now();
-    loop {
-        let out = exec(db, args);
-        if out.code == Some(3) && out.stderr.contains("in use") && start.elapsed() < LOCK_GRACE {
-            thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        return out;
-    }
-}
-
-/// Opens a store, waiting out a lock this process (or a child that just exited) still holds.
-fn open_store(db: &Path) -> Store {
-    let start = Instant::now();
-    loop {
-        match Store::open(db) {
-            Err(StoreError::Locked { .. }) if start.elapsed() < LOCK_GRACE => {
-                thread::sleep(Duration::from_millis(20));
-            }
-            other => return other.expect("open store"),
-        }
-    }
-}
-
-/// Copies a database folder (the process that wrote it has exited, and nothing has it open).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create copy");
-    for entry in std::fs::read_dir(from).expect("read db folder") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
+    let mut out = support::run::slrsim(db, args);
+    out.stderr = strip_ansi(&out.stderr);
+    out
 }
 
 /// A database built by the binary, kept pristine: nothing ever opens it; work is done on copies.
@@ -202,7 +99,7 @@ impl Base {
     fn generated(actions: u64, seed: u64, every: u64) -> Base {
         let dir = tempfile::tempdir().expect("temp dir");
         let scenario = dir.path().join("generated.jsonl");
-        let out = exec(
+        let out = slrsim(
             &dir.path().join("unused.db"),
             &[
                 "generate",
@@ -1184,16 +1081,7 @@ fn any_flipped_or_truncated_record_is_named_by_verify_replay_and_state_at() {
     let last = truth.last();
     let path = base.copy("work.db");
     let store = open_store(&path);
-    let config = Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(48),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/corruption.txt",
-        ))),
-        ..Config::default()
-    };
+    let config = support::proptest_config(48, "proptest-regressions/corruption.txt");
     let mut runner = TestRunner::new(config);
     let result = runner.run(
         &(

@@ -24,18 +24,16 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::support;
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
 use proptest::strategy::Union;
-use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Map, Value, json};
 use slrsim::core::action::*;
 use slrsim::core::catalog;
@@ -46,7 +44,8 @@ use slrsim::log::replay;
 use slrsim::simulator::scenario;
 use slrsim::{Action, ApiError, ErrorCode, Operation, ScenarioError, Simulator, StoreError};
 
-use common::{SLR, TestSim};
+use support::run::{Out, command, exec};
+use support::{SLR, TestSim};
 
 // ---------------------------------------------------------------------------------------------------
 // Shared helpers
@@ -58,14 +57,7 @@ const REGRESSIONS: &str = "proptest-regressions/hostile_input.txt";
 
 /// A property's configuration: `cases` unless `PROPTEST_CASES` says otherwise.
 fn config(cases: u32) -> Config {
-    Config {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(cases),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(REGRESSIONS))),
-        ..Config::default()
-    }
+    support::proptest_config(cases, REGRESSIONS)
 }
 
 /// The longest error message slrsim's API errors may carry: values are cut by `validate::shown`, so a
@@ -1921,48 +1913,16 @@ fn the_hostile_generator_reaches_every_operation() {
 // The command line: a malformed Nth line appends nothing
 // ---------------------------------------------------------------------------------------------------
 
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
-
-/// `slrsim --db DB ARGS...`, with `stdin` on standard input if given.
-fn slrsim(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn slrsim");
-    // slrsim may stop reading at the bad line: a closed pipe is fine.
-    let writer = stdin.map(|bytes| {
-        let mut pipe = child.stdin.take().expect("piped stdin");
-        let bytes = bytes.to_vec();
-        std::thread::spawn(move || {
-            let _ = pipe.write_all(&bytes);
-        })
-    });
-    let out = child.wait_with_output().expect("wait for slrsim");
-    if let Some(w) = writer {
-        let _ = w.join();
-    }
-    out
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// `slrsim --db DB ARGS...`, with `stdin` on standard input if given (killed if it hangs).
+fn slrsim(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
+    exec(command(db, args), stdin.map(<[u8]>::to_vec))
 }
 
 /// `log --json`, which must succeed.
 fn log_json(db: &Path) -> String {
     let out = slrsim(db, &["log", "--json"], None);
-    assert_eq!(out.status.code(), Some(0), "log --json: {}", stderr(&out));
-    String::from_utf8(out.stdout).expect("UTF-8 log")
+    assert_eq!(out.code, Some(0), "log --json: {}", out.stderr);
+    out.stdout
 }
 
 /// A database with a few records, in its own temp dir.
@@ -1972,7 +1932,7 @@ fn cli_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let file = dir.path().join("setup.jsonl");
     std::fs::write(&file, setup_lines().join("\n")).expect("write setup");
     let out = slrsim(&db, &["run", file.to_str().expect("UTF-8 path")], None);
-    assert_eq!(out.status.code(), Some(0), "setup run: {}", stderr(&out));
+    assert_eq!(out.code, Some(0), "setup run: {}", out.stderr);
     (dir, db)
 }
 
@@ -1993,9 +1953,9 @@ fn refused_whole(
         ("file", slrsim(db, &["run", file], None)),
         ("stdin", slrsim(db, &["run", "-"], Some(text))),
     ] {
-        let err = stderr(&out);
+        let err = out.stderr.clone();
         let how = format!("{what} at line {line}, through {how}");
-        prop_assert_eq!(out.status.code(), Some(2), "{}: {}", how, short(&err));
+        prop_assert_eq!(out.code, Some(2), "{}: {}", how, short(&err));
         prop_assert!(!err.contains("panicked"), "{}: {}", how, short(&err));
         prop_assert!(
             err.contains(&format!("line {line}:")),
@@ -2007,7 +1967,7 @@ fn refused_whole(
             out.stdout.is_empty(),
             "{}: {}",
             how,
-            short_bytes(&out.stdout)
+            short_bytes(out.stdout.as_bytes())
         );
     }
     prop_assert_eq!(
@@ -2118,7 +2078,7 @@ fn run_with_a_malformed_nth_line_appends_nothing() {
         panic!("{e}");
     }
     let out = slrsim(&db, &["verify"], None);
-    assert_eq!(out.status.code(), Some(0), "verify: {}", stderr(&out));
+    assert_eq!(out.code, Some(0), "verify: {}", out.stderr);
 }
 
 /// A line over the limit in the middle of a scenario is named by its number (the other tests put it
@@ -2144,8 +2104,8 @@ fn a_line_over_the_limit_in_the_middle_is_named_and_one_at_the_limit_with_crlf_i
         slrsim(&db, &["run", file.to_str().expect("UTF-8")], None),
         slrsim(&db, &["run", "-"], Some(text.as_bytes())),
     ] {
-        assert_eq!(out.status.code(), Some(0), "{}", short(&stderr(&out)));
-        assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+        assert_eq!(out.code, Some(0), "{}", short(&out.stderr));
+        assert_eq!(out.stdout.lines().count(), 3);
     }
 }
 

@@ -8,6 +8,8 @@
 //! and the shrunk history is written to `target/proptest-failures/<test>.jsonl` for `slrsim run`.
 //! `PROPTEST_CASES=N` runs more cases (see README).
 
+use crate::support;
+
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence};
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
@@ -49,16 +51,9 @@ impl StateMachineTest for Simulated {
 
 fn config() -> Config {
     Config {
-        // A few minutes in CI on two cores; raise with PROPTEST_CASES for a soak.
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(64),
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/properties.txt",
-        ))),
         max_shrink_iters: 4096,
-        ..Config::default()
+        // A few minutes in CI on two cores; raise with PROPTEST_CASES for a soak.
+        ..support::proptest_config(64, "proptest-regressions/properties.txt")
     }
 }
 

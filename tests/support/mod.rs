@@ -1,7 +1,14 @@
-//! Helpers shared by the integration tests: a simulator on a real sled database in a temp directory,
-//! and actions written as scenario lines.
+//! Helpers shared by the integration-test binaries (`tests/library`, `tests/programs`): a simulator on
+//! a real sled database in a temp directory and actions written as scenario lines (here), the `slrsim`
+//! binary as a child process (`run`), `slrsim serve` over HTTP (`http`) and SigV4 signing (`sign`).
+// Each binary includes the whole module and uses only part of it.
 #![allow(dead_code)]
 
+pub mod http;
+pub mod run;
+pub mod sign;
+
+use proptest::test_runner::{Config, FileFailurePersistence};
 use serde_json::Value;
 use slrsim::core::outcome::Outcome;
 use slrsim::log::record::Record;
@@ -66,36 +73,20 @@ pub fn action(line: &str) -> Action {
         .unwrap_or_else(|e| panic!("bad test line {line}: {e}"))
 }
 
+/// A property's configuration: `cases` unless `PROPTEST_CASES` says otherwise, failures persisted in
+/// `regressions` (a path relative to the package root, where cargo runs integration tests) and replayed
+/// first on every run.
+pub fn proptest_config(cases: u32, regressions: &'static str) -> Config {
+    Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(regressions))),
+        ..Config::default()
+    }
+}
+
 /// The name and ARN of the service-linked role in account 111122223333.
 pub const SLR: &str = "AWSServiceRoleForMediaTailor";
 pub const SLR_ARN: &str = "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";
-
-/// Reads a child's pipe to its end on a thread of its own (so a chatty child never blocks on a full
-/// pipe), giving the text read.
-pub fn read_all(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = r.read_to_end(&mut buf);
-        String::from_utf8_lossy(&buf).into_owned()
-    })
-}
-
-/// Waits for `child` up to `limit`; kills it and returns `None` if it takes longer. The limit only
-/// turns a hang into a failure: no verdict depends on how fast the child is.
-pub fn wait_or_kill(
-    child: &mut std::process::Child,
-    limit: std::time::Duration,
-) -> Option<std::process::ExitStatus> {
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return Some(status);
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}

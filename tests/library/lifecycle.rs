@@ -1,5 +1,5 @@
-mod common;
-use common::*;
+use crate::support;
+use support::*;
 
 // The whole life of AWSServiceRoleForMediaTailor, driven through the library: MediaTailor creating the
 // role when logging is enabled, asynchronous deletion and its outcomes, the "in use" window, several

@@ -1,10 +1,10 @@
 //! Edge cases at the limits of the service's own work, each one a mutation-testing survivor turned into
 //! a test: the clock's last second, a zero advance, the combined deletion reason, a single strategy.
 
-mod common;
-use common::*;
+use crate::support;
 use slrsim::core::outcome::Outcome;
 use slrsim::{Action, Genesis, Operation};
+use support::*;
 
 #[test]
 fn the_clock_may_reach_its_last_second_and_no_further() {

@@ -7,7 +7,7 @@
 //! If a future change of the schema makes this test fail, the fix is an upcaster in `record.rs` that
 //! reads these files, never regenerated files (tests/golden/README.md).
 
-mod common;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 
@@ -548,7 +548,7 @@ fn extra_actions() -> Vec<Action> {
             r#"{{"op":"ServeSessions",{A},"params":{{"PlaybackConfigurationName":"none","Sessions":1}}}}"#
         ),
     ];
-    let mut actions: Vec<Action> = lines.iter().map(|l| common::action(l)).collect();
+    let mut actions: Vec<Action> = lines.iter().map(|l| support::action(l)).collect();
     // The scenario parser refuses a region MediaTailor does not run in before anything is stored, but
     // an `Action` built directly reaches `decide`, which records the refusal: the one way today to see
     // SetAccountHistory refused once the clock is past 2021.
@@ -615,13 +615,8 @@ fn write_golden(name: &str, lines: &[Line]) {
 fn demo_lines() -> Vec<Line> {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("db");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_slrsim"))
-        .arg("demo")
-        .arg("--db")
-        .arg(&db)
-        .output()
-        .expect("run slrsim demo");
-    assert!(out.status.success(), "slrsim demo failed: {out:?}");
+    let out = support::run::exec(support::run::command(&db, &["demo"]), None);
+    assert_eq!(out.code, Some(0), "slrsim demo failed: {}", out.show());
     let store = Store::open(&db).expect("open the demo's database");
     dump(&store)
 }
@@ -645,11 +640,11 @@ fn generated_lines() -> Vec<Line> {
 fn lost_delivery_lines() -> Vec<Line> {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
-    sim.execute(common::action(
+    sim.execute(support::action(
         r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com/live","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#,
     ))
     .expect("execute");
-    sim.execute(common::action(
+    sim.execute(support::action(
         r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":10}}"#,
     ))
     .expect("execute");

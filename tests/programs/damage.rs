@@ -18,29 +18,22 @@
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-use common::{read_all, wait_or_kill};
+use crate::support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Mutex;
-use std::thread;
-use std::time::Duration;
+use support::run::{BIN, HANG_LIMIT, Running, copy_dir, start};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
 use tempfile::TempDir;
-
-const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
 
 /// The binary under test: `SLRSIM_DAMAGE_BIN` may name a copy (a long run by hand then tests one
 /// fixed build while the tree is rebuilt).
 fn bin() -> String {
     std::env::var("SLRSIM_DAMAGE_BIN").unwrap_or_else(|_| BIN.to_string())
 }
-
-/// A guard against hangs only (not a performance assertion).
-const HANG_LIMIT: Duration = Duration::from_secs(120);
 
 /// What a finished `slrsim` process did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,47 +60,28 @@ impl Out {
 }
 
 /// Starts `slrsim --db DB ARGS...` with the environment that could redirect or colour it removed.
-fn spawn(
-    db: &Path,
-    args: &[String],
-) -> (
-    Child,
-    thread::JoinHandle<String>,
-    thread::JoinHandle<String>,
-) {
-    let mut child = Command::new(bin())
-        .arg("--db")
+fn spawn(db: &Path, args: &[String]) -> Running {
+    let mut cmd = Command::new(bin());
+    cmd.arg("--db")
         .arg(db)
         .args(args)
         .env_remove("SLRSIM_DB")
         .env_remove("SLRSIM_LOG")
         .env_remove("RUST_BACKTRACE")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn slrsim");
-    let out = read_all(child.stdout.take().expect("piped stdout"));
-    let err = read_all(child.stderr.take().expect("piped stderr"));
-    (child, out, err)
+        .env("NO_COLOR", "1");
+    start(cmd, None)
 }
 
-fn finish(
-    (mut child, out, err): (
-        Child,
-        thread::JoinHandle<String>,
-        thread::JoinHandle<String>,
-    ),
-) -> Out {
+/// Waits for a child (a hang is killed and reported, not a panic: every case reports its failures).
+fn finish(child: Running) -> Out {
     use std::os::unix::process::ExitStatusExt;
-    let status = wait_or_kill(&mut child, HANG_LIMIT);
+    let done = child.finish(HANG_LIMIT);
     Out {
-        code: status.and_then(|s| s.code()),
-        signal: status.and_then(|s| s.signal()),
-        hung: status.is_none(),
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
+        code: done.status.and_then(|s| s.code()),
+        signal: done.status.and_then(|s| s.signal()),
+        hung: done.status.is_none(),
+        stdout: done.stdout,
+        stderr: done.stderr,
     }
 }
 
@@ -117,19 +91,6 @@ fn exec(db: &Path, args: &[String]) -> Out {
 
 fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| (*s).to_string()).collect()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create copy");
-    for entry in std::fs::read_dir(from).expect("read db folder") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy file");
-        }
-    }
 }
 
 /// Every file under `dir` (relative path → bytes), sorted: what "the folder's bytes" means.
