@@ -22,7 +22,6 @@
 //! Failures persist in `proptest-regressions/hostile_input.txt` (replayed first on every run);
 //! `PROPTEST_CASES=N` runs more cases. The long fuzzing runs are in `fuzz/` (see fuzz/README.md).
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 

@@ -11,6 +11,13 @@
 //! changes the current directory or installs a panic hook; what a test reads from the environment
 //! (`PROPTEST_CASES`, `SLRSIM_GOLDEN_WRITE`) it only reads.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

@@ -3,7 +3,6 @@
 //! lists of AdsInteractionLog and ManifestServiceInteractionLog. Each test pins one boundary or one field
 //! that a mutation of `src/decide/mediatailor.rs` would get wrong.
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 use support::*;

@@ -2,7 +2,6 @@
 //! database in a temporary folder, and reaches under the binary with `slrsim::log::store::Store` only where
 //! the command line cannot (comparing raw stored bytes, damaging records, holding the lock).
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 

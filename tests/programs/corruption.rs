@@ -15,7 +15,6 @@
 //! raw bytes alone: a command fails when the newest snapshot it may trust (one whose record's stored hash
 //! is still the undamaged one) lies before a damaged record it must read.
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 use std::collections::{BTreeMap, BTreeSet};

@@ -7,7 +7,6 @@
 //! iteration and its seed. Set `SLRSIM_CRASH_SEED` to another base seed to explore other kill points.
 #![cfg(unix)]
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 

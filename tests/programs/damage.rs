@@ -16,7 +16,6 @@
 //! `SLRSIM_DAMAGE_CASES` sets the number of cases (default 50); `SLRSIM_DAMAGE_KEEP_GOING=1` runs every
 //! case and reports every failure at the end instead of stopping (and shrinking) at the first.
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 use std::collections::BTreeMap;

@@ -11,6 +11,13 @@
 //! the environment (`SLRSIM_CRASH_SEED`, `SLRSIM_DAMAGE_CASES`, `PROPTEST_CASES`...) it only reads, and
 //! what a child must not inherit is removed from the child's environment only.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 #[path = "../support/mod.rs"]
 mod support;
 

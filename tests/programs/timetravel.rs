@@ -4,7 +4,6 @@
 //! temporary folder; the library reaches under the binary only to read raw bytes, damage snapshots and
 //! plant hand-made records.
 // Test code: a failed unwrap or expect is a failed test, which is what a test should do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::support;
 use support::run::*;

@@ -12,7 +12,7 @@ use super::sign::Signer;
 
 /// A running `slrsim serve`: where to call it and with which key, as it printed them; killed (SIGKILL)
 /// if a test fails before it is stopped.
-pub struct Server {
+pub(crate) struct Server {
     pub child: Child,
     /// `127.0.0.1:PORT`, a port the system chose.
     pub addr: String,
@@ -34,7 +34,7 @@ impl Server {
     /// Starts `cmd`, a command line of `slrsim ... serve --addr 127.0.0.1:0`, with its standard output
     /// piped, and reads the `export NAME=VALUE` lines it prints once it listens (the rest of its
     /// standard output is left unread).
-    pub fn start(mut cmd: Command) -> Server {
+    pub(crate) fn start(mut cmd: Command) -> Server {
         let mut child = cmd
             .stdout(Stdio::piped())
             .spawn()
@@ -69,7 +69,7 @@ impl Server {
 
     /// The orderly stop: SIGTERM, then wait for the exit; gives its status and its standard error
     /// (empty unless the command piped it).
-    pub fn stop(mut self) -> (ExitStatus, String) {
+    pub(crate) fn stop(mut self) -> (ExitStatus, String) {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
@@ -86,27 +86,27 @@ impl Server {
 
 /// A response: status, headers (names lower case), body.
 #[derive(Debug, Clone)]
-pub struct Resp {
+pub(crate) struct Resp {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
 }
 
 impl Resp {
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 }
 
 /// Bodies larger than this are sent only after the server asks for them (`Expect: 100-continue`).
-pub const EXPECT_CONTINUE_ABOVE: usize = 64 << 10;
+pub(crate) const EXPECT_CONTINUE_ABOVE: usize = 64 << 10;
 
 /// Sends one request on a new connection and reads the response whole. An `Err` is a connection that
 /// failed or closed before a response's head came.
@@ -115,7 +115,7 @@ pub const EXPECT_CONTINUE_ABOVE: usize = 64 << 10;
 /// request from its head alone (no token, a declared length over the limit) answers at once and never
 /// reads the body. Writing a large body regardless would race that answer against the connection's
 /// close, and the test's verdict would depend on which won.
-pub fn send(
+pub(crate) fn send(
     addr: &str,
     method: &str,
     uri: &str,
@@ -157,7 +157,7 @@ pub fn send(
 }
 
 /// A response's status line, headers and body; `None` without a whole head.
-pub fn parse_response(raw: &[u8]) -> Option<Resp> {
+pub(crate) fn parse_response(raw: &[u8]) -> Option<Resp> {
     let text = String::from_utf8_lossy(raw);
     let (head, body) = text.split_once("\r\n\r\n")?;
     let mut lines = head.split("\r\n");
@@ -174,7 +174,7 @@ pub fn parse_response(raw: &[u8]) -> Option<Resp> {
 }
 
 /// The text of the first `<name>` element of an XML answer.
-pub fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
+pub(crate) fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let open = format!("<{name}>");
     let close = format!("</{name}>");
     let start = xml.find(&open)? + open.len();
@@ -183,13 +183,13 @@ pub fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The content type of an IAM query call, as the SDKs send it.
-pub const FORM: (&str, &str) = (
+pub(crate) const FORM: (&str, &str) = (
     "Content-Type",
     "application/x-www-form-urlencoded; charset=utf-8",
 );
 
 /// An IAM query call's body: `params` and the API version, form-encoded.
-pub fn iam_form(params: &[(&str, &str)]) -> Vec<u8> {
+pub(crate) fn iam_form(params: &[(&str, &str)]) -> Vec<u8> {
     let mut form = form_urlencoded::Serializer::new(String::new());
     for (k, v) in params {
         form.append_pair(k, v);
@@ -200,7 +200,7 @@ pub fn iam_form(params: &[(&str, &str)]) -> Vec<u8> {
 
 /// The headers of a request to `srv` signed with `key`/`secret` as an SDK signs it (host, x-amz-date,
 /// the `extra` headers such as content-type and the target, then the signature).
-pub fn signed_headers(
+pub(crate) fn signed_headers(
     srv: &Server,
     (key, secret): (&str, &str),
     service: &str,

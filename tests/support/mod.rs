@@ -2,11 +2,14 @@
 //! a real sled database in a temp directory and actions written as scenario lines (here), the `slrsim`
 //! binary as a child process (`run`), `slrsim serve` over HTTP (`http`) and SigV4 signing (`sign`).
 // Each binary includes the whole module and uses only part of it.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of the support module"
+)]
 
-pub mod http;
-pub mod run;
-pub mod sign;
+pub(crate) mod http;
+pub(crate) mod run;
+pub(crate) mod sign;
 
 use proptest::test_runner::{Config, FileFailurePersistence};
 use serde_json::Value;
@@ -15,31 +18,31 @@ use slrsim::log::record::Record;
 use slrsim::{Action, ApiError, Genesis, Simulator};
 
 /// A simulator over a fresh sled database in its own temporary directory (kept alive by the guard).
-pub struct TestSim {
+pub(crate) struct TestSim {
     pub sim: Simulator,
     pub dir: tempfile::TempDir,
 }
 
 impl TestSim {
     /// Seed 0, starting 2026-01-01T00:00:00Z.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::with(Genesis::default())
     }
 
-    pub fn with(genesis: Genesis) -> Self {
+    pub(crate) fn with(genesis: Genesis) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let sim = Simulator::open(&dir.path().join("db"), Some(genesis)).expect("open db");
         TestSim { sim, dir }
     }
 
     /// Executes a scenario line; returns the whole record.
-    pub fn record(&mut self, line: &str) -> Record {
+    pub(crate) fn record(&mut self, line: &str) -> Record {
         let action = action(line);
         self.sim.execute(action).expect("storage works")
     }
 
     /// Executes a scenario line; returns AWS's response or error.
-    pub fn call(&mut self, line: &str) -> Result<Value, ApiError> {
+    pub(crate) fn call(&mut self, line: &str) -> Result<Value, ApiError> {
         match self.record(line).outcome {
             Outcome::Ok { response, .. } => Ok(response),
             Outcome::Error { error } => Err(error),
@@ -47,7 +50,7 @@ impl TestSim {
     }
 
     /// Executes a line that must succeed.
-    pub fn ok(&mut self, line: &str) -> Value {
+    pub(crate) fn ok(&mut self, line: &str) -> Value {
         match self.call(line) {
             Ok(v) => v,
             Err(e) => panic!("expected success for {line}, got {e}"),
@@ -55,7 +58,7 @@ impl TestSim {
     }
 
     /// Executes a line that must fail; returns the error.
-    pub fn err(&mut self, line: &str) -> ApiError {
+    pub(crate) fn err(&mut self, line: &str) -> ApiError {
         match self.call(line) {
             Ok(v) => panic!("expected an error for {line}, got {v}"),
             Err(e) => e,
@@ -64,7 +67,7 @@ impl TestSim {
 }
 
 /// Parses one scenario line into an action (panics on malformed test input).
-pub fn action(line: &str) -> Action {
+pub(crate) fn action(line: &str) -> Action {
     let obj = match serde_json::from_str::<Value>(line).expect("test line is JSON") {
         Value::Object(o) => o,
         other => panic!("test line is not an object: {other}"),
@@ -76,7 +79,7 @@ pub fn action(line: &str) -> Action {
 /// A property's configuration: `cases` unless `PROPTEST_CASES` says otherwise, failures persisted in
 /// `regressions` (a path relative to the package root, where cargo runs integration tests) and replayed
 /// first on every run.
-pub fn proptest_config(cases: u32, regressions: &'static str) -> Config {
+pub(crate) fn proptest_config(cases: u32, regressions: &'static str) -> Config {
     Config {
         cases: std::env::var("PROPTEST_CASES")
             .ok()
@@ -88,5 +91,5 @@ pub fn proptest_config(cases: u32, regressions: &'static str) -> Config {
 }
 
 /// The name and ARN of the service-linked role in account 111122223333.
-pub const SLR: &str = "AWSServiceRoleForMediaTailor";
-pub const SLR_ARN: &str = "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";
+pub(crate) const SLR: &str = "AWSServiceRoleForMediaTailor";
+pub(crate) const SLR_ARN: &str = "arn:aws:iam::111122223333:role/aws-service-role/mediatailor.amazonaws.com/AWSServiceRoleForMediaTailor";

@@ -14,10 +14,10 @@ use slrsim::log::store::Store;
 use tempfile::TempDir;
 
 /// The binary under test, as cargo built it for the integration tests.
-pub const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_slrsim");
 
 /// A guard against hangs only (not a performance assertion): a child still running after this is killed.
-pub const HANG_LIMIT: Duration = Duration::from_secs(120);
+pub(crate) const HANG_LIMIT: Duration = Duration::from_secs(120);
 
 /// How long to wait for a lock this test process has just let go of.
 ///
@@ -26,15 +26,15 @@ pub const HANG_LIMIT: Duration = Duration::from_secs(120);
 /// open right after *this* process dropped a handle to the same path can see "in use"; the helpers
 /// `open_when_free` and `exec_when_free` wait that out. A test of a database really in use spawns its
 /// children without them.
-pub const LOCK_GRACE: Duration = Duration::from_secs(10);
+pub(crate) const LOCK_GRACE: Duration = Duration::from_secs(10);
 
 /// A database path inside its own temporary folder (the folder is removed when this is dropped).
-pub struct Db {
+pub(crate) struct Db {
     pub dir: TempDir,
     pub path: PathBuf,
 }
 
-pub fn fresh_db() -> Db {
+pub(crate) fn fresh_db() -> Db {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("slrsim.db");
     Db { dir, path }
@@ -42,12 +42,12 @@ pub fn fresh_db() -> Db {
 
 impl Db {
     /// Another path in the same temporary folder (a second database, a copy, a fork).
-    pub fn sibling(&self, name: &str) -> PathBuf {
+    pub(crate) fn sibling(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Writes `text` to a scenario file beside the database and returns its path.
-    pub fn scenario(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn scenario(&self, name: &str, text: &str) -> PathBuf {
         let p = self.sibling(name);
         std::fs::write(&p, text).expect("write scenario file");
         p
@@ -55,7 +55,7 @@ impl Db {
 }
 
 /// `slrsim --db DB ARGS...`, with the environment that could redirect it removed.
-pub fn command(db: &Path, args: &[&str]) -> Command {
+pub(crate) fn command(db: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(BIN);
     c.arg("--db")
         .arg(db)
@@ -67,7 +67,7 @@ pub fn command(db: &Path, args: &[&str]) -> Command {
 
 /// Reads a child's pipe to its end on a thread of its own (so a chatty child never blocks on a full
 /// pipe), giving the text read.
-pub fn read_all(mut r: impl std::io::Read + Send + 'static) -> JoinHandle<String> {
+pub(crate) fn read_all(mut r: impl std::io::Read + Send + 'static) -> JoinHandle<String> {
     thread::spawn(move || {
         let mut buf = Vec::new();
         let _ = r.read_to_end(&mut buf);
@@ -77,7 +77,7 @@ pub fn read_all(mut r: impl std::io::Read + Send + 'static) -> JoinHandle<String
 
 /// Waits for `child` up to `limit`; kills it and returns `None` if it takes longer. The limit only
 /// turns a hang into a failure: no verdict depends on how fast the child is.
-pub fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+pub(crate) fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("try_wait") {
@@ -93,7 +93,7 @@ pub fn wait_or_kill(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
 }
 
 /// A started child whose standard output and error are being read, and its standard input written.
-pub struct Running {
+pub(crate) struct Running {
     pub child: Child,
     writer: Option<JoinHandle<()>>,
     stdout: JoinHandle<String>,
@@ -101,14 +101,14 @@ pub struct Running {
 }
 
 /// How a child ended: `status` is `None` when it hung and was killed.
-pub struct Finished {
+pub(crate) struct Finished {
     pub status: Option<ExitStatus>,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Starts `cmd` with its output piped, feeding it `stdin` if given (standard input closed otherwise).
-pub fn start(mut cmd: Command, stdin: Option<Vec<u8>>) -> Running {
+pub(crate) fn start(mut cmd: Command, stdin: Option<Vec<u8>>) -> Running {
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {
@@ -136,7 +136,7 @@ pub fn start(mut cmd: Command, stdin: Option<Vec<u8>>) -> Running {
 
 impl Running {
     /// Waits for the end (killing the child after `limit`) and collects what it wrote.
-    pub fn finish(mut self, limit: Duration) -> Finished {
+    pub(crate) fn finish(mut self, limit: Duration) -> Finished {
         let status = wait_or_kill(&mut self.child, limit);
         if let Some(w) = self.writer {
             let _ = w.join();
@@ -151,7 +151,7 @@ impl Running {
 
 /// What a finished `slrsim` process did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Out {
+pub(crate) struct Out {
     /// `None` when a signal ended it (see `signal`).
     pub code: Option<i32>,
     pub signal: Option<i32>,
@@ -160,7 +160,7 @@ pub struct Out {
 }
 
 /// The start of a long text, for a failure message.
-pub fn cut(s: &str) -> &str {
+pub(crate) fn cut(s: &str) -> &str {
     match s.char_indices().nth(4000) {
         Some((i, _)) => s.get(..i).unwrap_or(s),
         None => s,
@@ -170,7 +170,7 @@ pub fn cut(s: &str) -> &str {
 impl Out {
     /// Asserts the exit code and that nothing panicked; returns self for chaining.
     #[track_caller]
-    pub fn code(&self, expected: i32, what: &str) -> &Self {
+    pub(crate) fn code(&self, expected: i32, what: &str) -> &Self {
         assert_eq!(
             self.code,
             Some(expected),
@@ -182,7 +182,7 @@ impl Out {
     }
 
     #[track_caller]
-    pub fn no_panic(&self, what: &str) -> &Self {
+    pub(crate) fn no_panic(&self, what: &str) -> &Self {
         assert!(
             !self.stderr.contains("panicked"),
             "{what}: slrsim panicked:\n{}",
@@ -192,12 +192,12 @@ impl Out {
     }
 
     /// A panic is never an acceptable answer: exit code 101 or "panicked" on stderr.
-    pub fn panicked(&self) -> bool {
+    pub(crate) fn panicked(&self) -> bool {
         self.code == Some(101) || self.stderr.contains("panicked")
     }
 
     /// The exit and both outputs, for a failure message.
-    pub fn show(&self) -> String {
+    pub(crate) fn show(&self) -> String {
         format!(
             "exit {:?} signal {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             self.code,
@@ -207,12 +207,12 @@ impl Out {
         )
     }
 
-    pub fn lines(&self) -> Vec<&str> {
+    pub(crate) fn lines(&self) -> Vec<&str> {
         self.stdout.lines().collect()
     }
 
     /// Every stdout line parsed as JSON.
-    pub fn json_lines(&self) -> Vec<serde_json::Value> {
+    pub(crate) fn json_lines(&self) -> Vec<serde_json::Value> {
         self.stdout
             .lines()
             .map(|l| {
@@ -223,7 +223,7 @@ impl Out {
     }
 
     /// Standard output parsed as one JSON document.
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", cut(&self.stdout)))
     }
@@ -231,7 +231,7 @@ impl Out {
 
 /// Runs a command to completion, feeding `stdin` if given, and collects its output; a child that
 /// hangs is killed and fails the test.
-pub fn exec(cmd: Command, stdin: Option<Vec<u8>>) -> Out {
+pub(crate) fn exec(cmd: Command, stdin: Option<Vec<u8>>) -> Out {
     use std::os::unix::process::ExitStatusExt;
     let what = format!("{:?}", cmd.get_args().collect::<Vec<_>>());
     let done = start(cmd, stdin).finish(HANG_LIMIT);
@@ -250,7 +250,7 @@ pub fn exec(cmd: Command, stdin: Option<Vec<u8>>) -> Out {
 }
 
 /// Runs the binary, again while it reports a lock this test process has just let go of.
-pub fn exec_when_free(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
+pub(crate) fn exec_when_free(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
     let start = Instant::now();
     loop {
         let out = exec(command(db, args), stdin.map(<[u8]>::to_vec));
@@ -263,17 +263,19 @@ pub fn exec_when_free(db: &Path, args: &[&str], stdin: Option<&[u8]>) -> Out {
 }
 
 /// `slrsim --db DB ARGS...`.
-pub fn slrsim(db: &Path, args: &[&str]) -> Out {
+pub(crate) fn slrsim(db: &Path, args: &[&str]) -> Out {
     exec_when_free(db, args, None)
 }
 
 /// `slrsim --db DB ARGS...` with `input` on standard input.
-pub fn slrsim_stdin(db: &Path, args: &[&str], input: &[u8]) -> Out {
+pub(crate) fn slrsim_stdin(db: &Path, args: &[&str], input: &[u8]) -> Out {
     exec_when_free(db, args, Some(input))
 }
 
 /// Calls `open` until it stops failing with `StoreError::Locked` (at most [`LOCK_GRACE`]).
-pub fn open_when_free<T>(mut open: impl FnMut() -> Result<T, StoreError>) -> Result<T, StoreError> {
+pub(crate) fn open_when_free<T>(
+    mut open: impl FnMut() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let start = Instant::now();
     loop {
         match open() {
@@ -286,12 +288,12 @@ pub fn open_when_free<T>(mut open: impl FnMut() -> Result<T, StoreError>) -> Res
 }
 
 /// Opens a store, waiting out a lock this process (or a child that just exited) still holds.
-pub fn open_store(db: &Path) -> Store {
+pub(crate) fn open_store(db: &Path) -> Store {
     open_when_free(|| Store::open(db)).expect("open store")
 }
 
 /// Every raw stored value of the log, read with the library (the database must not be in use).
-pub fn stored_values(db: &Path) -> Vec<(u64, Vec<u8>)> {
+pub(crate) fn stored_values(db: &Path) -> Vec<(u64, Vec<u8>)> {
     let store = open_store(db);
     store
         .iter_from(0)
@@ -300,7 +302,7 @@ pub fn stored_values(db: &Path) -> Vec<(u64, Vec<u8>)> {
 }
 
 /// Copies a database folder (the process that wrote it has exited, and nothing has it open).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create copy");
     for entry in std::fs::read_dir(from).expect("read db folder") {
         let entry = entry.expect("dir entry");

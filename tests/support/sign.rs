@@ -8,7 +8,7 @@ use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, si
 use aws_sigv4::sign::v4;
 
 /// One access key, signing for one service in one region.
-pub struct Signer<'a> {
+pub(crate) struct Signer<'a> {
     pub key: &'a str,
     pub secret: &'a str,
     pub region: &'a str,
@@ -18,7 +18,7 @@ pub struct Signer<'a> {
 impl Signer<'_> {
     /// The headers SigV4 adds to a request (`authorization`, `x-amz-date`, ...) signed as of `time`;
     /// every header in `headers` is signed.
-    pub fn signature<'r>(
+    pub(crate) fn signature<'r>(
         &self,
         time: SystemTime,
         method: &'r str,

@@ -1,6 +1,13 @@
 //! Tidy checks over the project's own source and text, in the spirit of rust-analyzer's `tidy`: rules a
 //! compiler does not keep, kept by a test.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "a test fails by panicking"
+)]
+
 use std::path::{Path, PathBuf};
 
 mod function_length;
