@@ -40,81 +40,21 @@ pub fn decode_sts_request(body: &[u8]) -> Result<(String, Operation), ApiError> 
     decode_request_for(body, STS_VERSION, Service::Sts)
 }
 
+/// Decodes a query-protocol request body for `service`, whose calls must name `api_version`, into
+/// the action's name and operation.
 fn decode_request_for(
     body: &[u8],
     api_version: &str,
     service: Service,
 ) -> Result<(String, Operation), ApiError> {
-    let mut action = None;
-    let mut version = None;
-    let mut params = Map::new();
-    let mut tags: std::collections::BTreeMap<usize, Map<String, Value>> =
-        std::collections::BTreeMap::new();
-    for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
-        if n >= MAX_FORM_FIELDS {
-            return Err(validation(format!(
-                "A request may carry at most {MAX_FORM_FIELDS} parameters."
-            )));
-        }
-        match key.as_ref() {
-            "Action" => action = Some(value.into_owned()),
-            "Version" => version = Some(value.into_owned()),
-            k if k.starts_with("Tags.member.") => {
-                let rest = k.get("Tags.member.".len()..).unwrap_or_default();
-                let (index, field) = rest
-                    .split_once('.')
-                    .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
-                    .filter(|(i, f)| {
-                        (1..=crate::core::limits::MAX_TAGS + 1).contains(i)
-                            && matches!(*f, "Key" | "Value")
-                    })
-                    .ok_or_else(|| {
-                        validation(format!(
-                            "Unknown parameter {}.",
-                            crate::core::validate::shown(k)
-                        ))
-                    })?;
-                tags.entry(index)
-                    .or_default()
-                    .insert(field.to_string(), Value::String(value.into_owned()));
-            }
-            k if INTEGER_FIELDS.contains(&k) => {
-                let n: i64 = value.parse().map_err(|_| {
-                    validation(format!(
-                        "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must be an integer",
-                        crate::core::validate::shown(&value),
-                        lower_first(k)
-                    ))
-                })?;
-                params.insert(k.to_string(), Value::from(n));
-            }
-            k => {
-                params.insert(k.to_string(), Value::String(value.into_owned()));
-            }
-        }
-    }
+    let Form {
+        action,
+        version,
+        mut params,
+        tags,
+    } = parse_form(body)?;
     let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
-    // The registry's query-protocol calls of this service; simulation actions and other services'
-    // calls are not among them, so naming one is `InvalidAction`.
-    if OperationKind::by_query_action(service, &action).is_none() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidAction,
-            format!(
-                "Could not find operation {} for version {api_version}",
-                crate::core::validate::shown(&action)
-            ),
-        ));
-    }
-    if version.as_deref() != Some(api_version) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidAction,
-            format!(
-                "Could not find operation {} for version {}",
-                crate::core::validate::shown(&action),
-                crate::core::validate::shown(version.as_deref().unwrap_or("NO_VERSION_SPECIFIED"))
-            ),
-        ));
-    }
+    check_action(service, &action, version.as_deref(), api_version)?;
     if !tags.is_empty() {
         params.insert(
             "Tags".to_string(),
@@ -126,6 +66,111 @@ fn decode_request_for(
         None => validation(format!("{action}: {msg}")),
     })?;
     Ok((action, op))
+}
+
+/// A query-protocol form, its fields sorted out but not yet checked against the action.
+struct Form {
+    /// The `Action` field, if given.
+    action: Option<String>,
+    /// The `Version` field, if given.
+    version: Option<String>,
+    /// Every other field but the tags, integers already typed.
+    params: Map<String, Value>,
+    /// The `Tags.member.N` fields, by `N`, each a `Key`/`Value` object.
+    tags: std::collections::BTreeMap<usize, Map<String, Value>>,
+}
+
+/// Sorts a form-encoded body's fields into a [`Form`], refusing more than [`MAX_FORM_FIELDS`] fields,
+/// a malformed tag field, or an integer field that is not one; errors come in the fields' order.
+fn parse_form(body: &[u8]) -> Result<Form, ApiError> {
+    let mut form = Form {
+        action: None,
+        version: None,
+        params: Map::new(),
+        tags: std::collections::BTreeMap::new(),
+    };
+    for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
+        if n >= MAX_FORM_FIELDS {
+            return Err(validation(format!(
+                "A request may carry at most {MAX_FORM_FIELDS} parameters."
+            )));
+        }
+        match key.as_ref() {
+            "Action" => form.action = Some(value.into_owned()),
+            "Version" => form.version = Some(value.into_owned()),
+            k if k.starts_with("Tags.member.") => {
+                let (index, field) = tag_field(k)?;
+                form.tags
+                    .entry(index)
+                    .or_default()
+                    .insert(field.to_string(), Value::String(value.into_owned()));
+            }
+            k if INTEGER_FIELDS.contains(&k) => {
+                let n: i64 = value.parse().map_err(|_| {
+                    validation(format!(
+                        "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must be an integer",
+                        crate::core::validate::shown(&value),
+                        lower_first(k)
+                    ))
+                })?;
+                form.params.insert(k.to_string(), Value::from(n));
+            }
+            k => {
+                form.params
+                    .insert(k.to_string(), Value::String(value.into_owned()));
+            }
+        }
+    }
+    Ok(form)
+}
+
+/// The index and field (`Key` or `Value`) a `Tags.member.N.Field` key names. `N` may be one past the
+/// tag quota, so that too many tags are refused by the quota's own message rather than as unknown.
+fn tag_field(key: &str) -> Result<(usize, &str), ApiError> {
+    let rest = key.get("Tags.member.".len()..).unwrap_or_default();
+    rest.split_once('.')
+        .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
+        .filter(|(i, f)| {
+            (1..=crate::core::limits::MAX_TAGS + 1).contains(i) && matches!(*f, "Key" | "Value")
+        })
+        .ok_or_else(|| {
+            validation(format!(
+                "Unknown parameter {}.",
+                crate::core::validate::shown(key)
+            ))
+        })
+}
+
+/// Checks that `action` is one of `service`'s query-protocol calls and that the request names
+/// `api_version`; either failing is `InvalidAction`, as IAM answers.
+fn check_action(
+    service: Service,
+    action: &str,
+    version: Option<&str>,
+    api_version: &str,
+) -> Result<(), ApiError> {
+    // The registry's query-protocol calls of this service; simulation actions and other services'
+    // calls are not among them, so naming one is `InvalidAction`.
+    if OperationKind::by_query_action(service, action).is_none() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {api_version}",
+                crate::core::validate::shown(action)
+            ),
+        ));
+    }
+    if version != Some(api_version) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAction,
+            format!(
+                "Could not find operation {} for version {}",
+                crate::core::validate::shown(action),
+                crate::core::validate::shown(version.unwrap_or("NO_VERSION_SPECIFIED"))
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// `MaxItems` → `maxItems`, as IAM names fields in its validation messages.

@@ -5,7 +5,7 @@ use serde_json::json;
 use super::response;
 use super::{Ctx, Decided, to_event};
 use crate::core::action::*;
-use crate::core::authz::{self, Protocol, Request};
+use crate::core::authz::{self, Caller, Protocol, Request};
 use crate::core::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::event::Event;
@@ -216,55 +216,10 @@ fn validate_interaction_log(field: &str, log: &InteractionLog) -> Result<(), Api
     Ok(())
 }
 
+/// Decides `ConfigureLogsForPlaybackConfiguration`: checks the settings and the caller, creates the
+/// service-linked role when enabling logging needs it, and records the configuration's new logging.
 pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<Decided, ApiError> {
-    validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
-    if !(0..=100).contains(&p.percent_enabled) {
-        return Err(ApiError::new(
-            ErrorCode::BadRequestException,
-            format!(
-                "PercentEnabled must be between 0 and 100, got {}.",
-                p.percent_enabled
-            ),
-        ));
-    }
-    let strategies = match &p.enabled_logging_strategies {
-        Some(list) => {
-            if list.len() > STRATEGIES.len() {
-                return Err(ApiError::new(
-                    ErrorCode::BadRequestException,
-                    "EnabledLoggingStrategies may list each strategy once.",
-                ));
-            }
-            for s in list {
-                if !STRATEGIES.contains(&s.as_str()) {
-                    return Err(ApiError::new(
-                        ErrorCode::BadRequestException,
-                        format!(
-                            "EnabledLoggingStrategies holds '{}'; valid values are VENDED_LOGS and LEGACY_CLOUDWATCH.",
-                            shown(s)
-                        ),
-                    ));
-                }
-            }
-            let mut dedup = list.clone();
-            dedup.sort();
-            dedup.dedup();
-            if dedup.len() != list.len() {
-                return Err(ApiError::new(
-                    ErrorCode::BadRequestException,
-                    "EnabledLoggingStrategies may list each strategy once.",
-                ));
-            }
-            list.clone()
-        }
-        None => vec!["LEGACY_CLOUDWATCH".to_string()],
-    };
-    if let Some(l) = &p.ads_interaction_log {
-        validate_interaction_log("AdsInteractionLog", l)?;
-    }
-    if let Some(l) = &p.manifest_service_interaction_log {
-        validate_interaction_log("ManifestServiceInteractionLog", l)?;
-    }
+    let strategies = validate_configure_logs(p)?;
     let name = &p.playback_configuration_name;
     let caller = cx.authorize(
         &Request::new(
@@ -282,37 +237,9 @@ pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<De
         return Err(not_found(name));
     }
     let mut events = Vec::new();
-    // Enabling logging makes MediaTailor create the service-linked role when it is missing. The caller
-    // needs iam:CreateServiceLinkedRole (a dependent action); without it nothing changes.
+    // Enabling logging makes MediaTailor create the service-linked role when it is missing.
     if p.percent_enabled > 0 && cx.account.service_linked_role().is_none() {
-        let slr = catalog::slr_arn(cx.account_id());
-        authz::authorize(
-            caller,
-            &Request {
-                action: "iam:CreateServiceLinkedRole",
-                resource: &slr,
-                aws_service_name: Some(MEDIATAILOR_SERVICE),
-            },
-            Protocol::Json,
-        )?;
-        if cx.account.role_name_taken(SLR_NAME) {
-            return Err(ApiError::new(
-                ErrorCode::BadRequestException,
-                format!(
-                    "MediaTailor could not create its service-linked role: Service role name {SLR_NAME} has been taken in this account."
-                ),
-            ));
-        }
-        if cx.account.roles.len() >= limits::MAX_ROLES {
-            return Err(ApiError::new(
-                ErrorCode::BadRequestException,
-                "MediaTailor could not create its service-linked role: the account's role quota is reached.",
-            ));
-        }
-        events.push(Event::RoleCreated {
-            account: cx.account_id().to_string(),
-            role: to_event::role(super::iam::new_service_linked_role(cx, cx.now(), None)),
-        });
+        events.push(create_role_for_logging(cx, caller)?);
     }
     let log = LogConfiguration {
         percent_enabled: p.percent_enabled,
@@ -320,6 +247,114 @@ pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<De
         ads_interaction_log: p.ads_interaction_log.clone(),
         manifest_service_interaction_log: p.manifest_service_interaction_log.clone(),
     };
+    let body = configure_logs_body(name, &log);
+    events.push(Event::LogConfigurationSet {
+        account: cx.account_id().to_string(),
+        region: cx.region().to_string(),
+        name: name.clone(),
+        log: to_event::log_configuration(log),
+    });
+    Ok(Decided::new(events, body))
+}
+
+/// Checks a `ConfigureLogsForPlaybackConfiguration` request's own fields, before any authorization
+/// (so a malformed request fails the same way whoever sends it), and returns the logging strategies
+/// it sets.
+fn validate_configure_logs(p: &ConfigureLogsParams) -> Result<Vec<String>, ApiError> {
+    validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
+    if !(0..=100).contains(&p.percent_enabled) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            format!(
+                "PercentEnabled must be between 0 and 100, got {}.",
+                p.percent_enabled
+            ),
+        ));
+    }
+    let strategies = match &p.enabled_logging_strategies {
+        Some(list) => validate_strategies(list)?,
+        None => vec!["LEGACY_CLOUDWATCH".to_string()],
+    };
+    if let Some(l) = &p.ads_interaction_log {
+        validate_interaction_log("AdsInteractionLog", l)?;
+    }
+    if let Some(l) = &p.manifest_service_interaction_log {
+        validate_interaction_log("ManifestServiceInteractionLog", l)?;
+    }
+    Ok(strategies)
+}
+
+/// Checks an explicit `EnabledLoggingStrategies` list: known strategies, each at most once; returns
+/// it as given.
+fn validate_strategies(list: &[String]) -> Result<Vec<String>, ApiError> {
+    // A list longer than the strategies must repeat one, so it is refused as a repetition even when
+    // it also holds an unknown value.
+    if list.len() > STRATEGIES.len() {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            "EnabledLoggingStrategies may list each strategy once.",
+        ));
+    }
+    for s in list {
+        if !STRATEGIES.contains(&s.as_str()) {
+            return Err(ApiError::new(
+                ErrorCode::BadRequestException,
+                format!(
+                    "EnabledLoggingStrategies holds '{}'; valid values are VENDED_LOGS and LEGACY_CLOUDWATCH.",
+                    shown(s)
+                ),
+            ));
+        }
+    }
+    let mut dedup = list.to_vec();
+    dedup.sort();
+    dedup.dedup();
+    if dedup.len() != list.len() {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            "EnabledLoggingStrategies may list each strategy once.",
+        ));
+    }
+    Ok(list.to_vec())
+}
+
+/// The event creating MediaTailor's service-linked role, when enabling logging finds it missing.
+/// The caller needs iam:CreateServiceLinkedRole (a dependent action); without it, or when the role
+/// cannot be created, the whole call fails and nothing changes.
+fn create_role_for_logging(cx: &Ctx<'_>, caller: Caller<'_>) -> Result<Event, ApiError> {
+    let slr = catalog::slr_arn(cx.account_id());
+    authz::authorize(
+        caller,
+        &Request {
+            action: "iam:CreateServiceLinkedRole",
+            resource: &slr,
+            aws_service_name: Some(MEDIATAILOR_SERVICE),
+        },
+        Protocol::Json,
+    )?;
+    if cx.account.role_name_taken(SLR_NAME) {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            format!(
+                "MediaTailor could not create its service-linked role: Service role name {SLR_NAME} has been taken in this account."
+            ),
+        ));
+    }
+    if cx.account.roles.len() >= limits::MAX_ROLES {
+        return Err(ApiError::new(
+            ErrorCode::BadRequestException,
+            "MediaTailor could not create its service-linked role: the account's role quota is reached.",
+        ));
+    }
+    Ok(Event::RoleCreated {
+        account: cx.account_id().to_string(),
+        role: to_event::role(super::iam::new_service_linked_role(cx, cx.now(), None)),
+    })
+}
+
+/// The response body of `ConfigureLogsForPlaybackConfiguration`: the logging now set, with the
+/// interaction logs only when the request gave them.
+fn configure_logs_body(name: &str, log: &LogConfiguration) -> serde_json::Value {
     let mut body = json!({
         "PlaybackConfigurationName": name,
         "PercentEnabled": log.percent_enabled,
@@ -331,11 +366,5 @@ pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<De
     if let Some(l) = &log.manifest_service_interaction_log {
         body["ManifestServiceInteractionLog"] = json!(l);
     }
-    events.push(Event::LogConfigurationSet {
-        account: cx.account_id().to_string(),
-        region: cx.region().to_string(),
-        name: name.clone(),
-        log: to_event::log_configuration(log),
-    });
-    Ok(Decided::new(events, body))
+    body
 }

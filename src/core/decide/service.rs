@@ -77,7 +77,23 @@ enum TaskStep {
     Forget,
 }
 
+/// Decides `AdvanceClock`: moves the clock `p.seconds` forward, running every deletion task's steps
+/// that fall due on the way, each at its own time, and reports the tasks that finished.
 pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Decided, ApiError> {
+    let now = cx.now();
+    let target = advance_target(now, p)?;
+    let due = due_steps(cx.state, target);
+    let events = run_until(cx.state, &due, now, target);
+    let outcomes = finished_tasks(&events);
+    Ok(Decided::new(
+        events,
+        json!({"Now": clock::format(target), "FinishedDeletionTasks": outcomes}),
+    ))
+}
+
+/// The time `AdvanceClock` moves the clock to, once its `Seconds` and the result are within what
+/// slrsim simulates.
+fn advance_target(now: i64, p: &AdvanceClockParams) -> Result<i64, ApiError> {
     validate::range(
         ErrorCode::ValidationError,
         "Seconds",
@@ -85,7 +101,6 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
         0,
         limits::MAX_ADVANCE_SECONDS,
     )?;
-    let now = cx.now();
     let target = now.saturating_add(p.seconds);
     if target > limits::MAX_TIME {
         return Err(ApiError::new(
@@ -96,12 +111,18 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
             ),
         ));
     }
-    // Collect every due step across all accounts, then run them in time order (ties: account, task id,
-    // start before finish). Each step depends only on its own account, and the only change a step makes
-    // that another could see is the role's deletion, which no other open task of that account can
-    // observe (there is at most one open task per role), so outcomes can be computed from `cx.state`.
+    Ok(target)
+}
+
+/// Every deletion task step due by `target`, across all accounts, in the order they run: time, then
+/// account, task id, and start before finish before forget.
+///
+/// Each step depends only on its own account, and the only change a step makes that another could
+/// see is the role's deletion, which no other open task of that account can observe (there is at most
+/// one open task per role), so all of them can be computed from the state before the advance.
+fn due_steps(state: &State, target: i64) -> Vec<Due<'_>> {
     let mut due: Vec<Due<'_>> = Vec::new();
-    for (account_id, account) in &cx.state.accounts {
+    for (account_id, account) in &state.accounts {
         // Only open tasks and finished ones old enough to forget can have a step due.
         let forgettable =
             account.deletion_tasks_finished_by(target.saturating_sub(TASK_RETENTION_SECS));
@@ -142,9 +163,16 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
             b.step,
         ))
     });
+    due
+}
+
+/// The events of moving the clock from `now` to `target` while running the `due` steps in order:
+/// each step is preceded by the clock moving to its time, when that is later than the clock, so a
+/// replay sees every step at the time it happened. A step overdue before `now` runs at `now`.
+fn run_until(state: &State, due: &[Due<'_>], now: i64, target: i64) -> Vec<Event> {
     let mut events = Vec::new();
     let mut clock_at = now;
-    for d in &due {
+    for d in due {
         let at = d.at.max(now);
         if at > clock_at {
             events.push(Event::ClockAdvanced { to: at });
@@ -158,12 +186,9 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
                 task_id,
                 at,
             }),
-            TaskStep::Finish => events.extend(finish_task(
-                d.account,
-                cx.state.account(d.account),
-                d.task,
-                at,
-            )),
+            TaskStep::Finish => {
+                events.extend(finish_task(d.account, state.account(d.account), d.task, at))
+            }
             TaskStep::Forget => events.push(Event::DeletionTaskForgotten {
                 account: account_id,
                 task_id,
@@ -171,10 +196,16 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
             }),
         }
     }
+    // The clock ends at the target even when no step falls due there.
     if target > clock_at {
         events.push(Event::ClockAdvanced { to: target });
     }
-    let outcomes: Vec<serde_json::Value> = events
+    events
+}
+
+/// The deletion tasks that `events` finish, with their outcome and time, for `AdvanceClock`'s reply.
+fn finished_tasks(events: &[Event]) -> Vec<serde_json::Value> {
+    events
         .iter()
         .filter_map(|e| match e {
             Event::DeletionTaskSucceeded { task_id, at, .. } => Some(
@@ -185,11 +216,7 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
             ),
             _ => None,
         })
-        .collect();
-    Ok(Decided::new(
-        events,
-        json!({"Now": clock::format(target), "FinishedDeletionTasks": outcomes}),
-    ))
+        .collect()
 }
 
 /// Why the role cannot be deleted now, if it cannot.
