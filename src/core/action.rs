@@ -484,6 +484,10 @@ pub struct PutPlaybackConfigurationParams {
     /// The slate ad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slate_ad_url: Option<String>,
+    /// Tags, key to value (`tags` on the wire, as AWS's model names it; `Tags` in scenarios, the
+    /// member's name). Given, they replace the configuration's tags; absent, the tags stay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Calls that take only a playback configuration name.

@@ -678,6 +678,7 @@ fn to_playback_configuration(c: &event::PlaybackConfiguration) -> state::Playbac
         hls_manifest_endpoint_prefix,
         log_configuration,
         sessions,
+        tags,
     } = c;
     let event::SessionStats {
         served,
@@ -703,6 +704,7 @@ fn to_playback_configuration(c: &event::PlaybackConfiguration) -> state::Playbac
             carry: *carry,
             last_loss_reason: last_loss_reason.clone(),
         },
+        tags: tags.clone(),
     }
 }
 

@@ -616,6 +616,10 @@ pub struct PlaybackConfiguration {
     pub log_configuration: LogConfiguration,
     /// Viewer traffic so far.
     pub sessions: SessionStats,
+    /// Tags, key to value. Left out of the serialised state when empty, so a state without tags
+    /// hashes as it did before configurations had them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A CloudWatch log group.

@@ -143,8 +143,11 @@ def main(summary_path):
         Name=CONFIG,
         AdDecisionServerUrl="https://ads.example.com/vast?session=[session.id]",
         VideoContentSourceUrl="https://origin.example.com/media",
+        Tags={"team": "video"},
     )
     check(r["ResponseMetadata"]["HTTPStatusCode"] == 200, "PutPlaybackConfiguration status", r)
+    # botocore sends and reads the member under its wire name, `tags`.
+    check(r.get("Tags") == {"team": "video"}, "PutPlaybackConfiguration Tags round trip", r.get("Tags"))
     check(r["Name"] == CONFIG, "PutPlaybackConfiguration Name", r["Name"])
     check(r["PlaybackConfigurationArn"] == CONFIG_ARN, "PutPlaybackConfiguration ARN", r)
     check(
@@ -155,6 +158,7 @@ def main(summary_path):
     check(r["LogConfiguration"]["PercentEnabled"] == 0, "a new configuration logs nothing", r)
     g = mt.get_playback_configuration(Name=CONFIG)
     check(g["PlaybackConfigurationArn"] == CONFIG_ARN, "GetPlaybackConfiguration ARN", g)
+    check(g.get("Tags") == {"team": "video"}, "GetPlaybackConfiguration Tags", g.get("Tags"))
 
     step("2 enable logging: the role appears")
     r = mt.configure_logs_for_playback_configuration(
@@ -279,7 +283,11 @@ def main(summary_path):
     # The description is the one thing a customer may change.
     r = iam.update_role_description(RoleName=ROLE, Description="edited by the e2e test")
     check(r["Role"]["Description"] == "edited by the e2e test", "UpdateRoleDescription", r)
+    # UpdateRole answers an empty UpdateRoleResult, which botocore requires.
+    r = iam.update_role(RoleName=ROLE, Description="edited again by the e2e test")
+    check(r["ResponseMetadata"]["HTTPStatusCode"] == 200, "UpdateRole status", r)
     role = iam.get_role(RoleName=ROLE)["Role"]
+    check(role["Description"] == "edited again by the e2e test", "UpdateRole description", role)
     check(role["AssumeRolePolicyDocument"] == TRUST_POLICY, "trust policy unchanged", role)
 
     step("8 sessions with logging on: the MediaTailor log groups")

@@ -1177,13 +1177,16 @@ fn operation() -> BoxedStrategy<Operation> {
             option::of(url()),
             option::of(url()),
             option::of(url()),
+            option::of(tags()),
         )
-            .prop_map(|(name, video, ads, slate)| {
+            .prop_map(|(name, video, ads, slate, tags)| {
                 O::PutPlaybackConfiguration(PutPlaybackConfigurationParams {
                     name,
                     video_content_source_url: video,
                     ad_decision_server_url: ads,
                     slate_ad_url: slate,
+                    // The same strategy as the role's tags, as MediaTailor's key-to-value map.
+                    tags: tags.map(|t| t.into_iter().map(|t| (t.key, t.value)).collect()),
                 })
             })
             .boxed(),

@@ -606,3 +606,69 @@ fn a_second_configure_replaces_the_interaction_logs() {
     assert_eq!(log.ads_interaction_log, None);
     assert_eq!(log.manifest_service_interaction_log, None);
 }
+
+#[test]
+fn tags_are_stored_returned_kept_when_absent_and_replaced_when_given() {
+    let mut t = TestSim::new();
+    let put = t
+        .call(&put_line(
+            json!({"Name": "live", "Tags": {"team": "video"}}),
+        ))
+        .expect("a put with tags is accepted");
+    assert_eq!(put["Tags"], json!({"team": "video"}));
+    assert_eq!(
+        config(&t, "live").tags.get("team").map(String::as_str),
+        Some("video")
+    );
+    // A put without tags keeps them; a put with tags replaces them.
+    t.call(&put_line(
+        json!({"Name": "live", "SlateAdUrl": "https://slate.example.com"}),
+    ))
+    .expect("accepted");
+    assert_eq!(config(&t, "live").tags.len(), 1);
+    let replaced = t
+        .call(&put_line(json!({"Name": "live", "Tags": {"cost": "42"}})))
+        .expect("accepted");
+    assert_eq!(replaced["Tags"], json!({"cost": "42"}));
+    let get = t
+        .call(
+            &json!({"op": "GetPlaybackConfiguration", "region": US, "params": {"Name": "live"}})
+                .to_string(),
+        )
+        .expect("found");
+    assert_eq!(get["Tags"], json!({"cost": "42"}));
+}
+
+#[test]
+fn tags_over_their_limits_are_refused_naming_tags() {
+    let mut t = TestSim::new();
+    let limits = |n: usize| -> Value {
+        (0..n)
+            .map(|i| (format!("k{i}"), json!("v")))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+    let max = slrsim::core::limits::MAX_TAGS;
+    t.call(&put_line(json!({"Name": "a", "Tags": limits(max)})))
+        .expect("the most tags are accepted");
+    for tags in [
+        limits(max + 1),
+        json!({"": "v"}),
+        json!({"k".repeat(129): "v"}),
+        json!({"k": "v".repeat(257)}),
+    ] {
+        let e = t
+            .call(&put_line(json!({"Name": "b", "Tags": tags})))
+            .expect_err("over a limit");
+        assert_eq!(e.code, ErrorCode::BadRequestException);
+        assert!(e.message.starts_with("tags:"), "{}", e.message);
+    }
+    assert!(
+        !t.sim
+            .state()
+            .account(ACCT)
+            .region(US)
+            .playback_configurations
+            .contains_key("b")
+    );
+}

@@ -407,7 +407,10 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
                 (status, Vec::new())
             } else {
                 headers.push(("Content-Type", "application/json".to_string()));
-                (status, response.to_string().into_bytes())
+                (
+                    status,
+                    rest_json::to_wire(response).to_string().into_bytes(),
+                )
             }
         }
         (Outcome::Error { error }, Some(Service::MediaTailor)) => {

@@ -181,6 +181,10 @@ fn lower_first(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The calls whose output in AWS's model is a structure without members, under a result wrapper: they
+/// answer an empty `<OpResult/>` (IAM's model, `UpdateRoleResponse`; botocore fails without it).
+const EMPTY_RESULTS: &[&str] = &["UpdateRole"];
+
 /// IAM's XML namespace.
 pub const IAM_NAMESPACE: &str = "https://iam.amazonaws.com/doc/2010-05-08/";
 
@@ -193,9 +197,12 @@ pub fn response(op: &str, body: &Value, request_id: &str) -> String {
 pub fn response_in(ns: &str, op: &str, body: &Value, request_id: &str) -> String {
     let mut out = String::with_capacity(512);
     out.push_str(&format!("<{op}Response xmlns=\"{ns}\">"));
-    // Calls without output (DeleteRole, PutRolePolicy, ...) have no Result element.
+    // Calls without output (DeleteRole, PutRolePolicy, ...) have no Result element; a call whose
+    // output is an empty structure still has its (empty) Result element, which botocore requires.
     if let Value::Object(m) = body {
-        if !m.is_empty() {
+        if m.is_empty() && EMPTY_RESULTS.contains(&op) {
+            out.push_str(&format!("<{op}Result/>"));
+        } else if !m.is_empty() {
             out.push_str(&format!("<{op}Result>"));
             for (k, v) in m {
                 element(&mut out, k, v);
@@ -502,6 +509,15 @@ mod tests {
         assert_eq!(
             response("DeleteRole", &json!({}), "r"),
             "<DeleteRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DeleteRoleResponse>"
+        );
+    }
+
+    #[test]
+    fn a_call_whose_output_is_an_empty_structure_has_an_empty_result_element() {
+        // botocore reads `UpdateRoleResult` and fails when it is missing (a KeyError in boto3).
+        assert_eq!(
+            response("UpdateRole", &json!({}), "r"),
+            "<UpdateRoleResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><UpdateRoleResult/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></UpdateRoleResponse>"
         );
     }
 

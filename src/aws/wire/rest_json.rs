@@ -50,7 +50,7 @@ pub fn decode_request(
     match input {
         RestInput::Path => {}
         RestInput::Query => params.extend(list_query(query)?),
-        RestInput::Body => params.extend(json_body(body)?),
+        RestInput::Body => params.extend(from_wire(json_body(body)?)?),
     }
     let op = Operation::from_parts(name, params).map_err(|(field, msg)| match field {
         Some(field) => bad(format!("{field}: {msg}")),
@@ -105,6 +105,47 @@ pub fn addresses(path: &str) -> bool {
             .is_some_and(|first| path.starts_with(first)),
         _ => false,
     })
+}
+
+/// Members whose name on the wire differs from the member's name in AWS's model (`locationName`):
+/// (wire name, member name). MediaTailor's model has one, in every playback configuration shape.
+const WIRE_NAMES: &[(&str, &str)] = &[("tags", "Tags")];
+
+/// A request body with its wire names turned into member names (as the parameters are named). A
+/// member name where the wire name belongs is refused: AWS's SDKs never send it, so a tool that does
+/// has a bug worth naming.
+fn from_wire(mut body: Map<String, Value>) -> Result<Map<String, Value>, ApiError> {
+    for (wire, member) in WIRE_NAMES {
+        if body.contains_key(*member) {
+            return Err(bad(format!(
+                "Unknown member `{member}`: its name on the wire is `{wire}`."
+            )));
+        }
+        if let Some(v) = body.remove(*wire) {
+            body.insert((*member).to_string(), v);
+        }
+    }
+    Ok(body)
+}
+
+/// A response body with its member names turned into wire names, at the top level and in each of
+/// `Items` (ListPlaybackConfigurations).
+pub fn to_wire(response: &Value) -> Value {
+    fn rename(v: &mut Value) {
+        if let Value::Object(m) = v {
+            for (wire, member) in WIRE_NAMES {
+                if let Some(x) = m.remove(*member) {
+                    m.insert((*wire).to_string(), x);
+                }
+            }
+        }
+    }
+    let mut out = response.clone();
+    rename(&mut out);
+    if let Some(Value::Array(items)) = out.get_mut("Items") {
+        items.iter_mut().for_each(rename);
+    }
+    out
 }
 
 fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -165,6 +206,31 @@ mod tests {
     fn decoded(method: &str, path: &str, query: &str, body: &str) -> Value {
         let (_, op) = decode_request(method, path, query, body.as_bytes()).expect("decodes");
         serde_json::to_value(op).expect("json")
+    }
+
+    #[test]
+    fn tags_travel_under_their_wire_name() {
+        let put = decoded(
+            "PUT",
+            "/playbackConfiguration",
+            "",
+            r#"{"Name":"live","tags":{"team":"video"}}"#,
+        );
+        assert_eq!(put["params"]["Tags"], json!({"team": "video"}));
+        // The member's own name is not what an SDK sends: refused, naming the wire name.
+        let err = decode_request(
+            "PUT",
+            "/playbackConfiguration",
+            "",
+            br#"{"Name":"live","Tags":{"team":"video"}}"#,
+        )
+        .expect_err("the member name is not the wire name");
+        assert_eq!(err.code, ErrorCode::BadRequestException);
+        assert!(err.message.contains("`tags`"), "{}", err.message);
+        let answer = to_wire(&json!({"Name": "live", "Tags": {"team": "video"}}));
+        assert_eq!(answer, json!({"Name": "live", "tags": {"team": "video"}}));
+        let list = to_wire(&json!({"Items": [{"Name": "a", "Tags": {}}]}));
+        assert_eq!(list, json!({"Items": [{"Name": "a", "tags": {}}]}));
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
             validate::url(field, v)?;
         }
     }
+    if let Some(tags) = &p.tags {
+        validate_tags(tags)?;
+    }
     let arn = arn(cx, &p.name);
     cx.authorize(
         &Request::new("mediatailor:PutPlaybackConfiguration", &arn),
@@ -50,6 +53,7 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
             video_content_source_url: p.video_content_source_url.clone(),
             ad_decision_server_url: p.ad_decision_server_url.clone(),
             slate_ad_url: p.slate_ad_url.clone(),
+            tags: p.tags.clone().unwrap_or_else(|| existing.tags.clone()),
             ..existing.clone()
         },
         None => {
@@ -82,6 +86,7 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
                 hls_manifest_endpoint_prefix: format!("{host}/v1/master/{key}/{}/", p.name),
                 log_configuration: LogConfiguration::default(),
                 sessions: Default::default(),
+                tags: p.tags.clone().unwrap_or_default(),
             }
         }
     };
@@ -94,6 +99,37 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
         }],
         body,
     ))
+}
+
+/// A configuration's tags, as MediaTailor bounds them: at most [`limits::MAX_TAGS`], keys of 1 to
+/// [`limits::MAX_TAG_KEY`] characters, values of at most [`limits::MAX_TAG_VALUE`].
+fn validate_tags(tags: &std::collections::BTreeMap<String, String>) -> Result<(), ApiError> {
+    let bad = |m: String| Err(ApiError::new(ErrorCode::BadRequestException, m));
+    if tags.len() > limits::MAX_TAGS {
+        return bad(format!(
+            "tags: at most {} tags may be given, not {}.",
+            limits::MAX_TAGS,
+            tags.len()
+        ));
+    }
+    for (key, value) in tags {
+        let chars = key.chars().count();
+        if chars == 0 || chars > limits::MAX_TAG_KEY {
+            return bad(format!(
+                "tags: a key has 1 to {} characters; `{}` has {chars}.",
+                limits::MAX_TAG_KEY,
+                validate::shown(key)
+            ));
+        }
+        if value.chars().count() > limits::MAX_TAG_VALUE {
+            return bad(format!(
+                "tags: the value of `{}` is longer than {} characters.",
+                validate::shown(key),
+                limits::MAX_TAG_VALUE
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiError> {

@@ -111,7 +111,7 @@ pub(crate) fn playback_configuration(c: &PlaybackConfiguration) -> Value {
             "EnabledLoggingStrategies": c.log_configuration.enabled_logging_strategies,
         }),
     );
-    m.insert("Tags".into(), json!({}));
+    m.insert("Tags".into(), json!(c.tags));
     Value::Object(m)
 }
 

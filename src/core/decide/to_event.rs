@@ -164,6 +164,7 @@ pub(super) fn playback_configuration(
         hls_manifest_endpoint_prefix,
         log_configuration: log,
         sessions,
+        tags,
     } = c;
     let state::SessionStats {
         served,
@@ -189,6 +190,7 @@ pub(super) fn playback_configuration(
             carry,
             last_loss_reason,
         },
+        tags,
     }
 }
 
@@ -304,6 +306,7 @@ mod tests {
                 carry: 4,
                 last_loss_reason: Some("gone".into()),
             },
+            tags: [("team".to_string(), "video".to_string())].into(),
         }
     }
 

@@ -200,6 +200,10 @@ pub struct PlaybackConfiguration {
     pub log_configuration: LogConfiguration,
     /// Viewer traffic so far.
     pub sessions: SessionStats,
+    /// Tags, key to value; left out when empty (so a configuration without tags is stored as
+    /// before configurations had them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// A tag on a role, spelt `{"Key": ..., "Value": ...}`.
