@@ -32,7 +32,9 @@ pub const LOG_GROUP_MANIFEST: &str = "MediaTailor/ManifestService";
 /// then got the role created for them, with this CreateDate.
 pub const SLR_SUPPORT_DATE: i64 = 1_631_664_000;
 
-/// The 21 regions where MediaTailor runs (IAM itself is global).
+/// The 21 regions where MediaTailor runs, as botocore 1.43.11's `endpoints.json` lists
+/// `api.mediatailor` in the `aws` partition. IAM and STS are global; CloudWatch Logs runs in every
+/// region of [`AWS_REGIONS`].
 pub const REGIONS: [&str; 21] = [
     "af-south-1",
     "ap-northeast-1",
@@ -58,8 +60,54 @@ pub const REGIONS: [&str; 21] = [
 ];
 
 /// Whether MediaTailor runs in `region`.
-pub fn is_region(region: &str) -> bool {
+pub fn is_mediatailor_region(region: &str) -> bool {
     REGIONS.contains(&region)
+}
+
+/// The 34 regions of AWS's commercial partition (`aws`), as botocore 1.43.11's `endpoints.json`
+/// lists them. IAM and STS answer a request signed for any of them (they are global), and
+/// CloudWatch Logs has an endpoint in each. Other partitions (China, GovCloud) have ARNs of their own
+/// (`arn:aws-cn:`, `arn:aws-us-gov:`), which slrsim does not model.
+pub const AWS_REGIONS: [&str; 34] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// Whether `region` is a region of AWS's commercial partition.
+pub fn is_aws_region(region: &str) -> bool {
+    AWS_REGIONS.contains(&region)
 }
 
 /// An AWS managed policy slrsim knows: its ARN and document.

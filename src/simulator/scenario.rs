@@ -247,7 +247,7 @@ fn fast_action(text: &str) -> Option<Action> {
     let region = line.region.0.unwrap_or_else(|| DEFAULT_REGION.to_string());
     let caller = line.caller.0.unwrap_or_else(|| ROOT.to_string());
     if !is_account_id(&account)
-        || !crate::core::catalog::is_region(&region)
+        || !crate::core::catalog::is_aws_region(&region)
         || !is_caller_name(&caller)
     {
         return None;
@@ -314,9 +314,9 @@ pub fn parse_action(mut obj: Map<String, Value>) -> Result<Action, String> {
         ));
     }
     let region = string_field(&mut obj, "region", DEFAULT_REGION)?;
-    if !crate::core::catalog::is_region(&region) {
+    if !crate::core::catalog::is_aws_region(&region) {
         return Err(format!(
-            "`region` `{}` is not a region where MediaTailor runs (see README for the 21 regions)",
+            "`region` `{}` is not a region of AWS's commercial partition (see README for the 34 regions)",
             shown(&region)
         ));
     }

@@ -89,9 +89,9 @@ def body(response):
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
-def client(service, key=ROOT_KEY, secret=ROOT_SECRET):
+def client(service, key=ROOT_KEY, secret=ROOT_SECRET, region=REGION):
     session = boto3.session.Session(
-        aws_access_key_id=key, aws_secret_access_key=secret, region_name=REGION
+        aws_access_key_id=key, aws_secret_access_key=secret, region_name=region
     )
     return session.client(service, endpoint_url=ENDPOINT, config=CONFIG_ONE_TRY)
 
@@ -183,6 +183,9 @@ def main(summary_path):
     # botocore's IAM handler URL-decodes and parses the policy document into a dict.
     check(role["AssumeRolePolicyDocument"] == TRUST_POLICY, "trust policy", role)
     first_role_id = role["RoleId"]
+    # IAM is global: a client configured for a region without MediaTailor is answered the same.
+    elsewhere = client("iam", region="us-west-1").get_role(RoleName=ROLE)["Role"]
+    check(elsewhere["RoleId"] == first_role_id, "GetRole signed for us-west-1", elsewhere)
     attached = iam.list_attached_role_policies(RoleName=ROLE)["AttachedPolicies"]
     check(
         [p["PolicyName"] for p in attached] == ["AWSMediaTailorServiceRolePolicy"],

@@ -279,3 +279,45 @@ fn events_for_an_unknown_account_change_nothing() {
         assert!(!state.accounts.contains_key(&ghost), "{}", e.kind());
     }
 }
+
+/// IAM and STS answer whatever AWS region a call is sent to, CloudWatch Logs runs in every region,
+/// and MediaTailor only in its 21: elsewhere its calls are refused, recorded, and change nothing.
+#[test]
+fn global_services_answer_in_every_region_and_mediatailor_only_in_its_own() {
+    let mut t = TestSim::new();
+    t.ok(r#"{"op":"CreateServiceLinkedRole","region":"us-west-1","params":{"AWSServiceName":"mediatailor.amazonaws.com"}}"#);
+    let role = t.ok(r#"{"op":"GetRole","region":"ca-west-1","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#);
+    assert_eq!(role["Role"]["RoleName"], "AWSServiceRoleForMediaTailor");
+    let who = t.ok(r#"{"op":"GetCallerIdentity","region":"mx-central-1","params":{}}"#);
+    assert_eq!(who["Account"], "111122223333");
+    let groups = t.ok(r#"{"op":"DescribeLogGroups","region":"us-west-1","params":{}}"#);
+    assert_eq!(groups["logGroups"], serde_json::json!([]));
+    let before = t.sim.state().hash();
+    let e =
+        t.err(r#"{"op":"PutPlaybackConfiguration","region":"us-west-1","params":{"Name":"live"}}"#);
+    assert_eq!(e.code, slrsim::ErrorCode::NotFoundException);
+    assert!(
+        e.message
+            .contains("api.mediatailor.us-west-1.amazonaws.com"),
+        "{}",
+        e.message
+    );
+    assert_eq!(t.sim.state().hash(), before, "a refusal changes nothing");
+    // Every MediaTailor region is an AWS region.
+    for r in slrsim::core::catalog::REGIONS {
+        assert!(slrsim::core::catalog::is_aws_region(r), "{r}");
+    }
+}
+
+#[test]
+fn a_scenario_names_an_aws_region_or_is_refused() {
+    let e = slrsim::simulator::scenario::parse_line(
+        r#"{"op":"GetRole","region":"xx-nowhere-1","params":{"RoleName":"a"}}"#,
+    )
+    .expect_err("not a region");
+    assert!(e.contains("commercial partition"), "{e}");
+    slrsim::simulator::scenario::parse_line(
+        r#"{"op":"GetRole","region":"us-west-1","params":{"RoleName":"a"}}"#,
+    )
+    .expect("an AWS region outside MediaTailor's is a valid address");
+}

@@ -1762,8 +1762,10 @@ fn execute_checked(sim: &mut Simulator, action: Action) -> Result<(), TestCaseEr
     let seq = sim.next_seq();
     let bad = violations(&action.op);
     let strict = strict_only(&action.op);
-    let address_ok =
-        slrsim::core::decide::is_account_id(&action.account) && catalog::is_region(&action.region);
+    let address_ok = slrsim::core::decide::is_account_id(&action.account)
+        && catalog::is_aws_region(&action.region)
+        && (action.op.spec().service != slrsim::core::operation::Service::MediaTailor
+            || catalog::is_mediatailor_region(&action.region));
     let caller_ok = action.op.is_simulation()
         || action.caller == ROOT
         || sim

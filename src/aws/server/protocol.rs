@@ -212,7 +212,7 @@ fn refused(
         Some(p) => (p.account.clone(), p.caller.clone()),
         None => (DEFAULT_ACCOUNT.to_string(), ANONYMOUS.to_string()),
     };
-    let region = if crate::core::catalog::is_region(region) {
+    let region = if crate::core::catalog::is_aws_region(region) {
         region.to_string()
     } else {
         DEFAULT_REGION.to_string()

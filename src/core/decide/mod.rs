@@ -138,12 +138,30 @@ fn check_address(action: &Action) -> Result<(), ApiError> {
             ),
         ));
     }
-    if !crate::core::catalog::is_region(&action.region) {
+    // (The message predates regions other than MediaTailor's, and stays so that older logs
+    // re-decide to their outcomes; it is still true of a region that is not AWS's.)
+    if !crate::core::catalog::is_aws_region(&action.region) {
         return Err(ApiError::new(
             ErrorCode::ValidationError,
             format!(
                 "region `{}` is not one where MediaTailor runs",
                 crate::core::validate::shown(&action.region)
+            ),
+        ));
+    }
+    // IAM and STS answer any region a request is signed for, and CloudWatch Logs runs in all of
+    // them; MediaTailor has no endpoint outside its regions. An SDK there fails to connect; one
+    // server cannot refuse a connection for one service only, so it answers what is true instead.
+    if action.op.spec().service == crate::core::operation::Service::MediaTailor
+        && !crate::core::catalog::is_mediatailor_region(&action.region)
+    {
+        return Err(ApiError::new(
+            ErrorCode::NotFoundException,
+            format!(
+                "MediaTailor has no endpoint in {}: AWS's SDKs cannot connect to api.mediatailor.{}.amazonaws.com. It runs in {} regions.",
+                action.region,
+                action.region,
+                crate::core::catalog::REGIONS.len()
             ),
         ));
     }
