@@ -197,13 +197,17 @@ impl Operation {
 }
 
 /// Genesis: the log's seed and start time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct GenesisParams {
     /// Seed of every derived id.
     pub seed: u64,
     /// Start of the simulated clock, seconds since the epoch.
     pub start: i64,
+    /// The version of the rules the log is decided by (`core::rules::RULES` when slrsim writes it);
+    /// absent in logs written before rules had versions, which were decided by version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<u32>,
 }
 
 /// AdvanceClock.

@@ -164,10 +164,13 @@ pub(crate) fn role_documents(role: &Role) -> Vec<&str> {
 /// Which service's error code an AccessDenied takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Protocol {
-    /// IAM's query protocol: `AccessDenied`.
+    /// IAM's query protocol: `AccessDenied`, HTTP 403.
     Iam,
-    /// rest-json / json services: `AccessDeniedException`.
-    Json,
+    /// MediaTailor's rest-json: `AccessDeniedException`, HTTP 403.
+    RestJson,
+    /// CloudWatch Logs' awsJson1.1: `AccessDeniedException`, HTTP 400 (its model gives the error no
+    /// status, and the JSON protocol's default is 400).
+    AwsJson,
 }
 
 /// Authorises a call: `Ok` or AWS's AccessDenied naming principal, action and resource.
@@ -189,17 +192,21 @@ pub(crate) fn authorize(
             req.action
         ),
     };
-    let code = match protocol {
-        Protocol::Iam => ErrorCode::AccessDenied,
-        Protocol::Json => ErrorCode::AccessDeniedException,
+    let (code, status) = match protocol {
+        Protocol::Iam => (ErrorCode::AccessDenied, 403),
+        Protocol::RestJson => (ErrorCode::AccessDeniedException, 403),
+        Protocol::AwsJson => (ErrorCode::AccessDeniedException, 400),
     };
-    Err(ApiError::new(
-        code,
-        format!(
-            "User: {} is not authorized to perform: {} on resource: {} {}",
-            user.arn, req.action, req.resource, why
-        ),
-    ))
+    Err(ApiError {
+        status,
+        ..ApiError::new(
+            code,
+            format!(
+                "User: {} is not authorized to perform: {} on resource: {} {}",
+                user.arn, req.action, req.resource, why
+            ),
+        )
+    })
 }
 
 /// Whether a role's trust policy lets `service` assume it (`sts:AssumeRole`). Explicit Deny wins.

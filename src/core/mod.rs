@@ -16,5 +16,6 @@ pub mod invariants;
 pub mod limits;
 pub mod operation;
 pub mod outcome;
+pub mod rules;
 pub mod state;
 pub mod validate;

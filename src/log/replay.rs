@@ -196,6 +196,30 @@ pub fn redecide(state: &State, rec: &Record) -> Outcome {
     decide(state, rec.seq, &rec.action).into()
 }
 
+/// The version of the rules a log was decided by, from its genesis record (1 for a log written
+/// before rules had versions).
+pub fn rules_of(genesis: &Record) -> u32 {
+    match &genesis.action.op {
+        crate::core::action::Operation::Genesis(p) => p.rules.unwrap_or(1),
+        _ => 1,
+    }
+}
+
+/// Re-decides a record of a log decided by `rules` and compares it with the logged outcome, upgraded
+/// to the current rules (`core::rules::upgrade`): `Err` of (the logged outcome upgraded, the outcome
+/// now) when they differ. A record these rules decide differently by design is not compared.
+pub fn check_redecided(state: &State, rec: &Record, rules: u32) -> Result<(), (Outcome, Outcome)> {
+    let Some(logged) = crate::core::rules::upgrade(rules, &rec.action, &rec.outcome) else {
+        return Ok(());
+    };
+    let now = redecide(state, rec);
+    if now == logged {
+        Ok(())
+    } else {
+        Err((logged, now))
+    }
+}
+
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verification {
@@ -218,10 +242,14 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
     let every = crate::log::meta::snapshot_every_or_default(store)?;
     let mut snapshots_rebuilt = Vec::new();
     let mut last_snapshot = 0u64;
+    let mut rules = 1;
     let walk = for_each_record(store, None, |rec| {
         records += 1;
+        if rec.seq == 0 {
+            rules = rules_of(rec);
+        }
         if problem.is_none() {
-            problem = record_problem(&state, rec);
+            problem = record_problem(&state, rec, rules);
         }
         for e in rec.outcome.events() {
             apply_mut(&mut state, e);
@@ -260,7 +288,7 @@ pub fn verify(store: &Store) -> Result<Verification, StoreError> {
 
 /// What is wrong with a record read in `state`, the state before it: a time that is not the simulated
 /// clock, or an outcome the current code does not decide again.
-fn record_problem(state: &State, rec: &Record) -> Option<(u64, String)> {
+fn record_problem(state: &State, rec: &Record, rules: u32) -> Option<(u64, String)> {
     let expected = crate::core::decide::action_time(state, &rec.action);
     if rec.time != expected {
         return Some((
@@ -272,14 +300,13 @@ fn record_problem(state: &State, rec: &Record) -> Option<(u64, String)> {
             ),
         ));
     }
-    let again = redecide(state, rec);
-    if again != rec.outcome {
+    if let Err((logged, again)) = check_redecided(state, rec, rules) {
         return Some((
             rec.seq,
             format!(
                 "{} re-decides to a different outcome than the logged one (logged: {}; now: {})",
                 rec.action.op.name(),
-                short(&rec.outcome),
+                short(&logged),
                 short(&again)
             ),
         ));

@@ -108,6 +108,7 @@ impl Simulator {
             let rec = sim.execute(Action::root(Operation::Genesis(GenesisParams {
                 seed: g.seed,
                 start: g.start,
+                rules: Some(crate::core::rules::RULES),
             })))?;
             if let Outcome::Error { error } = rec.outcome {
                 return Err(StoreError::CannotStart(error.message));

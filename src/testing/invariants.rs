@@ -426,6 +426,7 @@ mod tests {
         let genesis = Operation::Genesis(GenesisParams {
             seed: 1,
             start: 1_767_225_600,
+            rules: None,
         });
         let state = run(State::default(), 0, &Action::root(genesis));
         let state = run(

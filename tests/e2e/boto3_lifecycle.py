@@ -343,7 +343,8 @@ def main(summary_path):
         PlaybackConfigurationName=CONFIG,
         PercentEnabled=0,
     )
-    expect_error("AccessDeniedException", 403, ulogs.describe_log_groups)
+    # CloudWatch Logs speaks awsJson1.1: its AccessDeniedException has no status in the model, so 400.
+    expect_error("AccessDeniedException", 400, ulogs.describe_log_groups)
     check(
         mt.get_playback_configuration(Name=CONFIG)["LogConfiguration"]["PercentEnabled"] == 100,
         "the refused ConfigureLogs changed nothing",

@@ -188,8 +188,9 @@ fn world(with_role: bool) -> TestSim {
     t
 }
 
-/// AWS's AccessDenied (IAM) or AccessDeniedException (the rest-json services), 403, for a user of the
-/// default account.
+/// AWS's AccessDenied (IAM, 403) or AccessDeniedException (MediaTailor's rest-json, 403; CloudWatch
+/// Logs' awsJson1.1, 400, the JSON protocol's default for an error its model gives no status), for a
+/// user of the default account.
 fn access_denied(user: &str, action: &str, resource: &str, explicit: bool) -> ApiError {
     let why = if explicit {
         "with an explicit deny in an identity-based policy".to_string()
@@ -207,7 +208,11 @@ fn access_denied(user: &str, action: &str, resource: &str, explicit: bool) -> Ap
             "User: {} is not authorized to perform: {action} on resource: {resource} {why}",
             user_arn(user)
         ),
-        status: 403,
+        status: if action.starts_with("logs:") {
+            400
+        } else {
+            403
+        },
     }
 }
 
@@ -642,7 +647,11 @@ fn simulation_samples() -> Vec<Operation> {
     .iter()
     .map(|l| action(l).op)
     .collect();
-    ops.push(Operation::Genesis(GenesisParams { seed: 0, start: 0 }));
+    ops.push(Operation::Genesis(GenesisParams {
+        seed: 0,
+        start: 0,
+        rules: None,
+    }));
     ops
 }
 

@@ -113,6 +113,7 @@ fn genesis_is_refused_anywhere_but_the_first_record() {
             slrsim::core::action::GenesisParams {
                 seed: 9,
                 start: 1_767_225_600,
+                rules: None,
             },
         )))
         .expect("storage works");
@@ -136,6 +137,7 @@ impl Pure {
         let genesis = Action::root(Operation::Genesis(slrsim::core::action::GenesisParams {
             seed: 0,
             start: slrsim::core::clock::DEFAULT_START,
+            rules: None,
         }));
         let mut p = Pure {
             state: slrsim::State::default(),

@@ -959,7 +959,13 @@ fn operation() -> BoxedStrategy<Operation> {
     let arms: Vec<BoxedStrategy<Operation>> = vec![
         Just(O::GetCallerIdentity(Default::default())).boxed(),
         (any::<u64>(), int(limits::MIN_TIME, limits::MAX_TIME))
-            .prop_map(|(seed, start)| O::Genesis(GenesisParams { seed, start }))
+            .prop_map(|(seed, start)| {
+                O::Genesis(GenesisParams {
+                    seed,
+                    start,
+                    rules: None,
+                })
+            })
             .boxed(),
         int(0, limits::MAX_ADVANCE_SECONDS)
             .prop_map(|seconds| O::AdvanceClock(AdvanceClockParams { seconds }))

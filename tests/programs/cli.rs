@@ -712,7 +712,7 @@ fn header_sets_seed_and_clock() {
     assert_eq!(records[0]["action"]["op"], "Genesis");
     assert_eq!(
         records[0]["action"]["params"],
-        json!({"Seed": 7, "Start": 1_777_593_600})
+        json!({"Seed": 7, "Start": 1_777_593_600, "Rules": slrsim::core::rules::RULES})
     );
 }
 

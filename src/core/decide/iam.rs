@@ -49,6 +49,14 @@ pub(super) fn role_name_taken() -> ApiError {
     )
 }
 
+/// The service role policy attached to a role that is not the service-linked role: AWS's own words.
+fn not_attachable_to_role() -> ApiError {
+    ApiError::new(
+        ErrorCode::PolicyNotAttachable,
+        crate::core::rules::NOT_ATTACHABLE_TO_ROLE,
+    )
+}
+
 fn not_attachable() -> ApiError {
     ApiError::new(
         ErrorCode::PolicyNotAttachable,
@@ -643,7 +651,7 @@ pub(super) fn attach_role_policy(
     let role = ordinary_role_for(cx, "iam:AttachRolePolicy", &p.role_name)?;
     let policy = managed_policy(&p.policy_arn)?;
     if policy.service_role_only {
-        return Err(not_attachable());
+        return Err(not_attachable_to_role());
     }
     if !role.attached_policies.contains(policy.arn)
         && role.attached_policies.len() >= limits::MAX_ATTACHED_POLICIES

@@ -43,7 +43,7 @@ pub(super) fn describe_log_groups(
     let resource = catalog::log_group_arn(cx.region(), cx.account_id(), "*");
     cx.authorize(
         &Request::new("logs:DescribeLogGroups", &resource),
-        Protocol::Json,
+        Protocol::AwsJson,
     )?;
     let start = p.next_token.clone().unwrap_or_default();
     let mut it = cx
@@ -77,7 +77,7 @@ pub(super) fn describe_log_streams(
     let resource = catalog::log_group_arn(cx.region(), cx.account_id(), &p.log_group_name);
     cx.authorize(
         &Request::new("logs:DescribeLogStreams", &resource),
-        Protocol::Json,
+        Protocol::AwsJson,
     )?;
     let group = cx
         .account

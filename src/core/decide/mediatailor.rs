@@ -44,7 +44,7 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
     let arn = arn(cx, &p.name);
     cx.authorize(
         &Request::new("mediatailor:PutPlaybackConfiguration", &arn),
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     let region = cx.account.region(cx.region());
     let config = match region.playback_configurations.get(&p.name) {
@@ -136,7 +136,7 @@ pub(super) fn get(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, ApiEr
     validate::mediatailor_name("Name", &p.name)?;
     cx.authorize(
         &Request::new("mediatailor:GetPlaybackConfiguration", &arn(cx, &p.name)),
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     let c = cx
         .account
@@ -172,7 +172,7 @@ pub(super) fn list(
     }
     cx.authorize(
         &Request::new("mediatailor:ListPlaybackConfigurations", &arn(cx, "*")),
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     let start = p.next_token.clone().unwrap_or_default();
     let mut it = cx
@@ -199,7 +199,7 @@ pub(super) fn delete(cx: &Ctx<'_>, p: &PlaybackNameParams) -> Result<Decided, Ap
     validate::mediatailor_name("Name", &p.name)?;
     cx.authorize(
         &Request::new("mediatailor:DeletePlaybackConfiguration", &arn(cx, &p.name)),
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     // Idempotent: deleting a missing configuration succeeds (HTTP 204) and changes nothing.
     let exists = cx
@@ -262,7 +262,7 @@ pub(super) fn configure_logs(cx: &Ctx<'_>, p: &ConfigureLogsParams) -> Result<De
             "mediatailor:ConfigureLogsForPlaybackConfiguration",
             &arn(cx, name),
         ),
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     if !cx
         .account
@@ -366,7 +366,7 @@ fn create_role_for_logging(cx: &Ctx<'_>, caller: Caller<'_>) -> Result<Event, Ap
             resource: &slr,
             aws_service_name: Some(MEDIATAILOR_SERVICE),
         },
-        Protocol::Json,
+        Protocol::RestJson,
     )?;
     if cx.account.role_name_taken(SLR_NAME) {
         return Err(ApiError::new(

@@ -30,7 +30,7 @@ pub(crate) fn role(r: &Role, full: bool) -> Value {
         if let Some(b) = &r.permissions_boundary {
             m.insert(
                 "PermissionsBoundary".into(),
-                json!({"PermissionsBoundaryType": "Policy", "PermissionsBoundaryArn": b}),
+                json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": b}),
             );
         }
         if !r.tags.is_empty() {
@@ -139,6 +139,8 @@ pub(crate) fn log_stream(s: &LogStream) -> Value {
         m.insert("lastIngestionTime".into(), json!(clock::millis(t)));
     }
     m.insert("arn".into(), json!(s.arn));
-    m.insert("storedBytes".into(), json!(s.stored_bytes));
+    // AWS has reported 0 for a log stream since 2019-06-17 (its model: deprecated for streams, not
+    // for groups); the bytes still count towards the group's `storedBytes`.
+    m.insert("storedBytes".into(), json!(0));
     Value::Object(m)
 }

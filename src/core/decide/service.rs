@@ -6,7 +6,7 @@
 //! [`TASK_FINISH_SECS`] after it; it fails if any log configuration is enabled then, or if MediaTailor
 //! delivered logs through the role less than [`IN_USE_WINDOW_SECS`] before it finishes.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::iam::new_service_linked_role;
 use super::{Ctx, Decided, to_event};
@@ -52,12 +52,27 @@ pub(super) fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Deci
         limits::MIN_TIME,
         limits::MAX_TIME,
     )?;
+    if let Some(rules) = p.rules {
+        if rules == 0 || rules > crate::core::rules::RULES {
+            return Err(ApiError::new(
+                ErrorCode::ValidationError,
+                format!(
+                    "This log is decided by rules {rules}; this slrsim follows rules 1 to {}.",
+                    crate::core::rules::RULES
+                ),
+            ));
+        }
+    }
+    let mut response = json!({"Seed": p.seed, "Start": clock::format(p.start)});
+    if let (Some(rules), Value::Object(m)) = (p.rules, &mut response) {
+        m.insert("Rules".to_string(), json!(rules));
+    }
     Ok(Decided::new(
         vec![Event::Initialized {
             seed: p.seed,
             start: p.start,
         }],
-        json!({"Seed": p.seed, "Start": clock::format(p.start)}),
+        response,
     ))
 }
 

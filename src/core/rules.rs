@@ -1,0 +1,191 @@
+//! The version of the rules `decide` follows, and what changed between versions.
+//!
+//! A log records the rules it was decided by (`Rules` in its genesis record; a log without it was
+//! decided by version 1). When slrsim answers a call differently from an earlier version on purpose
+//! (AWS's answer was learnt better), `RULES` goes up and the difference is written here as an
+//! upgrade of the logged outcome: what this version answers where the earlier one answered that.
+//! `verify` compares a re-decided outcome with the logged one upgraded, so an older log still
+//! verifies, while `replay --verify` shows the differences themselves. A change that an upgrade
+//! cannot state (one that changes events) marks the record as decided differently by design: the
+//! logged outcome stands, and replay follows its events as always.
+
+use serde_json::Value;
+
+use crate::core::action::Action;
+use crate::core::error::ErrorCode;
+use crate::core::operation::Service;
+use crate::core::outcome::Outcome;
+
+/// The rules this slrsim decides by.
+pub const RULES: u32 = 2;
+
+/// AWS's message for the service role policy attached to a customer role (rules 2 on).
+pub const NOT_ATTACHABLE_TO_ROLE: &str = "Cannot attach a Service Role Policy to a Customer Role.";
+
+/// One change of the rules: the version it came in and what it changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Change {
+    /// The first version of the rules with the change.
+    pub since: u32,
+    /// What changed, in a sentence.
+    pub what: &'static str,
+}
+
+/// Every change of the rules, oldest first (the README lists them).
+pub const CHANGES: &[Change] = &[
+    Change {
+        since: 2,
+        what: "CloudWatch Logs answers AccessDeniedException with HTTP 400 (awsJson1.1), not 403",
+    },
+    Change {
+        since: 2,
+        what: "DescribeLogStreams reports storedBytes as 0, as AWS has since 2019-06-17",
+    },
+    Change {
+        since: 2,
+        what: "a permissions boundary's PermissionsBoundaryType is PermissionsBoundaryPolicy, not Policy",
+    },
+    Change {
+        since: 2,
+        what: "AttachRolePolicy of a service role policy answers \"Cannot attach a Service Role Policy to a Customer Role.\"",
+    },
+    Change {
+        since: 2,
+        what: "IAM, STS and CloudWatch Logs answer in every region of AWS's commercial partition; MediaTailor outside its regions answers NotFoundException",
+    },
+];
+
+/// What these rules answer where the rules `from` answered `outcome` to `action`: `Some` of the
+/// upgraded outcome, or `None` when these rules decide the action differently by design in a way an
+/// upgrade cannot state (the logged outcome then stands).
+pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome> {
+    let mut out = outcome.clone();
+    if from < 2 {
+        match &mut out {
+            Outcome::Error { error } => {
+                if error.code == ErrorCode::ValidationError
+                    && error.message.ends_with("is not one where MediaTailor runs")
+                    && crate::core::catalog::is_aws_region(&action.region)
+                {
+                    // Rules 1 refused every region but MediaTailor's; now most calls there succeed.
+                    return None;
+                }
+                if error.code == ErrorCode::AccessDeniedException
+                    && action.op.spec().service == Service::Logs
+                {
+                    error.status = 400;
+                }
+                if error.code == ErrorCode::PolicyNotAttachable
+                    && action.op.name() == "AttachRolePolicy"
+                {
+                    error.message = NOT_ATTACHABLE_TO_ROLE.to_string();
+                }
+            }
+            Outcome::Ok { response, .. } => {
+                if action.op.name() == "DescribeLogStreams" {
+                    if let Some(Value::Array(streams)) = response.get_mut("logStreams") {
+                        for s in streams.iter_mut().filter_map(Value::as_object_mut) {
+                            if s.contains_key("storedBytes") {
+                                s.insert("storedBytes".to_string(), Value::from(0));
+                            }
+                        }
+                    }
+                }
+                rename_boundary_type(response);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a
+/// response (GetRole, ListRoles, UpdateRoleDescription, ...).
+fn rename_boundary_type(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            if m.get("PermissionsBoundaryType").and_then(Value::as_str) == Some("Policy") {
+                m.insert(
+                    "PermissionsBoundaryType".to_string(),
+                    Value::from("PermissionsBoundaryPolicy"),
+                );
+            }
+            m.values_mut().for_each(rename_boundary_type);
+        }
+        Value::Array(a) => a.iter_mut().for_each(rename_boundary_type),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::action::{Action, Operation};
+    use crate::core::error::ApiError;
+
+    fn action(line: serde_json::Value) -> Action {
+        let op: Operation = serde_json::from_value(line).expect("an operation");
+        Action::root(op)
+    }
+
+    #[test]
+    fn rules_1_outcomes_upgrade_to_what_rules_2_answer() {
+        let logs = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
+        let denied = Outcome::Error {
+            error: ApiError::new(ErrorCode::AccessDeniedException, "no"),
+        };
+        let Some(Outcome::Error { error }) = upgrade(1, &logs, &denied) else {
+            panic!("an error stays an error");
+        };
+        assert_eq!(error.status, 400);
+        // MediaTailor's AccessDeniedException keeps its 403.
+        let mt =
+            action(serde_json::json!({"op": "GetPlaybackConfiguration", "params": {"Name": "a"}}));
+        assert_eq!(upgrade(1, &mt, &denied), Some(denied.clone()));
+        // Nothing changes for a log of the current rules.
+        assert_eq!(upgrade(RULES, &logs, &denied), Some(denied));
+        let role = action(serde_json::json!({"op": "GetRole", "params": {"RoleName": "a"}}));
+        let ok = Outcome::Ok {
+            events: vec![],
+            response: serde_json::json!({"Role": {"PermissionsBoundary": {"PermissionsBoundaryType": "Policy"}}}),
+        };
+        let Some(Outcome::Ok { response, .. }) = upgrade(1, &role, &ok) else {
+            panic!("ok stays ok");
+        };
+        assert_eq!(
+            response["Role"]["PermissionsBoundary"]["PermissionsBoundaryType"],
+            "PermissionsBoundaryPolicy"
+        );
+        let elsewhere = Action {
+            region: "us-west-1".into(),
+            ..role
+        };
+        let refused = Outcome::Error {
+            error: ApiError::new(
+                ErrorCode::ValidationError,
+                "region `us-west-1` is not one where MediaTailor runs",
+            ),
+        };
+        assert_eq!(upgrade(1, &elsewhere, &refused), None);
+        assert!(CHANGES.iter().all(|c| c.since > 1 && c.since <= RULES));
+    }
+
+    #[test]
+    fn a_log_of_newer_rules_is_refused_at_its_genesis() {
+        use crate::core::action::GenesisParams;
+        use crate::core::state::State;
+        let genesis = |rules| {
+            Action::root(Operation::Genesis(GenesisParams {
+                seed: 0,
+                start: 1_767_225_600,
+                rules,
+            }))
+        };
+        let state = State::default();
+        assert!(crate::core::decide::decide(&state, 0, &genesis(Some(RULES))).is_ok());
+        assert!(crate::core::decide::decide(&state, 0, &genesis(None)).is_ok());
+        let e = crate::core::decide::decide(&state, 0, &genesis(Some(RULES + 1)))
+            .expect_err("newer rules");
+        assert_eq!(e.code, ErrorCode::ValidationError);
+        assert!(e.message.contains("follows rules 1 to"), "{}", e.message);
+    }
+}
