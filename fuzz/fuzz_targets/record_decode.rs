@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use slrsim::StoreError;
-use slrsim::record::{self, HASH_LEN};
+use slrsim::log::record::{self, HASH_LEN};
 
 fuzz_target!(|data: &[u8]| {
     let genesis = record::genesis_hash();

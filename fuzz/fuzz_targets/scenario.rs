@@ -6,8 +6,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use slrsim::record::Outcome;
-use slrsim::{Simulator, scenario};
+use slrsim::core::outcome::Outcome;
+use slrsim::Simulator;
+use slrsim::simulator::scenario;
 
 /// Actions executed per input, so that one input stays fast.
 const MAX_ACTIONS: usize = 64;
