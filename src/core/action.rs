@@ -244,6 +244,10 @@ pub struct RefusedRequestParams {
     pub code: crate::core::error::ErrorCode,
     /// Its message.
     pub message: String,
+    /// For a signed request refused as malformed: what was sent (`METHOD uri`, a newline, and the
+    /// start of the body), at most [`crate::core::limits::MAX_REFUSAL_EXCERPT`] bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
 }
 
 /// GetCallerIdentity (STS): no parameters.

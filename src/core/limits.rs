@@ -63,5 +63,8 @@ pub const MAX_TIME: i64 = 253_402_300_799;
 pub const MIN_TIME: i64 = 946_684_800;
 /// Longest message a refused request's record keeps (longer ones are clipped by the server).
 pub const MAX_REFUSAL_MESSAGE: usize = 1024;
+/// Most of a malformed request a refused request's record keeps: its method, path and query, and
+/// the start of its body (so `log --json` shows a user what their tool sent).
+pub const MAX_REFUSAL_EXCERPT: usize = 2048;
 /// Longest service, operation or access key name a refused request's record keeps.
 pub const MAX_REFUSAL_FIELD: usize = 128;

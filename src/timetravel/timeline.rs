@@ -22,11 +22,32 @@ pub fn role_status(state: &State, account: &str) -> String {
     }
 }
 
+/// How much of what a refused request sent the timeline shows, in characters.
+const SENT_SHOWN: usize = 120;
+
 /// What an outcome says, in one line.
 pub fn outcome_summary(rec: &Record) -> String {
     match &rec.outcome {
         Outcome::Error { error } => {
-            format!("ERROR {} ({}): {}", error.code, error.status, error.message)
+            let mut line = format!("ERROR {} ({}): {}", error.code, error.status, error.message);
+            // A malformed request's record keeps what was sent: its start shows here, all of it
+            // in `log --json`.
+            if let crate::core::action::Operation::RefusedRequest(p) = &rec.action.op {
+                if let Some(sent) = &p.request {
+                    let shown: String = sent
+                        .chars()
+                        .take(SENT_SHOWN)
+                        .map(|c| if c.is_control() { ' ' } else { c })
+                        .collect();
+                    let more = if sent.chars().count() > SENT_SHOWN {
+                        "…"
+                    } else {
+                        ""
+                    };
+                    line.push_str(&format!(" [sent: {shown}{more}]"));
+                }
+            }
+            line
         }
         Outcome::Ok { events, response } => {
             let mut parts = response_summary(response);

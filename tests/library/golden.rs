@@ -572,6 +572,7 @@ fn extra_actions() -> Vec<Action> {
                 access_key_id: Some("AKIAIOSFODNN7EXAMPLE".to_string()),
                 code: slrsim::ErrorCode::InvalidClientTokenId,
                 message: "The security token included in the request is invalid.".to_string(),
+                request: None,
             },
         ))
         .in_account("777788889999"),

@@ -1001,6 +1001,7 @@ fn operation() -> BoxedStrategy<Operation> {
                     access_key_id,
                     code: slrsim::ErrorCode::SignatureDoesNotMatch,
                     message,
+                    request: None,
                 })
             })
             .boxed(),

@@ -12,7 +12,7 @@ use crate::core::action::{
     ServeSessionsParams,
 };
 use crate::core::error::{ApiError, ErrorCode};
-use crate::core::limits::{MAX_REFUSAL_FIELD, MAX_REFUSAL_MESSAGE};
+use crate::core::limits::{MAX_REFUSAL_EXCERPT, MAX_REFUSAL_FIELD, MAX_REFUSAL_MESSAGE};
 use crate::core::outcome::Outcome;
 use crate::log::record::Record;
 
@@ -199,6 +199,18 @@ fn clip(s: &str, max: usize) -> String {
     s.get(..end).unwrap_or_default().to_string()
 }
 
+/// What a refused request's record keeps of it: `METHOD uri`, a newline and the start of the body
+/// (invalid UTF-8 shown as U+FFFD), clipped to [`MAX_REFUSAL_EXCERPT`] bytes.
+fn excerpt(req: &HttpRequest) -> String {
+    let head = format!("{} {}\n", req.method, req.uri);
+    let room = MAX_REFUSAL_EXCERPT.saturating_sub(head.len());
+    let body = req.body.get(..room.min(req.body.len())).unwrap_or_default();
+    clip(
+        &(head + &String::from_utf8_lossy(body)),
+        MAX_REFUSAL_EXCERPT,
+    )
+}
+
 /// The action recording a refusal.
 fn refused(
     service: Option<Service>,
@@ -207,6 +219,7 @@ fn refused(
     principal: Option<&Principal>,
     region: &str,
     err: &ApiError,
+    request: Option<String>,
 ) -> Prepared {
     let (account, caller) = match principal {
         Some(p) => (p.account.clone(), p.caller.clone()),
@@ -231,6 +244,7 @@ fn refused(
                 access_key_id: access_key.map(|k| clip(k, MAX_REFUSAL_FIELD)),
                 code: err.code,
                 message: clip(&err.message, MAX_REFUSAL_MESSAGE),
+                request,
             }),
         },
         service,
@@ -257,7 +271,15 @@ pub fn prepare(
             ),
         );
         let principal = identity.as_ref().ok().map(|(p, _)| p);
-        return refused(None, None, claimed_key, principal, DEFAULT_REGION, &err);
+        return refused(
+            None,
+            None,
+            claimed_key,
+            principal,
+            DEFAULT_REGION,
+            &err,
+            None,
+        );
     };
     let decoded = decode(req, service);
     let op_name = match &decoded {
@@ -275,6 +297,7 @@ pub fn prepare(
                 None,
                 DEFAULT_REGION,
                 &err,
+                None,
             );
         }
     };
@@ -296,6 +319,8 @@ pub fn prepare(
             Some(&principal),
             &verified.region,
             &err,
+            // Only a signed request's: what an anonymous sender sends must not grow the log.
+            Some(excerpt(req)),
         ),
     }
 }
@@ -527,7 +552,7 @@ fn inspect(req: &HttpRequest, what: &str) -> Control {
 
 fn control_refusal(op_name: &str, message: String) -> Control {
     let err = ApiError::new(ErrorCode::ValidationError, message);
-    Control::Refused(refused(None, Some(op_name), None, None, DEFAULT_REGION, &err).action)
+    Control::Refused(refused(None, Some(op_name), None, None, DEFAULT_REGION, &err, None).action)
 }
 
 /// Decodes a control-API call: `POST /_slrsim/advance?seconds=N`, `POST /_slrsim/sessions` with a
@@ -713,6 +738,48 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_signed_malformed_request_keeps_an_excerpt_of_what_was_sent() {
+        let body = format!(
+            "Action=GetRole&Version=2010-05-08&Bogus={}",
+            "x".repeat(5000)
+        );
+        let r = req("POST", "/", &[("Authorization", AUTH)], &body);
+        let auth = r.authorization().and_then(Result::ok);
+        let identity = Ok((
+            Principal {
+                account: DEFAULT_ACCOUNT.to_string(),
+                caller: "root".to_string(),
+            },
+            sigv4::Verified {
+                access_key: "AKIAEXAMPLE".to_string(),
+                region: "us-east-1".to_string(),
+                service: "iam".to_string(),
+            },
+        ));
+        let p = prepare(&r, Some(Service::Iam), auth.as_ref(), identity);
+        let Operation::RefusedRequest(refusal) = p.action.op else {
+            panic!("a malformed request is refused");
+        };
+        let sent = refusal.request.expect("the excerpt");
+        assert!(
+            sent.starts_with("POST /\nAction=GetRole&Version=2010-05-08&Bogus=xxx"),
+            "{sent}"
+        );
+        assert_eq!(sent.len(), MAX_REFUSAL_EXCERPT, "clipped to the limit");
+        // An unsigned refusal keeps none: anonymous senders must not grow the log.
+        let unsigned = prepare(
+            &r,
+            Some(Service::Iam),
+            auth.as_ref(),
+            Err(ApiError::new(ErrorCode::InvalidClientTokenId, "no")),
+        );
+        let Operation::RefusedRequest(refusal) = unsigned.action.op else {
+            panic!("refused");
+        };
+        assert_eq!(refusal.request, None);
     }
 
     #[test]
