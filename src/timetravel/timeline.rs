@@ -22,9 +22,6 @@ pub fn role_status(state: &State, account: &str) -> String {
     }
 }
 
-/// How much of what a refused request sent the timeline shows, in characters.
-const SENT_SHOWN: usize = 120;
-
 /// What an outcome says, in one line.
 pub fn outcome_summary(rec: &Record) -> String {
     match &rec.outcome {
@@ -34,17 +31,14 @@ pub fn outcome_summary(rec: &Record) -> String {
             // in `log --json`.
             if let crate::core::action::Operation::RefusedRequest(p) = &rec.action.op {
                 if let Some(sent) = &p.request {
-                    let shown: String = sent
+                    let one_line: String = sent
                         .chars()
-                        .take(SENT_SHOWN)
                         .map(|c| if c.is_control() { ' ' } else { c })
                         .collect();
-                    let more = if sent.chars().count() > SENT_SHOWN {
-                        "…"
-                    } else {
-                        ""
-                    };
-                    line.push_str(&format!(" [sent: {shown}{more}]"));
+                    line.push_str(&format!(
+                        " [sent: {}]",
+                        crate::core::validate::shown(&one_line)
+                    ));
                 }
             }
             line
