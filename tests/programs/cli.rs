@@ -1336,3 +1336,34 @@ fn a_database_in_use_is_a_clear_storage_error() {
     drop(store);
     slrsim(&db.path, &["verify"]).code(0, "usable again once released");
 }
+
+/// `slrsim operations` needs no database, and prints the README's table or, with `--json`, one object
+/// per served operation that tools can read.
+#[test]
+fn operations_lists_what_serve_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("never-created");
+    let table = slrsim(&db, &["operations"]);
+    assert_eq!(table.code, Some(0), "{}", table.stderr);
+    assert_eq!(table.stdout, slrsim::aws::served::markdown());
+    let json = slrsim(&db, &["operations", "--json"]);
+    assert_eq!(json.code, Some(0), "{}", json.stderr);
+    let ops: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let get_role = ops
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|o| o["Name"] == "GetRole")
+        .expect("GetRole is served");
+    assert_eq!(get_role["Service"], "IAM");
+    assert_eq!(get_role["Protocol"], "query");
+    assert_eq!(get_role["Permission"], "iam:GetRole");
+    assert!(
+        !ops.as_array()
+            .expect("a list")
+            .iter()
+            .any(|o| o["Name"] == "AdvanceClock"),
+        "control calls are not AWS operations"
+    );
+    assert!(!db.exists(), "operations touched the database");
+}

@@ -43,102 +43,55 @@ fn specs() -> impl Iterator<Item = &'static Spec> {
     OperationKind::ALL.iter().map(|k| k.spec())
 }
 
-/// How the README's table of served operations names an operation: by its `Action` or target name,
-/// or for rest-json by its method and path.
-fn shown_route(spec: &Spec) -> Option<String> {
-    match spec.route {
-        Route::Query | Route::JsonTarget { .. } => Some(spec.name.to_string()),
-        Route::RestJson { method, path, .. } => Some(format!("{method} {path}")),
-        Route::Control { .. } | Route::Scenario | Route::Reserved => None,
-    }
-}
+const SERVED_BEGIN: &str = "<!-- served operations: begin";
+const SERVED_END: &str = "<!-- served operations: end -->";
 
-/// Whether a code span of the table names an operation (`GetRole`) or a rest-json route
-/// (`GET /playbackConfigurations`), rather than showing a command (`aws sts get-caller-identity`).
-fn is_route(span: &str) -> bool {
-    let http = ["GET ", "PUT ", "POST ", "DELETE "];
-    span.chars().all(|c| c.is_ascii_alphanumeric())
-        || http
-            .iter()
-            .any(|m| span.strip_prefix(m).is_some_and(|p| p.starts_with('/')))
-}
-
-/// What the first cell of a service's row must say about its protocol.
-fn protocol_words(spec: &Spec) -> Vec<String> {
-    match (spec.route, spec.service) {
-        (Route::Query, Service::Iam) => vec![
-            "query protocol".to_string(),
-            format!("Version={IAM_VERSION}"),
-        ],
-        (Route::Query, _) => vec![
-            "query protocol".to_string(),
-            format!("Version={STS_VERSION}"),
-        ],
-        (Route::RestJson { .. }, _) => vec!["rest-json".to_string()],
-        (Route::JsonTarget { target }, _) => {
-            let prefix = target.split_once('.').map_or(target, |(p, _)| p);
-            vec![format!("X-Amz-Target: {prefix}.*")]
-        }
-        _ => Vec::new(),
-    }
-}
-
+/// The README's table of served operations is the registry's, rendered by `slrsim::aws::served`:
+/// every served operation, its service and protocol, how a request names it, its permission and what
+/// differs from AWS. `SLRSIM_README_WRITE=1` rewrites the README's copy instead of failing.
 #[test]
-fn the_readme_lists_every_served_operation_with_its_service_and_route_and_nothing_else() {
+fn the_readme_lists_every_served_operation_as_the_registry_renders_it() {
     let text = readme();
-    let rows = table_after(&text, "**What is served");
+    // Split on the markers (no byte indexing: the README is not ASCII).
+    let (head, rest) = text
+        .split_once(SERVED_BEGIN)
+        .expect("README.md: the served-operations markers are gone");
+    let (marker_rest, rest) = rest
+        .split_once('\n')
+        .expect("a line after the served-operations marker");
+    let (copy, tail) = rest
+        .split_once(SERVED_END)
+        .expect("README.md: the served-operations end marker is gone");
+    let table = slrsim::aws::served::markdown();
+    if std::env::var("SLRSIM_README_WRITE").as_deref() == Ok("1") {
+        let new = format!("{head}{SERVED_BEGIN}{marker_rest}\n{table}{SERVED_END}{tail}");
+        std::fs::write(root().join("README.md"), new).expect("write README.md");
+        return;
+    }
     assert!(
-        !rows.is_empty(),
-        "README.md: the table of what is served is gone"
+        copy == table,
+        "README.md's table of served operations is not the registry's; run \
+         `SLRSIM_README_WRITE=1 cargo test --test tidy` and read the diff\n{table}"
     );
-    // service name -> (the row's first cell, the routes it lists)
-    let mut listed: BTreeMap<String, (String, BTreeSet<String>)> = BTreeMap::new();
-    for row in &rows {
-        let service = row[0].split(',').next().unwrap_or_default().to_string();
-        let routes = code_spans(&row[1])
-            .into_iter()
-            .filter(|s| is_route(s))
-            .map(String::from)
-            .collect();
-        let old = listed.insert(service.clone(), (row[0].clone(), routes));
-        assert!(old.is_none(), "README.md: two rows for {service}");
-    }
-    let mut expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for spec in specs() {
-        let Some(route) = shown_route(spec) else {
-            continue;
+    // Every AWS call of the registry is in it, with its protocol's words.
+    for spec in specs().filter(|s| !s.is_simulation()) {
+        let words = match (spec.route, spec.service) {
+            (Route::Query, Service::Iam) => format!("Version={IAM_VERSION}"),
+            (Route::Query, _) => format!("Version={STS_VERSION}"),
+            (Route::RestJson { method, path, .. }, _) => format!("`{method} {path}"),
+            (Route::JsonTarget { target }, _) => format!("X-Amz-Target: {target}`"),
+            _ => panic!("{} is an AWS call without an AWS route", spec.name),
         };
-        let service = spec.service.name().to_string();
-        expected.entry(service.clone()).or_default().insert(route);
-        let (first, _) = listed
-            .get(&service)
-            .unwrap_or_else(|| panic!("README.md serves no {service}, which {} is", spec.name));
-        for words in protocol_words(spec) {
-            assert!(
-                first.contains(&words),
-                "README.md: the {service} row should say `{words}`"
-            );
-        }
-    }
-    let listed: BTreeMap<String, BTreeSet<String>> =
-        listed.into_iter().map(|(s, (_, r))| (s, r)).collect();
-    for (service, routes) in &expected {
-        let got = listed.get(service).cloned().unwrap_or_default();
-        let missing: Vec<_> = routes.difference(&got).collect();
-        let extra: Vec<_> = got.difference(routes).collect();
+        let row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", spec.name)))
+            .unwrap_or_else(|| panic!("the served table has no row for {}", spec.name));
         assert!(
-            missing.is_empty() && extra.is_empty(),
-            "README.md's {service} row: missing {missing:?}, not served {extra:?}"
+            row.contains(&words),
+            "{}: the row should say {words}",
+            spec.name
         );
     }
-    let unknown: Vec<_> = listed
-        .keys()
-        .filter(|s| !expected.contains_key(*s))
-        .collect();
-    assert!(
-        unknown.is_empty(),
-        "README.md serves {unknown:?}, which the registry does not"
-    );
 }
 
 #[test]

@@ -133,6 +133,13 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Lists every AWS operation `serve` answers: its service, request, IAM permission and what still
+    /// differs from AWS (the README's table).
+    Operations {
+        /// Print JSON instead of a Markdown table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serves the AWS wire protocols (IAM query, MediaTailor rest-json, CloudWatch Logs JSON) on one
     /// HTTP endpoint, recording every request in the database; prints `export` lines for the default
     /// account's root key.

@@ -12,7 +12,8 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
-    bisect, check, demo, env, explain, fork, generate, log, replay, run, serve, state, verify,
+    bisect, check, demo, env, explain, fork, generate, log, operations, replay, run, serve, state,
+    verify,
 };
 use exit::{Exit, Failure};
 
@@ -86,6 +87,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
         Command::Replay { verify } => replay::replay_verify(&cli.db, *verify),
         Command::Verify => verify::verify(&cli.db),
         Command::Generate { actions, seed } => generate::generate(*actions, *seed),
+        Command::Operations { json } => operations::operations(*json),
         Command::Check {
             cases,
             steps,

@@ -9,6 +9,7 @@ pub(crate) mod explain;
 pub(crate) mod fork;
 pub(crate) mod generate;
 pub(crate) mod log;
+pub(crate) mod operations;
 pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod serve;
