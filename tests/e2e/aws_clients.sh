@@ -38,6 +38,9 @@ STEP=setup
 WORK=""
 SERVER_PID=""
 SERVER_ERR=""
+PROXY_PID=""
+CONFORMANCE="$ROOT/tests/e2e/conformance"
+DIFFERENCES="$CONFORMANCE/differences.txt"
 STARTED=$SECONDS
 
 step() {
@@ -54,7 +57,15 @@ fail() {
 # Any command that fails outside an explicit check still names the step.
 trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 
+stop_proxy() {
+  [ -n "$PROXY_PID" ] || return 0
+  kill -TERM "$PROXY_PID" 2>/dev/null || true
+  wait "$PROXY_PID" 2>/dev/null || true
+  PROXY_PID=""
+}
+
 stop_server_quietly() {
+  stop_proxy
   [ -n "$SERVER_PID" ] || return 0
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
@@ -183,12 +194,42 @@ start_server() {
   [ "$status" = 401 ] || fail "GET /_slrsim/status without the token: expected 401, got $status"
   status=$(control GET /_slrsim/status)
   check_json "GET /_slrsim/status" 'd["Clock"] == "manual" and d["Seq"] == 0 and d["NextSeq"] == 1' "$status"
-  echo "e2e: slrsim serve (pid $SERVER_PID) on $AWS_ENDPOINT_URL, database $WORK/$name.db"
+  start_proxy "$name"
+  echo "e2e: slrsim serve (pid $SERVER_PID) on $SLRSIM_URL, database $WORK/$name.db; clients go through $AWS_ENDPOINT_URL"
+}
+
+# start_proxy NAME: the recording proxy (tests/e2e/conformance/proxy.py) in front of the server;
+# clients use it as AWS_ENDPOINT_URL, and every exchange is appended to $WORK/NAME.exchanges.jsonl for
+# check.py.
+start_proxy() {
+  local name=$1 url_file="$WORK/$1.proxy-url"
+  SLRSIM_URL=$AWS_ENDPOINT_URL
+  "$PY" "$CONFORMANCE/proxy.py" "$SLRSIM_URL" "$WORK/$name.exchanges.jsonl" "$url_file" \
+    2>"$WORK/$name.proxy.err" &
+  PROXY_PID=$!
+  for _ in $(seq 600); do
+    [ -s "$url_file" ] && break
+    kill -0 "$PROXY_PID" 2>/dev/null || fail "the recording proxy exited: $(cat "$WORK/$name.proxy.err")"
+    sleep 0.1
+  done
+  [ -s "$url_file" ] || fail "the recording proxy did not start in 60 s"
+  export AWS_ENDPOINT_URL
+  AWS_ENDPOINT_URL=$(cat "$url_file")
+}
+
+# check_conformance: every recorded answer against AWS's models (tests/e2e/conformance/check.py).
+check_conformance() {
+  local out rc=0
+  out=$("$PY" "$CONFORMANCE/check.py" "$DIFFERENCES" "$WORK"/*.exchanges.jsonl 2>&1) || rc=$?
+  [ "$rc" -eq 0 ] || fail "answers that AWS's models do not allow:
+$out"
+  echo "e2e: $out"
 }
 
 # stop_server: SIGTERM, then the server must flush and exit 0 within 120 s (a limit that only turns a hang into a failure).
 stop_server() {
   local rc=0
+  stop_proxy
   kill -TERM "$SERVER_PID" || fail "could not signal the server (pid $SERVER_PID)"
   for _ in $(seq 1200); do
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -438,6 +479,9 @@ step "boto3 9: stop the server; verify, explain, log"
 stop_server
 check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
+
+step "conformance: every answer against AWS's models"
+check_conformance
 
 STEP=finished
 echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI and boto3 against slrsim serve)"
