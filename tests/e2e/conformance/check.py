@@ -91,7 +91,8 @@ class Checker:
 
     def bad(self, path, rule, detail):
         # The key names the rule without list positions or values, so one broken rule is one key.
-        key = f"{self.where} {re.sub(r'\[\d+\]', '[]', path)}: {rule}"
+        where = re.sub(r"\[\d+\]", "[]", path)
+        key = f"{self.where} {where}: {rule}"
         self.found.append((key, f"{path}: {detail}", self.exchange))
 
     # --- Scalars and constraints -------------------------------------------------------------
