@@ -24,6 +24,9 @@ PINS=(
   PyYAML==6.0.4 rsa==4.7.2 six==1.17.0 urllib3==2.8.0
 )
 DEFAULT_VENV="${TMPDIR:-/tmp}/slrsim-e2e-venv"
+# The JavaScript SDK's node_modules, installed with `npm ci` from tests/e2e/js/package-lock.json,
+# refreshed when the lock file changes.
+JS_DIR=${E2E_JS_DIR:-${TMPDIR:-/tmp}/slrsim-e2e-js}
 VENV=${E2E_VENV:-$DEFAULT_VENV}
 
 ROLE=AWSServiceRoleForMediaTailor
@@ -162,6 +165,7 @@ start_server() {
   local name=$1 line
   local env_file="$WORK/$name.env"
   SERVER_ERR="$WORK/$name.serve.err"
+  : >"$env_file"
   "$SLRSIM_BIN" --db "$WORK/$name.db" serve --addr 127.0.0.1:0 >"$env_file" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   for _ in $(seq 1200); do
@@ -217,14 +221,6 @@ start_proxy() {
   AWS_ENDPOINT_URL=$(cat "$url_file")
 }
 
-# check_conformance: every recorded answer against AWS's models (tests/e2e/conformance/check.py).
-check_conformance() {
-  local out rc=0
-  out=$("$PY" "$CONFORMANCE/check.py" "$DIFFERENCES" "$WORK"/*.exchanges.jsonl 2>&1) || rc=$?
-  [ "$rc" -eq 0 ] || fail "answers that AWS's models do not allow:
-$out"
-  echo "e2e: $out"
-}
 
 # stop_server: SIGTERM, then the server must flush and exit 0 within 120 s (a limit that only turns a hang into a failure).
 stop_server() {
@@ -270,7 +266,7 @@ print(json.dumps([
     {"Service": r["action"]["params"]["Service"], "Code": r["action"]["params"]["Code"],
      "AccessKeyId": r["action"]["params"]["AccessKeyId"],
      "Caller": r["action"]["caller"], "Status": r["outcome"]["error"]["error"]["status"]}
-    for r in map(json.loads, sys.stdin.read().splitlines())]))' <<<"$out") ||
+    for r in map(json.loads, filter(None, sys.stdin.read().splitlines()))]))' <<<"$out") ||
     fail "cannot read slrsim log --json: $out"
   check_json "RefusedRequest records in the log" \
     "d == [dict(r, Caller='(anonymous)') for r in $refused]" "$got"
@@ -480,8 +476,58 @@ stop_server
 check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
 
-step "conformance: every answer against AWS's models"
-check_conformance
+# --- Part 3: model-generated inputs ---------------------------------------------------------------
+
+step "inputs: start a third server"
+start_server inputs
+
+step "inputs: every served operation with inputs made from AWS's models (tests/e2e/conformance/inputs.py)"
+inputs_rc=0
+inputs_out=$(timeout 300 "$PY" "$CONFORMANCE/inputs.py" README.md "$DIFFERENCES" 2>&1) || inputs_rc=$?
+stop_server
+out=$("$SLRSIM_BIN" --db "$WORK/inputs.db" verify 2>&1) || fail "slrsim verify (inputs) failed: $out"
+
+# --- Part 4: the AWS SDK for JavaScript v3 ----------------------------------------------------------
+
+step "js: the SDK (tests/e2e/js, npm ci into $JS_DIR)"
+command -v node >/dev/null || fail "node (18 or newer) is needed for the JavaScript SDK part"
+command -v npm >/dev/null || fail "npm is needed for the JavaScript SDK part"
+lock_sum=$(sha256sum tests/e2e/js/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$JS_DIR/.slrsim-e2e-lock" 2>/dev/null)" != "$lock_sum" ] || [ ! -d "$JS_DIR/node_modules" ]; then
+  mkdir -p "$JS_DIR"
+  cp tests/e2e/js/package.json tests/e2e/js/package-lock.json "$JS_DIR/"
+  npm ci --prefix "$JS_DIR" --no-audit --no-fund --ignore-scripts --loglevel=error >"$WORK/npm.log" 2>&1 ||
+    fail "npm ci into $JS_DIR failed: $(tail -n 20 "$WORK/npm.log")"
+  printf '%s' "$lock_sum" >"$JS_DIR/.slrsim-e2e-lock"
+fi
+cp tests/e2e/js/lifecycle.mjs "$JS_DIR/lifecycle.mjs"
+echo "e2e: node $(node --version), $(cd "$JS_DIR" && node -e 'for (const p of ["client-iam","client-sts","client-mediatailor","client-cloudwatch-logs"]) process.stdout.write(p + " " + require("@aws-sdk/" + p + "/package.json").version + " ")')"
+
+step "js: start a fourth server"
+start_server js
+
+step "js: the lifecycle (tests/e2e/js/lifecycle.mjs)"
+timeout 300 node --no-warnings "$JS_DIR/lifecycle.mjs" "$WORK/js-summary.json" ||
+  fail "tests/e2e/js/lifecycle.mjs failed (its message is above)"
+summary=$(cat "$WORK/js-summary.json")
+
+step "js: stop the server; verify, explain, log"
+stop_server
+check_log js "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
+  "$(py_json "d['config_arn']" "$summary")" "[]"
+
+# --- Conformance ----------------------------------------------------------------------------------
+
+step "conformance: every answer above against AWS's models; the generated inputs"
+conformance_rc=0
+conformance_out=$("$PY" "$CONFORMANCE/check.py" "$DIFFERENCES" "$WORK"/*.exchanges.jsonl 2>&1) || conformance_rc=$?
+if [ "$conformance_rc" -ne 0 ] || [ "$inputs_rc" -ne 0 ]; then
+  fail "what AWS's models do not allow (documented differences: $DIFFERENCES):
+$conformance_out
+$inputs_out"
+fi
+echo "e2e: $conformance_out"
+echo "e2e: $inputs_out"
 
 STEP=finished
-echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI and boto3 against slrsim serve)"
+echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI, boto3 and the JavaScript SDK against slrsim serve; answers and inputs checked against AWS's models)"
