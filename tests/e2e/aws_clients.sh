@@ -331,6 +331,10 @@ echo "e2e: $("$SLRSIM_BIN" --version 2>/dev/null || echo "$SLRSIM_BIN")"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/slrsim-e2e.XXXXXX")
 
+step "conformance: the check itself (tests/e2e/conformance/selftest.py)"
+out=$("$PY" "$CONFORMANCE/selftest.py" 2>&1) || fail "the conformance check misjudges answers written by hand:
+$out"
+
 # --- Part 1: the AWS CLI --------------------------------------------------------------------------
 
 step "cli: start the server"
