@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end test: drives `slrsim serve` with the real AWS CLI (v1, Python) and with boto3 through the
-# AWSServiceRoleForMediaTailor lifecycle, then checks the log each server left with `slrsim verify`,
-# `slrsim explain` and `slrsim log`. See tests/e2e/README.md.
+# End-to-end test: drives `slrsim serve` with the real AWS CLI (v1, Python), with boto3 and with the AWS
+# SDK for JavaScript v3 through the AWSServiceRoleForMediaTailor lifecycle, sends every served
+# operation inputs generated from AWS's models, checks the log each server left with `slrsim verify`,
+# `slrsim explain` and `slrsim log`, and checks every answer against AWS's models (through a recording
+# proxy). See tests/e2e/README.md.
 #
 #   bash tests/e2e/aws_clients.sh
 #
@@ -10,6 +12,7 @@
 #   E2E_VENV    a Python venv with awscli and boto3, used as it is (default: ${TMPDIR:-/tmp}/slrsim-e2e-venv,
 #               created with the pinned versions below when missing, refreshed when the pins change);
 #               a named venv that lacks awscli or boto3 gets the pinned versions too
+#   E2E_JS_DIR  where `npm ci` installs tests/e2e/js (default: ${TMPDIR:-/tmp}/slrsim-e2e-js)
 #   E2E_KEEP=1  keep the temporary directory (databases, server output) even when the test passes
 set -Eeuo pipefail
 
