@@ -307,7 +307,8 @@ class Checker:
         elif code in COMMON_ERRORS[protocol]:
             want = COMMON_ERRORS[protocol][code]
         elif shape is not None:
-            want = 400
+            # A shape without a status: 500 for a server fault, 400 otherwise (awsJson's rule).
+            want = 500 if shape.metadata.get("fault") else 400
         else:
             self.bad(f"error {code}", "error code the model lacks",
                      f"neither a {model.service_name} error nor a common error")

@@ -96,6 +96,16 @@ CASES = [
      ["logs DescribeLogGroups error AccessDeniedException: HTTP status of the error"]),
     ("an awsJson error with a member its shape lacks", logs("DescribeLogGroups", 400, '{"__type":"InvalidParameterException","message":"m","Field":"x"}'),
      ["logs DescribeLogGroups error InvalidParameterException.Field: member not in the model"]),
+    # The internal-error answers of src/aws/server/failure.rs, one a protocol.
+    ("IAM's ServiceFailure", query("GetRole", 500,
+        f'<ErrorResponse xmlns="{NS}"><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>m</Message></Error><RequestId>1</RequestId></ErrorResponse>'), []),
+    ("MediaTailor's InternalFailure", rest("PUT", "/playbackConfiguration", 500, '{"Message":"m"}',
+        [("x-amzn-ErrorType", "InternalFailure")]), []),
+    ("CloudWatch Logs' ServiceUnavailableException",
+     logs("DescribeLogGroups", 500, '{"__type":"ServiceUnavailableException","message":"m"}'), []),
+    ("a 500 said to be the sender's fault", query("GetRole", 500,
+        f'<ErrorResponse xmlns="{NS}"><Error><Type>Sender</Type><Code>ServiceFailure</Code><Message>m</Message></Error><RequestId>1</RequestId></ErrorResponse>'),
+     ["iam GetRole Error.Type: Sender for a 4xx, Receiver for a 5xx"]),
 ]
 
 
