@@ -302,13 +302,14 @@ class Checker:
         if listed and shape is not None and shape.name not in listed and code not in COMMON_ERRORS[protocol]:
             self.bad(f"error {code}", "not among the operation's errors",
                      f"{op.name} lists {sorted(s.error_code for s in op.error_shapes)}")
+        # The service's own model first, AWS's common errors for codes it does not define.
         if shape is not None and "httpStatusCode" in shape.metadata.get("error", {}):
             want = shape.metadata["error"]["httpStatusCode"]
-        elif code in COMMON_ERRORS[protocol]:
-            want = COMMON_ERRORS[protocol][code]
         elif shape is not None:
             # A shape without a status: 500 for a server fault, 400 otherwise (awsJson's rule).
-            want = 500 if shape.metadata.get("fault") else 400
+            want = 500 if shape._shape_model.get("fault") else 400
+        elif code in COMMON_ERRORS[protocol]:
+            want = COMMON_ERRORS[protocol][code]
         else:
             self.bad(f"error {code}", "error code the model lacks",
                      f"neither a {model.service_name} error nor a common error")
