@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end test: drives `slrsim serve` with the real AWS CLI (v1, Python) and with boto3 through the
-# AWSServiceRoleForMediaTailor lifecycle, then checks the log each server left with `slrsim verify`,
-# `slrsim explain` and `slrsim log`. See tests/e2e/README.md.
+# End-to-end test: drives `slrsim serve` with the real AWS CLI (v1, Python), with boto3 and with the AWS
+# SDK for JavaScript v3 through the AWSServiceRoleForMediaTailor lifecycle, sends every served
+# operation inputs generated from AWS's models, checks the log each server left with `slrsim verify`,
+# `slrsim explain` and `slrsim log`, and checks every answer against AWS's models (through a recording
+# proxy). See tests/e2e/README.md.
 #
 #   bash tests/e2e/aws_clients.sh
 #
@@ -10,6 +12,7 @@
 #   E2E_VENV    a Python venv with awscli and boto3, used as it is (default: ${TMPDIR:-/tmp}/slrsim-e2e-venv,
 #               created with the pinned versions below when missing, refreshed when the pins change);
 #               a named venv that lacks awscli or boto3 gets the pinned versions too
+#   E2E_JS_DIR  where `npm ci` installs tests/e2e/js (default: ${TMPDIR:-/tmp}/slrsim-e2e-js)
 #   E2E_KEEP=1  keep the temporary directory (databases, server output) even when the test passes
 set -Eeuo pipefail
 
@@ -24,6 +27,9 @@ PINS=(
   PyYAML==6.0.4 rsa==4.7.2 six==1.17.0 urllib3==2.8.0
 )
 DEFAULT_VENV="${TMPDIR:-/tmp}/slrsim-e2e-venv"
+# The JavaScript SDK's node_modules, installed with `npm ci` from tests/e2e/js/package-lock.json,
+# refreshed when the lock file changes.
+JS_DIR=${E2E_JS_DIR:-${TMPDIR:-/tmp}/slrsim-e2e-js}
 VENV=${E2E_VENV:-$DEFAULT_VENV}
 
 ROLE=AWSServiceRoleForMediaTailor
@@ -38,6 +44,9 @@ STEP=setup
 WORK=""
 SERVER_PID=""
 SERVER_ERR=""
+PROXY_PID=""
+CONFORMANCE="$ROOT/tests/e2e/conformance"
+DIFFERENCES="$CONFORMANCE/differences.txt"
 STARTED=$SECONDS
 
 step() {
@@ -54,7 +63,15 @@ fail() {
 # Any command that fails outside an explicit check still names the step.
 trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 
+stop_proxy() {
+  [ -n "$PROXY_PID" ] || return 0
+  kill -TERM "$PROXY_PID" 2>/dev/null || true
+  wait "$PROXY_PID" 2>/dev/null || true
+  PROXY_PID=""
+}
+
 stop_server_quietly() {
+  stop_proxy
   [ -n "$SERVER_PID" ] || return 0
   if kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
@@ -151,6 +168,7 @@ start_server() {
   local name=$1 line
   local env_file="$WORK/$name.env"
   SERVER_ERR="$WORK/$name.serve.err"
+  : >"$env_file"
   "$SLRSIM_BIN" --db "$WORK/$name.db" serve --addr 127.0.0.1:0 >"$env_file" 2>"$SERVER_ERR" &
   SERVER_PID=$!
   for _ in $(seq 1200); do
@@ -183,12 +201,34 @@ start_server() {
   [ "$status" = 401 ] || fail "GET /_slrsim/status without the token: expected 401, got $status"
   status=$(control GET /_slrsim/status)
   check_json "GET /_slrsim/status" 'd["Clock"] == "manual" and d["Seq"] == 0 and d["NextSeq"] == 1' "$status"
-  echo "e2e: slrsim serve (pid $SERVER_PID) on $AWS_ENDPOINT_URL, database $WORK/$name.db"
+  start_proxy "$name"
+  echo "e2e: slrsim serve (pid $SERVER_PID) on $SLRSIM_URL, database $WORK/$name.db; clients go through $AWS_ENDPOINT_URL"
 }
+
+# start_proxy NAME: the recording proxy (tests/e2e/conformance/proxy.py) in front of the server;
+# clients use it as AWS_ENDPOINT_URL, and every exchange is appended to $WORK/NAME.exchanges.jsonl for
+# check.py.
+start_proxy() {
+  local name=$1 url_file="$WORK/$1.proxy-url"
+  SLRSIM_URL=$AWS_ENDPOINT_URL
+  "$PY" "$CONFORMANCE/proxy.py" "$SLRSIM_URL" "$WORK/$name.exchanges.jsonl" "$url_file" \
+    2>"$WORK/$name.proxy.err" &
+  PROXY_PID=$!
+  for _ in $(seq 600); do
+    [ -s "$url_file" ] && break
+    kill -0 "$PROXY_PID" 2>/dev/null || fail "the recording proxy exited: $(cat "$WORK/$name.proxy.err")"
+    sleep 0.1
+  done
+  [ -s "$url_file" ] || fail "the recording proxy did not start in 60 s"
+  export AWS_ENDPOINT_URL
+  AWS_ENDPOINT_URL=$(cat "$url_file")
+}
+
 
 # stop_server: SIGTERM, then the server must flush and exit 0 within 120 s (a limit that only turns a hang into a failure).
 stop_server() {
   local rc=0
+  stop_proxy
   kill -TERM "$SERVER_PID" || fail "could not signal the server (pid $SERVER_PID)"
   for _ in $(seq 1200); do
     kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -229,7 +269,7 @@ print(json.dumps([
     {"Service": r["action"]["params"]["Service"], "Code": r["action"]["params"]["Code"],
      "AccessKeyId": r["action"]["params"]["AccessKeyId"],
      "Caller": r["action"]["caller"], "Status": r["outcome"]["error"]["error"]["status"]}
-    for r in map(json.loads, sys.stdin.read().splitlines())]))' <<<"$out") ||
+    for r in map(json.loads, filter(None, sys.stdin.read().splitlines()))]))' <<<"$out") ||
     fail "cannot read slrsim log --json: $out"
   check_json "RefusedRequest records in the log" \
     "d == [dict(r, Caller='(anonymous)') for r in $refused]" "$got"
@@ -293,6 +333,10 @@ echo "e2e: $("$PY" -c 'import boto3, botocore; print("boto3", boto3.__version__,
 echo "e2e: $("$SLRSIM_BIN" --version 2>/dev/null || echo "$SLRSIM_BIN")"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/slrsim-e2e.XXXXXX")
+
+step "conformance: the check itself (tests/e2e/conformance/selftest.py)"
+out=$("$PY" "$CONFORMANCE/selftest.py" 2>&1) || fail "the conformance check misjudges answers written by hand:
+$out"
 
 # --- Part 1: the AWS CLI --------------------------------------------------------------------------
 
@@ -439,5 +483,58 @@ stop_server
 check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
 
+# --- Part 3: model-generated inputs ---------------------------------------------------------------
+
+step "inputs: start a third server"
+start_server inputs
+
+step "inputs: every served operation with inputs made from AWS's models (tests/e2e/conformance/inputs.py)"
+inputs_rc=0
+inputs_out=$(timeout 300 "$PY" "$CONFORMANCE/inputs.py" README.md "$DIFFERENCES" 2>&1) || inputs_rc=$?
+stop_server
+out=$("$SLRSIM_BIN" --db "$WORK/inputs.db" verify 2>&1) || fail "slrsim verify (inputs) failed: $out"
+
+# --- Part 4: the AWS SDK for JavaScript v3 ----------------------------------------------------------
+
+step "js: the SDK (tests/e2e/js, npm ci into $JS_DIR)"
+command -v node >/dev/null || fail "node (18 or newer) is needed for the JavaScript SDK part"
+command -v npm >/dev/null || fail "npm is needed for the JavaScript SDK part"
+lock_sum=$(sha256sum tests/e2e/js/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$JS_DIR/.slrsim-e2e-lock" 2>/dev/null)" != "$lock_sum" ] || [ ! -d "$JS_DIR/node_modules" ]; then
+  mkdir -p "$JS_DIR"
+  cp tests/e2e/js/package.json tests/e2e/js/package-lock.json "$JS_DIR/"
+  npm ci --prefix "$JS_DIR" --no-audit --no-fund --ignore-scripts --loglevel=error >"$WORK/npm.log" 2>&1 ||
+    fail "npm ci into $JS_DIR failed: $(tail -n 20 "$WORK/npm.log")"
+  printf '%s' "$lock_sum" >"$JS_DIR/.slrsim-e2e-lock"
+fi
+cp tests/e2e/js/lifecycle.mjs "$JS_DIR/lifecycle.mjs"
+echo "e2e: node $(node --version), $(cd "$JS_DIR" && node -e 'for (const p of ["client-iam","client-sts","client-mediatailor","client-cloudwatch-logs"]) process.stdout.write(p + " " + require("@aws-sdk/" + p + "/package.json").version + " ")')"
+
+step "js: start a fourth server"
+start_server js
+
+step "js: the lifecycle (tests/e2e/js/lifecycle.mjs)"
+timeout 300 node --no-warnings "$JS_DIR/lifecycle.mjs" "$WORK/js-summary.json" ||
+  fail "tests/e2e/js/lifecycle.mjs failed (its message is above)"
+summary=$(cat "$WORK/js-summary.json")
+
+step "js: stop the server; verify, explain, log"
+stop_server
+check_log js "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
+  "$(py_json "d['config_arn']" "$summary")" "[]"
+
+# --- Conformance ----------------------------------------------------------------------------------
+
+step "conformance: every answer above against AWS's models; the generated inputs"
+conformance_rc=0
+conformance_out=$("$PY" "$CONFORMANCE/check.py" "$DIFFERENCES" "$WORK"/*.exchanges.jsonl 2>&1) || conformance_rc=$?
+if [ "$conformance_rc" -ne 0 ] || [ "$inputs_rc" -ne 0 ]; then
+  fail "what AWS's models do not allow (documented differences: $DIFFERENCES):
+$conformance_out
+$inputs_out"
+fi
+echo "e2e: $conformance_out"
+echo "e2e: $inputs_out"
+
 STEP=finished
-echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI and boto3 against slrsim serve)"
+echo "e2e: passed in $((SECONDS - STARTED)) s (AWS CLI, boto3 and the JavaScript SDK against slrsim serve; answers and inputs checked against AWS's models)"
