@@ -490,7 +490,7 @@ start_server inputs
 
 step "inputs: every served operation with inputs made from AWS's models (tests/e2e/conformance/inputs.py)"
 inputs_rc=0
-inputs_out=$(timeout 300 "$PY" "$CONFORMANCE/inputs.py" README.md "$DIFFERENCES" 2>&1) || inputs_rc=$?
+inputs_out=$(timeout 300 "$PY" "$CONFORMANCE/inputs.py" "$SLRSIM_BIN" "$DIFFERENCES" 2>&1) || inputs_rc=$?
 stop_server
 out=$("$SLRSIM_BIN" --db "$WORK/inputs.db" verify 2>&1) || fail "slrsim verify (inputs) failed: $out"
 

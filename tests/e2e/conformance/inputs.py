@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Model-generated inputs: every operation slrsim serves (the README's table of served operations, which
-tests/tidy/operations.rs keeps equal to the operation registry) is called through botocore, so the
+"""Model-generated inputs: every operation slrsim serves (`slrsim operations --json`, the operation
+registry, from which the README's table of served operations is rendered) is called through botocore, so the
 serialisation is the real SDK's, with inputs made from AWS's model of the operation's input shape:
 
 - the required members only;
@@ -15,7 +15,7 @@ decode. Such a request is stored as a `RefusedRequest` record (the answer's requ
 is how it is told apart. Run by tests/e2e/aws_clients.sh against a server of its own, through the
 recording proxy (so check.py also judges these answers):
 
-    inputs.py README_MD DIFFERENCES_TXT
+    inputs.py SLRSIM_BIN DIFFERENCES_TXT
 
 Exits 0 (one line) when no call was refused as malformed, or every refusal is a documented difference
 (see check.py for the file's format; keys here are `inputs <service> <operation> <member>: refused as
@@ -27,6 +27,7 @@ import fnmatch
 import json
 import os
 import re
+import subprocess
 import sys
 import urllib.request
 
@@ -52,42 +53,18 @@ TRUST = json.dumps(
 )
 
 
-def served_operations(readme_path, models):
-    """(service, operation) for each row of the README's table of served operations."""
-    text = open(readme_path, encoding="utf-8").read().splitlines()
-    start = next(i for i, l in enumerate(text) if l.startswith("**What is served"))
-    rows = []
-    for line in text[start + 1:]:
-        if line.startswith("|"):
-            rows.append(line)
-        elif rows:
-            break
+def served_operations(slrsim_bin, models):
+    """(service, operation) for each operation `slrsim operations --json` lists: the registry itself,
+    the source of the README's table of served operations."""
+    out = subprocess.run([slrsim_bin, "operations", "--json"], check=True, capture_output=True, text=True)
     found = []
-    for row in rows[2:]:
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        service = next((s for w, s in SERVICE_WORDS.items() if cells[0].startswith(w)), None)
+    for op in json.loads(out.stdout):
+        service = SERVICE_WORDS.get(op["Service"])
         if service is None:
-            raise SystemExit(f"inputs: the README's served-operations row {cells[0]!r} names no known service")
-        model = models[service]
-        for span in cells[1].split("`")[1::2]:
-            m = re.fullmatch(r"(GET|PUT|POST|DELETE|PATCH|HEAD) (/\S*)", span)
-            if m:
-                name = next(
-                    (
-                        n
-                        for n in model.operation_names
-                        if model.operation_model(n).http.get("method") == m.group(1)
-                        and model.operation_model(n).http["requestUri"].split("?", 1)[0] == m.group(2)
-                    ),
-                    None,
-                )
-                if name is None:
-                    raise SystemExit(f"inputs: no {service} operation in the model is at {span}")
-                found.append((service, name))
-            elif re.fullmatch(r"[A-Z][A-Za-z0-9]+", span):
-                if span not in model.operation_names:
-                    raise SystemExit(f"inputs: {service} has no operation {span} in AWS's model")
-                found.append((service, span))
+            raise SystemExit(f"inputs: slrsim serves {op['Name']} of {op['Service']}, a service this test does not know")
+        if op["Name"] not in models[service].operation_names:
+            raise SystemExit(f"inputs: {service} has no operation {op['Name']} in AWS's model")
+        found.append((service, op["Name"]))
     return found
 
 
@@ -206,9 +183,9 @@ def fetch_log(endpoint, token):
         start = page["To"] + 1
 
 
-def main(readme, differences):
+def main(slrsim_bin, differences):
     models = load_models()
-    ops = served_operations(readme, models)
+    ops = served_operations(slrsim_bin, models)
     endpoint = os.environ["AWS_ENDPOINT_URL"]
     session = boto3.session.Session(region_name=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"))
     config = Config(retries={"total_max_attempts": 1, "mode": "standard"}, connect_timeout=10, read_timeout=30)
@@ -288,5 +265,5 @@ def main(readme, differences):
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
-        sys.exit("usage: inputs.py README_MD DIFFERENCES_TXT")
+        sys.exit("usage: inputs.py SLRSIM_BIN DIFFERENCES_TXT")
     sys.exit(main(*sys.argv[1:]))
