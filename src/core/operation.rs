@@ -86,6 +86,11 @@ pub enum Resource {
     },
     /// Every log group of the region: `...:log-group:*`.
     LogGroups,
+    /// The managed policy whose ARN the parameter gives.
+    Policy {
+        /// The parameter holding the policy's ARN.
+        param: &'static str,
+    },
 }
 
 /// Where a rest-json call's parameters come from, besides the `{Param}` segments of its path.
@@ -217,6 +222,15 @@ operation_kinds!(
     DeleteRolePolicy,
     PutRolePermissionsBoundary,
     ListAttachedRolePolicies,
+    ListRoleTags,
+    UntagRole,
+    ListRolePolicies,
+    GetRolePolicy,
+    ListInstanceProfilesForRole,
+    GetPolicy,
+    GetPolicyVersion,
+    ListPolicyVersions,
+    ListEntitiesForPolicy,
     CreateUser,
     CreateAccessKey,
     PutUserPolicy,
@@ -246,6 +260,7 @@ pub const NAMES: &[&str] = &{
 
 const ROLE: Resource = Resource::Role { param: "RoleName" };
 const USER: Resource = Resource::User { param: "UserName" };
+const POLICY: Resource = Resource::Policy { param: "PolicyArn" };
 const PLAYBACK: Resource = Resource::PlaybackConfiguration { param: "Name" };
 const CONFIGURE_LOGS: Resource = Resource::PlaybackConfiguration {
     param: "PlaybackConfigurationName",
@@ -542,6 +557,96 @@ impl OperationKind {
                         "iam:ListAttachedRolePolicies",
                         ROLE,
                         r#"{"RoleName": "AWSServiceRoleForMediaTailor"}"#,
+                    )
+                }
+            }
+            K::ListRoleTags => {
+                &const {
+                    iam(
+                        "ListRoleTags",
+                        "iam:ListRoleTags",
+                        ROLE,
+                        r#"{"RoleName": "AWSServiceRoleForMediaTailor", "MaxItems": 10}"#,
+                    )
+                }
+            }
+            K::UntagRole => {
+                &const {
+                    iam(
+                        "UntagRole",
+                        "iam:UntagRole",
+                        ROLE,
+                        r#"{"RoleName": "app", "TagKeys": ["team"]}"#,
+                    )
+                }
+            }
+            K::ListRolePolicies => {
+                &const {
+                    iam(
+                        "ListRolePolicies",
+                        "iam:ListRolePolicies",
+                        ROLE,
+                        r#"{"RoleName": "app"}"#,
+                    )
+                }
+            }
+            K::GetRolePolicy => {
+                &const {
+                    iam(
+                        "GetRolePolicy",
+                        "iam:GetRolePolicy",
+                        ROLE,
+                        r#"{"RoleName": "app", "PolicyName": "inline"}"#,
+                    )
+                }
+            }
+            K::ListInstanceProfilesForRole => {
+                &const {
+                    iam(
+                        "ListInstanceProfilesForRole",
+                        "iam:ListInstanceProfilesForRole",
+                        ROLE,
+                        r#"{"RoleName": "AWSServiceRoleForMediaTailor"}"#,
+                    )
+                }
+            }
+            K::GetPolicy => {
+                &const {
+                    iam(
+                        "GetPolicy",
+                        "iam:GetPolicy",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"}"#,
+                    )
+                }
+            }
+            K::GetPolicyVersion => {
+                &const {
+                    iam(
+                        "GetPolicyVersion",
+                        "iam:GetPolicyVersion",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy", "VersionId": "v1"}"#,
+                    )
+                }
+            }
+            K::ListPolicyVersions => {
+                &const {
+                    iam(
+                        "ListPolicyVersions",
+                        "iam:ListPolicyVersions",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"}"#,
+                    )
+                }
+            }
+            K::ListEntitiesForPolicy => {
+                &const {
+                    iam(
+                        "ListEntitiesForPolicy",
+                        "iam:ListEntitiesForPolicy",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy", "EntityFilter": "Role", "PathPrefix": "/aws-service-role/", "PolicyUsageFilter": "PermissionsPolicy", "MaxItems": 100}"#,
                     )
                 }
             }

@@ -80,7 +80,7 @@ fn user_resource(cx: &Ctx<'_>, name: &str) -> String {
 }
 
 /// Validates a role name, authorises `action` on it, and finds it.
-fn role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a Role, ApiError> {
+pub(super) fn role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a Role, ApiError> {
     validate::iam_name("roleName", name, limits::MAX_ROLE_NAME)?;
     let arn = role_resource(cx, name);
     cx.authorize(&Request::new(action, &arn), Protocol::Iam)?;
@@ -634,7 +634,7 @@ fn validate_policy_arn(field: &str, arn: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::ValidationError, field, arn, 20, 2048)
 }
 
-fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
+pub(super) fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
     catalog::managed_policy(arn).ok_or_else(|| {
         ApiError::new(
             ErrorCode::NoSuchEntity,
