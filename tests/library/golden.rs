@@ -773,6 +773,16 @@ fn iam_3_lines() -> Vec<Line> {
         r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","MaxItems":1}}"#.to_string(),
         r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","EntityFilter":"User","PolicyUsageFilter":"PermissionsPolicy","PathPrefix":"/"}}"#.to_string(),
         r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","EntityFilter":"Users"}}"#.to_string(),
+        // Other services' roles (rules 3): created, refused, protected, deleted.
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"ecs.amazonaws.com"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"ecs.amazonaws.com","CustomSuffix":"x"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"autoscaling.amazonaws.com","CustomSuffix":"blue"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"nosuch.amazonaws.com"}}"#.to_string(),
+        r#"{"op":"DeleteRole","params":{"RoleName":"AWSServiceRoleForECS"}}"#.to_string(),
+        r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","PolicyUsageFilter":"PermissionsBoundary"}}"#.to_string(),
+        r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForECS"}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":60}}"#.to_string(),
+        r#"{"op":"GetServiceLinkedRoleDeletionStatus","params":{"DeletionTaskId":"$last"}}"#.to_string(),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");

@@ -530,3 +530,244 @@ fn reads_need_their_permission_on_the_role_or_the_policy_and_untag_is_a_write() 
     assert_eq!((e.code, e.status), (ErrorCode::AccessDenied, 403));
     assert!(e.message.contains("iam:UntagRole"), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Other services' service-linked roles
+// ---------------------------------------------------------------------------------------------------
+
+#[test]
+fn every_other_service_s_role_is_created_as_aws_creates_it() {
+    let mut t = TestSim::new();
+    for row in slrsim::core::service_roles::SERVICE_ROLES {
+        let role = t.ok(&line(
+            "CreateServiceLinkedRole",
+            json!({"AWSServiceName": row.service, "Description": "made by a bootstrap"}),
+        ))["Role"]
+            .clone();
+        let path = format!("/aws-service-role/{}/", row.service);
+        assert_eq!(role["RoleName"], row.role_name);
+        assert_eq!(role["Path"], path.as_str());
+        assert_eq!(
+            role["Arn"],
+            format!("arn:aws:iam::{ACCOUNT}:role{path}{}", row.role_name)
+        );
+        assert_eq!(role["Description"], "made by a bootstrap");
+        assert_eq!(
+            role["AssumeRolePolicyDocument"],
+            json!({"Version": "2012-10-17", "Statement": [{"Action": ["sts:AssumeRole"], "Effect": "Allow", "Principal": {"Service": [row.service]}}]})
+        );
+        let attached = t.ok(&line(
+            "ListAttachedRolePolicies",
+            json!({"RoleName": row.role_name}),
+        ));
+        assert_eq!(
+            attached["AttachedPolicies"],
+            json!([{"PolicyName": row.policy_arn.rsplit('/').next(), "PolicyArn": row.policy_arn}])
+        );
+        let e = t.err(&line(
+            "CreateServiceLinkedRole",
+            json!({"AWSServiceName": row.service}),
+        ));
+        assert_error(
+            &e,
+            ErrorCode::InvalidInput,
+            400,
+            &format!(
+                "Service role name {} has been taken in this account, please try a different suffix.",
+                row.role_name
+            ),
+        );
+    }
+    let roles = t.ok(&line(
+        "ListRoles",
+        json!({"PathPrefix": "/aws-service-role/"}),
+    ));
+    assert_eq!(
+        roles["Roles"].as_array().map(Vec::len),
+        Some(slrsim::core::service_roles::SERVICE_ROLES.len())
+    );
+    // MediaTailor's role is still its own, created beside them.
+    t.ok(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "mediatailor.amazonaws.com"}),
+    ));
+    assert_eq!(
+        t.ok(&line("GetRole", json!({"RoleName": SLR})))["Role"]["Arn"],
+        SLR_ARN
+    );
+}
+
+#[test]
+fn a_custom_suffix_is_taken_only_where_the_service_takes_one() {
+    let mut t = TestSim::new();
+    let e = t.err(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "ecs.amazonaws.com", "CustomSuffix": "x"}),
+    ));
+    assert_error(
+        &e,
+        ErrorCode::InvalidInput,
+        400,
+        "Custom suffix is not allowed for ecs.amazonaws.com",
+    );
+    let role = t.ok(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "autoscaling.amazonaws.com", "CustomSuffix": "blue"}),
+    ))["Role"]
+        .clone();
+    assert_eq!(role["RoleName"], "AWSServiceRoleForAutoScaling_blue");
+    assert_eq!(
+        role["Arn"],
+        format!(
+            "arn:aws:iam::{ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling_blue"
+        )
+    );
+    // Without a suffix, the plain name is still free.
+    t.ok(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "autoscaling.amazonaws.com"}),
+    ));
+    let e = t.err(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "autoscaling.amazonaws.com", "CustomSuffix": "BLUE"}),
+    ));
+    assert_eq!(
+        e.code,
+        ErrorCode::InvalidInput,
+        "names are unique regardless of case"
+    );
+    let long = "s".repeat(64);
+    let e = t.err(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "autoscaling.amazonaws.com", "CustomSuffix": long}),
+    ));
+    assert_eq!((e.code, e.status), (ErrorCode::InvalidInput, 400));
+    assert!(e.message.contains("longer than 64 characters"), "{e}");
+}
+
+#[test]
+fn another_service_s_role_is_protected_and_its_deletion_succeeds_while_mediatailor_logs() {
+    let mut t = TestSim::new();
+    t.ok(&line(
+        "PutPlaybackConfiguration",
+        json!({"Name": "live", "VideoContentSourceUrl": "https://origin.example.com"}),
+    ));
+    t.ok(&line(
+        "ConfigureLogsForPlaybackConfiguration",
+        json!({"PlaybackConfigurationName": "live", "PercentEnabled": 100}),
+    ));
+    t.ok(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "ecs.amazonaws.com"}),
+    ));
+    let ecs = "AWSServiceRoleForECS";
+    let protected = format!(
+        "Cannot perform the operation on the protected role '{ecs}' - this role is only modifiable by AWS"
+    );
+    for (op, extra) in [
+        ("DeleteRole", json!({})),
+        ("AttachRolePolicy", json!({"PolicyArn": READ_ONLY})),
+        (
+            "PutRolePolicy",
+            json!({"PolicyName": "x", "PolicyDocument": INLINE}),
+        ),
+        (
+            "UpdateAssumeRolePolicy",
+            json!({"PolicyDocument": EC2_TRUST}),
+        ),
+        ("UpdateRole", json!({"MaxSessionDuration": 7200})),
+    ] {
+        let mut params = extra;
+        params["RoleName"] = json!(ecs);
+        let e = t.err(&line(op, params));
+        assert_error(&e, ErrorCode::UnmodifiableEntity, 400, &protected);
+    }
+    t.ok(&line(
+        "UpdateRoleDescription",
+        json!({"RoleName": ecs, "Description": "edited"}),
+    ));
+    t.ok(&line(
+        "TagRole",
+        json!({"RoleName": ecs, "Tags": [{"Key": "k", "Value": "v"}]}),
+    ));
+    let task = t.ok(&line("DeleteServiceLinkedRole", json!({"RoleName": ecs})))["DeletionTaskId"]
+        .as_str()
+        .expect("a task id")
+        .to_string();
+    assert!(
+        task.starts_with("task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/"),
+        "{task}"
+    );
+    t.ok(&line("AdvanceClock", json!({"Seconds": 60})));
+    assert_eq!(
+        t.ok(&line(
+            "GetServiceLinkedRoleDeletionStatus",
+            json!({"DeletionTaskId": task}),
+        )),
+        json!({"Status": "SUCCEEDED"})
+    );
+    let e = t.err(&line("GetRole", json!({"RoleName": ecs})));
+    assert_eq!(e.code, ErrorCode::NoSuchEntity);
+    // MediaTailor's role, in use, is untouched; deleting it still fails while logging is on.
+    t.ok(&line("GetRole", json!({"RoleName": SLR})));
+    t.ok(&line("DeleteServiceLinkedRole", json!({"RoleName": SLR})));
+    t.ok(&line("AdvanceClock", json!({"Seconds": 60})));
+    let s = t.ok(&line(
+        "GetServiceLinkedRoleDeletionStatus",
+        json!({"DeletionTaskId": "$last"}),
+    ));
+    assert_eq!(s["Status"], "FAILED");
+}
+
+#[test]
+fn creating_another_service_s_role_is_authorised_on_its_arn_for_that_service() {
+    let mut t = TestSim::new();
+    let ecs_arn = format!(
+        "arn:aws:iam::{ACCOUNT}:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS"
+    );
+    let policy = json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow",
+        "Action": "iam:CreateServiceLinkedRole",
+        "Resource": "arn:aws:iam::*:role/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS*",
+        "Condition": {"StringLike": {"iam:AWSServiceName": "ecs.amazonaws.com"}}
+    }]})
+    .to_string();
+    t.ok(&line("CreateUser", json!({"UserName": "boot"})));
+    t.ok(&line(
+        "PutUserPolicy",
+        json!({"UserName": "boot", "PolicyName": "ecs", "PolicyDocument": policy}),
+    ));
+    let e = t.err(&by(
+        "boot",
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "rds.amazonaws.com"}),
+    ));
+    assert_eq!((e.code, e.status), (ErrorCode::AccessDenied, 403));
+    assert!(
+        e.message
+            .contains("role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS"),
+        "{e}"
+    );
+    let e = t.err(&by(
+        "boot",
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "mediatailor.amazonaws.com"}),
+    ));
+    assert_eq!(e.code, ErrorCode::AccessDenied);
+    let role = t.ok(&by(
+        "boot",
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "ecs.amazonaws.com"}),
+    ));
+    assert_eq!(role["Role"]["Arn"], ecs_arn);
+    let e = t.err(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "nosuch.amazonaws.com"}),
+    ));
+    assert_error(
+        &e,
+        ErrorCode::InvalidInput,
+        400,
+        "Invalid service name: nosuch.amazonaws.com. slrsim creates the service-linked roles of mediatailor.amazonaws.com and of the 12 services listed in its README.",
+    );
+}
