@@ -59,8 +59,9 @@ pub enum Resource {
     },
     /// Every role of the account: `arn:aws:iam::ACCOUNT:role/`.
     Roles,
-    /// The MediaTailor service-linked role (`CreateServiceLinkedRole`, checked with the
-    /// `iam:AWSServiceName` condition key).
+    /// The service-linked role `CreateServiceLinkedRole` creates, checked with the
+    /// `iam:AWSServiceName` condition key: MediaTailor's, or another service's
+    /// (`core::service_roles`, with its `CustomSuffix`).
     ServiceLinkedRole,
     /// The role whose deletion task the parameter names (`$last`: the service-linked role).
     DeletionTask {

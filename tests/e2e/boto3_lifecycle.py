@@ -467,6 +467,31 @@ def iam_reads_around_the_role(iam):
     iam.delete_role_policy(RoleName="e2e-reads", PolicyName="inline")
     iam.delete_role(RoleName="e2e-reads")
 
+    step("13 another service's service-linked role: ECS's, created, protected, deleted")
+    r = iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")["Role"]
+    check(
+        (r["RoleName"], r["Path"]) == ("AWSServiceRoleForECS", "/aws-service-role/ecs.amazonaws.com/"),
+        "the ECS role as AWS names it",
+        r,
+    )
+    attached = iam.list_attached_role_policies(RoleName="AWSServiceRoleForECS")["AttachedPolicies"]
+    check(
+        [p["PolicyArn"] for p in attached]
+        == ["arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"],
+        "the ECS role's policy",
+        attached,
+    )
+    expect_error("UnmodifiableEntity", 400, iam.delete_role, RoleName="AWSServiceRoleForECS")
+    expect_error(
+        "InvalidInput", 400, iam.create_service_linked_role, AWSServiceName="ecs.amazonaws.com", CustomSuffix="x"
+    )
+    task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForECS")["DeletionTaskId"]
+    check(task.startswith("task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/"), "ECS task id", task)
+    advance(60)
+    s = iam.get_service_linked_role_deletion_status(DeletionTaskId=task)
+    check(body(s) == {"Status": "SUCCEEDED"}, "the ECS role's deletion succeeds", body(s))
+    expect_error("NoSuchEntity", 404, iam.get_role, RoleName="AWSServiceRoleForECS")
+
 
 if __name__ == "__main__":
     if len(sys.argv) != 2:

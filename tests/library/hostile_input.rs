@@ -701,7 +701,12 @@ const ROLES: &[&str] = &["app", SLR, "APP", "other-role"];
 const USERS: &[&str] = &["alice", "bob", "carol", "ALICE"];
 const POLICY_NAMES: &[&str] = &["inline", "p"];
 const PLAYBACK: &[&str] = &["live", "other"];
-const SERVICES: &[&str] = &["mediatailor.amazonaws.com", "ec2.amazonaws.com"];
+const SERVICES: &[&str] = &[
+    "mediatailor.amazonaws.com",
+    "ec2.amazonaws.com",
+    "ecs.amazonaws.com",
+    "autoscaling.amazonaws.com",
+];
 const POLICY_ARNS: &[&str] = &[
     "arn:aws:iam::aws:policy/AdministratorAccess",
     "arn:aws:iam::aws:policy/IAMReadOnlyAccess",

@@ -30,8 +30,9 @@ fn by(caller: &str, op: &str, params: Value) -> String {
 fn tag<'a>(xml: &'a str, name: &str) -> Option<&'a str> {
     let open = format!("<{name}>");
     let start = xml.find(&open)? + open.len();
-    let end = xml[start..].find(&format!("</{name}>"))? + start;
-    xml.get(start..end)
+    let rest = xml.get(start..)?;
+    let end = rest.find(&format!("</{name}>"))?;
+    rest.get(..end)
 }
 
 fn assert_error(e: &ApiError, code: ErrorCode, status: u16, message: &str) {
