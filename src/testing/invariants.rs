@@ -216,23 +216,11 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
                 .unwrap_or_else(|| catalog::role_arn(&a.account, &path(), &role))
         }
         Resource::Roles => format!("arn:aws:iam::{}:role/", a.account),
-        Resource::ServiceLinkedRole => {
-            let service = str_of("AWSServiceName")?;
-            match crate::core::service_roles::find(&service) {
-                Some(row) => {
-                    let name = match str_of("CustomSuffix") {
-                        Some(s) => format!("{}_{s}", row.role_name),
-                        None => row.role_name.to_string(),
-                    };
-                    catalog::role_arn(
-                        &a.account,
-                        &crate::core::service_roles::role_path(row.service),
-                        &name,
-                    )
-                }
-                None => catalog::slr_arn(&a.account),
-            }
-        }
+        Resource::ServiceLinkedRole => service_linked_role_arn(
+            &a.account,
+            &str_of("AWSServiceName")?,
+            str_of("CustomSuffix"),
+        ),
         Resource::DeletionTask { param } => {
             let id = str_of(param)?;
             // `$last` is the account's latest task, which can only be the service-linked role's.
@@ -275,6 +263,25 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
         Resource::Policy { param } => str_of(param)?,
     };
     Some((action.to_string(), resource))
+}
+
+/// The ARN of the role `CreateServiceLinkedRole` creates for `service`: another service's of
+/// `core::service_roles` (with its suffix), else MediaTailor's.
+fn service_linked_role_arn(account: &str, service: &str, suffix: Option<String>) -> String {
+    match crate::core::service_roles::find(service) {
+        Some(row) => {
+            let name = match suffix {
+                Some(s) => format!("{}_{s}", row.role_name),
+                None => row.role_name.to_string(),
+            };
+            catalog::role_arn(
+                account,
+                &crate::core::service_roles::role_path(row.service),
+                &name,
+            )
+        }
+        None => catalog::slr_arn(account),
+    }
 }
 
 fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
