@@ -87,10 +87,10 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         | K::SetAccountHistory
         | K::RefusedRequest => "",
         K::CreateServiceLinkedRole => {
-            "only `mediatailor.amazonaws.com`; any other service name is `InvalidInput`"
+            "MediaTailor's role and those of the 12 services in `src/core/service_roles.rs`; any other service name is `InvalidInput`, in slrsim's words"
         }
         K::DeleteServiceLinkedRole => {
-            "the task runs in simulated time: it finishes 30 s after the call, once the clock has moved"
+            "the task runs in simulated time: it finishes 30 s after the call, once the clock has moved; only MediaTailor's role is checked for use, so another service's role is always deleted"
         }
         K::GetServiceLinkedRoleDeletionStatus => {
             "a finished task is remembered for seven days of simulated time"
@@ -108,6 +108,17 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "only the managed policies slrsim knows can be attached"
         }
         K::GetCallerIdentity => "",
+        K::ListRoleTags | K::UntagRole | K::ListRolePolicies | K::GetRolePolicy => "",
+        K::ListInstanceProfilesForRole => {
+            "slrsim has no instance profiles: the list is always empty"
+        }
+        K::GetPolicy => {
+            "an AWS managed policy's `PolicyId` is slrsim's own, the same in every account; the policies of other services' roles are `NoSuchEntity`"
+        }
+        K::GetPolicyVersion | K::ListPolicyVersions => {
+            "a managed policy has one version, its default; `IAMFullAccess` and `CloudWatchLogsReadOnlyAccess` are trimmed to the services slrsim models"
+        }
+        K::ListEntitiesForPolicy => "slrsim has no groups: `PolicyGroups` is always empty",
         K::PutPlaybackConfiguration | K::GetPlaybackConfiguration => {
             "only the members slrsim models are accepted and returned (see \"The model\")"
         }

@@ -119,6 +119,25 @@ pub enum Operation {
     PutRolePermissionsBoundary(PutRolePermissionsBoundaryParams),
     /// IAM `ListAttachedRolePolicies`.
     ListAttachedRolePolicies(RoleNameParams),
+    // --- IAM: what infrastructure tools read (and untag) on a role, and managed policies ---
+    /// IAM `ListRoleTags`, with paging.
+    ListRoleTags(RolePageParams),
+    /// IAM `UntagRole`: removes tags by key (allowed on the service-linked role, as `TagRole` is).
+    UntagRole(UntagRoleParams),
+    /// IAM `ListRolePolicies`: the names of a role's inline policies, with paging.
+    ListRolePolicies(RolePageParams),
+    /// IAM `GetRolePolicy`: one inline policy of a role.
+    GetRolePolicy(RolePolicyNameParams),
+    /// IAM `ListInstanceProfilesForRole` (slrsim has no instance profiles: always empty).
+    ListInstanceProfilesForRole(RolePageParams),
+    /// IAM `GetPolicy`: an AWS managed policy slrsim knows, with its attachment counts in the account.
+    GetPolicy(PolicyArnParams),
+    /// IAM `GetPolicyVersion`: a managed policy's document.
+    GetPolicyVersion(PolicyVersionParams),
+    /// IAM `ListPolicyVersions`.
+    ListPolicyVersions(PolicyPageParams),
+    /// IAM `ListEntitiesForPolicy`: the users and roles of the account a managed policy is attached to.
+    ListEntitiesForPolicy(ListEntitiesForPolicyParams),
     // --- IAM: users ---
     /// IAM `CreateUser`: a principal whose policies decide what its calls may do.
     CreateUser(CreateUserParams),
@@ -579,4 +598,85 @@ pub struct DescribeLogStreamsParams {
     /// Where the previous page ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+// --- IAM: what infrastructure tools read (and untag) on a role, and managed policies ---
+
+/// ListRoleTags, ListRolePolicies and ListInstanceProfilesForRole: a role and a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RolePageParams {
+    /// The role's name.
+    pub role_name: String,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Page size, 1..=1000 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
+}
+
+/// UntagRole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UntagRoleParams {
+    /// The role's name.
+    pub role_name: String,
+    /// The keys of the tags to remove (`TagKeys.member.N` on the wire), at most 50.
+    pub tag_keys: Vec<String>,
+}
+
+/// GetPolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PolicyArnParams {
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+}
+
+/// GetPolicyVersion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PolicyVersionParams {
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+    /// The version, `v1`, `v2`, ...
+    pub version_id: String,
+}
+
+/// ListPolicyVersions: a managed policy and a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PolicyPageParams {
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Page size, 1..=1000 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
+}
+
+/// ListEntitiesForPolicy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListEntitiesForPolicyParams {
+    /// The managed policy's ARN.
+    pub policy_arn: String,
+    /// `User`, `Role`, `Group`, `LocalManagedPolicy` or `AWSManagedPolicy`: only entities of that kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entity_filter: Option<String>,
+    /// Only entities whose path starts with this (default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// `PermissionsPolicy` (attached) or `PermissionsBoundary` (set as boundary); both when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_usage_filter: Option<String>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Page size, 1..=1000 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
 }

@@ -47,6 +47,7 @@ macro_rules! role_events {
             | Event::RoleDescriptionUpdated { .. }
             | Event::RoleMaxSessionDurationUpdated { .. }
             | Event::RoleTagged { .. }
+            | Event::RoleUntagged { .. }
             | Event::RoleUsed { .. }
     };
 }
@@ -217,6 +218,16 @@ fn fold_role(state: &mut State, event: &Event) -> Option<()> {
             let r = role_mut(state, account, role_name)?;
             for t in tags {
                 r.tags.insert(t.key.clone(), t.value.clone());
+            }
+        }
+        Event::RoleUntagged {
+            account,
+            role_name,
+            tag_keys,
+        } => {
+            let r = role_mut(state, account, role_name)?;
+            for k in tag_keys {
+                r.tags.remove(k);
             }
         }
         Event::RoleUsed {

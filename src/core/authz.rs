@@ -69,6 +69,11 @@ pub(crate) fn resolve_caller<'a>(
     })
 }
 
+/// How every AWS managed policy's ARN begins.
+const AWS_POLICY_ARN_PREFIX: &str = "arn:aws:iam::aws:";
+/// What it is evaluated as (see [`evaluate`]).
+const AWS_POLICY_STANDIN: &str = "arn:aws:iam::000000000000:";
+
 /// Evaluates `documents` for `principal_arn`: an explicit Deny in any document wins, then an Allow in
 /// any; otherwise the implicit deny. Each document is evaluated on its own, so one that does not parse
 /// or evaluate (possible only in hand-edited logs: documents are validated when stored) grants and
@@ -78,7 +83,16 @@ pub(crate) fn evaluate<'d>(
     principal_arn: &str,
     req: &Request<'_>,
 ) -> Verdict {
-    let Ok(resource) = Arn::parse(req.resource) else {
+    // AWS managed policies are `arn:aws:iam::aws:policy/...`, and iam-rs takes only 12-digit
+    // accounts in a request's resource; such a request is evaluated with a stand-in account, in the
+    // resource and in the documents' patterns alike, so that `*`, `arn:aws:iam::*:policy/*` and
+    // `arn:aws:iam::aws:policy/X` match as AWS matches them. Only requests on a managed policy are
+    // rewritten (slrsim models no customer managed policy, so no real policy has the stand-in's ARN).
+    let standin = req
+        .resource
+        .strip_prefix(AWS_POLICY_ARN_PREFIX)
+        .map(|rest| format!("{AWS_POLICY_STANDIN}{rest}"));
+    let Ok(resource) = Arn::parse(standin.as_deref().unwrap_or(req.resource)) else {
         return Verdict::ImplicitDeny;
     };
     let mut request = IAMRequest::new(
@@ -94,7 +108,10 @@ pub(crate) fn evaluate<'d>(
     }
     let mut allowed = false;
     for doc in documents {
-        let decision = with_evaluator(doc, |evaluator| {
+        let rewritten = standin
+            .as_ref()
+            .map(|_| doc.replace(AWS_POLICY_ARN_PREFIX, AWS_POLICY_STANDIN));
+        let decision = with_evaluator(rewritten.as_deref().unwrap_or(doc), |evaluator| {
             evaluator.and_then(|e| e.evaluate(&request).ok().map(|r| r.decision))
         });
         match decision {

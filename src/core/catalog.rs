@@ -110,7 +110,8 @@ pub fn is_aws_region(region: &str) -> bool {
     AWS_REGIONS.contains(&region)
 }
 
-/// An AWS managed policy slrsim knows: its ARN and document.
+/// An AWS managed policy slrsim knows: its ARN and document, and what `GetPolicy` and
+/// `GetPolicyVersion` say of it.
 #[derive(Debug, Clone, Copy)]
 pub struct ManagedPolicy {
     /// The policy's ARN.
@@ -119,44 +120,113 @@ pub struct ManagedPolicy {
     pub document: &'static str,
     /// Whether the policy may be attached only to a service-linked role.
     pub service_role_only: bool,
+    /// Its default version, as AWS publishes it (`v1`, `v4`, ...): the only version slrsim serves.
+    pub default_version: &'static str,
+    /// When the policy was created (seconds since the epoch).
+    pub created: i64,
+    /// When its default version was published.
+    pub updated: i64,
+    /// Its description, when AWS gives one.
+    pub description: Option<&'static str>,
+    /// Whether `document` is AWS's whole document (`false`: trimmed to the services slrsim models).
+    pub document_is_aws: bool,
 }
 
-/// The AWS managed policies a scenario can attach. Documents are trimmed to the services slrsim models.
+impl ManagedPolicy {
+    /// The policy's name: the last segment of its ARN.
+    pub fn name(&self) -> &'static str {
+        self.arn.rsplit('/').next().unwrap_or(self.arn)
+    }
+
+    /// The policy's path: what lies between `policy` and its name (`/`, `/aws-service-role/`).
+    pub fn path(&self) -> &'static str {
+        let after = self.arn.split_once(":policy").map_or("/", |(_, p)| p);
+        after
+            .rfind('/')
+            .and_then(|i| after.get(..=i))
+            .unwrap_or("/")
+    }
+}
+
+/// 2021-09-17T22:27:10Z: AWSMediaTailorServiceRolePolicy v1 was published (AWS's managed policy
+/// reference, "Creation time" and "Edited time").
+pub const SLR_POLICY_DATE: i64 = 1_631_917_630;
+
+/// The AWS managed policies a scenario can attach. Versions and dates are AWS's (the managed policy
+/// reference, and the default versions recorded by github.com/zoph-io/MAMIP); where AWS's first
+/// version's date is not known, `created` is the default version's. Documents are AWS's where
+/// `document_is_aws`, else trimmed to the services slrsim models (`IAMFullAccess` leaves out its
+/// `organizations:` reads, `CloudWatchLogsReadOnlyAccess` its query and live-tail actions).
 pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/AdministratorAccess",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v1",
+        created: 1423247986,
+        updated: 1423247986,
+        description: Some("Provides full access to AWS services and resources."),
+        document_is_aws: true,
     },
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/IAMFullAccess",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v2",
+        created: 1561146000,
+        updated: 1561146000,
+        description: Some("Provides full access to IAM via the AWS Management Console."),
+        document_is_aws: false,
     },
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GenerateCredentialReport","iam:GenerateServiceLastAccessedDetails","iam:Get*","iam:List*","iam:SimulateCustomPolicy","iam:SimulatePrincipalPolicy"],"Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v4",
+        created: 1516907487,
+        updated: 1516907487,
+        description: Some("Provides read only access to IAM via the AWS Management Console."),
+        document_is_aws: true,
     },
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/AWSElementalMediaTailorFullAccess",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"mediatailor:*","Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v1",
+        created: 1637625879,
+        updated: 1637625879,
+        description: None,
+        document_is_aws: true,
     },
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/AWSElementalMediaTailorReadOnly",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["mediatailor:List*","mediatailor:Describe*","mediatailor:Get*"],"Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v1",
+        created: 1637625901,
+        updated: 1637625901,
+        description: None,
+        document_is_aws: true,
     },
     ManagedPolicy {
         arn: "arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess",
         document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:Describe*","logs:Get*","logs:List*","logs:FilterLogEvents"],"Resource":"*"}]}"#,
         service_role_only: false,
+        default_version: "v6",
+        created: 1701022293,
+        updated: 1701022293,
+        description: Some("Provides read only access to CloudWatch Logs"),
+        document_is_aws: false,
     },
     ManagedPolicy {
         arn: SLR_POLICY_ARN,
         document: SLR_POLICY_DOCUMENT,
         service_role_only: true,
+        default_version: "v1",
+        created: SLR_POLICY_DATE,
+        updated: SLR_POLICY_DATE,
+        description: Some("Enable access to AWS Resources used or managed by MediaTailor"),
+        document_is_aws: true,
     },
 ];
 

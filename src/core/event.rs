@@ -141,6 +141,15 @@ pub enum Event {
         /// The tags, in the order given.
         tags: Vec<Tag>,
     },
+    /// Tags were removed from a role by key (keys it did not have are ignored, as IAM ignores them).
+    RoleUntagged {
+        /// The account.
+        account: String,
+        /// The role's name.
+        role_name: String,
+        /// The keys, in the order given.
+        tag_keys: Vec<String>,
+    },
     /// A role's trust policy was replaced.
     RoleTrustPolicyUpdated {
         /// The account.
@@ -389,6 +398,7 @@ impl Event {
             Event::RoleDescriptionUpdated { .. } => "RoleDescriptionUpdated",
             Event::RoleMaxSessionDurationUpdated { .. } => "RoleMaxSessionDurationUpdated",
             Event::RoleTagged { .. } => "RoleTagged",
+            Event::RoleUntagged { .. } => "RoleUntagged",
             Event::RoleTrustPolicyUpdated { .. } => "RoleTrustPolicyUpdated",
             Event::RolePolicyAttached { .. } => "RolePolicyAttached",
             Event::RolePolicyDetached { .. } => "RolePolicyDetached",

@@ -17,5 +17,6 @@ pub mod limits;
 pub mod operation;
 pub mod outcome;
 pub mod rules;
+pub mod service_roles;
 pub mod state;
 pub mod validate;

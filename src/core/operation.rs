@@ -59,8 +59,9 @@ pub enum Resource {
     },
     /// Every role of the account: `arn:aws:iam::ACCOUNT:role/`.
     Roles,
-    /// The MediaTailor service-linked role (`CreateServiceLinkedRole`, checked with the
-    /// `iam:AWSServiceName` condition key).
+    /// The service-linked role `CreateServiceLinkedRole` creates, checked with the
+    /// `iam:AWSServiceName` condition key: MediaTailor's, or another service's
+    /// (`core::service_roles`, with its `CustomSuffix`).
     ServiceLinkedRole,
     /// The role whose deletion task the parameter names (`$last`: the service-linked role).
     DeletionTask {
@@ -86,6 +87,11 @@ pub enum Resource {
     },
     /// Every log group of the region: `...:log-group:*`.
     LogGroups,
+    /// The managed policy whose ARN the parameter gives.
+    Policy {
+        /// The parameter holding the policy's ARN.
+        param: &'static str,
+    },
 }
 
 /// Where a rest-json call's parameters come from, besides the `{Param}` segments of its path.
@@ -217,6 +223,15 @@ operation_kinds!(
     DeleteRolePolicy,
     PutRolePermissionsBoundary,
     ListAttachedRolePolicies,
+    ListRoleTags,
+    UntagRole,
+    ListRolePolicies,
+    GetRolePolicy,
+    ListInstanceProfilesForRole,
+    GetPolicy,
+    GetPolicyVersion,
+    ListPolicyVersions,
+    ListEntitiesForPolicy,
     CreateUser,
     CreateAccessKey,
     PutUserPolicy,
@@ -246,6 +261,7 @@ pub const NAMES: &[&str] = &{
 
 const ROLE: Resource = Resource::Role { param: "RoleName" };
 const USER: Resource = Resource::User { param: "UserName" };
+const POLICY: Resource = Resource::Policy { param: "PolicyArn" };
 const PLAYBACK: Resource = Resource::PlaybackConfiguration { param: "Name" };
 const CONFIGURE_LOGS: Resource = Resource::PlaybackConfiguration {
     param: "PlaybackConfigurationName",
@@ -542,6 +558,96 @@ impl OperationKind {
                         "iam:ListAttachedRolePolicies",
                         ROLE,
                         r#"{"RoleName": "AWSServiceRoleForMediaTailor"}"#,
+                    )
+                }
+            }
+            K::ListRoleTags => {
+                &const {
+                    iam(
+                        "ListRoleTags",
+                        "iam:ListRoleTags",
+                        ROLE,
+                        r#"{"RoleName": "AWSServiceRoleForMediaTailor", "MaxItems": 10}"#,
+                    )
+                }
+            }
+            K::UntagRole => {
+                &const {
+                    iam(
+                        "UntagRole",
+                        "iam:UntagRole",
+                        ROLE,
+                        r#"{"RoleName": "app", "TagKeys": ["team"]}"#,
+                    )
+                }
+            }
+            K::ListRolePolicies => {
+                &const {
+                    iam(
+                        "ListRolePolicies",
+                        "iam:ListRolePolicies",
+                        ROLE,
+                        r#"{"RoleName": "app"}"#,
+                    )
+                }
+            }
+            K::GetRolePolicy => {
+                &const {
+                    iam(
+                        "GetRolePolicy",
+                        "iam:GetRolePolicy",
+                        ROLE,
+                        r#"{"RoleName": "app", "PolicyName": "inline"}"#,
+                    )
+                }
+            }
+            K::ListInstanceProfilesForRole => {
+                &const {
+                    iam(
+                        "ListInstanceProfilesForRole",
+                        "iam:ListInstanceProfilesForRole",
+                        ROLE,
+                        r#"{"RoleName": "AWSServiceRoleForMediaTailor"}"#,
+                    )
+                }
+            }
+            K::GetPolicy => {
+                &const {
+                    iam(
+                        "GetPolicy",
+                        "iam:GetPolicy",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"}"#,
+                    )
+                }
+            }
+            K::GetPolicyVersion => {
+                &const {
+                    iam(
+                        "GetPolicyVersion",
+                        "iam:GetPolicyVersion",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy", "VersionId": "v1"}"#,
+                    )
+                }
+            }
+            K::ListPolicyVersions => {
+                &const {
+                    iam(
+                        "ListPolicyVersions",
+                        "iam:ListPolicyVersions",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"}"#,
+                    )
+                }
+            }
+            K::ListEntitiesForPolicy => {
+                &const {
+                    iam(
+                        "ListEntitiesForPolicy",
+                        "iam:ListEntitiesForPolicy",
+                        POLICY,
+                        r#"{"PolicyArn": "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy", "EntityFilter": "Role", "PathPrefix": "/aws-service-role/", "PolicyUsageFilter": "PermissionsPolicy", "MaxItems": 100}"#,
                     )
                 }
             }

@@ -17,7 +17,7 @@ use crate::core::operation::Service;
 use crate::core::outcome::Outcome;
 
 /// The rules this slrsim decides by.
-pub const RULES: u32 = 2;
+pub const RULES: u32 = 3;
 
 /// AWS's message for the service role policy attached to a customer role (rules 2 on).
 pub const NOT_ATTACHABLE_TO_ROLE: &str = "Cannot attach a Service Role Policy to a Customer Role.";
@@ -52,6 +52,10 @@ pub const CHANGES: &[Change] = &[
     Change {
         since: 2,
         what: "IAM, STS and CloudWatch Logs answer in every region of AWS's commercial partition; MediaTailor outside its regions answers NotFoundException",
+    },
+    Change {
+        since: 3,
+        what: "CreateServiceLinkedRole creates the protected roles of other services (Auto Scaling, Elastic Load Balancing, ECS, RDS, ...); an unknown service's InvalidInput says which are known",
     },
 ];
 
@@ -95,7 +99,36 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
             }
         }
     }
+    if from < 3 {
+        upgrade_3_iam(action, &mut out)?;
+    }
     Some(out)
+}
+
+/// Rules 3, IAM's part: `CreateServiceLinkedRole` for a service of `core::service_roles` now creates
+/// its role (decided differently by design, unless a parameter was malformed, which is refused as
+/// before); for a service still unknown, the message names what is known.
+fn upgrade_3_iam(action: &Action, outcome: &mut Outcome) -> Option<()> {
+    let crate::core::action::Operation::CreateServiceLinkedRole(p) = &action.op else {
+        return Some(());
+    };
+    let Outcome::Error { error } = outcome else {
+        return Some(());
+    };
+    if error.code == ErrorCode::ValidationError {
+        return Some(());
+    }
+    if crate::core::service_roles::find(&p.aws_service_name).is_some() {
+        return None;
+    }
+    if error.code == ErrorCode::InvalidInput
+        && error
+            .message
+            .ends_with("slrsim models only mediatailor.amazonaws.com.")
+    {
+        error.message = crate::core::service_roles::unknown_service_message(&p.aws_service_name);
+    }
+    Some(())
 }
 
 /// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a
@@ -125,6 +158,56 @@ mod tests {
     fn action(line: serde_json::Value) -> Action {
         let op: Operation = serde_json::from_value(line).expect("an operation");
         Action::root(op)
+    }
+
+    #[test]
+    fn rules_2_create_service_linked_role_outcomes_upgrade_to_what_rules_3_answer() {
+        let create = |service: &str| {
+            action(
+                serde_json::json!({"op": "CreateServiceLinkedRole", "params": {"AWSServiceName": service}}),
+            )
+        };
+        let old = |service: &str| Outcome::Error {
+            error: ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Invalid service name: {service}. slrsim models only mediatailor.amazonaws.com."
+                ),
+            ),
+        };
+        let Some(Outcome::Error { error }) =
+            upgrade(2, &create("ec2.amazonaws.com"), &old("ec2.amazonaws.com"))
+        else {
+            panic!("still refused");
+        };
+        assert_eq!(
+            error.message,
+            crate::core::service_roles::unknown_service_message("ec2.amazonaws.com")
+        );
+        // A service whose role is now created is decided differently by design.
+        assert_eq!(
+            upgrade(2, &create("ecs.amazonaws.com"), &old("ecs.amazonaws.com")),
+            None
+        );
+        // A malformed parameter is refused as before; MediaTailor's answers are unchanged.
+        let malformed = Outcome::Error {
+            error: ApiError::new(ErrorCode::ValidationError, "too long"),
+        };
+        assert_eq!(
+            upgrade(2, &create("ecs.amazonaws.com"), &malformed),
+            Some(malformed.clone())
+        );
+        let taken = Outcome::Error {
+            error: ApiError::new(ErrorCode::InvalidInput, "taken"),
+        };
+        assert_eq!(
+            upgrade(2, &create("mediatailor.amazonaws.com"), &taken),
+            Some(taken.clone())
+        );
+        assert_eq!(
+            upgrade(3, &create("ecs.amazonaws.com"), &taken),
+            Some(taken)
+        );
     }
 
     #[test]

@@ -125,6 +125,10 @@ fn no_deletion_while_in_use(s: &Step<'_>) -> Result<(), String> {
         else {
             continue;
         };
+        // Only MediaTailor's role is in use by anything slrsim models.
+        if !task_id.starts_with(catalog::DELETION_TASK_PREFIX) {
+            continue;
+        }
         // Nothing but deletion tasks changes while the clock advances, so `before` shows the account as
         // the task saw it.
         let acct = s.before.account(account);
@@ -212,7 +216,11 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
                 .unwrap_or_else(|| catalog::role_arn(&a.account, &path(), &role))
         }
         Resource::Roles => format!("arn:aws:iam::{}:role/", a.account),
-        Resource::ServiceLinkedRole => catalog::slr_arn(&a.account),
+        Resource::ServiceLinkedRole => service_linked_role_arn(
+            &a.account,
+            &str_of("AWSServiceName")?,
+            str_of("CustomSuffix"),
+        ),
         Resource::DeletionTask { param } => {
             let id = str_of(param)?;
             // `$last` is the account's latest task, which can only be the service-linked role's.
@@ -252,8 +260,28 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
             catalog::log_group_arn(&a.region, &a.account, &str_of(param)?)
         }
         Resource::LogGroups => catalog::log_group_arn(&a.region, &a.account, "*"),
+        Resource::Policy { param } => str_of(param)?,
     };
     Some((action.to_string(), resource))
+}
+
+/// The ARN of the role `CreateServiceLinkedRole` creates for `service`: another service's of
+/// `core::service_roles` (with its suffix), else MediaTailor's.
+fn service_linked_role_arn(account: &str, service: &str, suffix: Option<String>) -> String {
+    match crate::core::service_roles::find(service) {
+        Some(row) => {
+            let name = match suffix {
+                Some(s) => format!("{}_{s}", row.role_name),
+                None => row.role_name.to_string(),
+            };
+            catalog::role_arn(
+                account,
+                &crate::core::service_roles::role_path(row.service),
+                &name,
+            )
+        }
+        None => catalog::slr_arn(account),
+    }
 }
 
 fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
@@ -274,11 +302,16 @@ fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
     let Some((action, resource)) = permission_of(s.before, &s.record.action) else {
         return Ok(());
     };
+    // The service the role is for: the call's own `AWSServiceName` (MediaTailor's, for the role
+    // MediaTailor creates when logging is enabled).
+    let service = match &s.record.action.op {
+        crate::core::action::Operation::CreateServiceLinkedRole(p) => p.aws_service_name.as_str(),
+        _ => catalog::MEDIATAILOR_SERVICE,
+    };
     let req = Request {
         action: &action,
         resource: &resource,
-        aws_service_name: (action == "iam:CreateServiceLinkedRole")
-            .then_some(catalog::MEDIATAILOR_SERVICE),
+        aws_service_name: (action == "iam:CreateServiceLinkedRole").then_some(service),
     };
     if authz::evaluate(authz::user_documents(user), &user.arn, &req) != Verdict::Allow {
         return Err(format!(
@@ -291,7 +324,7 @@ fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
         .outcome
         .events()
         .iter()
-        .any(|e| matches!(e, Event::RoleCreated { role, .. } if role.service_linked.is_some()));
+        .any(|e| matches!(e, Event::RoleCreated { role, .. } if role.service_linked.as_deref() == Some(catalog::MEDIATAILOR_SERVICE)));
     if creates_role {
         let slr = catalog::slr_arn(&s.record.action.account);
         let req = Request {

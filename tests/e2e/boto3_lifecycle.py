@@ -376,6 +376,8 @@ def main(summary_path):
             {"Service": service, "Code": bad_key, "AccessKeyId": "AKIAE2EUNKNOWNKEY000", "Status": status}
         )
 
+    iam_reads_around_the_role(iam)
+
     with open(summary_path, "w") as f:
         json.dump(
             {
@@ -387,6 +389,108 @@ def main(summary_path):
             f,
         )
     print(f"boto3 e2e passed (boto3 {boto3.__version__}, botocore {botocore.__version__})")
+
+
+# --- IAM: what infrastructure tools read around the role and its managed policy -------------------
+
+
+def iam_reads_around_the_role(iam):
+    """ListRoleTags, UntagRole, ListRolePolicies, GetRolePolicy, ListInstanceProfilesForRole, GetPolicy,
+    GetPolicyVersion, ListPolicyVersions and ListEntitiesForPolicy, as Terraform and SDK helpers call
+    them on the service-linked role (which exists here) and on an ordinary role; botocore parses each."""
+    policy_arn = "arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"
+    step("10 tags of the service-linked role: ListRoleTags, UntagRole")
+    iam.tag_role(RoleName=ROLE, Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+    r = iam.list_role_tags(RoleName=ROLE, MaxItems=1)
+    check(r["Tags"] == [{"Key": "a", "Value": "1"}] and r["IsTruncated"] is True, "ListRoleTags page", body(r))
+    r = iam.list_role_tags(RoleName=ROLE, MaxItems=1, Marker=r["Marker"])
+    check(body(r) == {"Tags": [{"Key": "b", "Value": "2"}], "IsTruncated": False}, "second page", body(r))
+    iam.untag_role(RoleName=ROLE, TagKeys=["a", "b"])
+    check(body(iam.list_role_tags(RoleName=ROLE)) == {"Tags": [], "IsTruncated": False}, "untagged")
+    expect_error("NoSuchEntity", 404, iam.list_role_tags, RoleName="e2e-no-such-role")
+
+    step("11 inline policies and instance profiles")
+    check(
+        body(iam.list_role_policies(RoleName=ROLE)) == {"PolicyNames": [], "IsTruncated": False},
+        "the service-linked role has no inline policy",
+    )
+    expect_error("NoSuchEntity", 404, iam.get_role_policy, RoleName=ROLE, PolicyName="none")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    inline = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
+    iam.create_role(RoleName="e2e-reads", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName="e2e-reads", PolicyName="inline", PolicyDocument=json.dumps(inline))
+    check(iam.list_role_policies(RoleName="e2e-reads")["PolicyNames"] == ["inline"], "ListRolePolicies")
+    r = iam.get_role_policy(RoleName="e2e-reads", PolicyName="inline")
+    # botocore URL-decodes and parses the document, as it does AWS's.
+    check(
+        (r["RoleName"], r["PolicyName"], r["PolicyDocument"]) == ("e2e-reads", "inline", inline),
+        "GetRolePolicy",
+        body(r),
+    )
+    r = iam.list_instance_profiles_for_role(RoleName=ROLE)
+    check(body(r) == {"InstanceProfiles": [], "IsTruncated": False}, "no instance profiles", body(r))
+
+    step("12 the managed policy: GetPolicy, GetPolicyVersion, ListPolicyVersions, ListEntitiesForPolicy")
+    p = iam.get_policy(PolicyArn=policy_arn)["Policy"]
+    check(
+        (p["PolicyName"], p["Path"], p["DefaultVersionId"], p["AttachmentCount"], p["IsAttachable"])
+        == ("AWSMediaTailorServiceRolePolicy", "/aws-service-role/", "v1", 1, True),
+        "GetPolicy",
+        p,
+    )
+    check(isinstance(p["CreateDate"], datetime.datetime), "CreateDate parsed", p)
+    v = iam.get_policy_version(PolicyArn=policy_arn, VersionId="v1")["PolicyVersion"]
+    check(v["IsDefaultVersion"] is True and v["VersionId"] == "v1", "GetPolicyVersion", v)
+    check(
+        v["Document"]["Statement"][0]["Resource"] == "arn:aws:logs:*:*:log-group:MediaTailor/*:log-stream:*",
+        "the document as AWS publishes it",
+        v["Document"],
+    )
+    r = iam.list_policy_versions(PolicyArn=policy_arn)
+    check([x["VersionId"] for x in r["Versions"]] == ["v1"] and r["IsTruncated"] is False, "ListPolicyVersions", body(r))
+    r = iam.list_entities_for_policy(PolicyArn=policy_arn, EntityFilter="Role")
+    role_id = iam.get_role(RoleName=ROLE)["Role"]["RoleId"]
+    check(
+        r["PolicyRoles"] == [{"RoleName": ROLE, "RoleId": role_id}]
+        and r["PolicyUsers"] == []
+        and r["PolicyGroups"] == [],
+        "ListEntitiesForPolicy",
+        body(r),
+    )
+    expect_error("NoSuchEntity", 404, iam.get_policy, PolicyArn="arn:aws:iam::aws:policy/E2eNoSuchPolicy")
+    expect_error("NoSuchEntity", 404, iam.get_policy_version, PolicyArn=policy_arn, VersionId="v2")
+    iam.delete_role_policy(RoleName="e2e-reads", PolicyName="inline")
+    iam.delete_role(RoleName="e2e-reads")
+
+    step("13 another service's service-linked role: ECS's, created, protected, deleted")
+    r = iam.create_service_linked_role(AWSServiceName="ecs.amazonaws.com")["Role"]
+    check(
+        (r["RoleName"], r["Path"]) == ("AWSServiceRoleForECS", "/aws-service-role/ecs.amazonaws.com/"),
+        "the ECS role as AWS names it",
+        r,
+    )
+    attached = iam.list_attached_role_policies(RoleName="AWSServiceRoleForECS")["AttachedPolicies"]
+    check(
+        [p["PolicyArn"] for p in attached]
+        == ["arn:aws:iam::aws:policy/aws-service-role/AmazonECSServiceRolePolicy"],
+        "the ECS role's policy",
+        attached,
+    )
+    expect_error("UnmodifiableEntity", 400, iam.delete_role, RoleName="AWSServiceRoleForECS")
+    expect_error(
+        "InvalidInput", 400, iam.create_service_linked_role, AWSServiceName="ecs.amazonaws.com", CustomSuffix="x"
+    )
+    task = iam.delete_service_linked_role(RoleName="AWSServiceRoleForECS")["DeletionTaskId"]
+    check(task.startswith("task/aws-service-role/ecs.amazonaws.com/AWSServiceRoleForECS/"), "ECS task id", task)
+    advance(60)
+    s = iam.get_service_linked_role_deletion_status(DeletionTaskId=task)
+    check(body(s) == {"Status": "SUCCEEDED"}, "the ECS role's deletion succeeds", body(s))
+    expect_error("NoSuchEntity", 404, iam.get_role, RoleName="AWSServiceRoleForECS")
 
 
 if __name__ == "__main__":

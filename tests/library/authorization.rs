@@ -331,6 +331,16 @@ fn class(op: &Operation) -> Class {
         | Operation::PutPlaybackConfiguration(_)
         | Operation::DeletePlaybackConfiguration(_)
         | Operation::ConfigureLogsForPlaybackConfiguration(_) => Class::Mutating,
+        // IAM calls tools make around a role and its managed policies.
+        Operation::UntagRole(_) => Class::Mutating,
+        Operation::ListRoleTags(_)
+        | Operation::ListRolePolicies(_)
+        | Operation::GetRolePolicy(_)
+        | Operation::ListInstanceProfilesForRole(_)
+        | Operation::GetPolicy(_)
+        | Operation::GetPolicyVersion(_)
+        | Operation::ListPolicyVersions(_)
+        | Operation::ListEntitiesForPolicy(_) => Class::Read,
         Operation::GetServiceLinkedRoleDeletionStatus(_)
         | Operation::GetRole(_)
         | Operation::ListRoles(_)
@@ -391,6 +401,8 @@ impl Row {
             self.resource.replace(ACCOUNT, OTHER_ACCOUNT),
             format!("{}-other", self.resource),
         ];
+        // An AWS managed policy's ARN names no account: only its sibling is another resource.
+        out.retain(|r| r != &self.resource);
         let region = format!(":{US}:");
         if self.resource.contains(&region) {
             out.push(self.resource.replace(&region, &format!(":{EU}:")));
@@ -623,6 +635,75 @@ fn rows() -> Vec<Row> {
             json!({"logGroupName": MANIFEST_GROUP}),
             "logs:DescribeLogStreams",
             format!("arn:aws:logs:{US}:{ACCOUNT}:log-group:{MANIFEST_GROUP}"),
+        ),
+        // --- IAM: what tools read (and untag) around a role, and managed policies
+        Row::new(
+            "ListRoleTags",
+            json!({"RoleName": SLR}),
+            "iam:ListRoleTags",
+            slr.clone(),
+        ),
+        Row::new(
+            "UntagRole",
+            json!({"RoleName": SLR, "TagKeys": ["team"]}),
+            "iam:UntagRole",
+            slr.clone(),
+        )
+        .after(root(
+            "TagRole",
+            json!({"RoleName": SLR, "Tags": [{"Key": "team", "Value": "video"}]}),
+        )),
+        Row::new(
+            "UntagRole",
+            json!({"RoleName": "app", "TagKeys": ["team"]}),
+            "iam:UntagRole",
+            app.clone(),
+        )
+        .after(root(
+            "TagRole",
+            json!({"RoleName": "app", "Tags": [{"Key": "team", "Value": "video"}]}),
+        )),
+        Row::new(
+            "ListRolePolicies",
+            json!({"RoleName": "app"}),
+            "iam:ListRolePolicies",
+            app.clone(),
+        ),
+        Row::new(
+            "GetRolePolicy",
+            json!({"RoleName": "app", "PolicyName": "inline"}),
+            "iam:GetRolePolicy",
+            app.clone(),
+        ),
+        Row::new(
+            "ListInstanceProfilesForRole",
+            json!({"RoleName": SLR}),
+            "iam:ListInstanceProfilesForRole",
+            slr.clone(),
+        ),
+        Row::new(
+            "GetPolicy",
+            json!({"PolicyArn": SLR_POLICY_ARN}),
+            "iam:GetPolicy",
+            SLR_POLICY_ARN.to_string(),
+        ),
+        Row::new(
+            "GetPolicyVersion",
+            json!({"PolicyArn": SLR_POLICY_ARN, "VersionId": "v1"}),
+            "iam:GetPolicyVersion",
+            SLR_POLICY_ARN.to_string(),
+        ),
+        Row::new(
+            "ListPolicyVersions",
+            json!({"PolicyArn": IAM_READ}),
+            "iam:ListPolicyVersions",
+            IAM_READ.to_string(),
+        ),
+        Row::new(
+            "ListEntitiesForPolicy",
+            json!({"PolicyArn": IAM_READ}),
+            "iam:ListEntitiesForPolicy",
+            IAM_READ.to_string(),
         ),
     ]
 }

@@ -29,7 +29,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 3] = [
+const GOLDEN: [Golden; 4] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -46,6 +46,12 @@ const GOLDEN: [Golden; 3] = [
     Golden {
         name: "lost-delivery",
         hand_made: &[1],
+    },
+    // `iam_3_lines`: the IAM calls tools make around a role and its managed policies, accepted and
+    // refused (rules 3).
+    Golden {
+        name: "iam-3",
+        hand_made: &[],
     },
 ];
 
@@ -95,6 +101,7 @@ event_kinds!(
     RoleDescriptionUpdated,
     RoleMaxSessionDurationUpdated,
     RoleTagged,
+    RoleUntagged,
     RoleTrustPolicyUpdated,
     RolePolicyAttached,
     RolePolicyDetached,
@@ -140,6 +147,15 @@ operations!(
     DeleteRolePolicy,
     PutRolePermissionsBoundary,
     ListAttachedRolePolicies,
+    ListRoleTags,
+    UntagRole,
+    ListRolePolicies,
+    GetRolePolicy,
+    ListInstanceProfilesForRole,
+    GetPolicy,
+    GetPolicyVersion,
+    ListPolicyVersions,
+    ListEntitiesForPolicy,
     CreateUser,
     CreateAccessKey,
     PutUserPolicy,
@@ -388,6 +404,11 @@ fn the_generated_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
 #[test]
 fn the_hand_made_golden_log_replays_and_re_decides_after_its_edit() {
     check(&GOLDEN[2]);
+}
+
+#[test]
+fn the_iam_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(&GOLDEN[3]);
 }
 
 /// Operations that can be only one way, so the coverage check asks for them only that way: the genesis
@@ -711,4 +732,62 @@ fn write_golden_logs() {
     write_golden("demo", &demo_lines());
     write_golden("generated", &generated_lines());
     write_golden("lost-delivery", &lost_delivery_lines());
+    write_golden("iam-3", &iam_3_lines());
+}
+
+/// The IAM calls infrastructure tools make around a role and its managed policies, each accepted and
+/// refused: tags listed and removed (on the service-linked role too), inline policies listed and read,
+/// instance profiles, and AWSMediaTailorServiceRolePolicy read and its attachments listed.
+fn iam_3_lines() -> Vec<Line> {
+    const SLR: &str = r#""RoleName":"AWSServiceRoleForMediaTailor""#;
+    const ARN: &str =
+        r#""PolicyArn":"arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy""#;
+    const TRUST: &str = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
+    const POLICY: &str = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"*\"}]}"#;
+    let lines = [
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"mediatailor.amazonaws.com"}}"#.to_string(),
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"app","Path":"/apps/","AssumeRolePolicyDocument":"{TRUST}"}}}}"#),
+        format!(r#"{{"op":"PutRolePolicy","params":{{"RoleName":"app","PolicyName":"inline","PolicyDocument":"{POLICY}"}}}}"#),
+        r#"{"op":"AttachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        r#"{"op":"CreateUser","params":{"UserName":"reader"}}"#.to_string(),
+        r#"{"op":"AttachUserPolicy","params":{"UserName":"reader","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        format!(r#"{{"op":"TagRole","params":{{{SLR},"Tags":[{{"Key":"a","Value":"1"}},{{"Key":"b","Value":"2"}}]}}}}"#),
+        format!(r#"{{"op":"ListRoleTags","params":{{{SLR},"MaxItems":1}}}}"#),
+        format!(r#"{{"op":"ListRoleTags","params":{{{SLR},"Marker":"b"}}}}"#),
+        r#"{"op":"ListRoleTags","params":{"RoleName":"missing"}}"#.to_string(),
+        format!(r#"{{"op":"UntagRole","params":{{{SLR},"TagKeys":["a","never"]}}}}"#),
+        format!(r#"{{"op":"UntagRole","caller":"reader","params":{{{SLR},"TagKeys":["b"]}}}}"#),
+        r#"{"op":"ListRolePolicies","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListRolePolicies","params":{"RoleName":"app","MaxItems":0}}"#.to_string(),
+        r#"{"op":"GetRolePolicy","caller":"reader","params":{"RoleName":"app","PolicyName":"inline"}}"#.to_string(),
+        r#"{"op":"GetRolePolicy","params":{"RoleName":"app","PolicyName":"none"}}"#.to_string(),
+        format!(r#"{{"op":"ListInstanceProfilesForRole","params":{{{SLR}}}}}"#),
+        r#"{"op":"ListInstanceProfilesForRole","params":{"RoleName":"missing"}}"#.to_string(),
+        format!(r#"{{"op":"GetPolicy","params":{{{ARN}}}}}"#),
+        r#"{"op":"GetPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/NoSuchPolicy"}}"#.to_string(),
+        format!(r#"{{"op":"GetPolicyVersion","params":{{{ARN},"VersionId":"v1"}}}}"#),
+        format!(r#"{{"op":"GetPolicyVersion","params":{{{ARN},"VersionId":"v2"}}}}"#),
+        format!(r#"{{"op":"ListPolicyVersions","params":{{{ARN}}}}}"#),
+        r#"{"op":"ListPolicyVersions","params":{"PolicyArn":"not-an-arn-but-long-enough"}}"#.to_string(),
+        format!(r#"{{"op":"ListEntitiesForPolicy","params":{{{ARN}}}}}"#),
+        r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","MaxItems":1}}"#.to_string(),
+        r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","EntityFilter":"User","PolicyUsageFilter":"PermissionsPolicy","PathPrefix":"/"}}"#.to_string(),
+        r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","EntityFilter":"Users"}}"#.to_string(),
+        // Other services' roles (rules 3): created, refused, protected, deleted.
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"ecs.amazonaws.com"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"ecs.amazonaws.com","CustomSuffix":"x"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"autoscaling.amazonaws.com","CustomSuffix":"blue"}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"nosuch.amazonaws.com"}}"#.to_string(),
+        r#"{"op":"DeleteRole","params":{"RoleName":"AWSServiceRoleForECS"}}"#.to_string(),
+        r#"{"op":"ListEntitiesForPolicy","params":{"PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","PolicyUsageFilter":"PermissionsBoundary"}}"#.to_string(),
+        r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForECS"}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":60}}"#.to_string(),
+        r#"{"op":"GetServiceLinkedRoleDeletionStatus","params":{"DeletionTaskId":"$last"}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
 }

@@ -619,6 +619,15 @@ const OP_NAMES: &[&str] = &[
     "DeleteRolePolicy",
     "PutRolePermissionsBoundary",
     "ListAttachedRolePolicies",
+    "ListRoleTags",
+    "UntagRole",
+    "ListRolePolicies",
+    "GetRolePolicy",
+    "ListInstanceProfilesForRole",
+    "GetPolicy",
+    "GetPolicyVersion",
+    "ListPolicyVersions",
+    "ListEntitiesForPolicy",
     "CreateUser",
     "CreateAccessKey",
     "PutUserPolicy",
@@ -678,6 +687,10 @@ const PARAM_NAMES: &[&str] = &[
     "logStreamNamePrefix",
     "Seed",
     "Start",
+    "TagKeys",
+    "VersionId",
+    "EntityFilter",
+    "PolicyUsageFilter",
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -688,7 +701,12 @@ const ROLES: &[&str] = &["app", SLR, "APP", "other-role"];
 const USERS: &[&str] = &["alice", "bob", "carol", "ALICE"];
 const POLICY_NAMES: &[&str] = &["inline", "p"];
 const PLAYBACK: &[&str] = &["live", "other"];
-const SERVICES: &[&str] = &["mediatailor.amazonaws.com", "ec2.amazonaws.com"];
+const SERVICES: &[&str] = &[
+    "mediatailor.amazonaws.com",
+    "ec2.amazonaws.com",
+    "ecs.amazonaws.com",
+    "autoscaling.amazonaws.com",
+];
 const POLICY_ARNS: &[&str] = &[
     "arn:aws:iam::aws:policy/AdministratorAccess",
     "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
@@ -938,6 +956,24 @@ fn task_id() -> BoxedStrategy<String> {
     .boxed()
 }
 
+const ENTITY_TYPES: &[&str] = &[
+    "User",
+    "Role",
+    "Group",
+    "LocalManagedPolicy",
+    "AWSManagedPolicy",
+];
+const USAGE_TYPES: &[&str] = &["PermissionsPolicy", "PermissionsBoundary"];
+
+/// Tag keys for UntagRole: up to one past the quota, each hostile or a key the setup may have made.
+fn tag_keys() -> BoxedStrategy<Vec<String>> {
+    proptest::collection::vec(
+        field(limits::MAX_TAG_KEY, &["team", "owner"]),
+        0..=limits::MAX_TAGS + 1,
+    )
+    .boxed()
+}
+
 /// Every operation of `slrsim::core::action::Operation`, with hostile parameters.
 fn operation() -> BoxedStrategy<Operation> {
     use Operation as O;
@@ -956,6 +992,7 @@ fn operation() -> BoxedStrategy<Operation> {
     let url = || field(limits::MAX_URL, URLS);
     let token = || field(512, &["live", "app", "MediaTailor/ManifestService"]);
     let session = || int(3600, 43200);
+    let marker = || field(320, &["app", "team", "role/app", "v1"]);
     let arms: Vec<BoxedStrategy<Operation>> = vec![
         Just(O::GetCallerIdentity(Default::default())).boxed(),
         (any::<u64>(), int(limits::MIN_TIME, limits::MAX_TIME))
@@ -1137,6 +1174,98 @@ fn operation() -> BoxedStrategy<Operation> {
             .boxed(),
         role()
             .prop_map(|role_name| O::ListAttachedRolePolicies(RoleNameParams { role_name }))
+            .boxed(),
+        // IAM calls tools make around a role and its managed policies.
+        (role(), option::of(marker()), option::of(int(1, 1000)))
+            .prop_map(|(role_name, marker, max_items)| {
+                O::ListRoleTags(RolePageParams {
+                    role_name,
+                    marker,
+                    max_items,
+                })
+            })
+            .boxed(),
+        (role(), tag_keys())
+            .prop_map(|(role_name, tag_keys)| {
+                O::UntagRole(UntagRoleParams {
+                    role_name,
+                    tag_keys,
+                })
+            })
+            .boxed(),
+        (role(), option::of(marker()), option::of(int(1, 1000)))
+            .prop_map(|(role_name, marker, max_items)| {
+                O::ListRolePolicies(RolePageParams {
+                    role_name,
+                    marker,
+                    max_items,
+                })
+            })
+            .boxed(),
+        (role(), policy_name())
+            .prop_map(|(role_name, policy_name)| {
+                O::GetRolePolicy(RolePolicyNameParams {
+                    role_name,
+                    policy_name,
+                })
+            })
+            .boxed(),
+        (role(), option::of(marker()), option::of(int(1, 1000)))
+            .prop_map(|(role_name, marker, max_items)| {
+                O::ListInstanceProfilesForRole(RolePageParams {
+                    role_name,
+                    marker,
+                    max_items,
+                })
+            })
+            .boxed(),
+        arn()
+            .prop_map(|policy_arn| O::GetPolicy(PolicyArnParams { policy_arn }))
+            .boxed(),
+        (arn(), field(16, &["v1", "v2", "v4", "v1.a-b", "v0", "1"]))
+            .prop_map(|(policy_arn, version_id)| {
+                O::GetPolicyVersion(PolicyVersionParams {
+                    policy_arn,
+                    version_id,
+                })
+            })
+            .boxed(),
+        (arn(), option::of(marker()), option::of(int(1, 1000)))
+            .prop_map(|(policy_arn, marker, max_items)| {
+                O::ListPolicyVersions(PolicyPageParams {
+                    policy_arn,
+                    marker,
+                    max_items,
+                })
+            })
+            .boxed(),
+        (
+            arn(),
+            option::of(field(20, ENTITY_TYPES)),
+            option::of(path()),
+            option::of(field(20, USAGE_TYPES)),
+            option::of(marker()),
+            option::of(int(1, 1000)),
+        )
+            .prop_map(
+                |(
+                    policy_arn,
+                    entity_filter,
+                    path_prefix,
+                    policy_usage_filter,
+                    marker,
+                    max_items,
+                )| {
+                    O::ListEntitiesForPolicy(ListEntitiesForPolicyParams {
+                        policy_arn,
+                        entity_filter,
+                        path_prefix,
+                        policy_usage_filter,
+                        marker,
+                        max_items,
+                    })
+                },
+            )
             .boxed(),
         (user(), option::of(path()))
             .prop_map(|(user_name, path)| O::CreateUser(CreateUserParams { user_name, path }))
@@ -1355,6 +1484,28 @@ fn bad_tags(tags: &[Tag]) -> bool {
         })
 }
 
+/// IAM's `Marker`: 1..=320 characters of `[\u0020-\u00FF]`.
+fn bad_marker(m: Option<&str>) -> bool {
+    m.is_some_and(|m| out_of(m, 1, 320) || !m.chars().all(|c| ('\u{20}'..='\u{ff}').contains(&c)))
+}
+
+fn bad_max_items(m: Option<i64>) -> bool {
+    m.is_some_and(|m| outside(m, 1, 1000))
+}
+
+/// IAM's version id pattern, `v[1-9][0-9]*(\.[A-Za-z0-9-]*)?`.
+fn bad_version_id(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix('v') else {
+        return true;
+    };
+    let (number, suffix) = rest.split_once('.').map_or((rest, ""), |(n, x)| (n, x));
+    !(number.starts_with(|c: char| ('1'..='9').contains(&c))
+        && number.chars().all(|c| c.is_ascii_digit())
+        && suffix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
 fn bad_playback_name(s: &str) -> bool {
     out_of(s, 1, limits::MAX_PLAYBACK_NAME)
         || !s
@@ -1406,6 +1557,11 @@ fn strict_only(op: &Operation) -> Vec<&'static str> {
             .any(|t| !t.key.chars().all(tag_char) || !t.value.chars().all(tag_char))
     }) {
         v.push("tags");
+    }
+    if let Operation::UntagRole(p) = op {
+        if p.tag_keys.iter().any(|k| !k.chars().all(tag_char)) {
+            v.push("tagKeys");
+        }
     }
     v
 }
@@ -1471,6 +1627,69 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
                 "roleName",
             );
+        }
+        Operation::ListRoleTags(p)
+        | Operation::ListRolePolicies(p)
+        | Operation::ListInstanceProfilesForRole(p) => {
+            check(bad_marker(p.marker.as_deref()), "marker");
+            check(bad_max_items(p.max_items), "maxItems");
+            check(
+                bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
+                "roleName",
+            );
+        }
+        Operation::UntagRole(p) => {
+            let bad_char =
+                |c: char| c.is_control() || (c.is_ascii_punctuation() && !"_.:/=+-@".contains(c));
+            check(
+                p.tag_keys.len() > limits::MAX_TAGS
+                    || p.tag_keys
+                        .iter()
+                        .any(|k| out_of(k, 1, limits::MAX_TAG_KEY) || k.chars().any(bad_char)),
+                "tagKeys",
+            );
+            check(
+                bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
+                "roleName",
+            );
+        }
+        Operation::GetRolePolicy(p) => {
+            check(
+                bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
+                "roleName",
+            );
+            check(
+                bad_iam_name(&p.policy_name, limits::MAX_POLICY_NAME),
+                "policyName",
+            );
+        }
+        Operation::GetPolicy(p) => check(arn(&p.policy_arn), "policyArn"),
+        Operation::GetPolicyVersion(p) => {
+            check(arn(&p.policy_arn), "policyArn");
+            check(bad_version_id(&p.version_id), "versionId");
+        }
+        Operation::ListPolicyVersions(p) => {
+            check(arn(&p.policy_arn), "policyArn");
+            check(bad_marker(p.marker.as_deref()), "marker");
+            check(bad_max_items(p.max_items), "maxItems");
+        }
+        Operation::ListEntitiesForPolicy(p) => {
+            check(arn(&p.policy_arn), "policyArn");
+            check(
+                p.entity_filter
+                    .as_deref()
+                    .is_some_and(|f| !ENTITY_TYPES.contains(&f)),
+                "entityFilter",
+            );
+            check(
+                p.policy_usage_filter
+                    .as_deref()
+                    .is_some_and(|f| !USAGE_TYPES.contains(&f)),
+                "policyUsageFilter",
+            );
+            check(p.path_prefix.as_deref().is_some_and(bad_path), "pathPrefix");
+            check(bad_marker(p.marker.as_deref()), "marker");
+            check(bad_max_items(p.max_items), "maxItems");
         }
         Operation::GetServiceLinkedRoleDeletionStatus(p) => {
             check(

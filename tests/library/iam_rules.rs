@@ -312,7 +312,7 @@ fn unknown_service_name_is_invalid_input() {
         ),
         ErrorCode::InvalidInput,
         400,
-        "Invalid service name: ec2.amazonaws.com. slrsim models only mediatailor.amazonaws.com.",
+        "Invalid service name: ec2.amazonaws.com. slrsim creates the service-linked roles of mediatailor.amazonaws.com and of the 12 services listed in its README.",
     );
     // The name check is exact: the service principal is case-sensitive and has no aliases.
     let e = t.err(&line(

@@ -25,6 +25,7 @@ mod authorization;
 mod boundaries;
 mod golden;
 mod hostile_input;
+mod iam_reads;
 mod iam_rules;
 mod lifecycle;
 mod mediatailor_inputs;

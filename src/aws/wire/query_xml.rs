@@ -15,6 +15,9 @@ pub const IAM_VERSION: &str = "2010-05-08";
 /// Most form fields in one request.
 pub const MAX_FORM_FIELDS: usize = 512;
 
+/// Query parameters IAM types as lists of strings, sent as `Name.member.N`.
+const STRING_LIST_FIELDS: &[&str] = &["TagKeys"];
+
 /// Query parameters IAM types as integers.
 const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration"];
 
@@ -52,6 +55,7 @@ fn decode_request_for(
         version,
         mut params,
         tags,
+        lists,
     } = parse_form(body)?;
     let action = action.ok_or_else(|| ApiError::new(ErrorCode::MissingAction, "Missing Action"))?;
     check_action(service, &action, version.as_deref(), api_version)?;
@@ -59,6 +63,12 @@ fn decode_request_for(
         params.insert(
             "Tags".to_string(),
             Value::Array(tags.into_values().map(Value::Object).collect()),
+        );
+    }
+    for (name, members) in lists {
+        params.insert(
+            name,
+            Value::Array(members.into_values().map(Value::String).collect()),
         );
     }
     let op = Operation::from_parts(&action, params).map_err(|(field, msg)| match field {
@@ -78,6 +88,8 @@ struct Form {
     params: Map<String, Value>,
     /// The `Tags.member.N` fields, by `N`, each a `Key`/`Value` object.
     tags: std::collections::BTreeMap<usize, Map<String, Value>>,
+    /// The lists of strings ([`STRING_LIST_FIELDS`], `TagKeys.member.N`), by name, then by `N`.
+    lists: std::collections::BTreeMap<String, std::collections::BTreeMap<usize, String>>,
 }
 
 /// Sorts a form-encoded body's fields into a [`Form`], refusing more than [`MAX_FORM_FIELDS`] fields,
@@ -88,6 +100,7 @@ fn parse_form(body: &[u8]) -> Result<Form, ApiError> {
         version: None,
         params: Map::new(),
         tags: std::collections::BTreeMap::new(),
+        lists: std::collections::BTreeMap::new(),
     };
     for (n, (key, value)) in form_urlencoded::parse(body).enumerate() {
         if n >= MAX_FORM_FIELDS {
@@ -104,6 +117,13 @@ fn parse_form(body: &[u8]) -> Result<Form, ApiError> {
                     .entry(index)
                     .or_default()
                     .insert(field.to_string(), Value::String(value.into_owned()));
+            }
+            k if k.contains(".member.") => {
+                let (name, index) = list_field(k)?;
+                form.lists
+                    .entry(name.to_string())
+                    .or_default()
+                    .insert(index, value.into_owned());
             }
             k if INTEGER_FIELDS.contains(&k) => {
                 let n: i64 = value.parse().map_err(|_| {
@@ -132,6 +152,22 @@ fn tag_field(key: &str) -> Result<(usize, &str), ApiError> {
         .and_then(|(i, f)| Some((i.parse::<usize>().ok()?, f)))
         .filter(|(i, f)| {
             (1..=crate::core::limits::MAX_TAGS + 1).contains(i) && matches!(*f, "Key" | "Value")
+        })
+        .ok_or_else(|| {
+            validation(format!(
+                "Unknown parameter {}.",
+                crate::core::validate::shown(key)
+            ))
+        })
+}
+
+/// The list and index a `Name.member.N` key names, for the lists of [`STRING_LIST_FIELDS`]. `N` may
+/// be one past the tag quota, so that too many keys are refused by the quota's own message.
+fn list_field(key: &str) -> Result<(&str, usize), ApiError> {
+    key.split_once(".member.")
+        .and_then(|(name, i)| Some((name, i.parse::<usize>().ok()?)))
+        .filter(|(name, i)| {
+            STRING_LIST_FIELDS.contains(name) && (1..=crate::core::limits::MAX_TAGS + 1).contains(i)
         })
         .ok_or_else(|| {
             validation(format!(
@@ -335,6 +371,12 @@ mod tests {
             .append_pair("Version", version);
         for (k, v) in &params {
             match v {
+                Value::Array(items) if items.iter().all(Value::is_string) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let key = format!("{k}.member.{}", i + 1);
+                        f.append_pair(&key, item.as_str().expect("a string"));
+                    }
+                }
                 Value::Array(tags) => {
                     for (i, t) in tags.iter().enumerate() {
                         for field in ["Key", "Value"] {

@@ -80,7 +80,7 @@ fn user_resource(cx: &Ctx<'_>, name: &str) -> String {
 }
 
 /// Validates a role name, authorises `action` on it, and finds it.
-fn role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a Role, ApiError> {
+pub(super) fn role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a Role, ApiError> {
     validate::iam_name("roleName", name, limits::MAX_ROLE_NAME)?;
     let arn = role_resource(cx, name);
     cx.authorize(&Request::new(action, &arn), Protocol::Iam)?;
@@ -154,8 +154,15 @@ pub(super) fn create_service_linked_role(
         validate::iam_name("customSuffix", s, limits::MAX_CUSTOM_SUFFIX)?;
     }
     let known = p.aws_service_name == MEDIATAILOR_SERVICE;
+    let other = crate::core::service_roles::find(&p.aws_service_name);
     let resource = if known {
         catalog::slr_arn(cx.account_id())
+    } else if let Some(row) = other {
+        catalog::role_arn(
+            cx.account_id(),
+            &crate::core::service_roles::role_path(row.service),
+            &other_role_name(row, p.custom_suffix.as_deref()),
+        )
     } else {
         format!(
             "arn:aws:iam::{}:role/aws-service-role/{}/",
@@ -171,14 +178,11 @@ pub(super) fn create_service_linked_role(
         },
         Protocol::Iam,
     )?;
+    if let Some(row) = other {
+        return create_other_service_role(cx, p, row);
+    }
     if !known {
-        return Err(ApiError::new(
-            ErrorCode::InvalidInput,
-            format!(
-                "Invalid service name: {}. slrsim models only {MEDIATAILOR_SERVICE}.",
-                shown(&p.aws_service_name)
-            ),
-        ));
+        return Err(unknown_service(&p.aws_service_name));
     }
     if p.custom_suffix.is_some() {
         return Err(ApiError::new(
@@ -193,6 +197,85 @@ pub(super) fn create_service_linked_role(
         return Err(roles_quota());
     }
     let role = new_service_linked_role(cx, cx.now(), p.description.clone());
+    let body = json!({"Role": response::role(&role, false)});
+    Ok(Decided::new(
+        vec![Event::RoleCreated {
+            account: cx.account_id().to_string(),
+            role: to_event::role(role),
+        }],
+        body,
+    ))
+}
+
+/// `CreateServiceLinkedRole` for a service principal slrsim does not know (rules 3 on; rules 1 and 2
+/// said that slrsim models only MediaTailor).
+fn unknown_service(service: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidInput,
+        crate::core::service_roles::unknown_service_message(service),
+    )
+}
+
+/// The name of another service's role, with `_` and the custom suffix when one is given.
+fn other_role_name(row: &crate::core::service_roles::ServiceRole, suffix: Option<&str>) -> String {
+    match suffix {
+        Some(s) => format!("{}_{s}", row.role_name),
+        None => row.role_name.to_string(),
+    }
+}
+
+/// `CreateServiceLinkedRole` for another service of [`crate::core::service_roles`] (authorised by
+/// the caller): its protected role, as AWS creates it.
+fn create_other_service_role(
+    cx: &Ctx<'_>,
+    p: &CreateServiceLinkedRoleParams,
+    row: &crate::core::service_roles::ServiceRole,
+) -> Result<Decided, ApiError> {
+    if p.custom_suffix.is_some() && !row.custom_suffix {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("Custom suffix is not allowed for {}", row.service),
+        ));
+    }
+    let name = other_role_name(row, p.custom_suffix.as_deref());
+    if name.chars().count() > limits::MAX_ROLE_NAME {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "The role name {} is longer than {} characters: choose a shorter suffix.",
+                shown(&name),
+                limits::MAX_ROLE_NAME
+            ),
+        ));
+    }
+    if cx.account.role_name_taken(&name) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "Service role name {name} has been taken in this account, please try a different suffix."
+            ),
+        ));
+    }
+    if cx.account.roles.len() >= limits::MAX_ROLES {
+        return Err(roles_quota());
+    }
+    let path = crate::core::service_roles::role_path(row.service);
+    let role = Role {
+        arn: catalog::role_arn(cx.account_id(), &path, &name),
+        role_name: name,
+        path,
+        role_id: cx.unique_id("AROA", "service-linked-role"),
+        create_date: cx.now(),
+        assume_role_policy_document: crate::core::service_roles::trust_policy(row.service),
+        description: p.description.clone(),
+        max_session_duration: catalog::SLR_MAX_SESSION_DURATION,
+        tags: BTreeMap::new(),
+        attached_policies: [row.policy_arn.to_string()].into_iter().collect(),
+        inline_policies: BTreeMap::new(),
+        permissions_boundary: None,
+        service_linked: Some(row.service.to_string()),
+        role_last_used: None,
+    };
     let body = json!({"Role": response::role(&role, false)});
     Ok(Decided::new(
         vec![Event::RoleCreated {
@@ -634,7 +717,7 @@ fn validate_policy_arn(field: &str, arn: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::ValidationError, field, arn, 20, 2048)
 }
 
-fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
+pub(super) fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
     catalog::managed_policy(arn).ok_or_else(|| {
         ApiError::new(
             ErrorCode::NoSuchEntity,

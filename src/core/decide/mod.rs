@@ -6,6 +6,7 @@
 //! authorised, then the business rules run.
 
 mod iam;
+mod iam_reads;
 mod logs;
 mod mediatailor;
 pub(crate) mod response;
@@ -101,6 +102,15 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::DeleteRolePolicy(p) => iam::delete_role_policy(cx, p),
         Operation::PutRolePermissionsBoundary(p) => iam::put_role_permissions_boundary(cx, p),
         Operation::ListAttachedRolePolicies(p) => iam::list_attached_role_policies(cx, p),
+        Operation::ListRoleTags(p) => iam_reads::list_role_tags(cx, p),
+        Operation::UntagRole(p) => iam_reads::untag_role(cx, p),
+        Operation::ListRolePolicies(p) => iam_reads::list_role_policies(cx, p),
+        Operation::GetRolePolicy(p) => iam_reads::get_role_policy(cx, p),
+        Operation::ListInstanceProfilesForRole(p) => iam_reads::list_instance_profiles(cx, p),
+        Operation::GetPolicy(p) => iam_reads::get_policy(cx, p),
+        Operation::GetPolicyVersion(p) => iam_reads::get_policy_version(cx, p),
+        Operation::ListPolicyVersions(p) => iam_reads::list_policy_versions(cx, p),
+        Operation::ListEntitiesForPolicy(p) => iam_reads::list_entities_for_policy(cx, p),
         Operation::CreateUser(p) => iam::create_user(cx, p),
         Operation::CreateAccessKey(p) => iam::create_access_key(cx, p),
         Operation::PutUserPolicy(p) => iam::put_user_policy(cx, p),
