@@ -17,7 +17,7 @@ use crate::core::operation::Service;
 use crate::core::outcome::Outcome;
 
 /// The rules this slrsim decides by.
-pub const RULES: u32 = 2;
+pub const RULES: u32 = 3;
 
 /// AWS's message for the service role policy attached to a customer role (rules 2 on).
 pub const NOT_ATTACHABLE_TO_ROLE: &str = "Cannot attach a Service Role Policy to a Customer Role.";
@@ -52,6 +52,14 @@ pub const CHANGES: &[Change] = &[
     Change {
         since: 2,
         what: "IAM, STS and CloudWatch Logs answer in every region of AWS's commercial partition; MediaTailor outside its regions answers NotFoundException",
+    },
+    Change {
+        since: 3,
+        what: "DescribeLogGroups shows every member AWS returns for a group: metricFilterCount, logGroupClass and logGroupArn besides logGroupName, creationTime, arn and storedBytes",
+    },
+    Change {
+        since: 3,
+        what: "MediaTailor writes ManifestService logs only for sessions in debug log mode, counts the bytes of the messages it writes, and writes nothing to the MediaTailor/* log groups for a VENDED_LOGS-only configuration; the events it writes can be read back (GetLogEvents, FilterLogEvents)",
     },
 ];
 
@@ -95,7 +103,50 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
             }
         }
     }
+    if from < 3 {
+        upgrade_3_logs(action, &mut out)?;
+    }
     Some(out)
+}
+
+/// Rules 3 for CloudWatch Logs: a group's new members; a delivery of logs (or a loss of one) is
+/// decided differently by design (manifest service logs only in debug log mode, message bytes,
+/// vended logs), and its events cannot be upgraded, so that record is not compared.
+fn upgrade_3_logs(action: &Action, outcome: &mut Outcome) -> Option<()> {
+    let Outcome::Ok { events, response } = outcome else {
+        return Some(());
+    };
+    match action.op.name() {
+        "DescribeLogGroups" => {
+            if let Some(Value::Array(groups)) = response.get_mut("logGroups") {
+                for g in groups.iter_mut().filter_map(Value::as_object_mut) {
+                    let arn = g
+                        .get("arn")
+                        .and_then(Value::as_str)
+                        .map(|a| Value::from(a.strip_suffix(":*").unwrap_or(a).to_string()));
+                    if let Some(arn) = arn {
+                        g.insert("logGroupArn".to_string(), arn);
+                    }
+                    g.insert("metricFilterCount".to_string(), Value::from(0));
+                    g.insert("logGroupClass".to_string(), Value::from("STANDARD"));
+                }
+            }
+        }
+        "ServeSessions" => {
+            let delivered = events.iter().any(|e| {
+                matches!(
+                    e,
+                    crate::core::event::Event::LogEventsPut { .. }
+                        | crate::core::event::Event::LogDeliveryLost { .. }
+                )
+            });
+            if delivered {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    Some(())
 }
 
 /// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a

@@ -632,6 +632,8 @@ const OP_NAMES: &[&str] = &[
     "ConfigureLogsForPlaybackConfiguration",
     "DescribeLogGroups",
     "DescribeLogStreams",
+    "GetLogEvents",
+    "FilterLogEvents",
 ];
 
 /// Every parameter name of every operation.
@@ -676,6 +678,11 @@ const PARAM_NAMES: &[&str] = &[
     "nextToken",
     "logGroupName",
     "logStreamNamePrefix",
+    "logStreamName",
+    "filterPattern",
+    "startTime",
+    "orderBy",
+    "LogMode",
     "Seed",
     "Start",
 ];
@@ -970,11 +977,16 @@ fn operation() -> BoxedStrategy<Operation> {
         int(0, limits::MAX_ADVANCE_SECONDS)
             .prop_map(|seconds| O::AdvanceClock(AdvanceClockParams { seconds }))
             .boxed(),
-        (pc(), int(0, limits::MAX_SESSIONS))
-            .prop_map(|(playback_configuration_name, sessions)| {
+        (
+            pc(),
+            int(0, limits::MAX_SESSIONS),
+            option::of(select(vec!["DEBUG".to_string(), "debug".to_string()])),
+        )
+            .prop_map(|(playback_configuration_name, sessions, log_mode)| {
                 O::ServeSessions(ServeSessionsParams {
                     playback_configuration_name,
                     sessions,
+                    log_mode,
                 })
             })
             .boxed(),
@@ -1249,6 +1261,7 @@ fn operation() -> BoxedStrategy<Operation> {
                     log_group_name_prefix: prefix,
                     limit,
                     next_token,
+                    ..Default::default()
                 })
             })
             .boxed(),
@@ -1260,10 +1273,52 @@ fn operation() -> BoxedStrategy<Operation> {
         )
             .prop_map(|(group, prefix, limit, next_token)| {
                 O::DescribeLogStreams(DescribeLogStreamsParams {
-                    log_group_name: group,
+                    log_group_name: Some(group),
                     log_stream_name_prefix: prefix,
                     limit,
                     next_token,
+                    ..Default::default()
+                })
+            })
+            .boxed(),
+        (
+            field(512, GROUPS),
+            field(512, &["live", "other"]),
+            option::of(int(1, limits::MAX_EVENTS_PAGE)),
+            option::of(any::<bool>()),
+            option::of(int(-1, 2_000_000_000_000)),
+        )
+            .prop_map(|(group, stream, limit, head, start_time)| {
+                O::GetLogEvents(GetLogEventsParams {
+                    log_group_name: Some(group),
+                    log_stream_name: stream,
+                    limit,
+                    start_from_head: head,
+                    start_time,
+                    ..Default::default()
+                })
+            })
+            .boxed(),
+        (
+            field(512, GROUPS),
+            option::of(field(
+                limits::MAX_FILTER_PATTERN,
+                &[
+                    "FILLED_AVAIL",
+                    r#"{ $.eventType = "VAST_RESPONSE" }"#,
+                    "?a ?b",
+                ],
+            )),
+            option::of(int(1, limits::MAX_EVENTS_PAGE)),
+            option::of(field(512, &["live", "l"])),
+        )
+            .prop_map(|(group, filter_pattern, limit, prefix)| {
+                O::FilterLogEvents(FilterLogEventsParams {
+                    log_group_name: Some(group),
+                    filter_pattern,
+                    limit,
+                    log_stream_name_prefix: prefix,
+                    ..Default::default()
                 })
             })
             .boxed(),
@@ -1446,6 +1501,10 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "PlaybackConfigurationName",
             );
             check(outside(p.sessions, 0, limits::MAX_SESSIONS), "Sessions");
+            check(
+                p.log_mode.as_deref().is_some_and(|m| m != "DEBUG"),
+                "LogMode",
+            );
         }
         Operation::CreateServiceLinkedRole(p) => {
             check(
@@ -1703,8 +1762,53 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "nextToken",
             );
         }
+        Operation::GetLogEvents(p) => {
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
+            check(out_of(&p.log_stream_name, 1, 512), "logStreamName");
+            check(
+                p.limit
+                    .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),
+                "limit",
+            );
+            check(p.start_time.is_some_and(|t| t < 0), "startTime");
+        }
+        Operation::FilterLogEvents(p) => {
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
+            check(
+                p.limit
+                    .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),
+                "limit",
+            );
+            check(
+                p.filter_pattern
+                    .as_deref()
+                    .is_some_and(|f| chars(f) > limits::MAX_FILTER_PATTERN || f.starts_with('?')),
+                "filterPattern|filter pattern",
+            );
+            check(
+                p.log_stream_name_prefix
+                    .as_deref()
+                    .is_some_and(|s| out_of(s, 1, 512)),
+                "logStreamNamePrefix",
+            );
+        }
         Operation::DescribeLogStreams(p) => {
-            check(out_of(&p.log_group_name, 1, 512), "logGroupName");
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
             check(
                 p.limit
                     .is_some_and(|l| outside(l, 1, limits::MAX_LOGS_PAGE)),
