@@ -27,5 +27,6 @@ mod golden;
 mod hostile_input;
 mod iam_rules;
 mod lifecycle;
+mod logs_reads;
 mod mediatailor_inputs;
 mod properties;

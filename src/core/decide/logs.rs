@@ -613,6 +613,12 @@ fn filter_streams<'g>(
 }
 
 fn check_filter_input(p: &FilterLogEventsParams) -> Result<(Pattern, Option<Cut>), ApiError> {
+    if let Some(pre) = &p.log_stream_name_prefix {
+        check_name("logStreamNamePrefix", pre)?;
+    }
+    for n in p.log_stream_names.iter().flatten() {
+        check_name("logStreamNames", n)?;
+    }
     check_time("startTime", p.start_time)?;
     check_time("endTime", p.end_time)?;
     let pattern = p.filter_pattern.as_deref().unwrap_or("");
