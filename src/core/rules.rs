@@ -221,6 +221,51 @@ mod tests {
     }
 
     #[test]
+    fn rules_2_log_reads_upgrade_to_rules_3_and_deliveries_are_not_compared() {
+        let groups = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
+        let old = Outcome::Ok {
+            events: vec![],
+            response: serde_json::json!({"logGroups": [{"logGroupName": "MediaTailor/A",
+                "arn": "arn:aws:logs:us-east-1:111122223333:log-group:MediaTailor/A:*",
+                "creationTime": 0, "storedBytes": 5}]}),
+        };
+        let Some(Outcome::Ok { response, .. }) = upgrade(2, &groups, &old) else {
+            panic!("ok stays ok");
+        };
+        let g = &response["logGroups"][0];
+        assert_eq!(
+            g["logGroupArn"],
+            "arn:aws:logs:us-east-1:111122223333:log-group:MediaTailor/A"
+        );
+        assert_eq!(
+            (g["metricFilterCount"].clone(), g["logGroupClass"].clone()),
+            (serde_json::json!(0), serde_json::json!("STANDARD"))
+        );
+        let serve = action(serde_json::json!({"op": "ServeSessions",
+            "params": {"PlaybackConfigurationName": "live", "Sessions": 1}}));
+        let delivered = Outcome::Ok {
+            events: vec![crate::core::event::Event::LogEventsPut {
+                account: "111122223333".into(),
+                region: "us-east-1".into(),
+                group: "MediaTailor/ManifestService".into(),
+                stream: "live".into(),
+                count: 1,
+                bytes: 384,
+                at: 0,
+                delivery: None,
+            }],
+            response: serde_json::json!({}),
+        };
+        assert_eq!(upgrade(2, &serve, &delivered), None);
+        let nothing = Outcome::Ok {
+            events: vec![],
+            response: serde_json::json!({"LoggedSessions": 0}),
+        };
+        assert_eq!(upgrade(2, &serve, &nothing), Some(nothing.clone()));
+        assert_eq!(upgrade(3, &serve, &delivered), Some(delivered));
+    }
+
+    #[test]
     fn a_log_of_newer_rules_is_refused_at_its_genesis() {
         use crate::core::action::GenesisParams;
         use crate::core::state::State;

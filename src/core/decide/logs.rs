@@ -213,7 +213,7 @@ pub(super) fn describe_log_groups(
 }
 
 /// DescribeLogStreams' order: by name (ascending unless `descending`), or by last event time.
-fn order_streams<'s>(streams: &mut Vec<&'s LogStream>, by_time: bool, descending: bool) {
+fn order_streams(streams: &mut [&LogStream], by_time: bool, descending: bool) {
     if by_time {
         streams.sort_by(|a, b| {
             (a.last_event_timestamp.unwrap_or(0), &a.log_stream_name)
