@@ -483,19 +483,7 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
             s.event_count = s.event_count.saturating_add(*count);
             s.stored_bytes = s.stored_bytes.saturating_add(*bytes);
             if let Some(d) = delivery {
-                s.deliveries.push(state::Delivery {
-                    seq: d.seq,
-                    at: *at,
-                    first_session: d.first_session,
-                    sessions: d.sessions,
-                    event_types: d.event_types.clone(),
-                    ads_url: d.ads_url.clone(),
-                });
-                let over = s
-                    .deliveries
-                    .len()
-                    .saturating_sub(crate::core::limits::MAX_DELIVERIES_KEPT);
-                s.deliveries.drain(..over);
+                keep_delivery(s, d, *at);
             }
         }
         // `fold` sends only this family here.
@@ -507,6 +495,23 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
         | mediatailor_events!() => return None,
     }
     Some(())
+}
+
+/// Keeps a delivery readable on its stream, the oldest forgotten past the limit.
+fn keep_delivery(s: &mut LogStream, d: &event::LogDelivery, at: i64) {
+    s.deliveries.push(state::Delivery {
+        seq: d.seq,
+        at,
+        first_session: d.first_session,
+        sessions: d.sessions,
+        event_types: d.event_types.clone(),
+        ads_url: d.ads_url.clone(),
+    });
+    let over = s
+        .deliveries
+        .len()
+        .saturating_sub(crate::core::limits::MAX_DELIVERIES_KEPT);
+    s.deliveries.drain(..over);
 }
 
 fn acct_existing<'a>(state: &'a mut State, account: &str) -> Option<&'a mut state::Account> {

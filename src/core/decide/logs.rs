@@ -698,6 +698,13 @@ fn scan<'s>(
     let (mut bytes, mut looked) = (0usize, 0u64);
     for (stream, d) in ds {
         let o = origin(cx, stream);
+        // A `{ $.eventType = ... }` that no type of the delivery matches skips it whole.
+        if d.event_types
+            .iter()
+            .all(|t| pattern.by_type(t) == Some(false))
+        {
+            continue;
+        }
         let from = if d.seq == cut.0 { cut.1 } else { 0 };
         let types = d.event_types.len().max(1) as u64;
         for i in from..d.events() {

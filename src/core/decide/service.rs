@@ -363,47 +363,11 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
         0,
         limits::MAX_SESSIONS,
     )?;
-    let debug = match p.log_mode.as_deref() {
-        None => false,
-        Some(DEBUG_LOG_MODE) => true,
-        Some(other) => {
-            return Err(ApiError::new(
-                ErrorCode::ValidationError,
-                format!(
-                    "LogMode {} is not one MediaTailor knows; the one log mode is DEBUG (case-sensitive).",
-                    validate::shown(other)
-                ),
-            ));
-        }
-    };
+    let debug = debug_mode(p)?;
     let name = &p.playback_configuration_name;
-    let config = cx
-        .account
-        .region(cx.region())
-        .playback_configurations
-        .get(name)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFoundException,
-                format!(
-                    "Playback configuration {} was not found.",
-                    validate::shown(name)
-                ),
-            )
-        })?;
-    // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
+    let config = find_config(cx, name)?;
     let sessions = u64::try_from(p.sessions).unwrap_or(0);
-    let percent = u64::try_from(config.log_configuration.percent_enabled).unwrap_or(0);
-    // Deterministic sampling: percent × sessions / 100 sessions are logged, the remainder carried to
-    // the next ServeSessions on this configuration, so that 3 × 1 session at 50% logs 1, then 1 more.
-    // Sessions in debug log mode are all logged ("to view logs for a specific session, use the debug
-    // log mode"), and leave the carry as it was.
-    let (logged, carry) = if debug {
-        (sessions, config.sessions.carry)
-    } else {
-        let total = sessions * percent + config.sessions.carry;
-        (total / 100, total % 100)
-    };
+    let (logged, carry) = sampled(config, sessions, debug);
     let account = cx.account_id().to_string();
     let region = cx.region().to_string();
     let mut events = vec![Event::SessionsServed {
@@ -459,6 +423,54 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
     Ok(Decided::new(events, body))
 }
 
+/// The playback configuration `name` in the call's region.
+fn find_config<'a>(cx: &Ctx<'a>, name: &str) -> Result<&'a PlaybackConfiguration, ApiError> {
+    cx.account
+        .region(cx.region())
+        .playback_configurations
+        .get(name)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFoundException,
+                format!(
+                    "Playback configuration {} was not found.",
+                    validate::shown(name)
+                ),
+            )
+        })
+}
+
+/// Whether ServeSessions' sessions play in debug log mode; any log mode but `DEBUG` is refused.
+fn debug_mode(p: &ServeSessionsParams) -> Result<bool, ApiError> {
+    match p.log_mode.as_deref() {
+        None => Ok(false),
+        Some(DEBUG_LOG_MODE) => Ok(true),
+        Some(other) => Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "LogMode {} is not one MediaTailor knows; the one log mode is DEBUG (case-sensitive).",
+                validate::shown(other)
+            ),
+        )),
+    }
+}
+
+/// How many of `sessions` are logged, and the sampling carry after them.
+///
+/// Deterministic sampling: percent × sessions / 100 sessions are logged, the remainder carried to
+/// the next ServeSessions on this configuration, so that 3 × 1 session at 50% logs 1, then 1 more.
+/// Sessions in debug log mode are all logged ("to view logs for a specific session, use the debug
+/// log mode"), and leave the carry as it was.
+fn sampled(config: &PlaybackConfiguration, sessions: u64, debug: bool) -> (u64, u64) {
+    if debug {
+        return (sessions, config.sessions.carry);
+    }
+    // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
+    let percent = u64::try_from(config.log_configuration.percent_enabled).unwrap_or(0);
+    let total = sessions * percent + config.sessions.carry;
+    (total / 100, total % 100)
+}
+
 /// What ServeSessions says of sessions a VENDED_LOGS-only configuration logged.
 pub const VENDED_NOTE: &str = "The configuration's EnabledLoggingStrategies is VENDED_LOGS only: MediaTailor hands these logs to CloudWatch Logs' vended log delivery (delivery sources, destinations and deliveries), which slrsim does not simulate, and writes nothing to the MediaTailor/* log groups.";
 
@@ -472,7 +484,6 @@ fn deliver(
     logged: u64,
     debug: bool,
 ) -> Result<Vec<Event>, String> {
-    let name = config.name.as_str();
     let role = cx.account.service_linked_role().ok_or_else(|| {
         format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
     })?;
@@ -498,16 +509,7 @@ fn deliver(
             )),
         }
     };
-    let account = cx.account_id();
-    let region = cx.region();
-    let groups = &cx.account.region(region).log_groups;
     let log = &config.log_configuration;
-    let origin = mediatailor_logs::Origin {
-        seed: cx.state.seed,
-        account,
-        region,
-        config: name,
-    };
     let mut events = Vec::new();
     for (group, types) in [
         (
@@ -522,53 +524,16 @@ fn deliver(
             ),
         ),
     ] {
-        if types.is_empty() {
-            continue;
+        if !types.is_empty() {
+            let batch = Batch {
+                config,
+                logged,
+                types,
+            };
+            write_group(cx, &allowed, group, batch, &mut events)?;
         }
-        let group_arn = catalog::log_group_arn(region, account, group);
-        let stream_arn = catalog::log_stream_arn(region, account, group, name);
-        let existing = groups.get(group);
-        if existing.is_none() {
-            allowed("logs:CreateLogGroup", &group_arn)?;
-            events.push(Event::LogGroupCreated {
-                account: account.to_string(),
-                region: region.to_string(),
-                name: group.to_string(),
-                arn: group_arn.clone(),
-                at: cx.now(),
-            });
-        }
-        if existing.is_none_or(|g| !g.streams.contains_key(name)) {
-            allowed("logs:CreateLogStream", &group_arn)?;
-            events.push(Event::LogStreamCreated {
-                account: account.to_string(),
-                region: region.to_string(),
-                group: group.to_string(),
-                name: name.to_string(),
-                arn: stream_arn.clone(),
-                at: cx.now(),
-            });
-        }
-        allowed("logs:PutLogEvents", &stream_arn)?;
-        let delivery = Delivery {
-            seq: cx.seq,
-            at: cx.now(),
-            first_session: config.sessions.logged,
-            sessions: logged,
-            event_types: types,
-            ads_url: config.ad_decision_server_url.clone(),
-        };
-        events.push(Event::LogEventsPut {
-            account: account.to_string(),
-            region: region.to_string(),
-            group: group.to_string(),
-            stream: name.to_string(),
-            count: delivery.events(),
-            bytes: mediatailor_logs::delivery_bytes(origin, &delivery),
-            at: cx.now(),
-            delivery: Some(to_event::log_delivery(delivery)),
-        });
     }
+    let (account, region) = (cx.account_id(), cx.region());
     if !events.is_empty() {
         events.push(Event::RoleUsed {
             account: account.to_string(),
@@ -578,6 +543,76 @@ fn deliver(
         });
     }
     Ok(events)
+}
+
+/// What one delivery writes to one group.
+struct Batch<'a> {
+    config: &'a PlaybackConfiguration,
+    logged: u64,
+    types: Vec<String>,
+}
+
+/// MediaTailor writes `batch` to `group`: the group and the configuration's stream are created if
+/// missing, each call authorised by `allowed` (the role's permissions).
+fn write_group(
+    cx: &Ctx<'_>,
+    allowed: &dyn Fn(&str, &str) -> Result<(), String>,
+    group: &str,
+    batch: Batch<'_>,
+    events: &mut Vec<Event>,
+) -> Result<(), String> {
+    let (account, region) = (cx.account_id(), cx.region());
+    let name = batch.config.name.as_str();
+    let group_arn = catalog::log_group_arn(region, account, group);
+    let stream_arn = catalog::log_stream_arn(region, account, group, name);
+    let existing = cx.account.region(region).log_groups.get(group);
+    if existing.is_none() {
+        allowed("logs:CreateLogGroup", &group_arn)?;
+        events.push(Event::LogGroupCreated {
+            account: account.to_string(),
+            region: region.to_string(),
+            name: group.to_string(),
+            arn: group_arn.clone(),
+            at: cx.now(),
+        });
+    }
+    if existing.is_none_or(|g| !g.streams.contains_key(name)) {
+        allowed("logs:CreateLogStream", &group_arn)?;
+        events.push(Event::LogStreamCreated {
+            account: account.to_string(),
+            region: region.to_string(),
+            group: group.to_string(),
+            name: name.to_string(),
+            arn: stream_arn.clone(),
+            at: cx.now(),
+        });
+    }
+    allowed("logs:PutLogEvents", &stream_arn)?;
+    let delivery = Delivery {
+        seq: cx.seq,
+        at: cx.now(),
+        first_session: batch.config.sessions.logged,
+        sessions: batch.logged,
+        event_types: batch.types,
+        ads_url: batch.config.ad_decision_server_url.clone(),
+    };
+    let origin = mediatailor_logs::Origin {
+        seed: cx.state.seed,
+        account,
+        region,
+        config: name,
+    };
+    events.push(Event::LogEventsPut {
+        account: account.to_string(),
+        region: region.to_string(),
+        group: group.to_string(),
+        stream: name.to_string(),
+        count: delivery.events(),
+        bytes: mediatailor_logs::delivery_bytes(origin, &delivery),
+        at: cx.now(),
+        delivery: Some(to_event::log_delivery(delivery)),
+    });
+    Ok(())
 }
 
 /// RefusedRequest: the error the server answered, as recorded; an over-long record is itself refused.
