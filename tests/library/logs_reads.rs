@@ -131,6 +131,12 @@ fn get_log_events_pages_forward_and_back_and_ends_on_the_token_it_was_given() {
         json!({"logGroupName": ADS, "logStreamName": "live", "nextToken": "nonsense"}),
     ));
     assert_eq!(bad.code, ErrorCode::InvalidParameterException);
+    let colon = t.err(&call(
+        "GetLogEvents",
+        json!({"logGroupName": ADS, "logStreamName": "a:b"}),
+    ));
+    assert_eq!(colon.code, ErrorCode::InvalidParameterException);
+    assert!(colon.message.contains("logStreamName"), "{}", colon.message);
     let both = t.err(&call(
         "GetLogEvents",
         json!({"logGroupName": ADS, "logGroupIdentifier": ADS, "logStreamName": "live"}),

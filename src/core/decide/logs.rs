@@ -36,6 +36,18 @@ fn check_name(field: &str, v: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::InvalidParameterException, field, v, 1, 512)
 }
 
+/// A log stream name as the model allows it: 1..=512 characters, none of them `:` or `*`.
+fn check_stream_name(field: &str, v: &str) -> Result<(), ApiError> {
+    check_name(field, v)?;
+    if v.contains([':', '*']) {
+        return Err(invalid(format!(
+            "1 validation error detected: Value '{}' at '{field}' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*",
+            validate::shown(v)
+        )));
+    }
+    Ok(())
+}
+
 fn check_enum(field: &str, v: &str, allowed: &[&str]) -> Result<(), ApiError> {
     if allowed.contains(&v) {
         return Ok(());
@@ -339,7 +351,7 @@ pub(super) fn get_log_events(cx: &Ctx<'_>, p: &GetLogEventsParams) -> Result<Dec
         p.log_group_name.as_deref(),
         p.log_group_identifier.as_deref(),
     )?;
-    check_name("logStreamName", &p.log_stream_name)?;
+    check_stream_name("logStreamName", &p.log_stream_name)?;
     let take = bounded("limit", p.limit, limits::MAX_EVENTS_PAGE)?;
     check_time("startTime", p.start_time)?;
     check_time("endTime", p.end_time)?;
@@ -614,10 +626,10 @@ fn filter_streams<'g>(
 
 fn check_filter_input(p: &FilterLogEventsParams) -> Result<(Pattern, Option<Cut>), ApiError> {
     if let Some(pre) = &p.log_stream_name_prefix {
-        check_name("logStreamNamePrefix", pre)?;
+        check_stream_name("logStreamNamePrefix", pre)?;
     }
     for n in p.log_stream_names.iter().flatten() {
-        check_name("logStreamNames", n)?;
+        check_stream_name("logStreamNames", n)?;
     }
     check_time("startTime", p.start_time)?;
     check_time("endTime", p.end_time)?;
