@@ -124,10 +124,19 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         }
         K::ListPlaybackConfigurations | K::DeletePlaybackConfiguration => "",
         K::ConfigureLogsForPlaybackConfiguration => {
-            "`VENDED_LOGS` is stored but delivered as `LEGACY_CLOUDWATCH` is"
+            "`VENDED_LOGS` is stored, but vended delivery is not simulated: a configuration with only `VENDED_LOGS` writes nothing (the delivery calls `PutDeliverySource`, `PutDeliveryDestination`, `CreateDelivery` are not served)"
         }
-        K::DescribeLogGroups | K::DescribeLogStreams => {
-            "only the groups and streams MediaTailor's simulated deliveries created"
+        K::DescribeLogGroups => {
+            "only the groups MediaTailor's simulated deliveries created; no cross-account observability (`includeLinkedAccounts` finds no other account); no retention, so no `retentionInDays`"
+        }
+        K::DescribeLogStreams => {
+            "only the streams MediaTailor's simulated deliveries created; no `uploadSequenceToken`"
+        }
+        K::GetLogEvents => {
+            "the events MediaTailor's simulated deliveries wrote, in MediaTailor's documented formats (\"Reading the logs\"); each stream keeps its last 1,000 deliveries readable"
+        }
+        K::FilterLogEvents => {
+            "a subset of the filter pattern syntax (terms, quoted phrases, `{ $.field = value }` and `!=`; others are `InvalidParameterException`); one call scans at most 100,000 events, then answers a `nextToken`"
         }
     }
 }

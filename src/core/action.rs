@@ -170,6 +170,10 @@ pub enum Operation {
     DescribeLogGroups(DescribeLogGroupsParams),
     /// CloudWatch Logs `DescribeLogStreams`.
     DescribeLogStreams(DescribeLogStreamsParams),
+    /// CloudWatch Logs `GetLogEvents`: the events MediaTailor delivered to one stream.
+    GetLogEvents(GetLogEventsParams),
+    /// CloudWatch Logs `FilterLogEvents`: a group's events, filtered.
+    FilterLogEvents(FilterLogEventsParams),
 }
 
 impl Operation {
@@ -245,6 +249,10 @@ pub struct ServeSessionsParams {
     pub playback_configuration_name: String,
     /// How many sessions to serve.
     pub sessions: i64,
+    /// `DEBUG` (case-sensitive, as `aws.logMode=DEBUG`): the sessions play in debug log mode, so
+    /// every one is logged, with every event type, manifest service logs included.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_mode: Option<String>,
 }
 
 /// RefusedRequest: what the server knew of a request it refused, and the error it answered.
@@ -572,9 +580,51 @@ pub struct ConfigureLogsParams {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DescribeLogGroupsParams {
-    /// Only groups whose name starts with this.
+    /// Only groups whose name starts with this (not with `logGroupNamePattern`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_group_name_prefix: Option<String>,
+    /// Only groups whose name holds this, case-sensitively (not with `logGroupNamePrefix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_name_pattern: Option<String>,
+    /// Page size, 1..=50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Cross-account observability: also the linked source accounts' groups (slrsim has none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub include_linked_accounts: Option<bool>,
+    /// With `includeLinkedAccounts`: the accounts to search (0..=20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_identifiers: Option<Vec<String>>,
+    /// Only groups of this class: `STANDARD`, `INFREQUENT_ACCESS` or `DELIVERY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_class: Option<String>,
+    /// Only these groups (names, or ARNs of this account's groups), 1..=50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_identifiers: Option<Vec<String>>,
+}
+
+/// DescribeLogStreams.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DescribeLogStreamsParams {
+    /// The group (exactly one of this and `logGroupIdentifier`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_name: Option<String>,
+    /// The group's name or ARN (exactly one of this and `logGroupName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_identifier: Option<String>,
+    /// Only streams whose name starts with this (not with `orderBy` `LastEventTime`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_stream_name_prefix: Option<String>,
+    /// `LogStreamName` (the default) or `LastEventTime`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_by: Option<String>,
+    /// Newest or last name first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub descending: Option<bool>,
     /// Page size, 1..=50.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -583,21 +633,75 @@ pub struct DescribeLogGroupsParams {
     pub next_token: Option<String>,
 }
 
-/// DescribeLogStreams.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// GetLogEvents: one stream's events, a page at a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DescribeLogStreamsParams {
-    /// The group.
-    pub log_group_name: String,
-    /// Only streams whose name starts with this.
+pub struct GetLogEventsParams {
+    /// The group (exactly one of this and `logGroupIdentifier`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_stream_name_prefix: Option<String>,
-    /// Page size, 1..=50.
+    pub log_group_name: Option<String>,
+    /// The group's name or ARN (exactly one of this and `logGroupName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_identifier: Option<String>,
+    /// The stream.
+    pub log_stream_name: String,
+    /// Events at or after this time (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Events before this time (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// A `nextForwardToken` or `nextBackwardToken` of an earlier answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+    /// Events in a page, 1..=10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// The earliest events first (default: the latest).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_from_head: Option<bool>,
+    /// Show masked data (nothing is masked here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmask: Option<bool>,
+}
+
+/// FilterLogEvents: a group's events across its streams, by time, stream and filter pattern.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FilterLogEventsParams {
+    /// The group (exactly one of this and `logGroupIdentifier`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_name: Option<String>,
+    /// The group's name or ARN (exactly one of this and `logGroupName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_group_identifier: Option<String>,
+    /// Only these streams, 1..=100 (not with `logStreamNamePrefix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_stream_names: Option<Vec<String>>,
+    /// Only streams whose name starts with this (not with `logStreamNames`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_stream_name_prefix: Option<String>,
+    /// Events at or after this time (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Events at or before this time (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// The filter pattern (README: which forms slrsim understands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter_pattern: Option<String>,
     /// Where the previous page ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    /// Events in a page, 1..=10000.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+    /// Ignored by AWS since 2019 (events are always interleaved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interleaved: Option<bool>,
+    /// Show masked data (nothing is masked here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmask: Option<bool>,
 }
 
 // --- IAM: what infrastructure tools read (and untag) on a role, and managed policies ---

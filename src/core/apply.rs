@@ -467,6 +467,7 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
                 last_event_timestamp: None,
                 event_count: 0,
                 stored_bytes: 0,
+                deliveries: Vec::new(),
             };
             let g = region_existing(state, account, region)?
                 .log_groups
@@ -481,6 +482,7 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
             count,
             bytes,
             at,
+            delivery,
         } => {
             let s = region_existing(state, account, region)?
                 .log_groups
@@ -491,6 +493,9 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
             s.last_event_timestamp = Some(*at);
             s.event_count = s.event_count.saturating_add(*count);
             s.stored_bytes = s.stored_bytes.saturating_add(*bytes);
+            if let Some(d) = delivery {
+                keep_delivery(s, d, *at);
+            }
         }
         // `fold` sends only this family here.
         clock_and_account_events!()
@@ -501,6 +506,23 @@ fn fold_logs(state: &mut State, event: &Event) -> Option<()> {
         | mediatailor_events!() => return None,
     }
     Some(())
+}
+
+/// Keeps a delivery readable on its stream, the oldest forgotten past the limit.
+fn keep_delivery(s: &mut LogStream, d: &event::LogDelivery, at: i64) {
+    s.deliveries.push(state::Delivery {
+        seq: d.seq,
+        at,
+        first_session: d.first_session,
+        sessions: d.sessions,
+        event_types: d.event_types.clone(),
+        ads_url: d.ads_url.clone(),
+    });
+    let over = s
+        .deliveries
+        .len()
+        .saturating_sub(crate::core::limits::MAX_DELIVERIES_KEPT);
+    s.deliveries.drain(..over);
 }
 
 fn acct_existing<'a>(state: &'a mut State, account: &str) -> Option<&'a mut state::Account> {

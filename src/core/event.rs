@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 pub mod payload;
 
 pub use payload::{
-    AccessKey, DeletionTask, FailureReason, InteractionLog, LogConfiguration,
+    AccessKey, DeletionTask, FailureReason, InteractionLog, LogConfiguration, LogDelivery,
     PlaybackConfiguration, Role, RoleLastUsed, RoleUsage, SessionStats, Tag, TaskStatus, User,
 };
 
@@ -350,6 +350,9 @@ pub enum Event {
         bytes: u64,
         /// When.
         at: i64,
+        /// What the events were, for reading them back (rules 3 on; absent before).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delivery: Option<LogDelivery>,
     },
     /// Logged sessions whose logs could not be delivered.
     LogDeliveryLost {

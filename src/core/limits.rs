@@ -68,3 +68,19 @@ pub const MAX_REFUSAL_MESSAGE: usize = 1024;
 pub const MAX_REFUSAL_EXCERPT: usize = 2048;
 /// Longest service, operation or access key name a refused request's record keeps.
 pub const MAX_REFUSAL_FIELD: usize = 128;
+/// Deliveries per log stream whose events can be read back; older ones keep only their counts (slrsim).
+pub const MAX_DELIVERIES_KEPT: usize = 1000;
+/// GetLogEvents/FilterLogEvents limit: 1..=10000.
+pub const MAX_EVENTS_PAGE: i64 = 10_000;
+/// Bytes of messages in one GetLogEvents/FilterLogEvents page, as AWS's 1 MB.
+pub const MAX_EVENTS_PAGE_BYTES: usize = 1_048_576;
+/// Events FilterLogEvents looks at in one call before it answers with a `nextToken` (slrsim).
+pub const MAX_FILTER_SCAN: u64 = 100_000;
+/// A filter pattern: 0..=1024 characters.
+pub const MAX_FILTER_PATTERN: usize = 1024;
+/// Streams named in FilterLogEvents' `logStreamNames`: 1..=100.
+pub const MAX_FILTER_STREAMS: usize = 100;
+/// Names in DescribeLogGroups' `logGroupIdentifiers`: 1..=50.
+pub const MAX_GROUP_IDENTIFIERS: usize = 50;
+/// Accounts in DescribeLogGroups' `accountIdentifiers`: 0..=20.
+pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;

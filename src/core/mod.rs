@@ -14,6 +14,7 @@ pub mod event;
 pub mod ids;
 pub mod invariants;
 pub mod limits;
+pub mod mediatailor_logs;
 pub mod operation;
 pub mod outcome;
 pub mod rules;

@@ -246,6 +246,8 @@ operation_kinds!(
     ConfigureLogsForPlaybackConfiguration,
     DescribeLogGroups,
     DescribeLogStreams,
+    GetLogEvents,
+    FilterLogEvents,
 );
 
 /// Every operation's name, in [`OperationKind::ALL`]'s order.
@@ -806,6 +808,32 @@ impl OperationKind {
                         },
                         "Logs_20140328.DescribeLogStreams",
                         r#"{"logGroupName": "MediaTailor/AdDecisionServerInteractions"}"#,
+                    )
+                }
+            }
+            K::GetLogEvents => {
+                &const {
+                    logs(
+                        "GetLogEvents",
+                        "logs:GetLogEvents",
+                        Resource::LogGroup {
+                            param: "logGroupName",
+                        },
+                        "Logs_20140328.GetLogEvents",
+                        r#"{"logGroupName": "MediaTailor/AdDecisionServerInteractions", "logStreamName": "live"}"#,
+                    )
+                }
+            }
+            K::FilterLogEvents => {
+                &const {
+                    logs(
+                        "FilterLogEvents",
+                        "logs:FilterLogEvents",
+                        Resource::LogGroup {
+                            param: "logGroupName",
+                        },
+                        "Logs_20140328.FilterLogEvents",
+                        r#"{"logGroupName": "MediaTailor/AdDecisionServerInteractions", "filterPattern": "{ $.eventType = \"FILLED_AVAIL\" }"}"#,
                     )
                 }
             }

@@ -57,6 +57,14 @@ pub const CHANGES: &[Change] = &[
         since: 3,
         what: "CreateServiceLinkedRole creates the protected roles of other services (Auto Scaling, Elastic Load Balancing, ECS, RDS, ...); an unknown service's InvalidInput says which are known",
     },
+    Change {
+        since: 3,
+        what: "DescribeLogGroups shows every member AWS returns for a group: metricFilterCount, logGroupClass and logGroupArn besides logGroupName, creationTime, arn and storedBytes",
+    },
+    Change {
+        since: 3,
+        what: "MediaTailor writes ManifestService logs only for sessions in debug log mode, counts the bytes of the messages it writes, and writes nothing to the MediaTailor/* log groups for a VENDED_LOGS-only configuration; the events it writes can be read back (GetLogEvents, FilterLogEvents)",
+    },
 ];
 
 /// What these rules answer where the rules `from` answered `outcome` to `action`: `Some` of the
@@ -101,6 +109,7 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
     }
     if from < 3 {
         upgrade_3_iam(action, &mut out)?;
+        upgrade_3_logs(action, &mut out)?;
     }
     Some(out)
 }
@@ -127,6 +136,46 @@ fn upgrade_3_iam(action: &Action, outcome: &mut Outcome) -> Option<()> {
             .ends_with("slrsim models only mediatailor.amazonaws.com.")
     {
         error.message = crate::core::service_roles::unknown_service_message(&p.aws_service_name);
+    }
+    Some(())
+}
+
+/// Rules 3 for CloudWatch Logs: a group's new members; a delivery of logs (or a loss of one) is
+/// decided differently by design (manifest service logs only in debug log mode, message bytes,
+/// vended logs), and its events cannot be upgraded, so that record is not compared.
+fn upgrade_3_logs(action: &Action, outcome: &mut Outcome) -> Option<()> {
+    let Outcome::Ok { events, response } = outcome else {
+        return Some(());
+    };
+    match action.op.name() {
+        "DescribeLogGroups" => {
+            if let Some(Value::Array(groups)) = response.get_mut("logGroups") {
+                for g in groups.iter_mut().filter_map(Value::as_object_mut) {
+                    let arn = g
+                        .get("arn")
+                        .and_then(Value::as_str)
+                        .map(|a| Value::from(a.strip_suffix(":*").unwrap_or(a).to_string()));
+                    if let Some(arn) = arn {
+                        g.insert("logGroupArn".to_string(), arn);
+                    }
+                    g.insert("metricFilterCount".to_string(), Value::from(0));
+                    g.insert("logGroupClass".to_string(), Value::from("STANDARD"));
+                }
+            }
+        }
+        "ServeSessions" => {
+            let delivered = events.iter().any(|e| {
+                matches!(
+                    e,
+                    crate::core::event::Event::LogEventsPut { .. }
+                        | crate::core::event::Event::LogDeliveryLost { .. }
+                )
+            });
+            if delivered {
+                return None;
+            }
+        }
+        _ => {}
     }
     Some(())
 }
@@ -250,6 +299,51 @@ mod tests {
         };
         assert_eq!(upgrade(1, &elsewhere, &refused), None);
         assert!(CHANGES.iter().all(|c| c.since > 1 && c.since <= RULES));
+    }
+
+    #[test]
+    fn rules_2_log_reads_upgrade_to_rules_3_and_deliveries_are_not_compared() {
+        let groups = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
+        let old = Outcome::Ok {
+            events: vec![],
+            response: serde_json::json!({"logGroups": [{"logGroupName": "MediaTailor/A",
+                "arn": "arn:aws:logs:us-east-1:111122223333:log-group:MediaTailor/A:*",
+                "creationTime": 0, "storedBytes": 5}]}),
+        };
+        let Some(Outcome::Ok { response, .. }) = upgrade(2, &groups, &old) else {
+            panic!("ok stays ok");
+        };
+        let g = &response["logGroups"][0];
+        assert_eq!(
+            g["logGroupArn"],
+            "arn:aws:logs:us-east-1:111122223333:log-group:MediaTailor/A"
+        );
+        assert_eq!(
+            (g["metricFilterCount"].clone(), g["logGroupClass"].clone()),
+            (serde_json::json!(0), serde_json::json!("STANDARD"))
+        );
+        let serve = action(serde_json::json!({"op": "ServeSessions",
+            "params": {"PlaybackConfigurationName": "live", "Sessions": 1}}));
+        let delivered = Outcome::Ok {
+            events: vec![crate::core::event::Event::LogEventsPut {
+                account: "111122223333".into(),
+                region: "us-east-1".into(),
+                group: "MediaTailor/ManifestService".into(),
+                stream: "live".into(),
+                count: 1,
+                bytes: 384,
+                at: 0,
+                delivery: None,
+            }],
+            response: serde_json::json!({}),
+        };
+        assert_eq!(upgrade(2, &serve, &delivered), None);
+        let nothing = Outcome::Ok {
+            events: vec![],
+            response: serde_json::json!({"LoggedSessions": 0}),
+        };
+        assert_eq!(upgrade(2, &serve, &nothing), Some(nothing.clone()));
+        assert_eq!(upgrade(3, &serve, &delivered), Some(delivered));
     }
 
     #[test]

@@ -652,6 +652,37 @@ pub struct LogStream {
     pub event_count: u64,
     /// Bytes delivered.
     pub stored_bytes: u64,
+    /// The latest deliveries whose events can be read back, oldest first, at most
+    /// [`crate::core::limits::MAX_DELIVERIES_KEPT`]; left out when empty, so states of rules 1 and 2
+    /// (which kept counts only) hash as they did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deliveries: Vec<Delivery>,
+}
+
+/// One delivery of log events to a stream, kept so that GetLogEvents and FilterLogEvents can derive
+/// its messages (`core::mediatailor_logs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// The record that delivered it.
+    pub seq: u64,
+    /// When (seconds).
+    pub at: i64,
+    /// The configuration's number of its first logged session.
+    pub first_session: u64,
+    /// Sessions delivered.
+    pub sessions: u64,
+    /// The event types each session wrote, in order.
+    pub event_types: Vec<String>,
+    /// The configuration's ad decision server URL then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_url: Option<String>,
+}
+
+impl Delivery {
+    /// How many events it holds.
+    pub fn events(&self) -> u64 {
+        self.sessions.saturating_mul(self.event_types.len() as u64)
+    }
 }
 
 #[cfg(test)]

@@ -89,6 +89,14 @@ fn response_summary(r: &Value) -> Vec<String> {
             r.get("DeliveredSessions").unwrap_or(&Value::Null),
             r.get("LostSessions").unwrap_or(&Value::Null)
         ));
+        if r.get("LogMode").is_some() {
+            parts.push("debug log mode".to_string());
+        }
+        if let Some(v) = r.get("VendedSessions") {
+            parts.push(format!(
+                "{v} for vended logs (not simulated; nothing written to MediaTailor/* log groups)"
+            ));
+        }
     }
     if let Some(now) = r.get("Now").and_then(Value::as_str) {
         parts.push(format!("clock {now}"));

@@ -417,13 +417,20 @@ aws_error InvalidInput CreateServiceLinkedRole iam create-service-linked-role \
   --aws-service-name mediatailor.amazonaws.com >/dev/null
 
 step "cli 8: sessions with logging on, the MediaTailor log groups"
-out=$(control POST /_slrsim/sessions "{\"PlaybackConfigurationName\":\"$CONFIG\",\"Sessions\":5,\"Region\":\"us-east-1\"}")
+# Debug log mode: MediaTailor writes ManifestService logs only for such sessions.
+out=$(control POST /_slrsim/sessions "{\"PlaybackConfigurationName\":\"$CONFIG\",\"Sessions\":5,\"Region\":\"us-east-1\",\"LogMode\":\"DEBUG\"}")
 check_json "sessions" "d['Response']['LoggedSessions'] == 5 and d['Response']['LostSessions'] == 0" "$out"
 out=$(aws_ok logs describe-log-groups)
 check_json "describe-log-groups" \
   "[g['logGroupName'] for g in d['logGroups']] == ['MediaTailor/AdDecisionServerInteractions', 'MediaTailor/ManifestService']" "$out"
 out=$(aws_ok logs describe-log-streams --log-group-name MediaTailor/ManifestService)
 check_json "describe-log-streams" "[s['logStreamName'] for s in d['logStreams']] == ['$CONFIG']" "$out"
+out=$(aws_ok logs describe-log-streams --log-group-name MediaTailor/AdDecisionServerInteractions --order-by LastEventTime --descending)
+check_json "describe-log-streams --order-by LastEventTime --descending" "[s['logStreamName'] for s in d['logStreams']] == ['$CONFIG']" "$out"
+out=$(aws_ok logs get-log-events --log-group-name MediaTailor/ManifestService --log-stream-name "$CONFIG" --start-from-head)
+check_json "get-log-events" "len(d['events']) == 15 and d['nextForwardToken'].startswith('f/')" "$out"
+out=$(aws_ok logs filter-log-events --log-group-name MediaTailor/AdDecisionServerInteractions --filter-pattern '{ $.eventType = "FILLED_AVAIL" }')
+check_json "filter-log-events" "len(d['events']) == 5 and all('FILLED_AVAIL' in e['message'] for e in d['events'])" "$out"
 
 step "cli 6: AccessDenied for a user without policies"
 aws_ok iam create-user --user-name e2e-cli-reader >/dev/null

@@ -296,7 +296,9 @@ def main(summary_path):
     step("8 sessions with logging on: the MediaTailor log groups")
     mt.configure_logs_for_playback_configuration(PlaybackConfigurationName=CONFIG, PercentEnabled=100)
     served = control(
-        "/_slrsim/sessions", {"PlaybackConfigurationName": CONFIG, "Sessions": 4, "Region": REGION}
+        "/_slrsim/sessions",
+        # Debug log mode: MediaTailor writes ManifestService logs only for such sessions.
+        {"PlaybackConfigurationName": CONFIG, "Sessions": 4, "Region": REGION, "LogMode": "DEBUG"},
     )
     check(
         served["Response"]["LoggedSessions"] == 4 and served["Response"]["LostSessions"] == 0,

@@ -181,7 +181,8 @@ fn world(with_role: bool) -> TestSim {
         ));
         t.ok(&root(
             "ServeSessions",
-            json!({"PlaybackConfigurationName": "live", "Sessions": 10}),
+            // Debug log mode, so that the manifest service log group exists too.
+            json!({"PlaybackConfigurationName": "live", "Sessions": 10, "LogMode": "DEBUG"}),
         ));
     }
     add_user(&mut t, OTHER_ACCOUNT, "alice", &[ADMIN], &[]);
@@ -348,7 +349,9 @@ fn class(op: &Operation) -> Class {
         | Operation::GetPlaybackConfiguration(_)
         | Operation::ListPlaybackConfigurations(_)
         | Operation::DescribeLogGroups(_)
-        | Operation::DescribeLogStreams(_) => Class::Read,
+        | Operation::DescribeLogStreams(_)
+        | Operation::GetLogEvents(_)
+        | Operation::FilterLogEvents(_) => Class::Read,
     }
 }
 
@@ -704,6 +707,18 @@ fn rows() -> Vec<Row> {
             json!({"PolicyArn": IAM_READ}),
             "iam:ListEntitiesForPolicy",
             IAM_READ.to_string(),
+        ),
+        Row::new(
+            "GetLogEvents",
+            json!({"logGroupName": MANIFEST_GROUP, "logStreamName": "live"}),
+            "logs:GetLogEvents",
+            format!("arn:aws:logs:{US}:{ACCOUNT}:log-group:{MANIFEST_GROUP}"),
+        ),
+        Row::new(
+            "FilterLogEvents",
+            json!({"logGroupIdentifier": format!("arn:aws:logs:{US}:{ACCOUNT}:log-group:{MANIFEST_GROUP}:*")}),
+            "logs:FilterLogEvents",
+            format!("arn:aws:logs:{US}:{ACCOUNT}:log-group:{MANIFEST_GROUP}"),
         ),
     ]
 }

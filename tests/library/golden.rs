@@ -11,6 +11,8 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
+use serde_json::json;
+
 use slrsim::core::apply::apply_mut;
 use slrsim::core::outcome::Outcome;
 use slrsim::log::record::{self, HASH_LEN, Record};
@@ -29,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 4] = [
+const GOLDEN: [Golden; 5] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -51,6 +53,12 @@ const GOLDEN: [Golden; 4] = [
     // refused (rules 3).
     Golden {
         name: "iam-3",
+        hand_made: &[],
+    },
+    // Rules 3: MediaTailor's logs read back (GetLogEvents, FilterLogEvents), debug log mode, a
+    // VENDED_LOGS-only configuration, and DescribeLogGroups/DescribeLogStreams' parameters.
+    Golden {
+        name: "logs-3",
         hand_made: &[],
     },
 ];
@@ -170,6 +178,8 @@ operations!(
     ConfigureLogsForPlaybackConfiguration,
     DescribeLogGroups,
     DescribeLogStreams,
+    GetLogEvents,
+    FilterLogEvents,
 );
 
 /// One line of a golden file.
@@ -399,6 +409,11 @@ fn the_demo_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
 #[test]
 fn the_generated_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(&GOLDEN[1]);
+}
+
+#[test]
+fn the_logs_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(&GOLDEN[3]);
 }
 
 #[test]
@@ -720,6 +735,46 @@ fn lost_delivery_lines() -> Vec<Line> {
         .collect()
 }
 
+/// Rules 3's CloudWatch Logs: deliveries in the default and the debug log mode, each read back, the
+/// new parameters of DescribeLogGroups and DescribeLogStreams, and a VENDED_LOGS-only configuration.
+fn logs_lines() -> Vec<Line> {
+    const ADS: &str = "MediaTailor/AdDecisionServerInteractions";
+    const MANIFEST: &str = "MediaTailor/ManifestService";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    let group_arn = format!("arn:aws:logs:us-east-1:111122223333:log-group:{MANIFEST}:*");
+    let lines = [
+        json!({"op": "PutPlaybackConfiguration", "params": {"Name": "live", "VideoContentSourceUrl": "https://origin.example.com/live", "AdDecisionServerUrl": "https://ads.example.com/vast"}}),
+        json!({"op": "ConfigureLogsForPlaybackConfiguration", "params": {"PlaybackConfigurationName": "live", "PercentEnabled": 50,
+            "AdsInteractionLog": {"PublishOptInEventTypes": ["RAW_ADS_RESPONSE"], "ExcludeEventTypes": ["MODIFIED_TARGET_URL"]},
+            "ManifestServiceInteractionLog": {"ExcludeEventTypes": ["GENERATED_MANIFEST"]}}}),
+        json!({"op": "ServeSessions", "params": {"PlaybackConfigurationName": "live", "Sessions": 4}}),
+        json!({"op": "AdvanceClock", "params": {"Seconds": 60}}),
+        json!({"op": "ServeSessions", "params": {"PlaybackConfigurationName": "live", "Sessions": 2, "LogMode": "DEBUG"}}),
+        json!({"op": "DescribeLogGroups", "params": {}}),
+        json!({"op": "DescribeLogGroups", "params": {"logGroupNamePattern": "Manifest"}}),
+        json!({"op": "DescribeLogGroups", "params": {"logGroupNamePrefix": "M", "logGroupNamePattern": "M"}}),
+        json!({"op": "DescribeLogStreams", "params": {"logGroupIdentifier": group_arn, "orderBy": "LastEventTime", "descending": true}}),
+        json!({"op": "DescribeLogStreams", "params": {"logGroupName": ADS, "orderBy": "LastEventTime", "logStreamNamePrefix": "l"}}),
+        json!({"op": "GetLogEvents", "params": {"logGroupName": ADS, "logStreamName": "live", "startFromHead": true, "limit": 3}}),
+        json!({"op": "GetLogEvents", "params": {"logGroupName": MANIFEST, "logStreamName": "live"}}),
+        json!({"op": "GetLogEvents", "params": {"logGroupName": ADS, "logStreamName": "none"}}),
+        json!({"op": "FilterLogEvents", "params": {"logGroupName": ADS, "filterPattern": "{ $.eventType = \"FILLED_AVAIL\" }"}}),
+        json!({"op": "FilterLogEvents", "params": {"logGroupName": ADS, "filterPattern": "RAW_ADS_RESPONSE", "limit": 1}}),
+        json!({"op": "FilterLogEvents", "params": {"logGroupName": ADS, "filterPattern": "?VAST ?AVAIL"}}),
+        json!({"op": "PutPlaybackConfiguration", "params": {"Name": "vended", "VideoContentSourceUrl": "https://origin.example.com/v", "AdDecisionServerUrl": "https://ads.example.com/vast"}}),
+        json!({"op": "ConfigureLogsForPlaybackConfiguration", "params": {"PlaybackConfigurationName": "vended", "PercentEnabled": 100, "EnabledLoggingStrategies": ["VENDED_LOGS"]}}),
+        json!({"op": "ServeSessions", "params": {"PlaybackConfigurationName": "vended", "Sessions": 3}}),
+        json!({"op": "DescribeLogStreams", "params": {"logGroupName": ADS}}),
+    ];
+    for l in lines {
+        sim.execute(support::action(&l.to_string()))
+            .expect("execute");
+    }
+    sim.flush().expect("flush");
+    dump(sim.store())
+}
+
 /// Rewrites every golden file. Ignored, and refuses without `SLRSIM_GOLDEN_WRITE=1`, so that no run of
 /// the suite (not even `--include-ignored`) replaces them by accident.
 #[test]
@@ -733,6 +788,7 @@ fn write_golden_logs() {
     write_golden("generated", &generated_lines());
     write_golden("lost-delivery", &lost_delivery_lines());
     write_golden("iam-3", &iam_3_lines());
+    write_golden("logs-3", &logs_lines());
 }
 
 /// The IAM calls infrastructure tools make around a role and its managed policies, each accepted and

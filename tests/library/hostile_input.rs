@@ -641,6 +641,8 @@ const OP_NAMES: &[&str] = &[
     "ConfigureLogsForPlaybackConfiguration",
     "DescribeLogGroups",
     "DescribeLogStreams",
+    "GetLogEvents",
+    "FilterLogEvents",
 ];
 
 /// Every parameter name of every operation.
@@ -685,6 +687,11 @@ const PARAM_NAMES: &[&str] = &[
     "nextToken",
     "logGroupName",
     "logStreamNamePrefix",
+    "logStreamName",
+    "filterPattern",
+    "startTime",
+    "orderBy",
+    "LogMode",
     "Seed",
     "Start",
     "TagKeys",
@@ -1007,11 +1014,16 @@ fn operation() -> BoxedStrategy<Operation> {
         int(0, limits::MAX_ADVANCE_SECONDS)
             .prop_map(|seconds| O::AdvanceClock(AdvanceClockParams { seconds }))
             .boxed(),
-        (pc(), int(0, limits::MAX_SESSIONS))
-            .prop_map(|(playback_configuration_name, sessions)| {
+        (
+            pc(),
+            int(0, limits::MAX_SESSIONS),
+            option::of(select(vec!["DEBUG".to_string(), "debug".to_string()])),
+        )
+            .prop_map(|(playback_configuration_name, sessions, log_mode)| {
                 O::ServeSessions(ServeSessionsParams {
                     playback_configuration_name,
                     sessions,
+                    log_mode,
                 })
             })
             .boxed(),
@@ -1378,6 +1390,7 @@ fn operation() -> BoxedStrategy<Operation> {
                     log_group_name_prefix: prefix,
                     limit,
                     next_token,
+                    ..Default::default()
                 })
             })
             .boxed(),
@@ -1389,10 +1402,52 @@ fn operation() -> BoxedStrategy<Operation> {
         )
             .prop_map(|(group, prefix, limit, next_token)| {
                 O::DescribeLogStreams(DescribeLogStreamsParams {
-                    log_group_name: group,
+                    log_group_name: Some(group),
                     log_stream_name_prefix: prefix,
                     limit,
                     next_token,
+                    ..Default::default()
+                })
+            })
+            .boxed(),
+        (
+            field(512, GROUPS),
+            field(512, &["live", "other"]),
+            option::of(int(1, limits::MAX_EVENTS_PAGE)),
+            option::of(any::<bool>()),
+            option::of(int(-1, 2_000_000_000_000)),
+        )
+            .prop_map(|(group, stream, limit, head, start_time)| {
+                O::GetLogEvents(GetLogEventsParams {
+                    log_group_name: Some(group),
+                    log_stream_name: stream,
+                    limit,
+                    start_from_head: head,
+                    start_time,
+                    ..Default::default()
+                })
+            })
+            .boxed(),
+        (
+            field(512, GROUPS),
+            option::of(field(
+                limits::MAX_FILTER_PATTERN,
+                &[
+                    "FILLED_AVAIL",
+                    r#"{ $.eventType = "VAST_RESPONSE" }"#,
+                    "?a ?b",
+                ],
+            )),
+            option::of(int(1, limits::MAX_EVENTS_PAGE)),
+            option::of(field(512, &["live", "l"])),
+        )
+            .prop_map(|(group, filter_pattern, limit, prefix)| {
+                O::FilterLogEvents(FilterLogEventsParams {
+                    log_group_name: Some(group),
+                    filter_pattern,
+                    limit,
+                    log_stream_name_prefix: prefix,
+                    ..Default::default()
                 })
             })
             .boxed(),
@@ -1602,6 +1657,10 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "PlaybackConfigurationName",
             );
             check(outside(p.sessions, 0, limits::MAX_SESSIONS), "Sessions");
+            check(
+                p.log_mode.as_deref().is_some_and(|m| m != "DEBUG"),
+                "LogMode",
+            );
         }
         Operation::CreateServiceLinkedRole(p) => {
             check(
@@ -1922,8 +1981,53 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "nextToken",
             );
         }
+        Operation::GetLogEvents(p) => {
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
+            check(out_of(&p.log_stream_name, 1, 512), "logStreamName");
+            check(
+                p.limit
+                    .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),
+                "limit",
+            );
+            check(p.start_time.is_some_and(|t| t < 0), "startTime");
+        }
+        Operation::FilterLogEvents(p) => {
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
+            check(
+                p.limit
+                    .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),
+                "limit",
+            );
+            check(
+                p.filter_pattern
+                    .as_deref()
+                    .is_some_and(|f| chars(f) > limits::MAX_FILTER_PATTERN || f.starts_with('?')),
+                "filterPattern|filter pattern",
+            );
+            check(
+                p.log_stream_name_prefix
+                    .as_deref()
+                    .is_some_and(|s| out_of(s, 1, 512)),
+                "logStreamNamePrefix",
+            );
+        }
         Operation::DescribeLogStreams(p) => {
-            check(out_of(&p.log_group_name, 1, 512), "logGroupName");
+            check(
+                p.log_group_name
+                    .as_deref()
+                    .is_some_and(|n| out_of(n, 1, 512)),
+                "logGroupName",
+            );
             check(
                 p.limit
                     .is_some_and(|l| outside(l, 1, limits::MAX_LOGS_PAGE)),
@@ -1973,7 +2077,7 @@ fn setup_lines() -> Vec<String> {
         ),
         line(
             "ServeSessions",
-            json!({"PlaybackConfigurationName": "live", "Sessions": 10}),
+            json!({"PlaybackConfigurationName": "live", "Sessions": 10, "LogMode": "DEBUG"}),
         ),
         line("DeleteServiceLinkedRole", json!({"RoleName": SLR})),
         line("AdvanceClock", json!({"Seconds": 60})),
@@ -2001,6 +2105,7 @@ fn execute_checked(sim: &mut Simulator, action: Action) -> Result<(), TestCaseEr
             .contains_key(&action.caller);
     let what = short(&scenario::to_line(&action));
     let is_create_role = matches!(action.op, Operation::CreateRole(_));
+    let is_logs = action.op.spec().service == slrsim::core::operation::Service::Logs;
     let rec = sim
         .execute(action)
         .map_err(|e| TestCaseError::fail(format!("storage failed on {what}: {e}")))?;
@@ -2029,7 +2134,16 @@ fn execute_checked(sim: &mut Simulator, action: Action) -> Result<(), TestCaseEr
                 error.status,
                 what
             );
-            prop_assert_eq!(error.status, error.code.status());
+            // CloudWatch Logs' AccessDeniedException is HTTP 400 (awsJson1.1), MediaTailor's 403.
+            let logs_denied = is_logs && error.code == ErrorCode::AccessDeniedException;
+            prop_assert_eq!(
+                error.status,
+                if logs_denied {
+                    400
+                } else {
+                    error.code.status()
+                }
+            );
             prop_assert!(
                 chars(&error.message) <= MAX_MESSAGE_CHARS,
                 "a {}-character message for {}: {}",
@@ -2855,7 +2969,7 @@ fn playback_names_of_512_are_taken_and_513_refused_naming_the_field() {
         &mut t,
         &line(
             "ServeSessions",
-            json!({"PlaybackConfigurationName": at, "Sessions": 3}),
+            json!({"PlaybackConfigurationName": at, "Sessions": 3, "LogMode": "DEBUG"}),
         ),
     );
     // The stream is named after the configuration: a 512-character name is a valid stream prefix.
@@ -2943,7 +3057,7 @@ fn page_sizes_at_their_limits_are_taken_and_one_over_refused_naming_the_field() 
     ));
     t.ok(&line(
         "ServeSessions",
-        json!({"PlaybackConfigurationName": "live", "Sessions": 1}),
+        json!({"PlaybackConfigurationName": "live", "Sessions": 1, "LogMode": "DEBUG"}),
     ));
     accepted(
         &mut t,

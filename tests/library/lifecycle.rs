@@ -1041,44 +1041,35 @@ fn serving_sessions_delivers_logs_through_the_role() {
                "DeliveredSessions": 500, "LostSessions": 0})
     );
 
+    // The ad decision server log only: manifest service logs are written in debug log mode alone.
     let groups = log_groups(&mut t, region);
+    let bytes = groups[0]["storedBytes"].as_u64().unwrap_or_default();
     assert_eq!(
         groups,
         vec![
             json!({"logGroupName": ADS_GROUP, "creationTime": served_at * 1000,
                    "arn": format!("arn:aws:logs:{region}:{ACCT}:log-group:{ADS_GROUP}:*"),
-                   "storedBytes": 500 * LOG_EVENT_BYTES_ADS}),
-            json!({"logGroupName": MANIFEST_GROUP, "creationTime": served_at * 1000,
-                   "arn": format!("arn:aws:logs:{region}:{ACCT}:log-group:{MANIFEST_GROUP}:*"),
-                   "storedBytes": 500 * LOG_EVENT_BYTES_MANIFEST}),
+                   "logGroupArn": format!("arn:aws:logs:{region}:{ACCT}:log-group:{ADS_GROUP}"),
+                   "metricFilterCount": 0, "logGroupClass": "STANDARD",
+                   "storedBytes": bytes}),
         ]
     );
+    // Every session writes the same messages' lengths: the bytes are a multiple of 500 sessions.
+    assert!(bytes > 500 * 4 * 100 && bytes % 500 == 0, "{bytes}");
     // Other regions got nothing.
     assert!(log_groups(&mut t, US).is_empty());
 
-    for (group, bytes) in [
-        (ADS_GROUP, LOG_EVENT_BYTES_ADS),
-        (MANIFEST_GROUP, LOG_EVENT_BYTES_MANIFEST),
-    ] {
-        let streams = log_streams(&mut t, region, group);
-        assert_eq!(streams.len(), 1, "{streams:?}");
-        let s = &streams[0];
-        assert_eq!(s["logStreamName"], "live");
-        assert_eq!(
-            s["arn"],
-            format!("arn:aws:logs:{region}:{ACCT}:log-group:{group}:log-stream:live")
-        );
-        assert_eq!(s["storedBytes"], 0, "AWS reports 0 for a stream");
-        assert_eq!(s["firstEventTimestamp"], served_at * 1000);
-        assert_eq!(s["lastEventTimestamp"], served_at * 1000);
-        // The group counts what its stream holds.
-        let groups = log_groups(&mut t, region);
-        let g = groups
-            .iter()
-            .find(|g| g["logGroupName"] == group)
-            .unwrap_or_else(|| panic!("group {group} exists: {groups:?}"));
-        assert_eq!(g["storedBytes"], 500 * bytes);
-    }
+    let streams = log_streams(&mut t, region, ADS_GROUP);
+    assert_eq!(streams.len(), 1, "{streams:?}");
+    let s = &streams[0];
+    assert_eq!(s["logStreamName"], "live");
+    assert_eq!(
+        s["arn"],
+        format!("arn:aws:logs:{region}:{ACCT}:log-group:{ADS_GROUP}:log-stream:live")
+    );
+    assert_eq!(s["storedBytes"], 0, "AWS reports 0 for a stream");
+    assert_eq!(s["firstEventTimestamp"], served_at * 1000);
+    assert_eq!(s["lastEventTimestamp"], served_at * 1000);
 
     let role = the_role(&mut t, ACCT);
     assert_eq!(
@@ -1091,9 +1082,9 @@ fn serving_sessions_delivers_logs_through_the_role() {
     let r = serve(&mut t, region, "live", 200);
     assert_eq!(r["DeliveredSessions"], 100);
     let groups = log_groups(&mut t, region);
-    assert_eq!(groups[0]["storedBytes"], 600 * LOG_EVENT_BYTES_ADS);
+    assert_eq!(groups[0]["storedBytes"], bytes / 500 * 600);
     assert_eq!(groups[0]["creationTime"], served_at * 1000);
-    let streams = log_streams(&mut t, region, MANIFEST_GROUP);
+    let streams = log_streams(&mut t, region, ADS_GROUP);
     assert_eq!(streams[0]["firstEventTimestamp"], served_at * 1000);
     assert_eq!(streams[0]["lastEventTimestamp"], (served_at + 60) * 1000);
 
@@ -1114,11 +1105,32 @@ fn serving_sessions_delivers_logs_through_the_role() {
         .playback_configurations["live"]
         .sessions;
     assert_eq!((stats.served, stats.logged, stats.lost), (1200, 600, 0));
-    // One log event per logged session in each group.
+    // Four events per logged session, in the ad decision server log only.
     let groups = &t.sim.state().account(ACCT).region(region).log_groups;
-    for group in [ADS_GROUP, MANIFEST_GROUP] {
-        assert_eq!(groups[group].streams["live"].event_count, 600, "{group}");
-    }
+    assert_eq!(groups[ADS_GROUP].streams["live"].event_count, 600 * 4);
+    assert!(!groups.contains_key(MANIFEST_GROUP));
+
+    // A session in debug log mode is logged whatever PercentEnabled says, and writes the manifest
+    // service log too.
+    let r = t.ok(&line(
+        ACCT,
+        "root",
+        region,
+        "ServeSessions",
+        json!({"PlaybackConfigurationName": "live", "Sessions": 1, "LogMode": "DEBUG"}),
+    ));
+    assert_eq!(
+        (r["LoggedSessions"].as_u64(), r["LogMode"].as_str()),
+        (Some(1), Some("DEBUG"))
+    );
+    let names: Vec<Value> = log_groups(&mut t, region)
+        .iter()
+        .map(|g| g["logGroupName"].clone())
+        .collect();
+    assert_eq!(names, vec![json!(ADS_GROUP), json!(MANIFEST_GROUP)]);
+    let groups = &t.sim.state().account(ACCT).region(region).log_groups;
+    assert_eq!(groups[MANIFEST_GROUP].streams["live"].event_count, 3);
+    assert_eq!(groups[ADS_GROUP].streams["live"].event_count, 600 * 4 + 5);
 }
 
 #[test]
@@ -1138,7 +1150,9 @@ fn one_stream_per_configuration() {
     assert_eq!(streams[0]["storedBytes"], 0);
     assert_eq!(streams[1]["storedBytes"], 0);
     let groups = log_groups(&mut t, US);
-    assert_eq!(groups[0]["storedBytes"], 5 * LOG_EVENT_BYTES_ADS);
+    // Five sessions of four events, each message over 100 bytes; the same per session in both.
+    let bytes = groups[0]["storedBytes"].as_u64().unwrap_or_default();
+    assert!(bytes > 5 * 4 * 100 && bytes % 5 == 0, "{bytes}");
     // A group that does not exist.
     let e = t.err(&root(
         US,
@@ -1253,7 +1267,7 @@ fn after_the_role_is_deleted_sessions_at_zero_percent_lose_nothing() {
     assert_no_role(&mut t, ACCT);
     // Logs written earlier stay in CloudWatch.
     assert_eq!(log_groups(&mut t, US), groups_before);
-    assert_eq!(groups_before[0]["storedBytes"], 500 * LOG_EVENT_BYTES_ADS);
+    assert!(groups_before[0]["storedBytes"].as_u64() > Some(500 * 4 * 100));
 }
 
 #[test]

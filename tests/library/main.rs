@@ -28,5 +28,6 @@ mod hostile_input;
 mod iam_reads;
 mod iam_rules;
 mod lifecycle;
+mod logs_reads;
 mod mediatailor_inputs;
 mod properties;

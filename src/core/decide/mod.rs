@@ -22,6 +22,7 @@ use crate::core::event::Event;
 use crate::core::ids;
 use crate::core::state::{Account, State};
 
+pub use service::{DEBUG_LOG_MODE, VENDED_NOTE};
 pub use service::{
     IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,
     TASK_RETENTION_SECS, TASK_START_SECS,
@@ -125,6 +126,8 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::ConfigureLogsForPlaybackConfiguration(p) => mediatailor::configure_logs(cx, p),
         Operation::DescribeLogGroups(p) => logs::describe_log_groups(cx, p),
         Operation::DescribeLogStreams(p) => logs::describe_log_streams(cx, p),
+        Operation::GetLogEvents(p) => logs::get_log_events(cx, p),
+        Operation::FilterLogEvents(p) => logs::filter_log_events(cx, p),
     }
 }
 

@@ -115,15 +115,25 @@ pub(crate) fn playback_configuration(c: &PlaybackConfiguration) -> Value {
     Value::Object(m)
 }
 
-/// A log group as DescribeLogGroups returns it (times in milliseconds).
-pub(crate) fn log_group(g: &LogGroup) -> Value {
-    let bytes: u64 = g.streams.values().map(|s| s.stored_bytes).sum();
-    json!({
-        "logGroupName": g.log_group_name,
-        "creationTime": clock::millis(g.creation_time),
-        "arn": format!("{}:*", g.arn),
-        "storedBytes": bytes,
-    })
+/// The class of every log group MediaTailor creates (CreateLogGroup's default).
+pub(crate) const LOG_GROUP_CLASS: &str = "STANDARD";
+
+/// A log group as DescribeLogGroups returns it (times in milliseconds). `brief` is the answer to a
+/// `logGroupNamePattern`, which holds only `arn`, `creationTime` and `logGroupName`. There is no
+/// `retentionInDays`: slrsim serves no PutRetentionPolicy, so every group keeps its events forever.
+pub(crate) fn log_group(g: &LogGroup, brief: bool) -> Value {
+    let mut m = Map::new();
+    m.insert("logGroupName".into(), json!(g.log_group_name));
+    m.insert("creationTime".into(), json!(clock::millis(g.creation_time)));
+    m.insert("arn".into(), json!(format!("{}:*", g.arn)));
+    if !brief {
+        let bytes: u64 = g.streams.values().map(|s| s.stored_bytes).sum();
+        m.insert("metricFilterCount".into(), json!(0));
+        m.insert("storedBytes".into(), json!(bytes));
+        m.insert("logGroupClass".into(), json!(LOG_GROUP_CLASS));
+        m.insert("logGroupArn".into(), json!(g.arn));
+    }
+    Value::Object(m)
 }
 
 /// A log stream as DescribeLogStreams returns it (times in milliseconds).

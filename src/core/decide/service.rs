@@ -21,7 +21,11 @@ use crate::core::clock;
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::event::Event;
 use crate::core::limits;
-use crate::core::state::{Account, DeletionTask, FailureReason, RoleUsage, State, TaskStatus};
+use crate::core::mediatailor_logs;
+use crate::core::state::{
+    Account, DeletionTask, Delivery, FailureReason, PlaybackConfiguration, RoleUsage, State,
+    TaskStatus,
+};
 use crate::core::validate;
 
 /// Seconds from DeleteServiceLinkedRole until the task is IN_PROGRESS.
@@ -33,9 +37,10 @@ pub const TASK_FINISH_SECS: i64 = 30;
 pub const TASK_RETENTION_SECS: i64 = 7 * 24 * 3600;
 /// A deletion fails while MediaTailor used the role less than this many seconds ago ("a few minutes").
 pub const IN_USE_WINDOW_SECS: i64 = 300;
-/// Bytes of one ad decision server interaction log event.
+/// Bytes rules 1 and 2 counted for one logged session's ad decision server log (rules 3 on count
+/// the bytes of the messages themselves, `core::mediatailor_logs`).
 pub const LOG_EVENT_BYTES_ADS: u64 = 512;
-/// Bytes of one manifest service interaction log event.
+/// Bytes rules 1 and 2 counted for one logged session's manifest service log.
 pub const LOG_EVENT_BYTES_MANIFEST: u64 = 384;
 
 pub(super) fn genesis(state: &State, seq: u64, p: &GenesisParams) -> Result<Decided, ApiError> {
@@ -349,6 +354,9 @@ pub(super) fn set_account_history(
     ))
 }
 
+/// The log mode a player asks for with `aws.logMode=DEBUG` (case-sensitive, as AWS's).
+pub const DEBUG_LOG_MODE: &str = "DEBUG";
+
 pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<Decided, ApiError> {
     validate::mediatailor_name("PlaybackConfigurationName", &p.playback_configuration_name)?;
     validate::range(
@@ -358,29 +366,11 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
         0,
         limits::MAX_SESSIONS,
     )?;
+    let debug = debug_mode(p)?;
     let name = &p.playback_configuration_name;
-    let config = cx
-        .account
-        .region(cx.region())
-        .playback_configurations
-        .get(name)
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::NotFoundException,
-                format!(
-                    "Playback configuration {} was not found.",
-                    validate::shown(name)
-                ),
-            )
-        })?;
-    // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
+    let config = find_config(cx, name)?;
     let sessions = u64::try_from(p.sessions).unwrap_or(0);
-    let percent = u64::try_from(config.log_configuration.percent_enabled).unwrap_or(0);
-    // Deterministic sampling: percent × sessions / 100 sessions are logged, the remainder carried to
-    // the next ServeSessions on this configuration, so that 3 × 1 session at 50% logs 1, then 1 more.
-    let total = sessions * percent + config.sessions.carry;
-    let logged = total / 100;
-    let carry = total % 100;
+    let (logged, carry) = sampled(config, sessions, debug);
     let account = cx.account_id().to_string();
     let region = cx.region().to_string();
     let mut events = vec![Event::SessionsServed {
@@ -391,15 +381,20 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
         logged,
         carry,
     }];
+    let strategies = &config.log_configuration.enabled_logging_strategies;
+    let vended_only =
+        !strategies.is_empty() && !strategies.iter().any(|s| s == "LEGACY_CLOUDWATCH");
     let mut delivered = 0;
+    let mut lost = 0;
     let mut reason = None;
-    if logged > 0 {
-        match deliver(cx, name, logged) {
+    if logged > 0 && !vended_only {
+        match deliver(cx, config, logged, debug) {
             Ok(mut ev) => {
                 events.append(&mut ev);
                 delivered = logged;
             }
             Err(why) => {
+                lost = logged;
                 events.push(Event::LogDeliveryLost {
                     account,
                     region,
@@ -416,18 +411,82 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
         "Sessions": sessions,
         "LoggedSessions": logged,
         "DeliveredSessions": delivered,
-        "LostSessions": logged - delivered,
+        "LostSessions": lost,
     });
+    if debug {
+        body["LogMode"] = json!(DEBUG_LOG_MODE);
+    }
+    if vended_only && logged > 0 {
+        body["VendedSessions"] = json!(logged);
+        body["Note"] = json!(VENDED_NOTE);
+    }
     if let Some(r) = reason {
         body["Reason"] = json!(r);
     }
     Ok(Decided::new(events, body))
 }
 
+/// The playback configuration `name` in the call's region.
+fn find_config<'a>(cx: &Ctx<'a>, name: &str) -> Result<&'a PlaybackConfiguration, ApiError> {
+    cx.account
+        .region(cx.region())
+        .playback_configurations
+        .get(name)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFoundException,
+                format!(
+                    "Playback configuration {} was not found.",
+                    validate::shown(name)
+                ),
+            )
+        })
+}
+
+/// Whether ServeSessions' sessions play in debug log mode; any log mode but `DEBUG` is refused.
+fn debug_mode(p: &ServeSessionsParams) -> Result<bool, ApiError> {
+    match p.log_mode.as_deref() {
+        None => Ok(false),
+        Some(DEBUG_LOG_MODE) => Ok(true),
+        Some(other) => Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "LogMode {} is not one MediaTailor knows; the one log mode is DEBUG (case-sensitive).",
+                validate::shown(other)
+            ),
+        )),
+    }
+}
+
+/// How many of `sessions` are logged, and the sampling carry after them.
+///
+/// Deterministic sampling: percent × sessions / 100 sessions are logged, the remainder carried to
+/// the next ServeSessions on this configuration, so that 3 × 1 session at 50% logs 1, then 1 more.
+/// Sessions in debug log mode are all logged ("to view logs for a specific session, use the debug
+/// log mode"), and leave the carry as it was.
+fn sampled(config: &PlaybackConfiguration, sessions: u64, debug: bool) -> (u64, u64) {
+    if debug {
+        return (sessions, config.sessions.carry);
+    }
+    // INVARIANT: sessions is in 0..=1e9 and percent in 0..=100, so the product fits in u64.
+    let percent = u64::try_from(config.log_configuration.percent_enabled).unwrap_or(0);
+    let total = sessions * percent + config.sessions.carry;
+    (total / 100, total % 100)
+}
+
+/// What ServeSessions says of sessions a VENDED_LOGS-only configuration logged.
+pub const VENDED_NOTE: &str = "The configuration's EnabledLoggingStrategies is VENDED_LOGS only: MediaTailor hands these logs to CloudWatch Logs' vended log delivery (delivery sources, destinations and deliveries), which slrsim does not simulate, and writes nothing to the MediaTailor/* log groups.";
+
 /// MediaTailor delivers `logged` sessions' logs through its role: it assumes the role (trust policy),
 /// then every CloudWatch Logs call is authorised by the role's permissions policies. Any refusal loses the
-/// whole delivery, with the reason.
-fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> {
+/// whole delivery, with the reason. A group is written only when its sessions write an event type
+/// there (the manifest service log only in debug log mode).
+fn deliver(
+    cx: &Ctx<'_>,
+    config: &PlaybackConfiguration,
+    logged: u64,
+    debug: bool,
+) -> Result<Vec<Event>, String> {
     let role = cx.account.service_linked_role().ok_or_else(|| {
         format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
     })?;
@@ -453,56 +512,110 @@ fn deliver(cx: &Ctx<'_>, name: &str, logged: u64) -> Result<Vec<Event>, String> 
             )),
         }
     };
-    let account = cx.account_id();
-    let region = cx.region();
-    let groups = &cx.account.region(region).log_groups;
+    let log = &config.log_configuration;
     let mut events = Vec::new();
-    for (group, bytes) in [
-        (LOG_GROUP_ADS, LOG_EVENT_BYTES_ADS),
-        (LOG_GROUP_MANIFEST, LOG_EVENT_BYTES_MANIFEST),
+    for (group, types) in [
+        (
+            LOG_GROUP_ADS,
+            mediatailor_logs::ads_event_types(log.ads_interaction_log.as_ref(), debug),
+        ),
+        (
+            LOG_GROUP_MANIFEST,
+            mediatailor_logs::manifest_event_types(
+                log.manifest_service_interaction_log.as_ref(),
+                debug,
+            ),
+        ),
     ] {
-        let group_arn = catalog::log_group_arn(region, account, group);
-        let stream_arn = catalog::log_stream_arn(region, account, group, name);
-        let existing = groups.get(group);
-        if existing.is_none() {
-            allowed("logs:CreateLogGroup", &group_arn)?;
-            events.push(Event::LogGroupCreated {
-                account: account.to_string(),
-                region: region.to_string(),
-                name: group.to_string(),
-                arn: group_arn.clone(),
-                at: cx.now(),
-            });
+        if !types.is_empty() {
+            let batch = Batch {
+                config,
+                logged,
+                types,
+            };
+            write_group(cx, &allowed, group, batch, &mut events)?;
         }
-        if existing.is_none_or(|g| !g.streams.contains_key(name)) {
-            allowed("logs:CreateLogStream", &group_arn)?;
-            events.push(Event::LogStreamCreated {
-                account: account.to_string(),
-                region: region.to_string(),
-                group: group.to_string(),
-                name: name.to_string(),
-                arn: stream_arn.clone(),
-                at: cx.now(),
-            });
-        }
-        allowed("logs:PutLogEvents", &stream_arn)?;
-        events.push(Event::LogEventsPut {
+    }
+    let (account, region) = (cx.account_id(), cx.region());
+    if !events.is_empty() {
+        events.push(Event::RoleUsed {
             account: account.to_string(),
+            role_name: SLR_NAME.to_string(),
             region: region.to_string(),
-            group: group.to_string(),
-            stream: name.to_string(),
-            count: logged,
-            bytes: logged.saturating_mul(bytes),
             at: cx.now(),
         });
     }
-    events.push(Event::RoleUsed {
-        account: account.to_string(),
-        role_name: SLR_NAME.to_string(),
-        region: region.to_string(),
-        at: cx.now(),
-    });
     Ok(events)
+}
+
+/// What one delivery writes to one group.
+struct Batch<'a> {
+    config: &'a PlaybackConfiguration,
+    logged: u64,
+    types: Vec<String>,
+}
+
+/// MediaTailor writes `batch` to `group`: the group and the configuration's stream are created if
+/// missing, each call authorised by `allowed` (the role's permissions).
+fn write_group(
+    cx: &Ctx<'_>,
+    allowed: &dyn Fn(&str, &str) -> Result<(), String>,
+    group: &str,
+    batch: Batch<'_>,
+    events: &mut Vec<Event>,
+) -> Result<(), String> {
+    let (account, region) = (cx.account_id(), cx.region());
+    let name = batch.config.name.as_str();
+    let group_arn = catalog::log_group_arn(region, account, group);
+    let stream_arn = catalog::log_stream_arn(region, account, group, name);
+    let existing = cx.account.region(region).log_groups.get(group);
+    if existing.is_none() {
+        allowed("logs:CreateLogGroup", &group_arn)?;
+        events.push(Event::LogGroupCreated {
+            account: account.to_string(),
+            region: region.to_string(),
+            name: group.to_string(),
+            arn: group_arn.clone(),
+            at: cx.now(),
+        });
+    }
+    if existing.is_none_or(|g| !g.streams.contains_key(name)) {
+        allowed("logs:CreateLogStream", &group_arn)?;
+        events.push(Event::LogStreamCreated {
+            account: account.to_string(),
+            region: region.to_string(),
+            group: group.to_string(),
+            name: name.to_string(),
+            arn: stream_arn.clone(),
+            at: cx.now(),
+        });
+    }
+    allowed("logs:PutLogEvents", &stream_arn)?;
+    let delivery = Delivery {
+        seq: cx.seq,
+        at: cx.now(),
+        first_session: batch.config.sessions.logged,
+        sessions: batch.logged,
+        event_types: batch.types,
+        ads_url: batch.config.ad_decision_server_url.clone(),
+    };
+    let origin = mediatailor_logs::Origin {
+        seed: cx.state.seed,
+        account,
+        region,
+        config: name,
+    };
+    events.push(Event::LogEventsPut {
+        account: account.to_string(),
+        region: region.to_string(),
+        group: group.to_string(),
+        stream: name.to_string(),
+        count: delivery.events(),
+        bytes: mediatailor_logs::delivery_bytes(origin, &delivery),
+        at: cx.now(),
+        delivery: Some(to_event::log_delivery(delivery)),
+    });
+    Ok(())
 }
 
 /// RefusedRequest: the error the server answered, as recorded; an over-long record is itself refused.

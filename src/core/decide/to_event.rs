@@ -221,6 +221,17 @@ fn interaction_log(l: action::InteractionLog) -> event::InteractionLog {
     }
 }
 
+/// A delivery of log events as the event stores it (its time is the event's `at`).
+pub(super) fn log_delivery(d: state::Delivery) -> event::LogDelivery {
+    event::LogDelivery {
+        seq: d.seq,
+        first_session: d.first_session,
+        sessions: d.sessions,
+        event_types: d.event_types,
+        ads_url: d.ads_url,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -215,3 +215,22 @@ pub struct Tag {
     /// The tag's value.
     pub value: String,
 }
+
+/// What one delivery of log events held, so that its events can be read back (GetLogEvents,
+/// FilterLogEvents): the messages themselves are derived from this, the log's seed and the record
+/// that delivered them (`core::mediatailor_logs`). Absent from deliveries of rules 1 and 2, which
+/// kept counts only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogDelivery {
+    /// The record that delivered the events (its sequence number seeds the sessions' ids).
+    pub seq: u64,
+    /// The number, on its configuration, of the first logged session delivered.
+    pub first_session: u64,
+    /// Sessions delivered; each has one event of each type.
+    pub sessions: u64,
+    /// The event types each session wrote, in order.
+    pub event_types: Vec<String>,
+    /// The ad decision server URL of the configuration then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_url: Option<String>,
+}
