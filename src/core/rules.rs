@@ -17,7 +17,7 @@ use crate::core::operation::Service;
 use crate::core::outcome::Outcome;
 
 /// The rules this slrsim decides by.
-pub const RULES: u32 = 2;
+pub const RULES: u32 = 3;
 
 /// AWS's message for the service role policy attached to a customer role (rules 2 on).
 pub const NOT_ATTACHABLE_TO_ROLE: &str = "Cannot attach a Service Role Policy to a Customer Role.";
@@ -52,6 +52,18 @@ pub const CHANGES: &[Change] = &[
     Change {
         since: 2,
         what: "IAM, STS and CloudWatch Logs answer in every region of AWS's commercial partition; MediaTailor outside its regions answers NotFoundException",
+    },
+    Change {
+        since: 3,
+        what: "a playback configuration is returned with AWS's defaults for the members never given (AvailSuppression, Bumper, CdnConfiguration, DashConfiguration with its endpoint prefix, InsertionMode, LivePreRollConfiguration, ManifestProcessingRules)",
+    },
+    Change {
+        since: 3,
+        what: "a playback configuration's LogConfiguration holds the AdsInteractionLog and ManifestServiceInteractionLog ConfigureLogsForPlaybackConfiguration gave it",
+    },
+    Change {
+        since: 3,
+        what: "PutPlaybackConfiguration adds the tags given to those a configuration has, instead of replacing them",
     },
 ];
 
@@ -95,7 +107,42 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
             }
         }
     }
+    if from < 3 {
+        upgrade_3_mediatailor(action, &mut out)?;
+    }
     Some(out)
+}
+
+/// Rules 3 for MediaTailor: a playback configuration in PutPlaybackConfiguration's,
+/// GetPlaybackConfiguration's and ListPlaybackConfigurations' answers gains AWS's defaults for the
+/// members never given (older rules took none of them, so every one is a default). `None` for a
+/// Put that named tags: it replaced the configuration's tags, where rules 3 add to them, and no
+/// answer alone says which tags the configuration had. A configuration whose logging was given
+/// interaction logs is returned with them now; an older answer does not hold them and cannot be
+/// upgraded to (README, "Rules versions").
+fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
+    use crate::core::action::Operation;
+    let Outcome::Ok { response, .. } = outcome else {
+        return Some(());
+    };
+    let fill = |v: &mut Value| {
+        if let Value::Object(m) = v {
+            crate::core::decide::response::fill_playback_defaults(m);
+        }
+    };
+    match &action.op {
+        Operation::PutPlaybackConfiguration(p) if p.tags.is_some() => return None,
+        Operation::PutPlaybackConfiguration(_) | Operation::GetPlaybackConfiguration(_) => {
+            fill(response)
+        }
+        Operation::ListPlaybackConfigurations(_) => {
+            if let Some(Value::Array(items)) = response.get_mut("Items") {
+                items.iter_mut().for_each(fill);
+            }
+        }
+        _ => {}
+    }
+    Some(())
 }
 
 /// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a
@@ -167,6 +214,48 @@ mod tests {
         };
         assert_eq!(upgrade(1, &elsewhere, &refused), None);
         assert!(CHANGES.iter().all(|c| c.since > 1 && c.since <= RULES));
+    }
+
+    /// A rules-2 playback configuration answer gains AWS's defaults, the DASH prefix beside the HLS
+    /// one; a Put that named tags is not compared; other answers stay.
+    #[test]
+    fn rules_2_playback_configurations_upgrade_to_rules_3_defaults() {
+        let get =
+            action(serde_json::json!({"op": "GetPlaybackConfiguration", "params": {"Name": "a"}}));
+        let hls = "https://e.mediatailor.us-east-1.amazonaws.com/v1/master/k/a/";
+        let old = serde_json::json!({"Name": "a", "HlsConfiguration": {"ManifestEndpointPrefix": hls}, "Tags": {}});
+        let ok = |response: Value| Outcome::Ok {
+            events: vec![],
+            response,
+        };
+        let Some(Outcome::Ok { response, .. }) = upgrade(2, &get, &ok(old.clone())) else {
+            panic!("ok stays ok");
+        };
+        assert_eq!(
+            response["DashConfiguration"],
+            serde_json::json!({"ManifestEndpointPrefix": "https://e.mediatailor.us-east-1.amazonaws.com/v1/dash/k/a/", "MpdLocation": "EMT_DEFAULT", "OriginManifestType": "MULTI_PERIOD"})
+        );
+        assert_eq!(
+            response["AvailSuppression"],
+            serde_json::json!({"Mode": "OFF"})
+        );
+        assert_eq!(response["InsertionMode"], "STITCHED_ONLY");
+        let list = action(serde_json::json!({"op": "ListPlaybackConfigurations", "params": {}}));
+        let Some(Outcome::Ok {
+            response: listed, ..
+        }) = upgrade(1, &list, &ok(serde_json::json!({"Items": [old.clone()]})))
+        else {
+            panic!("ok stays ok");
+        };
+        assert_eq!(listed["Items"][0], response);
+        let tagged = action(
+            serde_json::json!({"op": "PutPlaybackConfiguration", "params": {"Name": "a", "Tags": {"k": "v"}}}),
+        );
+        assert_eq!(upgrade(2, &tagged, &ok(old.clone())), None);
+        // Nothing changes for a log of rules 3, nor for another call.
+        assert_eq!(upgrade(3, &get, &ok(old.clone())), Some(ok(old.clone())));
+        let logs = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
+        assert_eq!(upgrade(2, &logs, &ok(old.clone())), Some(ok(old)));
     }
 
     #[test]

@@ -252,6 +252,7 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
             catalog::log_group_arn(&a.region, &a.account, &str_of(param)?)
         }
         Resource::LogGroups => catalog::log_group_arn(&a.region, &a.account, "*"),
+        Resource::Arn { param } => str_of(param)?,
     };
     Some((action.to_string(), resource))
 }

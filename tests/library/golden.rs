@@ -11,6 +11,7 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
+use serde_json::{Value, json};
 use slrsim::core::apply::apply_mut;
 use slrsim::core::outcome::Outcome;
 use slrsim::log::record::{self, HASH_LEN, Record};
@@ -29,7 +30,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 3] = [
+const GOLDEN: [Golden; 4] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -46,6 +47,12 @@ const GOLDEN: [Golden; 3] = [
     Golden {
         name: "lost-delivery",
         hand_made: &[1],
+    },
+    // MediaTailor's whole playback configuration and its tagging calls, as the awsmt Terraform
+    // provider makes them (rules 3).
+    Golden {
+        name: "mediatailor-3",
+        hand_made: &[],
     },
 ];
 
@@ -110,6 +117,7 @@ event_kinds!(
     PlaybackConfigurationPut,
     PlaybackConfigurationDeleted,
     LogConfigurationSet,
+    PlaybackConfigurationTagsSet,
     SessionsServed,
     LogGroupCreated,
     LogStreamCreated,
@@ -152,6 +160,9 @@ operations!(
     ListPlaybackConfigurations,
     DeletePlaybackConfiguration,
     ConfigureLogsForPlaybackConfiguration,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
     DescribeLogGroups,
     DescribeLogStreams,
 );
@@ -388,6 +399,11 @@ fn the_generated_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
 #[test]
 fn the_hand_made_golden_log_replays_and_re_decides_after_its_edit() {
     check(&GOLDEN[2]);
+}
+
+#[test]
+fn the_mediatailor_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(&GOLDEN[3]);
 }
 
 /// Operations that can be only one way, so the coverage check asks for them only that way: the genesis
@@ -711,4 +727,51 @@ fn write_golden_logs() {
     write_golden("demo", &demo_lines());
     write_golden("generated", &generated_lines());
     write_golden("lost-delivery", &lost_delivery_lines());
+    write_golden("mediatailor-3", &mediatailor_3_lines());
+}
+
+/// The awsmt Terraform provider's calls on a playback configuration, with its acceptance test's
+/// values (create with every member it manages, read, update with tags, import's read, delete),
+/// and the refusals of the new members and of the tagging calls.
+fn mediatailor_3_lines() -> Vec<Line> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for line in slrsim_mediatailor_3_actions() {
+        sim.execute(support::action(&line)).expect("execute");
+    }
+    sim.flush().expect("flush");
+    dump(sim.store())
+}
+
+/// The scenario lines of `mediatailor-3`: the awsmt provider's calls (`mediatailor_inputs` drives
+/// the same), then refusals of a member outside the model's enum and of the tagging calls.
+fn slrsim_mediatailor_3_actions() -> Vec<String> {
+    use crate::mediatailor_inputs::{AWSMT_ARN, awsmt_lines};
+    let mut lines = awsmt_lines();
+    // Read the tags before the configuration is deleted, and once more after.
+    let at = lines.len() - 1;
+    lines.insert(
+        at,
+        op("ListTagsForResource", json!({"ResourceArn": AWSMT_ARN})),
+    );
+    lines.extend([
+        op("ListTagsForResource", json!({"ResourceArn": AWSMT_ARN})),
+        op(
+            "PutPlaybackConfiguration",
+            json!({"Name": "bad", "InsertionMode": "SOMETIMES"}),
+        ),
+        op(
+            "TagResource",
+            json!({"ResourceArn": AWSMT_ARN, "Tags": {"a": "b"}}),
+        ),
+        op(
+            "UntagResource",
+            json!({"ResourceArn": AWSMT_ARN, "TagKeys": []}),
+        ),
+    ]);
+    lines
+}
+
+fn op(name: &str, params: Value) -> String {
+    json!({"op": name, "params": params}).to_string()
 }

@@ -113,6 +113,9 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::ListPlaybackConfigurations(p) => mediatailor::list(cx, p),
         Operation::DeletePlaybackConfiguration(p) => mediatailor::delete(cx, p),
         Operation::ConfigureLogsForPlaybackConfiguration(p) => mediatailor::configure_logs(cx, p),
+        Operation::TagResource(p) => mediatailor::tag_resource(cx, p),
+        Operation::UntagResource(p) => mediatailor::untag_resource(cx, p),
+        Operation::ListTagsForResource(p) => mediatailor::list_tags_for_resource(cx, p),
         Operation::DescribeLogGroups(p) => logs::describe_log_groups(cx, p),
         Operation::DescribeLogStreams(p) => logs::describe_log_streams(cx, p),
     }
