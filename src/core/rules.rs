@@ -65,6 +65,10 @@ pub const CHANGES: &[Change] = &[
         since: 3,
         what: "PutPlaybackConfiguration adds the tags given to those a configuration has, instead of replacing them",
     },
+    Change {
+        since: 3,
+        what: "a URL MediaTailor refuses is worded as AWS words it: \"AdDecisionServerUrl requires a valid URL\"",
+    },
 ];
 
 /// What these rules answer where the rules `from` answered `outcome` to `action`: `Some` of the
@@ -122,8 +126,12 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
 /// upgraded to (README, "Rules versions").
 fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
     use crate::core::action::Operation;
-    let Outcome::Ok { response, .. } = outcome else {
-        return Some(());
+    let response = match outcome {
+        Outcome::Ok { response, .. } => response,
+        Outcome::Error { error } => {
+            error.message = url_message_3(&error.message);
+            return Some(());
+        }
     };
     let fill = |v: &mut Value| {
         if let Value::Object(m) = v {
@@ -143,6 +151,24 @@ fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
         _ => {}
     }
     Some(())
+}
+
+/// Rules 3 word a URL MediaTailor refuses as AWS does ("AdDecisionServerUrl requires a valid URL"),
+/// keeping what older rules said after it.
+fn url_message_3(message: &str) -> String {
+    let old = " must be an http:// or https:// URL of at most ";
+    match (message.split_once(" '"), message.rfind(old)) {
+        (Some((field, _)), Some(at))
+            if !field.contains(' ') && message.ends_with(" characters.") =>
+        {
+            let value = &message[field.len() + 1..at];
+            format!(
+                "{field} requires a valid URL: {value} is not an http:// or https:// URL of at most {}",
+                &message[at + old.len()..]
+            )
+        }
+        _ => message.to_string(),
+    }
 }
 
 /// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a
@@ -256,6 +282,23 @@ mod tests {
         assert_eq!(upgrade(3, &get, &ok(old.clone())), Some(ok(old.clone())));
         let logs = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
         assert_eq!(upgrade(2, &logs, &ok(old.clone())), Some(ok(old)));
+        // A refused URL is worded as AWS words it.
+        let refused = Outcome::Error {
+            error: ApiError::new(
+                ErrorCode::BadRequestException,
+                "AdDecisionServerUrl 'in valid' must be an http:// or https:// URL of at most 2048 characters.",
+            ),
+        };
+        let Some(Outcome::Error { error }) = upgrade(2, &tagged, &refused) else {
+            panic!("an error stays an error");
+        };
+        let now = crate::core::validate::url("AdDecisionServerUrl", "in valid").expect_err("bad");
+        assert_eq!(error, now);
+        assert!(
+            error
+                .message
+                .starts_with("AdDecisionServerUrl requires a valid URL")
+        );
     }
 
     #[test]

@@ -1138,3 +1138,28 @@ fn tagging_calls_refuse_what_is_not_a_configuration_here_or_breaks_a_limit() {
     }
     assert_eq!(config(&t, "live").tags.len(), max);
 }
+
+/// The provider's `TestAccPlaybackConfigurationCreationFail` and `...UpdateFail` expect AWS's words,
+/// `AdDecisionServerUrl requires a valid URL`; a refused update leaves the configuration as it was.
+#[test]
+fn an_invalid_ad_decision_server_url_is_refused_in_aws_words() {
+    let mut t = TestSim::new();
+    let put = |ads: &str| {
+        put_line(json!({
+            "Name": "test-acc-playback-configuration-delete",
+            "AdDecisionServerUrl": ads,
+            "VideoContentSourceUrl": "https://www.bar.at",
+        }))
+    };
+    let e = t.err(&put("invalid"));
+    assert_eq!(e.code, ErrorCode::BadRequestException);
+    assert!(
+        e.message.contains("AdDecisionServerUrl requires a valid URL"),
+        "{}",
+        e.message
+    );
+    t.ok(&put("https://www.buzz.com"));
+    let before = config(&t, "test-acc-playback-configuration-delete");
+    t.err(&put("invalid"));
+    assert_eq!(config(&t, "test-acc-playback-configuration-delete"), before);
+}
