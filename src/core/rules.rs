@@ -156,18 +156,15 @@ fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
 /// Rules 3 word a URL MediaTailor refuses as AWS does ("AdDecisionServerUrl requires a valid URL"),
 /// keeping what older rules said after it.
 fn url_message_3(message: &str) -> String {
-    let old = " must be an http:// or https:// URL of at most ";
-    match (message.split_once(" '"), message.rfind(old)) {
-        (Some((field, _)), Some(at))
-            if !field.contains(' ') && message.ends_with(" characters.") =>
-        {
-            let value = &message[field.len() + 1..at];
-            format!(
-                "{field} requires a valid URL: {value} is not an http:// or https:// URL of at most {}",
-                &message[at + old.len()..]
-            )
-        }
-        _ => message.to_string(),
+    let parts = message.split_once(" '").and_then(|(field, rest)| {
+        let (value, tail) = rest.rsplit_once("' must be an http:// or https:// URL of at most ")?;
+        (!field.contains(' ') && tail.ends_with(" characters.")).then_some((field, value, tail))
+    });
+    match parts {
+        Some((field, value, tail)) => format!(
+            "{field} requires a valid URL: '{value}' is not an http:// or https:// URL of at most {tail}"
+        ),
+        None => message.to_string(),
     }
 }
 

@@ -1154,7 +1154,8 @@ fn an_invalid_ad_decision_server_url_is_refused_in_aws_words() {
     let e = t.err(&put("invalid"));
     assert_eq!(e.code, ErrorCode::BadRequestException);
     assert!(
-        e.message.contains("AdDecisionServerUrl requires a valid URL"),
+        e.message
+            .contains("AdDecisionServerUrl requires a valid URL"),
         "{}",
         e.message
     );
