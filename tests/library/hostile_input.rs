@@ -965,11 +965,31 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
             option::of(any::<bool>()),
         )),
         option::of(word(&["TRANSCODE", "NONE"])),
+        option::of(field(limits::MAX_URL, URLS)),
+        option::of((
+            option::of(word(&["GET", "POST"])),
+            option::of(word(&["NONE", "GZIP"])),
+        )),
+        option::of(word(&["PRE_ADS_REQUEST", "PRE_SESSION_INITIALIZATION"])),
     )
         .prop_map(
-            |(avail, dash, mode, threshold, profile, more, conditioning)| {
+            |(avail, dash, mode, threshold, profile, more, conditioning, bumper, http, hook)| {
                 let (pre_roll, passthrough) = more.unzip();
                 p::PlaybackSettings {
+                    bumper: bumper.map(|start_url| p::Bumper {
+                        start_url: Some(start_url),
+                        end_url: None,
+                    }),
+                    ad_decision_server_configuration: http.map(|(method, compress_request)| {
+                        p::AdDecisionServerConfiguration {
+                            http_request: Some(p::HttpRequest {
+                                method,
+                                compress_request,
+                                ..Default::default()
+                            }),
+                        }
+                    }),
+                    function_mapping: hook.map(|k| [(k, "fn-1".to_string())].into()),
                     avail_suppression: avail.map(|(mode, value, fill_policy)| {
                         p::AvailSuppression {
                             mode,
@@ -1057,6 +1077,32 @@ fn bad_settings(p: &PutPlaybackConfigurationParams) -> Vec<&'static str> {
         !["TRANSCODE", "NONE"].contains(&c.streaming_media_file_conditioning.as_str())
     }) {
         v.push("AdConditioningConfiguration.StreamingMediaFileConditioning");
+    }
+    if p.bumper
+        .as_ref()
+        .and_then(|b| b.start_url.as_deref())
+        .is_some_and(bad_url)
+    {
+        v.push("Bumper.StartUrl");
+    }
+    if let Some(r) = p
+        .ad_decision_server_configuration
+        .as_ref()
+        .and_then(|c| c.http_request.as_ref())
+    {
+        if not_in(&r.method, &["GET", "POST"]) {
+            v.push("HttpRequest.Method");
+        }
+        if not_in(&r.compress_request, &["NONE", "GZIP"]) {
+            v.push("HttpRequest.CompressRequest");
+        }
+    }
+    let hooks = ["PRE_ADS_REQUEST", "PRE_SESSION_INITIALIZATION"];
+    if p.function_mapping
+        .as_ref()
+        .is_some_and(|f| f.keys().any(|k| !hooks.contains(&k.as_str())))
+    {
+        v.push("FunctionMapping");
     }
     v
 }
@@ -1827,6 +1873,7 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "AdDecisionServerUrl",
             );
             check(p.slate_ad_url.as_deref().is_some_and(bad_url), "SlateAdUrl");
+            check(p.tags.as_ref().is_some_and(bad_playback_tags), "tags");
             v.extend(bad_settings(p));
         }
         Operation::TagResource(p) => {
