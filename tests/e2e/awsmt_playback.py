@@ -265,6 +265,28 @@ def main():
     )
     check(got["LogConfiguration"]["EnabledLoggingStrategies"] == ["LEGACY_CLOUDWATCH"], "minimal: strategies", got)
 
+    step("data source: every member given, aliases and strategies too, read back whole")
+    ds = dict(
+        complete_put("https://exampleurl.com/", "", 2, 2, {"Environment": "dev"}),
+        Name="awsmt-data-source",
+        CdnConfiguration={"AdSegmentUrlPrefix": "https://exampleurl.com/", "ContentSegmentUrlPrefix": "https://exampleurl.com/"},
+        ConfigurationAliases={"player_params.foo": {"player_params.bar": "player_params.buzz"}},
+    )
+    strictly(mt, "PutPlaybackConfiguration", mt.put_playback_configuration(**ds))
+    r = mt.configure_logs_for_playback_configuration(
+        PlaybackConfigurationName="awsmt-data-source", PercentEnabled=0, EnabledLoggingStrategies=["LEGACY_CLOUDWATCH"]
+    )
+    strictly(mt, "ConfigureLogsForPlaybackConfiguration", r)
+    got = get(mt, "awsmt-data-source")
+    for member, value in ds.items():
+        if member != "DashConfiguration":
+            check(got.get(member) == value, f"data source: {member}", got.get(member))
+    check(
+        got["LogConfiguration"] == {"PercentEnabled": 0, "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"]},
+        "data source: LogConfiguration",
+        got["LogConfiguration"],
+    )
+
     step("refusals: a value outside the model names the member; an unknown ARN")
     try:
         mt.put_playback_configuration(Name="bad", InsertionMode="GUIDED")
@@ -288,7 +310,7 @@ def main():
     RAW.clear()
 
     step("destroy: Delete")
-    for name in [NAME, MINIMAL]:
+    for name in [NAME, MINIMAL, "awsmt-data-source"]:
         r = mt.delete_playback_configuration(Name=name)
         strictly(mt, "DeletePlaybackConfiguration", r)
     left = strictly(mt, "ListPlaybackConfigurations", mt.list_playback_configurations())

@@ -1164,3 +1164,45 @@ fn an_invalid_ad_decision_server_url_is_refused_in_aws_words() {
     t.err(&put("invalid"));
     assert_eq!(config(&t, "test-acc-playback-configuration-delete"), before);
 }
+
+/// The provider's data source test (`TestAccPlaybackConfigurationDataSourceBasic`): a configuration
+/// with every member it manages and aliases, logging strategies given, read back whole by a Get.
+#[test]
+fn the_awsmt_data_source_reads_every_member_it_was_given() {
+    let mut t = TestSim::new();
+    let given = json!({
+        "Name": AWSMT_NAME,
+        "AdDecisionServerUrl": "https://exampleurl.com/",
+        "AvailSuppression": {"FillPolicy": "FULL_AVAIL_ONLY", "Mode": "BEHIND_LIVE_EDGE", "Value": "00:00:00"},
+        "Bumper": {"EndUrl": "https://wxample.com/endbumper", "StartUrl": "https://wxample.com/startbumper"},
+        "CdnConfiguration": {"AdSegmentUrlPrefix": "https://exampleurl.com/", "ContentSegmentUrlPrefix": "https://exampleurl.com/"},
+        "ConfigurationAliases": {"player_params.foo": {"player_params.bar": "player_params.buzz"}},
+        "DashConfiguration": {"MpdLocation": "DISABLED", "OriginManifestType": "SINGLE_PERIOD"},
+        "LivePreRollConfiguration": {"AdDecisionServerUrl": "https://exampleurl.com/", "MaxDurationSeconds": 2},
+        "ManifestProcessingRules": {"AdMarkerPassthrough": {"Enabled": false}},
+        "PersonalizationThresholdSeconds": 2,
+        "SlateAdUrl": "https://exampleurl.com/",
+        "Tags": {"Environment": "dev"},
+        "VideoContentSourceUrl": "https://exampleurl.com/",
+    });
+    t.ok(&put_line(given.clone()));
+    t.ok(&logs_line(json!({
+        "PlaybackConfigurationName": AWSMT_NAME,
+        "PercentEnabled": 0,
+        "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"],
+    })));
+    let got = t.ok(&get_line(AWSMT_NAME));
+    for (k, v) in given.as_object().expect("object") {
+        if k == "DashConfiguration" {
+            for m in ["MpdLocation", "OriginManifestType"] {
+                assert_eq!(got[k][m], v[m], "{k}.{m}");
+            }
+        } else {
+            assert_eq!(&got[k], v, "{k}");
+        }
+    }
+    assert_eq!(
+        got["LogConfiguration"],
+        json!({"PercentEnabled": 0, "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"]})
+    );
+}
