@@ -119,10 +119,16 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "a managed policy has one version, its default; `IAMFullAccess` and `CloudWatchLogsReadOnlyAccess` are trimmed to the services slrsim models"
         }
         K::ListEntitiesForPolicy => "slrsim has no groups: `PolicyGroups` is always empty",
-        K::PutPlaybackConfiguration | K::GetPlaybackConfiguration => {
-            "only the members slrsim models are accepted and returned (see \"The model\")"
+        K::PutPlaybackConfiguration => {
+            "every member of AWS's model is accepted, checked and returned (\"Playback configurations\"); URLs are at most 2048 characters (AWS: 25,000); CDN prefixes are checked for length only"
+        }
+        K::GetPlaybackConfiguration => {
+            "members never given come back with AWS's defaults; `InsertionMode` is always returned"
         }
         K::ListPlaybackConfigurations | K::DeletePlaybackConfiguration => "",
+        K::TagResource | K::UntagResource | K::ListTagsForResource => {
+            "only playback configurations are tagged; another ARN is `BadRequestException` (the only error AWS's model lists)"
+        }
         K::ConfigureLogsForPlaybackConfiguration => {
             "`VENDED_LOGS` is stored, but vended delivery is not simulated: a configuration with only `VENDED_LOGS` writes nothing (the delivery calls `PutDeliverySource`, `PutDeliveryDestination`, `CreateDelivery` are not served)"
         }

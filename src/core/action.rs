@@ -2,8 +2,11 @@
 //! a simulation action (`AdvanceClock`, `ServeSessions`, `SetAccountHistory`). Actions are stored in the
 //! log exactly as they were given, after parsing.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::core::event::payload;
 use crate::core::operation::Spec;
 
 /// The account used when a scenario line names none.
@@ -156,7 +159,8 @@ pub enum Operation {
     GetCallerIdentity(GetCallerIdentityParams),
     // --- MediaTailor ---
     /// MediaTailor `PutPlaybackConfiguration`: creates or replaces a playback configuration.
-    PutPlaybackConfiguration(PutPlaybackConfigurationParams),
+    /// (Boxed: its parameters are the largest of any operation.)
+    PutPlaybackConfiguration(Box<PutPlaybackConfigurationParams>),
     /// MediaTailor `GetPlaybackConfiguration`.
     GetPlaybackConfiguration(PlaybackNameParams),
     /// MediaTailor `ListPlaybackConfigurations`, with paging.
@@ -165,6 +169,12 @@ pub enum Operation {
     DeletePlaybackConfiguration(PlaybackNameParams),
     /// MediaTailor `ConfigureLogsForPlaybackConfiguration`: the percentage of sessions logged; enabling it creates the service-linked role.
     ConfigureLogsForPlaybackConfiguration(ConfigureLogsParams),
+    /// MediaTailor `TagResource`: adds tags to a playback configuration.
+    TagResource(TagResourceParams),
+    /// MediaTailor `UntagResource`: removes tags from a playback configuration.
+    UntagResource(UntagResourceParams),
+    /// MediaTailor `ListTagsForResource`: a playback configuration's tags.
+    ListTagsForResource(ResourceArnParams),
     // --- CloudWatch Logs ---
     /// CloudWatch Logs `DescribeLogGroups`.
     DescribeLogGroups(DescribeLogGroupsParams),
@@ -520,9 +530,98 @@ pub struct PutPlaybackConfigurationParams {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slate_ad_url: Option<String>,
     /// Tags, key to value (`tags` on the wire, as AWS's model names it; `Tags` in scenarios, the
-    /// member's name). Given, they replace the configuration's tags; absent, the tags stay.
+    /// member's name). Given, they are added to the configuration's tags (a key given again takes
+    /// the new value); tags not given stay, as on AWS, where only UntagResource removes a tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<std::collections::BTreeMap<String, String>>,
+    /// Ad suppression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_suppression: Option<payload::AvailSuppression>,
+    /// Bumpers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bumper: Option<payload::Bumper>,
+    /// Content delivery network prefixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdn_configuration: Option<payload::CdnConfiguration>,
+    /// Player parameter aliases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aliases: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// DASH settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dash_configuration: Option<payload::DashConfigurationForPut>,
+    /// `STITCHED_ONLY` or `PLAYER_SELECT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insertion_mode: Option<String>,
+    /// Live pre-roll ads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_pre_roll_configuration: Option<payload::LivePreRollConfiguration>,
+    /// Manifest processing rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_processing_rules: Option<payload::ManifestProcessingRules>,
+    /// Most underfilled ad time in a break, in seconds (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalization_threshold_seconds: Option<i64>,
+    /// A custom transcode profile's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcode_profile_name: Option<String>,
+    /// Ad conditioning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_conditioning_configuration: Option<payload::AdConditioningConfiguration>,
+    /// How requests to the ad decision server are made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_decision_server_configuration: Option<payload::AdDecisionServerConfiguration>,
+    /// Lifecycle hook event name to function identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_mapping: Option<BTreeMap<String, String>>,
+}
+
+impl PutPlaybackConfigurationParams {
+    /// The settings this call puts, beyond the URLs and tags.
+    pub fn settings(&self) -> payload::PlaybackSettings {
+        payload::PlaybackSettings {
+            avail_suppression: self.avail_suppression.clone(),
+            bumper: self.bumper.clone(),
+            cdn_configuration: self.cdn_configuration.clone(),
+            configuration_aliases: self.configuration_aliases.clone(),
+            dash_configuration: self.dash_configuration.clone(),
+            insertion_mode: self.insertion_mode.clone(),
+            live_pre_roll_configuration: self.live_pre_roll_configuration.clone(),
+            manifest_processing_rules: self.manifest_processing_rules.clone(),
+            personalization_threshold_seconds: self.personalization_threshold_seconds,
+            transcode_profile_name: self.transcode_profile_name.clone(),
+            ad_conditioning_configuration: self.ad_conditioning_configuration.clone(),
+            ad_decision_server_configuration: self.ad_decision_server_configuration.clone(),
+            function_mapping: self.function_mapping.clone(),
+        }
+    }
+}
+
+/// TagResource (MediaTailor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct TagResourceParams {
+    /// The resource's ARN (a playback configuration's).
+    pub resource_arn: String,
+    /// Tags to add, key to value (`tags` on the wire).
+    pub tags: BTreeMap<String, String>,
+}
+
+/// UntagResource (MediaTailor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct UntagResourceParams {
+    /// The resource's ARN (a playback configuration's).
+    pub resource_arn: String,
+    /// Keys of the tags to remove (`tagKeys` in the query string, repeated).
+    pub tag_keys: Vec<String>,
+}
+
+/// ListTagsForResource (MediaTailor).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ResourceArnParams {
+    /// The resource's ARN (a playback configuration's).
+    pub resource_arn: String,
 }
 
 /// Calls that take only a playback configuration name.

@@ -75,6 +75,7 @@ macro_rules! mediatailor_events {
         Event::PlaybackConfigurationPut { .. }
             | Event::PlaybackConfigurationDeleted { .. }
             | Event::LogConfigurationSet { .. }
+            | Event::PlaybackConfigurationTagsSet { .. }
             | Event::SessionsServed { .. }
             | Event::LogDeliveryLost { .. }
     };
@@ -397,6 +398,12 @@ fn fold_mediatailor(state: &mut State, event: &Event) -> Option<()> {
         } => {
             config_mut(state, account, region, name)?.log_configuration = to_log_configuration(log)
         }
+        Event::PlaybackConfigurationTagsSet {
+            account,
+            region,
+            name,
+            tags,
+        } => config_mut(state, account, region, name)?.tags = tags.clone(),
         Event::SessionsServed {
             account,
             region,
@@ -712,6 +719,7 @@ fn to_playback_configuration(c: &event::PlaybackConfiguration) -> state::Playbac
         log_configuration,
         sessions,
         tags,
+        settings,
     } = c;
     let event::SessionStats {
         served,
@@ -738,6 +746,7 @@ fn to_playback_configuration(c: &event::PlaybackConfiguration) -> state::Playbac
             last_loss_reason: last_loss_reason.clone(),
         },
         tags: tags.clone(),
+        settings: settings.clone(),
     }
 }
 

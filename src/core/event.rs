@@ -14,7 +14,8 @@ pub mod payload;
 
 pub use payload::{
     AccessKey, DeletionTask, FailureReason, InteractionLog, LogConfiguration, LogDelivery,
-    PlaybackConfiguration, Role, RoleLastUsed, RoleUsage, SessionStats, Tag, TaskStatus, User,
+    PlaybackConfiguration, PlaybackSettings, Role, RoleLastUsed, RoleUsage, SessionStats, Tag,
+    TaskStatus, User,
 };
 
 /// One fact. Serialised with its variant's name as `type` beside its fields, in the order written here.
@@ -268,8 +269,8 @@ pub enum Event {
         account: String,
         /// The region.
         region: String,
-        /// The configuration as put.
-        config: PlaybackConfiguration,
+        /// The configuration as put (boxed: the largest payload; stored as itself).
+        config: Box<PlaybackConfiguration>,
     },
     /// A playback configuration was deleted.
     PlaybackConfigurationDeleted {
@@ -290,6 +291,17 @@ pub enum Event {
         name: String,
         /// The new log configuration.
         log: LogConfiguration,
+    },
+    /// A playback configuration's tags were changed (TagResource, UntagResource): these are its tags now.
+    PlaybackConfigurationTagsSet {
+        /// The account.
+        account: String,
+        /// The region.
+        region: String,
+        /// The configuration's name.
+        name: String,
+        /// Every tag it now has, key to value.
+        tags: std::collections::BTreeMap<String, String>,
     },
     /// Viewer traffic: `logged` of `sessions` were chosen for logging; `carry` is the new sampling carry.
     SessionsServed {
@@ -417,6 +429,7 @@ impl Event {
             Event::PlaybackConfigurationPut { .. } => "PlaybackConfigurationPut",
             Event::PlaybackConfigurationDeleted { .. } => "PlaybackConfigurationDeleted",
             Event::LogConfigurationSet { .. } => "LogConfigurationSet",
+            Event::PlaybackConfigurationTagsSet { .. } => "PlaybackConfigurationTagsSet",
             Event::SessionsServed { .. } => "SessionsServed",
             Event::LogGroupCreated { .. } => "LogGroupCreated",
             Event::LogStreamCreated { .. } => "LogStreamCreated",

@@ -43,6 +43,11 @@ pub const MAX_LIST_ROLES: i64 = 1000;
 pub const MAX_PLAYBACK_NAME: usize = 512;
 /// MediaTailor URLs (slrsim).
 pub const MAX_URL: usize = 2048;
+/// A playback configuration setting's free text (a transcode profile name, an alias, a header, a
+/// request body, a CDN prefix's length is `MAX_URL`) (slrsim).
+pub const MAX_SETTING_TEXT: usize = 2048;
+/// Entries in one of a playback configuration's maps (aliases, headers, function mapping) (slrsim).
+pub const MAX_SETTING_ENTRIES: usize = 100;
 /// Playback configurations in one region of one account (slrsim).
 pub const MAX_PLAYBACK_CONFIGURATIONS: usize = 1000;
 /// ListPlaybackConfigurations MaxResults: 1..=100.

@@ -92,6 +92,11 @@ pub enum Resource {
         /// The parameter holding the policy's ARN.
         param: &'static str,
     },
+    /// The resource whose ARN the parameter gives, as given (MediaTailor's tagging calls).
+    Arn {
+        /// The parameter holding the ARN.
+        param: &'static str,
+    },
 }
 
 /// Where a rest-json call's parameters come from, besides the `{Param}` segments of its path.
@@ -244,6 +249,9 @@ operation_kinds!(
     ListPlaybackConfigurations,
     DeletePlaybackConfiguration,
     ConfigureLogsForPlaybackConfiguration,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
     DescribeLogGroups,
     DescribeLogStreams,
     GetLogEvents,
@@ -265,6 +273,9 @@ const ROLE: Resource = Resource::Role { param: "RoleName" };
 const USER: Resource = Resource::User { param: "UserName" };
 const POLICY: Resource = Resource::Policy { param: "PolicyArn" };
 const PLAYBACK: Resource = Resource::PlaybackConfiguration { param: "Name" };
+const TAGGED: Resource = Resource::Arn {
+    param: "ResourceArn",
+};
 const CONFIGURE_LOGS: Resource = Resource::PlaybackConfiguration {
     param: "PlaybackConfigurationName",
 };
@@ -787,6 +798,49 @@ impl OperationKind {
                     )
                 }
             }
+            K::TagResource => {
+                &const {
+                    mediatailor(
+                        "TagResource",
+                        "mediatailor:TagResource",
+                        TAGGED,
+                        Route::RestJson {
+                            method: "POST",
+                            path: "/tags/{ResourceArn}",
+                            input: RestInput::Body,
+                            status: 204,
+                        },
+                        r#"{"ResourceArn": "arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live", "Tags": {"team": "video"}}"#,
+                    )
+                }
+            }
+            K::UntagResource => {
+                &const {
+                    mediatailor(
+                        "UntagResource",
+                        "mediatailor:UntagResource",
+                        TAGGED,
+                        Route::RestJson {
+                            method: "DELETE",
+                            path: "/tags/{ResourceArn}",
+                            input: RestInput::Query,
+                            status: 204,
+                        },
+                        r#"{"ResourceArn": "arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live", "TagKeys": ["team"]}"#,
+                    )
+                }
+            }
+            K::ListTagsForResource => {
+                &const {
+                    mediatailor(
+                        "ListTagsForResource",
+                        "mediatailor:ListTagsForResource",
+                        TAGGED,
+                        rest("GET", "/tags/{ResourceArn}", RestInput::Path),
+                        r#"{"ResourceArn": "arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live"}"#,
+                    )
+                }
+            }
             K::DescribeLogGroups => {
                 &const {
                     logs(
@@ -977,8 +1031,21 @@ mod tests {
             } = s.route
             {
                 assert!(seen.insert((method, path)), "{method} {path} twice");
-                let placeholders = path.split('/').filter(|p| p.starts_with('{')).count();
-                assert_eq!(placeholders > 0, input == RestInput::Path, "{}", s.name);
+                let placeholders: Vec<&str> =
+                    path.split('/').filter(|p| p.starts_with('{')).collect();
+                // A call whose input is only its path has parameters there; every one is in its
+                // example (the tagging calls have theirs beside a body or a query string).
+                if input == RestInput::Path {
+                    assert!(!placeholders.is_empty(), "{}", s.name);
+                }
+                for p in placeholders {
+                    let name = p.trim_matches(|c| c == '{' || c == '}');
+                    assert!(
+                        s.example.contains(&format!("\"{name}\"")),
+                        "{}: {name}",
+                        s.name
+                    );
+                }
             }
         }
     }

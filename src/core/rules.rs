@@ -65,6 +65,22 @@ pub const CHANGES: &[Change] = &[
         since: 3,
         what: "MediaTailor writes ManifestService logs only for sessions in debug log mode, counts the bytes of the messages it writes, and writes nothing to the MediaTailor/* log groups for a VENDED_LOGS-only configuration; the events it writes can be read back (GetLogEvents, FilterLogEvents)",
     },
+    Change {
+        since: 3,
+        what: "a playback configuration is returned with AWS's defaults for the members never given (AvailSuppression, Bumper, CdnConfiguration, DashConfiguration with its endpoint prefix, InsertionMode, LivePreRollConfiguration, ManifestProcessingRules)",
+    },
+    Change {
+        since: 3,
+        what: "a playback configuration's LogConfiguration holds the AdsInteractionLog and ManifestServiceInteractionLog ConfigureLogsForPlaybackConfiguration gave it",
+    },
+    Change {
+        since: 3,
+        what: "PutPlaybackConfiguration adds the tags given to those a configuration has, instead of replacing them",
+    },
+    Change {
+        since: 3,
+        what: "a URL MediaTailor refuses is worded as AWS words it: \"AdDecisionServerUrl requires a valid URL\"",
+    },
 ];
 
 /// What these rules answer where the rules `from` answered `outcome` to `action`: `Some` of the
@@ -110,6 +126,7 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
     if from < 3 {
         upgrade_3_iam(action, &mut out)?;
         upgrade_3_logs(action, &mut out)?;
+        upgrade_3_mediatailor(action, &mut out)?;
     }
     Some(out)
 }
@@ -178,6 +195,57 @@ fn upgrade_3_logs(action: &Action, outcome: &mut Outcome) -> Option<()> {
         _ => {}
     }
     Some(())
+}
+
+/// Rules 3 for MediaTailor: a playback configuration in PutPlaybackConfiguration's,
+/// GetPlaybackConfiguration's and ListPlaybackConfigurations' answers gains AWS's defaults for the
+/// members never given (older rules took none of them, so every one is a default). `None` for a
+/// Put that named tags: it replaced the configuration's tags, where rules 3 add to them, and no
+/// answer alone says which tags the configuration had. A configuration whose logging was given
+/// interaction logs is returned with them now; an older answer does not hold them and cannot be
+/// upgraded to (README, "Rules versions").
+fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
+    use crate::core::action::Operation;
+    let response = match outcome {
+        Outcome::Ok { response, .. } => response,
+        Outcome::Error { error } => {
+            error.message = url_message_3(&error.message);
+            return Some(());
+        }
+    };
+    let fill = |v: &mut Value| {
+        if let Value::Object(m) = v {
+            crate::core::decide::response::fill_playback_defaults(m);
+        }
+    };
+    match &action.op {
+        Operation::PutPlaybackConfiguration(p) if p.tags.is_some() => return None,
+        Operation::PutPlaybackConfiguration(_) | Operation::GetPlaybackConfiguration(_) => {
+            fill(response)
+        }
+        Operation::ListPlaybackConfigurations(_) => {
+            if let Some(Value::Array(items)) = response.get_mut("Items") {
+                items.iter_mut().for_each(fill);
+            }
+        }
+        _ => {}
+    }
+    Some(())
+}
+
+/// Rules 3 word a URL MediaTailor refuses as AWS does ("AdDecisionServerUrl requires a valid URL"),
+/// keeping what older rules said after it.
+fn url_message_3(message: &str) -> String {
+    let parts = message.split_once(" '").and_then(|(field, rest)| {
+        let (value, tail) = rest.rsplit_once("' must be an http:// or https:// URL of at most ")?;
+        (!field.contains(' ') && tail.ends_with(" characters.")).then_some((field, value, tail))
+    });
+    match parts {
+        Some((field, value, tail)) => format!(
+            "{field} requires a valid URL: '{value}' is not an http:// or https:// URL of at most {tail}"
+        ),
+        None => message.to_string(),
+    }
 }
 
 /// `PermissionsBoundaryType: Policy` becomes `PermissionsBoundaryPolicy`, wherever a role is in a
@@ -299,6 +367,65 @@ mod tests {
         };
         assert_eq!(upgrade(1, &elsewhere, &refused), None);
         assert!(CHANGES.iter().all(|c| c.since > 1 && c.since <= RULES));
+    }
+
+    /// A rules-2 playback configuration answer gains AWS's defaults, the DASH prefix beside the HLS
+    /// one; a Put that named tags is not compared; other answers stay.
+    #[test]
+    fn rules_2_playback_configurations_upgrade_to_rules_3_defaults() {
+        let get =
+            action(serde_json::json!({"op": "GetPlaybackConfiguration", "params": {"Name": "a"}}));
+        let hls = "https://e.mediatailor.us-east-1.amazonaws.com/v1/master/k/a/";
+        let old = serde_json::json!({"Name": "a", "HlsConfiguration": {"ManifestEndpointPrefix": hls}, "Tags": {}});
+        let ok = |response: Value| Outcome::Ok {
+            events: vec![],
+            response,
+        };
+        let Some(Outcome::Ok { response, .. }) = upgrade(2, &get, &ok(old.clone())) else {
+            panic!("ok stays ok");
+        };
+        assert_eq!(
+            response["DashConfiguration"],
+            serde_json::json!({"ManifestEndpointPrefix": "https://e.mediatailor.us-east-1.amazonaws.com/v1/dash/k/a/", "MpdLocation": "EMT_DEFAULT", "OriginManifestType": "MULTI_PERIOD"})
+        );
+        assert_eq!(
+            response["AvailSuppression"],
+            serde_json::json!({"Mode": "OFF"})
+        );
+        assert_eq!(response["InsertionMode"], "STITCHED_ONLY");
+        let list = action(serde_json::json!({"op": "ListPlaybackConfigurations", "params": {}}));
+        let Some(Outcome::Ok {
+            response: listed, ..
+        }) = upgrade(1, &list, &ok(serde_json::json!({"Items": [old.clone()]})))
+        else {
+            panic!("ok stays ok");
+        };
+        assert_eq!(listed["Items"][0], response);
+        let tagged = action(
+            serde_json::json!({"op": "PutPlaybackConfiguration", "params": {"Name": "a", "Tags": {"k": "v"}}}),
+        );
+        assert_eq!(upgrade(2, &tagged, &ok(old.clone())), None);
+        // Nothing changes for a log of rules 3, nor for another call.
+        assert_eq!(upgrade(3, &get, &ok(old.clone())), Some(ok(old.clone())));
+        let logs = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
+        assert_eq!(upgrade(2, &logs, &ok(old.clone())), Some(ok(old)));
+        // A refused URL is worded as AWS words it.
+        let refused = Outcome::Error {
+            error: ApiError::new(
+                ErrorCode::BadRequestException,
+                "AdDecisionServerUrl 'in valid' must be an http:// or https:// URL of at most 2048 characters.",
+            ),
+        };
+        let Some(Outcome::Error { error }) = upgrade(2, &tagged, &refused) else {
+            panic!("an error stays an error");
+        };
+        let now = crate::core::validate::url("AdDecisionServerUrl", "in valid").expect_err("bad");
+        assert_eq!(error, now);
+        assert!(
+            error
+                .message
+                .starts_with("AdDecisionServerUrl requires a valid URL")
+        );
     }
 
     #[test]

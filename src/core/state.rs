@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::core::action::InteractionLog;
+use crate::core::event::payload::PlaybackSettings;
 
 /// The whole simulated world of one log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -620,6 +621,10 @@ pub struct PlaybackConfiguration {
     /// hashes as it did before configurations had them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The settings beyond the URLs, as last put (AWS's model shapes, shared with the stored
+    /// schema); left out of the serialised state when none was given, as for tags.
+    #[serde(default, skip_serializing_if = "PlaybackSettings::is_empty")]
+    pub settings: PlaybackSettings,
 }
 
 /// A CloudWatch log group.

@@ -314,7 +314,7 @@ pub fn url(field: &str, value: &str) -> Result<(), ApiError> {
         return Err(ApiError::new(
             ErrorCode::BadRequestException,
             format!(
-                "{field} '{}' must be an http:// or https:// URL of at most {} characters.",
+                "{field} requires a valid URL: '{}' is not an http:// or https:// URL of at most {} characters.",
                 shown(value),
                 crate::core::limits::MAX_URL
             ),

@@ -261,6 +261,7 @@ fn permission_of(before: &State, a: &Action) -> Option<(String, String)> {
         }
         Resource::LogGroups => catalog::log_group_arn(&a.region, &a.account, "*"),
         Resource::Policy { param } => str_of(param)?,
+        Resource::Arn { param } => str_of(param)?,
     };
     Some((action.to_string(), resource))
 }

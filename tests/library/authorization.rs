@@ -331,7 +331,9 @@ fn class(op: &Operation) -> Class {
         | Operation::DetachUserPolicy(_)
         | Operation::PutPlaybackConfiguration(_)
         | Operation::DeletePlaybackConfiguration(_)
-        | Operation::ConfigureLogsForPlaybackConfiguration(_) => Class::Mutating,
+        | Operation::ConfigureLogsForPlaybackConfiguration(_)
+        | Operation::TagResource(_)
+        | Operation::UntagResource(_) => Class::Mutating,
         // IAM calls tools make around a role and its managed policies.
         Operation::UntagRole(_) => Class::Mutating,
         Operation::ListRoleTags(_)
@@ -348,6 +350,7 @@ fn class(op: &Operation) -> Class {
         | Operation::ListAttachedRolePolicies(_)
         | Operation::GetPlaybackConfiguration(_)
         | Operation::ListPlaybackConfigurations(_)
+        | Operation::ListTagsForResource(_)
         | Operation::DescribeLogGroups(_)
         | Operation::DescribeLogStreams(_)
         | Operation::GetLogEvents(_)
@@ -587,6 +590,29 @@ fn rows() -> Vec<Row> {
             "ConfigureLogsForPlaybackConfiguration",
             json!({"PlaybackConfigurationName": "live", "PercentEnabled": 0}),
             "mediatailor:ConfigureLogsForPlaybackConfiguration",
+            live.clone(),
+        ),
+        // The tagging calls are authorised on the ARN they are given.
+        Row::new(
+            "TagResource",
+            json!({"ResourceArn": live, "Tags": {"team": "video"}}),
+            "mediatailor:TagResource",
+            live.clone(),
+        ),
+        Row::new(
+            "UntagResource",
+            json!({"ResourceArn": live, "TagKeys": ["team"]}),
+            "mediatailor:UntagResource",
+            live.clone(),
+        )
+        .after(root(
+            "TagResource",
+            json!({"ResourceArn": live, "Tags": {"team": "video"}}),
+        )),
+        Row::new(
+            "ListTagsForResource",
+            json!({"ResourceArn": live}),
+            "mediatailor:ListTagsForResource",
             live.clone(),
         ),
         // --- reads

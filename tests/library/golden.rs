@@ -11,7 +11,7 @@ use crate::support;
 
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use slrsim::core::apply::apply_mut;
 use slrsim::core::outcome::Outcome;
@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 5] = [
+const GOLDEN: [Golden; 6] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -59,6 +59,12 @@ const GOLDEN: [Golden; 5] = [
     // VENDED_LOGS-only configuration, and DescribeLogGroups/DescribeLogStreams' parameters.
     Golden {
         name: "logs-3",
+        hand_made: &[],
+    },
+    // MediaTailor's whole playback configuration and its tagging calls, as the awsmt Terraform
+    // provider makes them (rules 3).
+    Golden {
+        name: "mediatailor-3",
         hand_made: &[],
     },
 ];
@@ -125,6 +131,7 @@ event_kinds!(
     PlaybackConfigurationPut,
     PlaybackConfigurationDeleted,
     LogConfigurationSet,
+    PlaybackConfigurationTagsSet,
     SessionsServed,
     LogGroupCreated,
     LogStreamCreated,
@@ -176,6 +183,9 @@ operations!(
     ListPlaybackConfigurations,
     DeletePlaybackConfiguration,
     ConfigureLogsForPlaybackConfiguration,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
     DescribeLogGroups,
     DescribeLogStreams,
     GetLogEvents,
@@ -401,29 +411,55 @@ fn check(g: &Golden) -> Vec<Record> {
     records
 }
 
+/// The golden log of that name.
+fn golden(name: &str) -> &'static Golden {
+    GOLDEN
+        .iter()
+        .find(|g| g.name == name)
+        .unwrap_or_else(|| panic!("no golden log named {name}"))
+}
+
 #[test]
 fn the_demo_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
-    check(&GOLDEN[0]);
+    check(golden("demo"));
 }
 
 #[test]
 fn the_generated_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
-    check(&GOLDEN[1]);
-}
-
-#[test]
-fn the_logs_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
-    check(&GOLDEN[3]);
+    check(golden("generated"));
 }
 
 #[test]
 fn the_hand_made_golden_log_replays_and_re_decides_after_its_edit() {
-    check(&GOLDEN[2]);
+    check(golden("lost-delivery"));
 }
 
 #[test]
 fn the_iam_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
-    check(&GOLDEN[3]);
+    check(golden("iam-3"));
+}
+
+#[test]
+fn the_logs_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("logs-3"));
+}
+
+#[test]
+fn the_mediatailor_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("mediatailor-3"));
+}
+
+/// Every golden log has its test above (a new one needs its own, so a failure names the log).
+#[test]
+fn every_golden_log_has_its_test() {
+    let text = include_str!("golden.rs");
+    for g in &GOLDEN {
+        assert!(
+            text.contains(&format!("check(golden(\"{}\"))", g.name)),
+            "golden log {} has no test of its own",
+            g.name
+        );
+    }
 }
 
 /// Operations that can be only one way, so the coverage check asks for them only that way: the genesis
@@ -789,6 +825,7 @@ fn write_golden_logs() {
     write_golden("lost-delivery", &lost_delivery_lines());
     write_golden("iam-3", &iam_3_lines());
     write_golden("logs-3", &logs_lines());
+    write_golden("mediatailor-3", &mediatailor_3_lines());
 }
 
 /// The IAM calls infrastructure tools make around a role and its managed policies, each accepted and
@@ -846,4 +883,50 @@ fn iam_3_lines() -> Vec<Line> {
         sim.execute(support::action(l)).expect("execute");
     }
     dump(sim.store())
+}
+
+/// The awsmt Terraform provider's calls on a playback configuration, with its acceptance test's
+/// values (create with every member it manages, read, update with tags, import's read, delete),
+/// and the refusals of the new members and of the tagging calls.
+fn mediatailor_3_lines() -> Vec<Line> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for line in slrsim_mediatailor_3_actions() {
+        sim.execute(support::action(&line)).expect("execute");
+    }
+    sim.flush().expect("flush");
+    dump(sim.store())
+}
+
+/// The scenario lines of `mediatailor-3`: the awsmt provider's calls (`mediatailor_inputs` drives
+/// the same), then refusals of a member outside the model's enum and of the tagging calls.
+fn slrsim_mediatailor_3_actions() -> Vec<String> {
+    use crate::mediatailor_inputs::{AWSMT_ARN, awsmt_lines};
+    let mut lines = awsmt_lines();
+    // Read the tags before the configuration is deleted, and once more after.
+    let at = lines.len() - 1;
+    lines.insert(
+        at,
+        op("ListTagsForResource", json!({"ResourceArn": AWSMT_ARN})),
+    );
+    lines.extend([
+        op("ListTagsForResource", json!({"ResourceArn": AWSMT_ARN})),
+        op(
+            "PutPlaybackConfiguration",
+            json!({"Name": "bad", "InsertionMode": "SOMETIMES"}),
+        ),
+        op(
+            "TagResource",
+            json!({"ResourceArn": AWSMT_ARN, "Tags": {"a": "b"}}),
+        ),
+        op(
+            "UntagResource",
+            json!({"ResourceArn": AWSMT_ARN, "TagKeys": []}),
+        ),
+    ]);
+    lines
+}
+
+fn op(name: &str, params: Value) -> String {
+    json!({"op": name, "params": params}).to_string()
 }

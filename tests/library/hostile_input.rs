@@ -639,6 +639,9 @@ const OP_NAMES: &[&str] = &[
     "ListPlaybackConfigurations",
     "DeletePlaybackConfiguration",
     "ConfigureLogsForPlaybackConfiguration",
+    "TagResource",
+    "UntagResource",
+    "ListTagsForResource",
     "DescribeLogGroups",
     "DescribeLogStreams",
     "GetLogEvents",
@@ -682,6 +685,12 @@ const PARAM_NAMES: &[&str] = &[
     "EnabledLoggingStrategies",
     "AdsInteractionLog",
     "ManifestServiceInteractionLog",
+    "ResourceArn",
+    "TagKeys",
+    "AvailSuppression",
+    "DashConfiguration",
+    "InsertionMode",
+    "PersonalizationThresholdSeconds",
     "logGroupNamePrefix",
     "limit",
     "nextToken",
@@ -943,6 +952,184 @@ fn tags() -> BoxedStrategy<Vec<Tag>> {
         }),
     ]
     .boxed()
+}
+
+/// A playback configuration's ARN in the default account and region, another's, or hostile text.
+fn playback_arn() -> BoxedStrategy<String> {
+    prop_oneof![
+        3 => select(PLAYBACK.to_vec()).prop_map(|n| format!(
+            "arn:aws:mediatailor:us-east-1:{}:playbackConfiguration/{n}",
+            DEFAULT_ACCOUNT
+        )),
+        1 => Just("arn:aws:mediatailor:us-east-1:999999999999:playbackConfiguration/live".to_string()),
+        1 => field(limits::MAX_URL, &[]),
+    ]
+    .boxed()
+}
+
+/// PutPlaybackConfiguration's settings beyond the URLs and tags: mostly valid, some members outside
+/// the model's enums and ranges or slrsim's limits.
+fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
+    use slrsim::core::event::payload as p;
+    let word = |valid: &'static [&'static str]| prop_oneof![3 => select(valid).prop_map(String::from), 1 => field(64, &[])];
+    (
+        option::of((
+            option::of(word(&["OFF", "BEHIND_LIVE_EDGE", "AFTER_LIVE_EDGE"])),
+            option::of(word(&["00:00:00", "00:45:00", "1:2:3", "00:60:00"])),
+            option::of(word(&["FULL_AVAIL_ONLY", "PARTIAL_AVAIL"])),
+        )),
+        option::of((
+            option::of(word(&["DISABLED", "EMT_DEFAULT"])),
+            option::of(word(&["SINGLE_PERIOD", "MULTI_PERIOD"])),
+        )),
+        option::of(word(&["STITCHED_ONLY", "PLAYER_SELECT"])),
+        option::of(int(1, i64::from(i32::MAX))),
+        option::of(field(limits::MAX_SETTING_TEXT, &["profile"])),
+        option::of((
+            option::of(int(0, i64::from(i32::MAX))),
+            option::of(any::<bool>()),
+        )),
+        option::of(word(&["TRANSCODE", "NONE"])),
+        option::of(field(limits::MAX_URL, URLS)),
+        option::of((
+            option::of(word(&["GET", "POST"])),
+            option::of(word(&["NONE", "GZIP"])),
+        )),
+        option::of(word(&["PRE_ADS_REQUEST", "PRE_SESSION_INITIALIZATION"])),
+    )
+        .prop_map(
+            |(avail, dash, mode, threshold, profile, more, conditioning, bumper, http, hook)| {
+                let (pre_roll, passthrough) = more.unzip();
+                p::PlaybackSettings {
+                    bumper: bumper.map(|start_url| p::Bumper {
+                        start_url: Some(start_url),
+                        end_url: None,
+                    }),
+                    ad_decision_server_configuration: http.map(|(method, compress_request)| {
+                        p::AdDecisionServerConfiguration {
+                            http_request: Some(p::HttpRequest {
+                                method,
+                                compress_request,
+                                ..Default::default()
+                            }),
+                        }
+                    }),
+                    function_mapping: hook.map(|k| [(k, "fn-1".to_string())].into()),
+                    avail_suppression: avail.map(|(mode, value, fill_policy)| {
+                        p::AvailSuppression {
+                            mode,
+                            value,
+                            fill_policy,
+                        }
+                    }),
+                    dash_configuration: dash.map(|(mpd_location, origin_manifest_type)| {
+                        p::DashConfigurationForPut {
+                            mpd_location,
+                            origin_manifest_type,
+                        }
+                    }),
+                    insertion_mode: mode,
+                    personalization_threshold_seconds: threshold,
+                    transcode_profile_name: profile,
+                    live_pre_roll_configuration: pre_roll.map(|max| p::LivePreRollConfiguration {
+                        ad_decision_server_url: None,
+                        max_duration_seconds: max,
+                    }),
+                    manifest_processing_rules: passthrough.map(|enabled| {
+                        p::ManifestProcessingRules {
+                            ad_marker_passthrough: Some(p::AdMarkerPassthrough { enabled }),
+                        }
+                    }),
+                    ad_conditioning_configuration: conditioning.map(|c| {
+                        p::AdConditioningConfiguration {
+                            streaming_media_file_conditioning: c,
+                        }
+                    }),
+                    ..Default::default()
+                }
+            },
+        )
+        .boxed()
+}
+
+/// The members of PutPlaybackConfiguration's settings that break the model or a limit.
+fn bad_settings(p: &PutPlaybackConfigurationParams) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    let not_in =
+        |s: &Option<String>, valid: &[&str]| s.as_deref().is_some_and(|s| !valid.contains(&s));
+    if let Some(a) = &p.avail_suppression {
+        if not_in(&a.mode, &["OFF", "BEHIND_LIVE_EDGE", "AFTER_LIVE_EDGE"]) {
+            v.push("AvailSuppression.Mode");
+        }
+        if not_in(&a.fill_policy, &["FULL_AVAIL_ONLY", "PARTIAL_AVAIL"]) {
+            v.push("AvailSuppression.FillPolicy");
+        }
+        if not_in(&a.value, &["00:00:00", "00:45:00"]) {
+            v.push("AvailSuppression.Value");
+        }
+    }
+    if let Some(d) = &p.dash_configuration {
+        if not_in(&d.mpd_location, &["DISABLED", "EMT_DEFAULT"]) {
+            v.push("DashConfiguration.MpdLocation");
+        }
+        if not_in(&d.origin_manifest_type, &["SINGLE_PERIOD", "MULTI_PERIOD"]) {
+            v.push("DashConfiguration.OriginManifestType");
+        }
+    }
+    if not_in(&p.insertion_mode, &["STITCHED_ONLY", "PLAYER_SELECT"]) {
+        v.push("InsertionMode");
+    }
+    let int32 = i64::from(i32::MAX);
+    if p.personalization_threshold_seconds
+        .is_some_and(|n| outside(n, 1, int32))
+    {
+        v.push("PersonalizationThresholdSeconds");
+    }
+    if p.transcode_profile_name
+        .as_deref()
+        .is_some_and(|t| out_of(t, 1, limits::MAX_SETTING_TEXT) || t.chars().any(char::is_control))
+    {
+        v.push("TranscodeProfileName");
+    }
+    if p.live_pre_roll_configuration
+        .as_ref()
+        .and_then(|l| l.max_duration_seconds)
+        .is_some_and(|n| outside(n, 0, int32))
+    {
+        v.push("LivePreRollConfiguration.MaxDurationSeconds");
+    }
+    if p.ad_conditioning_configuration.as_ref().is_some_and(|c| {
+        !["TRANSCODE", "NONE"].contains(&c.streaming_media_file_conditioning.as_str())
+    }) {
+        v.push("AdConditioningConfiguration.StreamingMediaFileConditioning");
+    }
+    if p.bumper
+        .as_ref()
+        .and_then(|b| b.start_url.as_deref())
+        .is_some_and(bad_url)
+    {
+        v.push("Bumper.StartUrl");
+    }
+    if let Some(r) = p
+        .ad_decision_server_configuration
+        .as_ref()
+        .and_then(|c| c.http_request.as_ref())
+    {
+        if not_in(&r.method, &["GET", "POST"]) {
+            v.push("HttpRequest.Method");
+        }
+        if not_in(&r.compress_request, &["NONE", "GZIP"]) {
+            v.push("HttpRequest.CompressRequest");
+        }
+    }
+    let hooks = ["PRE_ADS_REQUEST", "PRE_SESSION_INITIALIZATION"];
+    if p.function_mapping
+        .as_ref()
+        .is_some_and(|f| f.keys().any(|k| !hooks.contains(&k.as_str())))
+    {
+        v.push("FunctionMapping");
+    }
+    v
 }
 
 fn task_id() -> BoxedStrategy<String> {
@@ -1326,17 +1513,53 @@ fn operation() -> BoxedStrategy<Operation> {
             option::of(url()),
             option::of(url()),
             option::of(tags()),
+            playback_settings(),
         )
-            .prop_map(|(name, video, ads, slate, tags)| {
-                O::PutPlaybackConfiguration(PutPlaybackConfigurationParams {
+            .prop_map(|(name, video, ads, slate, tags, s)| {
+                O::PutPlaybackConfiguration(Box::new(PutPlaybackConfigurationParams {
                     name,
                     video_content_source_url: video,
                     ad_decision_server_url: ads,
                     slate_ad_url: slate,
                     // The same strategy as the role's tags, as MediaTailor's key-to-value map.
                     tags: tags.map(|t| t.into_iter().map(|t| (t.key, t.value)).collect()),
+                    avail_suppression: s.avail_suppression,
+                    bumper: s.bumper,
+                    cdn_configuration: s.cdn_configuration,
+                    configuration_aliases: s.configuration_aliases,
+                    dash_configuration: s.dash_configuration,
+                    insertion_mode: s.insertion_mode,
+                    live_pre_roll_configuration: s.live_pre_roll_configuration,
+                    manifest_processing_rules: s.manifest_processing_rules,
+                    personalization_threshold_seconds: s.personalization_threshold_seconds,
+                    transcode_profile_name: s.transcode_profile_name,
+                    ad_conditioning_configuration: s.ad_conditioning_configuration,
+                    ad_decision_server_configuration: s.ad_decision_server_configuration,
+                    function_mapping: s.function_mapping,
+                }))
+            })
+            .boxed(),
+        (playback_arn(), tags())
+            .prop_map(|(resource_arn, tags)| {
+                O::TagResource(TagResourceParams {
+                    resource_arn,
+                    tags: tags.into_iter().map(|t| (t.key, t.value)).collect(),
                 })
             })
+            .boxed(),
+        (
+            playback_arn(),
+            prop::collection::vec(field(limits::MAX_TAG_KEY, &["team"]), 0..3),
+        )
+            .prop_map(|(resource_arn, tag_keys)| {
+                O::UntagResource(UntagResourceParams {
+                    resource_arn,
+                    tag_keys,
+                })
+            })
+            .boxed(),
+        playback_arn()
+            .prop_map(|resource_arn| O::ListTagsForResource(ResourceArnParams { resource_arn }))
             .boxed(),
         pc().prop_map(|name| O::GetPlaybackConfiguration(PlaybackNameParams { name }))
             .boxed(),
@@ -1523,6 +1746,15 @@ fn bad_description(s: &str) -> bool {
                 || ('\u{20}'..='\u{7e}').contains(&c)
                 || ('\u{a1}'..='\u{ff}').contains(&c)
         })
+}
+
+/// MediaTailor's tags (a key-to-value map) that validate_tags refuses: too many, an empty or long
+/// key, a long value.
+fn bad_playback_tags(tags: &std::collections::BTreeMap<String, String>) -> bool {
+    tags.len() > limits::MAX_TAGS
+        || tags
+            .iter()
+            .any(|(k, v)| out_of(k, 1, limits::MAX_TAG_KEY) || chars(v) > limits::MAX_TAG_VALUE)
 }
 
 fn bad_tags(tags: &[Tag]) -> bool {
@@ -1919,6 +2151,26 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "AdDecisionServerUrl",
             );
             check(p.slate_ad_url.as_deref().is_some_and(bad_url), "SlateAdUrl");
+            check(p.tags.as_ref().is_some_and(bad_playback_tags), "tags");
+            v.extend(bad_settings(p));
+        }
+        Operation::TagResource(p) => {
+            check(out_of(&p.resource_arn, 1, limits::MAX_URL), "ResourceArn");
+            check(bad_playback_tags(&p.tags), "tags");
+        }
+        Operation::UntagResource(p) => {
+            check(out_of(&p.resource_arn, 1, limits::MAX_URL), "ResourceArn");
+            check(
+                p.tag_keys.is_empty()
+                    || p.tag_keys.len() > limits::MAX_TAGS
+                    || p.tag_keys.iter().any(|k| {
+                        out_of(k, 1, limits::MAX_TAG_KEY) || k.chars().any(char::is_control)
+                    }),
+                "tagKeys",
+            );
+        }
+        Operation::ListTagsForResource(p) => {
+            check(out_of(&p.resource_arn, 1, limits::MAX_URL), "ResourceArn");
         }
         Operation::GetPlaybackConfiguration(p) | Operation::DeletePlaybackConfiguration(p) => {
             check(bad_playback_name(&p.name), "Name");

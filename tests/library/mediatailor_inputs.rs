@@ -608,7 +608,7 @@ fn a_second_configure_replaces_the_interaction_logs() {
 }
 
 #[test]
-fn tags_are_stored_returned_kept_when_absent_and_replaced_when_given() {
+fn tags_are_stored_returned_kept_when_absent_and_added_to_when_given() {
     let mut t = TestSim::new();
     let put = t
         .call(&put_line(
@@ -620,7 +620,8 @@ fn tags_are_stored_returned_kept_when_absent_and_replaced_when_given() {
         config(&t, "live").tags.get("team").map(String::as_str),
         Some("video")
     );
-    // A put without tags keeps them; a put with tags replaces them.
+    // A put without tags keeps them; a put with tags adds to them (AWS removes a tag only by
+    // UntagResource, which is why the awsmt provider untags before it puts).
     t.call(&put_line(
         json!({"Name": "live", "SlateAdUrl": "https://slate.example.com"}),
     ))
@@ -629,14 +630,14 @@ fn tags_are_stored_returned_kept_when_absent_and_replaced_when_given() {
     let replaced = t
         .call(&put_line(json!({"Name": "live", "Tags": {"cost": "42"}})))
         .expect("accepted");
-    assert_eq!(replaced["Tags"], json!({"cost": "42"}));
+    assert_eq!(replaced["Tags"], json!({"cost": "42", "team": "video"}));
     let get = t
         .call(
             &json!({"op": "GetPlaybackConfiguration", "region": US, "params": {"Name": "live"}})
                 .to_string(),
         )
         .expect("found");
-    assert_eq!(get["Tags"], json!({"cost": "42"}));
+    assert_eq!(get["Tags"], json!({"cost": "42", "team": "video"}));
 }
 
 #[test]
@@ -670,5 +671,538 @@ fn tags_over_their_limits_are_refused_naming_tags() {
             .region(US)
             .playback_configurations
             .contains_key("b")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The whole playback configuration, and what the awsmt Terraform provider sends
+// ---------------------------------------------------------------------------------------------------
+
+/// The name the awsmt provider's acceptance test (`TestAccPlaybackConfigurationResource`) gives.
+pub(crate) const AWSMT_NAME: &str = "example-playback-configuration-awsmt";
+/// Its configuration's ARN in the default account and region.
+pub(crate) const AWSMT_ARN: &str = "arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/example-playback-configuration-awsmt";
+
+/// The PutPlaybackConfiguration the provider sends for `completePlaybackConfiguration`: `ad_url`
+/// (also the content source, the pre-roll's server and the CDN prefix, as the test writes it),
+/// bumpers ending in `suffix`, the pre-roll's longest duration, the personalization threshold, and
+/// the tags `first` and `Testing = pass`. The provider always sends these members (DashConfiguration
+/// among them) and `Enabled: false`.
+pub(crate) fn awsmt_complete_put(
+    ad_url: &str,
+    suffix: &str,
+    max_duration: i64,
+    threshold: i64,
+    first: (&str, &str),
+) -> String {
+    let mut tags = serde_json::Map::new();
+    tags.insert(first.0.into(), json!(first.1));
+    tags.insert("Testing".into(), json!("pass"));
+    put_line(json!({
+        "Name": AWSMT_NAME,
+        "AdDecisionServerUrl": ad_url,
+        "AvailSuppression": {"Mode": "BEHIND_LIVE_EDGE", "Value": "00:00:00", "FillPolicy": "FULL_AVAIL_ONLY"},
+        "Bumper": {
+            "EndUrl": format!("https://wxample.com/endbumper{suffix}"),
+            "StartUrl": format!("https://wxample.com/startbumper{suffix}"),
+        },
+        "CdnConfiguration": {"AdSegmentUrlPrefix": ad_url},
+        "DashConfiguration": {"MpdLocation": "DISABLED", "OriginManifestType": "SINGLE_PERIOD"},
+        "LivePreRollConfiguration": {"AdDecisionServerUrl": ad_url, "MaxDurationSeconds": max_duration},
+        "ManifestProcessingRules": {"AdMarkerPassthrough": {"Enabled": false}},
+        "PersonalizationThresholdSeconds": threshold,
+        "SlateAdUrl": "https://exampleurl.com/",
+        "Tags": tags,
+        "VideoContentSourceUrl": ad_url,
+    }))
+}
+
+fn line(op: &str, params: Value) -> String {
+    json!({"op": op, "region": US, "params": params}).to_string()
+}
+
+fn get_line(name: &str) -> String {
+    line("GetPlaybackConfiguration", json!({"Name": name}))
+}
+
+/// What the provider sends after each Put: logging at its plan's percentage (0 when not set) with no
+/// strategies, then a Get it reads the state from.
+fn awsmt_configure_logs() -> String {
+    logs_line(json!({"PlaybackConfigurationName": AWSMT_NAME, "PercentEnabled": 0}))
+}
+
+/// The provider's calls for the acceptance test, in order: create (Put, ConfigureLogs, Get), refresh
+/// (Get), update with new tags (Get, UntagResource of every old key, TagResource of the new tags,
+/// Put, ConfigureLogs, Get), import (Get by name), destroy (Delete).
+pub(crate) fn awsmt_lines() -> Vec<String> {
+    vec![
+        awsmt_complete_put("https://exampleurl.com/", "", 2, 2, ("Environment", "dev")),
+        awsmt_configure_logs(),
+        get_line(AWSMT_NAME),
+        get_line(AWSMT_NAME),
+        get_line(AWSMT_NAME),
+        line(
+            "UntagResource",
+            json!({"ResourceArn": AWSMT_ARN, "TagKeys": ["Environment", "Testing"]}),
+        ),
+        line(
+            "TagResource",
+            json!({"ResourceArn": AWSMT_ARN, "Tags": {"Environment": "prod", "Testing": "pass"}}),
+        ),
+        awsmt_complete_put(
+            "https://exampleurl2.com/",
+            "2",
+            3,
+            3,
+            ("Environment", "prod"),
+        ),
+        awsmt_configure_logs(),
+        get_line(AWSMT_NAME),
+        get_line(AWSMT_NAME),
+        line("DeletePlaybackConfiguration", json!({"Name": AWSMT_NAME})),
+    ]
+}
+
+/// What the provider compares after a read, for `completePlaybackConfiguration`: every member it
+/// wrote must read back as written (so the next plan is clean).
+fn assert_reads_back(got: &Value, put: &str) {
+    let sent: Value = serde_json::from_str(put).expect("json");
+    let sent = &sent["params"];
+    for member in [
+        "AdDecisionServerUrl",
+        "AvailSuppression",
+        "Bumper",
+        "CdnConfiguration",
+        "LivePreRollConfiguration",
+        "ManifestProcessingRules",
+        "PersonalizationThresholdSeconds",
+        "SlateAdUrl",
+        "Tags",
+        "VideoContentSourceUrl",
+    ] {
+        assert_eq!(got[member], sent[member], "{member} reads back as written");
+    }
+    for member in ["MpdLocation", "OriginManifestType"] {
+        assert_eq!(
+            got["DashConfiguration"][member],
+            sent["DashConfiguration"][member]
+        );
+    }
+    let hls = got["HlsConfiguration"]["ManifestEndpointPrefix"]
+        .as_str()
+        .expect("an HLS prefix");
+    assert_eq!(
+        got["DashConfiguration"]["ManifestEndpointPrefix"],
+        json!(hls.replace("/v1/master/", "/v1/dash/"))
+    );
+    assert_eq!(got["LogConfiguration"]["PercentEnabled"], 0);
+}
+
+#[test]
+fn the_awsmt_providers_calls_read_back_what_it_wrote() {
+    let mut t = TestSim::new();
+    let lines = awsmt_lines();
+    let answers: Vec<Value> = lines.iter().map(|l| t.ok(l)).collect();
+    let (first, second) = (&lines[0], &lines[7]);
+    // Put's own answer, then every read after create, refresh and the update's first read.
+    for i in [0, 2, 3, 4] {
+        assert_reads_back(&answers[i], first);
+    }
+    for i in [7, 9, 10] {
+        assert_reads_back(&answers[i], second);
+    }
+    assert_eq!(
+        answers[4]["Tags"],
+        json!({"Environment": "dev", "Testing": "pass"})
+    );
+    // The update keeps the endpoints: the same configuration, put again.
+    for member in [
+        "PlaybackEndpointPrefix",
+        "SessionInitializationEndpointPrefix",
+    ] {
+        assert_eq!(answers[2][member], answers[9][member]);
+    }
+    assert_eq!(answers[9]["PlaybackConfigurationArn"], json!(AWSMT_ARN));
+    // Untag and tag answer with empty bodies (HTTP 204 on the wire).
+    assert_eq!(answers[5], json!({}));
+    assert_eq!(answers[6], json!({}));
+    assert!(
+        !t.sim
+            .state()
+            .account(ACCT)
+            .region(US)
+            .playback_configurations
+            .contains_key(AWSMT_NAME)
+    );
+}
+
+#[test]
+fn members_never_given_read_back_as_aws_defaults_them() {
+    let mut t = TestSim::new();
+    let put = t.ok(&put_line(json!({
+        "Name": "min",
+        "AdDecisionServerUrl": "https://www.foo.de/",
+        "VideoContentSourceUrl": "https://www.bar.at",
+    })));
+    let got = t.ok(&get_line("min"));
+    assert_eq!(put, got);
+    assert_eq!(got["AvailSuppression"], json!({"Mode": "OFF"}));
+    assert_eq!(got["Bumper"], json!({}));
+    assert_eq!(got["CdnConfiguration"], json!({}));
+    assert_eq!(got["DashConfiguration"]["MpdLocation"], "EMT_DEFAULT");
+    assert_eq!(
+        got["DashConfiguration"]["OriginManifestType"],
+        "MULTI_PERIOD"
+    );
+    assert_eq!(got["InsertionMode"], "STITCHED_ONLY");
+    assert_eq!(
+        got["LivePreRollConfiguration"],
+        json!({"MaxDurationSeconds": 0})
+    );
+    assert_eq!(
+        got["ManifestProcessingRules"],
+        json!({"AdMarkerPassthrough": {"Enabled": false}})
+    );
+    assert_eq!(got["Tags"], json!({}));
+    for absent in [
+        "ConfigurationAliases",
+        "PersonalizationThresholdSeconds",
+        "SlateAdUrl",
+        "TranscodeProfileName",
+        "AdConditioningConfiguration",
+        "AdDecisionServerConfiguration",
+        "FunctionMapping",
+    ] {
+        assert!(got.get(absent).is_none(), "{absent} is not returned");
+    }
+    let list = t.ok(&line("ListPlaybackConfigurations", json!({})));
+    assert_eq!(list["Items"][0], got);
+    // A member given in part gets the defaults of its other parts.
+    let part = t.ok(&put_line(json!({
+        "Name": "part",
+        "AvailSuppression": {"Value": "00:45:00"},
+        "DashConfiguration": {"OriginManifestType": "SINGLE_PERIOD"},
+        "ManifestProcessingRules": {},
+    })));
+    assert_eq!(
+        part["AvailSuppression"],
+        json!({"Mode": "OFF", "Value": "00:45:00"})
+    );
+    assert_eq!(part["DashConfiguration"]["MpdLocation"], "EMT_DEFAULT");
+    assert_eq!(
+        part["DashConfiguration"]["OriginManifestType"],
+        "SINGLE_PERIOD"
+    );
+    assert_eq!(
+        part["ManifestProcessingRules"],
+        json!({"AdMarkerPassthrough": {"Enabled": false}})
+    );
+}
+
+#[test]
+fn every_other_member_reads_back_as_given_and_a_put_replaces_them() {
+    let mut t = TestSim::new();
+    let given = json!({
+        "Name": "all",
+        "ConfigurationAliases": {"player_params.foo": {"player_params.bar": "player_params.boo"}},
+        "InsertionMode": "PLAYER_SELECT",
+        "TranscodeProfileName": "custom",
+        "AdConditioningConfiguration": {"StreamingMediaFileConditioning": "NONE"},
+        "AdDecisionServerConfiguration": {"HttpRequest": {"Method": "POST", "Body": "{}", "Headers": {"x-a": "1"}, "CompressRequest": "GZIP"}},
+        "FunctionMapping": {"PRE_ADS_REQUEST": "fn-1"},
+    });
+    let got = t.ok(&put_line(given.clone()));
+    for (k, v) in given.as_object().expect("object") {
+        assert_eq!(&got[k], v, "{k}");
+    }
+    // Put is a replacement: what it does not give goes back to AWS's default.
+    let again = t.ok(&put_line(json!({"Name": "all"})));
+    assert_eq!(again["InsertionMode"], "STITCHED_ONLY");
+    assert!(again.get("ConfigurationAliases").is_none());
+    assert!(config(&t, "all").settings.is_empty());
+}
+
+#[test]
+fn members_outside_the_model_are_refused_naming_the_member() {
+    let mut t = TestSim::new();
+    for (params, names) in [
+        (
+            json!({"AvailSuppression": {"Mode": "ON"}}),
+            "AvailSuppression.Mode",
+        ),
+        (
+            json!({"AvailSuppression": {"FillPolicy": "ALL"}}),
+            "AvailSuppression.FillPolicy",
+        ),
+        (
+            json!({"AvailSuppression": {"Value": "0:0:0"}}),
+            "AvailSuppression.Value",
+        ),
+        (
+            json!({"AvailSuppression": {"Value": "00:60:00"}}),
+            "AvailSuppression.Value",
+        ),
+        (
+            json!({"DashConfiguration": {"MpdLocation": "ON"}}),
+            "DashConfiguration.MpdLocation",
+        ),
+        (
+            json!({"DashConfiguration": {"OriginManifestType": "ONE"}}),
+            "DashConfiguration.OriginManifestType",
+        ),
+        (json!({"InsertionMode": "GUIDED"}), "InsertionMode"),
+        (
+            json!({"PersonalizationThresholdSeconds": 0}),
+            "PersonalizationThresholdSeconds",
+        ),
+        (
+            json!({"PersonalizationThresholdSeconds": 2_147_483_648_i64}),
+            "PersonalizationThresholdSeconds",
+        ),
+        (
+            json!({"LivePreRollConfiguration": {"MaxDurationSeconds": -1}}),
+            "LivePreRollConfiguration.MaxDurationSeconds",
+        ),
+        (
+            json!({"LivePreRollConfiguration": {"AdDecisionServerUrl": "ads"}}),
+            "LivePreRollConfiguration.AdDecisionServerUrl",
+        ),
+        (
+            json!({"Bumper": {"StartUrl": "nowhere"}}),
+            "Bumper.StartUrl",
+        ),
+        (json!({"TranscodeProfileName": ""}), "TranscodeProfileName"),
+        (
+            json!({"AdConditioningConfiguration": {"StreamingMediaFileConditioning": "SOME"}}),
+            "AdConditioningConfiguration.StreamingMediaFileConditioning",
+        ),
+        (
+            json!({"AdDecisionServerConfiguration": {"HttpRequest": {"Method": "PUT"}}}),
+            "AdDecisionServerConfiguration.HttpRequest.Method",
+        ),
+        (
+            json!({"AdDecisionServerConfiguration": {"HttpRequest": {"CompressRequest": "ZIP"}}}),
+            "AdDecisionServerConfiguration.HttpRequest.CompressRequest",
+        ),
+        (
+            json!({"FunctionMapping": {"POST_ADS": "f"}}),
+            "FunctionMapping",
+        ),
+        (
+            json!({"ConfigurationAliases": {"player_params.a": {"": "x"}}}),
+            "ConfigurationAliases",
+        ),
+    ] {
+        let mut p = params.as_object().expect("object").clone();
+        p.insert("Name".into(), json!("bad"));
+        let e = t.err(&put_line(Value::Object(p)));
+        assert_eq!(e.code, ErrorCode::BadRequestException, "{params}");
+        assert!(e.message.contains(names), "{params}: {}", e.message);
+    }
+    // A required member missing, or one the model lacks, is refused by the parser.
+    for params in [
+        json!({"Name": "bad", "AdConditioningConfiguration": {}}),
+        json!({"Name": "bad", "Bumper": {"MiddleUrl": "https://a.example.com"}}),
+    ] {
+        let text = put_line(params);
+        let obj = serde_json::from_str(&text).expect("json");
+        assert!(
+            slrsim::simulator::scenario::parse_action(obj).is_err(),
+            "{text}"
+        );
+    }
+    assert!(
+        t.sim
+            .state()
+            .account(ACCT)
+            .region(US)
+            .playback_configurations
+            .is_empty()
+    );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// TagResource, UntagResource, ListTagsForResource
+// ---------------------------------------------------------------------------------------------------
+
+fn arn_of(name: &str) -> String {
+    format!("arn:aws:mediatailor:{US}:{ACCT}:playbackConfiguration/{name}")
+}
+
+#[test]
+fn tagging_calls_add_remove_and_list_a_configurations_tags() {
+    let mut t = TestSim::new();
+    t.ok(&put_line(
+        json!({"Name": "live", "Tags": {"a": "1", "b": "2"}}),
+    ));
+    let arn = arn_of("live");
+    let list = |t: &mut TestSim| {
+        t.ok(&line(
+            "ListTagsForResource",
+            json!({"ResourceArn": arn_of("live")}),
+        ))
+    };
+    assert_eq!(list(&mut t), json!({"Tags": {"a": "1", "b": "2"}}));
+    t.ok(&line(
+        "TagResource",
+        json!({"ResourceArn": arn, "Tags": {"b": "3", "c": "4"}}),
+    ));
+    assert_eq!(
+        list(&mut t),
+        json!({"Tags": {"a": "1", "b": "3", "c": "4"}})
+    );
+    // Removing a key the configuration lacks is no error.
+    t.ok(&line(
+        "UntagResource",
+        json!({"ResourceArn": arn, "TagKeys": ["a", "zz"]}),
+    ));
+    assert_eq!(list(&mut t), json!({"Tags": {"b": "3", "c": "4"}}));
+    // A Put with tags adds to them; one without keeps them.
+    t.ok(&put_line(json!({"Name": "live", "Tags": {"d": "5"}})));
+    t.ok(&put_line(json!({"Name": "live"})));
+    assert_eq!(config(&t, "live").tags.len(), 3);
+    assert_eq!(
+        t.ok(&get_line("live"))["Tags"],
+        json!({"b": "3", "c": "4", "d": "5"})
+    );
+    // Nothing changes: no event.
+    let rec = t.record(&line(
+        "UntagResource",
+        json!({"ResourceArn": arn, "TagKeys": ["zz"]}),
+    ));
+    assert!(rec.outcome.events().is_empty());
+}
+
+#[test]
+fn tagging_calls_refuse_what_is_not_a_configuration_here_or_breaks_a_limit() {
+    let mut t = TestSim::new();
+    t.ok(&put_line(json!({"Name": "live"})));
+    let max = slrsim::core::limits::MAX_TAGS;
+    let many: serde_json::Map<String, Value> =
+        (0..max).map(|i| (format!("k{i}"), json!("v"))).collect();
+    t.ok(&line(
+        "TagResource",
+        json!({"ResourceArn": arn_of("live"), "Tags": many}),
+    ));
+    for (op, params, names) in [
+        (
+            "TagResource",
+            json!({"ResourceArn": arn_of("gone"), "Tags": {"a": "b"}}),
+            "arn:aws",
+        ),
+        (
+            "TagResource",
+            json!({"ResourceArn": arn_of("live"), "Tags": {"one-more": "v"}}),
+            "tags",
+        ),
+        (
+            "TagResource",
+            json!({"ResourceArn": arn_of("live"), "Tags": {"": "v"}}),
+            "tags",
+        ),
+        (
+            "ListTagsForResource",
+            json!({"ResourceArn": arn_of("live").replace(ACCT, "999999999999")}),
+            "arn:aws",
+        ),
+        (
+            "ListTagsForResource",
+            json!({"ResourceArn": arn_of("live").replace(US, "eu-west-1")}),
+            "arn:aws",
+        ),
+        (
+            "ListTagsForResource",
+            json!({"ResourceArn": "live"}),
+            "live",
+        ),
+        (
+            "ListTagsForResource",
+            json!({"ResourceArn": ""}),
+            "ResourceArn",
+        ),
+        (
+            "UntagResource",
+            json!({"ResourceArn": arn_of("live"), "TagKeys": []}),
+            "tagKeys",
+        ),
+        (
+            "UntagResource",
+            json!({"ResourceArn": arn_of("live"), "TagKeys": [""]}),
+            "tagKeys",
+        ),
+    ] {
+        let e = t.err(&line(op, params.clone()));
+        assert_eq!(e.code, ErrorCode::BadRequestException, "{op} {params}");
+        assert_eq!(e.status, 400);
+        assert!(e.message.contains(names), "{op} {params}: {}", e.message);
+    }
+    assert_eq!(config(&t, "live").tags.len(), max);
+}
+
+/// The provider's `TestAccPlaybackConfigurationCreationFail` and `...UpdateFail` expect AWS's words,
+/// `AdDecisionServerUrl requires a valid URL`; a refused update leaves the configuration as it was.
+#[test]
+fn an_invalid_ad_decision_server_url_is_refused_in_aws_words() {
+    let mut t = TestSim::new();
+    let put = |ads: &str| {
+        put_line(json!({
+            "Name": "test-acc-playback-configuration-delete",
+            "AdDecisionServerUrl": ads,
+            "VideoContentSourceUrl": "https://www.bar.at",
+        }))
+    };
+    let e = t.err(&put("invalid"));
+    assert_eq!(e.code, ErrorCode::BadRequestException);
+    assert!(
+        e.message
+            .contains("AdDecisionServerUrl requires a valid URL"),
+        "{}",
+        e.message
+    );
+    t.ok(&put("https://www.buzz.com"));
+    let before = config(&t, "test-acc-playback-configuration-delete");
+    t.err(&put("invalid"));
+    assert_eq!(config(&t, "test-acc-playback-configuration-delete"), before);
+}
+
+/// The provider's data source test (`TestAccPlaybackConfigurationDataSourceBasic`): a configuration
+/// with every member it manages and aliases, logging strategies given, read back whole by a Get.
+#[test]
+fn the_awsmt_data_source_reads_every_member_it_was_given() {
+    let mut t = TestSim::new();
+    let given = json!({
+        "Name": AWSMT_NAME,
+        "AdDecisionServerUrl": "https://exampleurl.com/",
+        "AvailSuppression": {"FillPolicy": "FULL_AVAIL_ONLY", "Mode": "BEHIND_LIVE_EDGE", "Value": "00:00:00"},
+        "Bumper": {"EndUrl": "https://wxample.com/endbumper", "StartUrl": "https://wxample.com/startbumper"},
+        "CdnConfiguration": {"AdSegmentUrlPrefix": "https://exampleurl.com/", "ContentSegmentUrlPrefix": "https://exampleurl.com/"},
+        "ConfigurationAliases": {"player_params.foo": {"player_params.bar": "player_params.buzz"}},
+        "DashConfiguration": {"MpdLocation": "DISABLED", "OriginManifestType": "SINGLE_PERIOD"},
+        "LivePreRollConfiguration": {"AdDecisionServerUrl": "https://exampleurl.com/", "MaxDurationSeconds": 2},
+        "ManifestProcessingRules": {"AdMarkerPassthrough": {"Enabled": false}},
+        "PersonalizationThresholdSeconds": 2,
+        "SlateAdUrl": "https://exampleurl.com/",
+        "Tags": {"Environment": "dev"},
+        "VideoContentSourceUrl": "https://exampleurl.com/",
+    });
+    t.ok(&put_line(given.clone()));
+    t.ok(&logs_line(json!({
+        "PlaybackConfigurationName": AWSMT_NAME,
+        "PercentEnabled": 0,
+        "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"],
+    })));
+    let got = t.ok(&get_line(AWSMT_NAME));
+    for (k, v) in given.as_object().expect("object") {
+        if k == "DashConfiguration" {
+            for m in ["MpdLocation", "OriginManifestType"] {
+                assert_eq!(got[k][m], v[m], "{k}.{m}");
+            }
+        } else {
+            assert_eq!(&got[k], v, "{k}");
+        }
+    }
+    assert_eq!(
+        got["LogConfiguration"],
+        json!({"PercentEnabled": 0, "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"]})
     );
 }

@@ -1218,3 +1218,44 @@ fn an_unsigned_request_is_recorded_in_bounded_size() {
     }
     assert_eq!(lines.len(), 6, "{lines:#?}");
 }
+
+/// MediaTailor's tagging calls over the wire, as SDKs send them: the ARN percent-encoded in the path,
+/// the tags under their wire name `tags`, the keys to remove repeated in the query string; Tag and
+/// Untag answer 204 with no body, and Get returns the whole configuration with AWS's defaults.
+#[test]
+fn the_tagging_calls_over_http_take_the_encoded_arn_and_answer_as_mediatailor() {
+    let srv = start(&[]);
+    assert_eq!(put_config(&srv, "live").status, 200);
+    let path =
+        "/tags/arn%3Aaws%3Amediatailor%3Aus-east-1%3A111122223333%3AplaybackConfiguration%2Flive";
+    let tag = mt(
+        &srv,
+        "POST",
+        path,
+        Some(json!({"tags": {"team": "video", "cost": "42"}})),
+    );
+    assert_eq!((tag.status, tag.body.as_str()), (204, ""), "{}", tag.body);
+    let untag = mt(&srv, "DELETE", &format!("{path}?tagKeys=cost"), None);
+    assert_eq!(untag.status, 204, "{}", untag.body);
+    let list = mt(&srv, "GET", path, None);
+    assert_eq!(list.status, 200);
+    let listed: Value = serde_json::from_str(&list.body).expect("json");
+    assert_eq!(listed, json!({"tags": {"team": "video"}}));
+    let get = mt(&srv, "GET", "/playbackConfiguration/live", None);
+    let got: Value = serde_json::from_str(&get.body).expect("json");
+    assert_eq!(got["tags"], json!({"team": "video"}));
+    assert!(
+        got.get("Tags").is_none(),
+        "the member travels as `tags`: {got}"
+    );
+    assert_eq!(
+        got["DashConfiguration"]["OriginManifestType"],
+        "MULTI_PERIOD"
+    );
+    let gone = mt(&srv, "GET", &path.replace("live", "gone"), None);
+    assert_eq!(gone.status, 400);
+    assert_eq!(gone.header("x-amzn-errortype"), Some("BadRequestException"));
+    let dir = srv.stop();
+    let out = slrsim_at(&dir.path().join("db"), &["verify"]);
+    assert_eq!(out.code, Some(0), "{}", out.show());
+}

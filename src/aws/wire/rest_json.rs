@@ -49,7 +49,7 @@ pub fn decode_request(
     };
     match input {
         RestInput::Path => {}
-        RestInput::Query => params.extend(list_query(query)?),
+        RestInput::Query => params.extend(query_params(name, query)?),
         RestInput::Body => params.extend(from_wire(json_body(body)?)?),
     }
     let op = Operation::from_parts(name, params).map_err(|(field, msg)| match field {
@@ -73,17 +73,26 @@ fn route(method: &str, segments: &[&str]) -> Option<(&'static str, RestInput, Ma
         else {
             return None;
         };
-        let pattern = path.trim_start_matches('/').split('/');
-        if m != method || pattern.clone().count() != segments.len() {
+        let pattern: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        // An ARN holds a `/`: SDKs percent-encode it, but a `{ResourceArn}` ending the path also
+        // takes the rest of the path when a client sends its slashes as they are.
+        let tail;
+        let mut segments: Vec<&str> = segments.to_vec();
+        if pattern.last() == Some(&"{ResourceArn}") && segments.len() > pattern.len() {
+            tail = segments[pattern.len() - 1..].join("/");
+            segments.truncate(pattern.len() - 1);
+            segments.push(&tail);
+        }
+        if m != method || pattern.len() != segments.len() {
             return None;
         }
         let mut params = Map::new();
-        for (p, seg) in pattern.zip(segments) {
+        for (p, seg) in pattern.iter().zip(&segments) {
             match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
                 Some(param) => {
                     params.insert(param.to_string(), Value::String((*seg).to_string()));
                 }
-                None if p == *seg => {}
+                None if *p == *seg => {}
                 None => return None,
             }
         }
@@ -159,17 +168,22 @@ fn json_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     }
 }
 
-fn list_query(query: &str) -> Result<Map<String, Value>, ApiError> {
+/// The parameters of a call whose input is the query string: `MaxResults` and `NextToken` for
+/// ListPlaybackConfigurations, the repeated `tagKeys` (member `TagKeys`) for UntagResource.
+fn query_params(op: &str, query: &str) -> Result<Map<String, Value>, ApiError> {
     let mut m = Map::new();
+    let mut keys = Vec::new();
+    let untag = op == "UntagResource";
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         match k.as_ref() {
-            "MaxResults" => {
+            "tagKeys" if untag => keys.push(Value::String(v.into_owned())),
+            "MaxResults" if !untag => {
                 let n: i64 = v
                     .parse()
                     .map_err(|_| bad("MaxResults must be an integer."))?;
                 m.insert("MaxResults".to_string(), Value::from(n));
             }
-            "NextToken" => {
+            "NextToken" if !untag => {
                 m.insert("NextToken".to_string(), Value::String(v.into_owned()));
             }
             other => {
@@ -179,6 +193,9 @@ fn list_query(query: &str) -> Result<Map<String, Value>, ApiError> {
                 )));
             }
         }
+    }
+    if untag && !keys.is_empty() {
+        m.insert("TagKeys".to_string(), Value::Array(keys));
     }
     Ok(m)
 }
@@ -231,6 +248,46 @@ mod tests {
         assert_eq!(answer, json!({"Name": "live", "tags": {"team": "video"}}));
         let list = to_wire(&json!({"Items": [{"Name": "a", "Tags": {}}]}));
         assert_eq!(list, json!({"Items": [{"Name": "a", "tags": {}}]}));
+    }
+
+    /// The tagging calls as SDKs send them: the ARN percent-encoded in the path (or not), the keys
+    /// to remove repeated in the query string, the tags under their wire name.
+    #[test]
+    fn tagging_calls_take_the_arn_from_the_path_and_the_keys_from_the_query() {
+        let arn = "arn:aws:mediatailor:us-east-1:111122223333:playbackConfiguration/live";
+        let encoded = "/tags/arn%3Aaws%3Amediatailor%3Aus-east-1%3A111122223333%3AplaybackConfiguration%2Flive";
+        assert_eq!(
+            decoded("POST", encoded, "", r#"{"tags":{"team":"video"}}"#),
+            json!({"op": "TagResource", "params": {"ResourceArn": arn, "Tags": {"team": "video"}}})
+        );
+        assert_eq!(
+            decoded("DELETE", encoded, "tagKeys=team&tagKeys=cost%20centre", ""),
+            json!({"op": "UntagResource", "params": {"ResourceArn": arn, "TagKeys": ["team", "cost centre"]}})
+        );
+        assert_eq!(
+            decoded("GET", &format!("/tags/{arn}"), "", ""),
+            json!({"op": "ListTagsForResource", "params": {"ResourceArn": arn}})
+        );
+        assert_eq!(success_status("TagResource"), 204);
+        assert_eq!(success_status("UntagResource"), 204);
+        assert_eq!(success_status("ListTagsForResource"), 200);
+        assert_eq!(
+            to_wire(&json!({"Tags": {"team": "video"}})),
+            json!({"tags": {"team": "video"}})
+        );
+        // Without keys the required member is missing; another query parameter is not the call's.
+        let refused = |q: &str| {
+            decode_request("DELETE", encoded, q, b"")
+                .expect_err("refused")
+                .code
+        };
+        assert_eq!(refused(""), ErrorCode::BadRequestException);
+        assert_eq!(
+            refused("MaxResults=1&tagKeys=a"),
+            ErrorCode::BadRequestException
+        );
+        let list = decode_request("GET", "/playbackConfigurations", "tagKeys=a", b"");
+        assert!(list.is_err(), "ListPlaybackConfigurations takes no tagKeys");
     }
 
     #[test]
@@ -295,13 +352,23 @@ mod tests {
             for (k, v) in &example {
                 concrete = concrete.replace(&format!("{{{k}}}"), v.as_str().unwrap_or_default());
             }
-            let body = if input == RestInput::Body {
-                spec.example
-            } else {
-                ""
+            // The members not in the path, under their wire names: the body, or the query string.
+            let mut rest = example.clone();
+            rest.retain(|k, _| !path.contains(&format!("{{{k}}}")));
+            let body = match input {
+                RestInput::Body => to_wire(&Value::Object(rest.clone())).to_string(),
+                _ => String::new(),
+            };
+            let query = match (input, rest.get("TagKeys")) {
+                (RestInput::Query, Some(Value::Array(keys))) => keys
+                    .iter()
+                    .map(|k| format!("tagKeys={}", k.as_str().unwrap_or_default()))
+                    .collect::<Vec<_>>()
+                    .join("&"),
+                _ => String::new(),
             };
             let (name, op) =
-                decode_request(method, &concrete, "", body.as_bytes()).expect("decodes");
+                decode_request(method, &concrete, &query, body.as_bytes()).expect("decodes");
             assert_eq!((name, op.kind()), (spec.name, *k));
             assert_eq!(
                 serde_json::to_value(&op).expect("json")["params"],
@@ -310,7 +377,7 @@ mod tests {
             assert!(addresses(&concrete), "{concrete}");
             routes += 1;
         }
-        assert!(routes >= 5);
+        assert!(routes >= 8);
         assert!(!addresses("/") && !addresses("/elsewhere") && !addresses("playbackConfiguration"));
     }
 

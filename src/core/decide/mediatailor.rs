@@ -9,6 +9,7 @@ use crate::core::authz::{self, Caller, Protocol, Request};
 use crate::core::catalog::{self, MEDIATAILOR_SERVICE, SLR_NAME};
 use crate::core::error::{ApiError, ErrorCode};
 use crate::core::event::Event;
+use crate::core::event::payload::PlaybackSettings;
 use crate::core::limits;
 use crate::core::state::{LogConfiguration, PlaybackConfiguration};
 use crate::core::validate::{self, shown};
@@ -41,6 +42,8 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
     if let Some(tags) = &p.tags {
         validate_tags(tags)?;
     }
+    let settings = p.settings();
+    validate_settings(&settings)?;
     let arn = arn(cx, &p.name);
     cx.authorize(
         &Request::new("mediatailor:PutPlaybackConfiguration", &arn),
@@ -48,14 +51,23 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
     )?;
     let region = cx.account.region(cx.region());
     let config = match region.playback_configurations.get(&p.name) {
-        // Put replaces the configuration's settings; logging is configured separately and stays.
-        Some(existing) => PlaybackConfiguration {
-            video_content_source_url: p.video_content_source_url.clone(),
-            ad_decision_server_url: p.ad_decision_server_url.clone(),
-            slate_ad_url: p.slate_ad_url.clone(),
-            tags: p.tags.clone().unwrap_or_else(|| existing.tags.clone()),
-            ..existing.clone()
-        },
+        // Put replaces the configuration's settings; logging is configured separately and stays,
+        // and tags given are added to the tags it has (only UntagResource removes one).
+        Some(existing) => {
+            let mut tags = existing.tags.clone();
+            tags.extend(p.tags.clone().unwrap_or_default());
+            if tags.len() > limits::MAX_TAGS {
+                return Err(too_many_tags(tags.len()));
+            }
+            PlaybackConfiguration {
+                video_content_source_url: p.video_content_source_url.clone(),
+                ad_decision_server_url: p.ad_decision_server_url.clone(),
+                slate_ad_url: p.slate_ad_url.clone(),
+                tags,
+                settings,
+                ..existing.clone()
+            }
+        }
         None => {
             if region.playback_configurations.len() >= limits::MAX_PLAYBACK_CONFIGURATIONS {
                 return Err(ApiError::new(
@@ -66,28 +78,7 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
                     ),
                 ));
             }
-            let host = format!(
-                "https://{}.mediatailor.{}.amazonaws.com",
-                cx.hex("endpoint", 32),
-                cx.region()
-            );
-            let key = cx.hex("session-key", 40);
-            PlaybackConfiguration {
-                name: p.name.clone(),
-                arn,
-                video_content_source_url: p.video_content_source_url.clone(),
-                ad_decision_server_url: p.ad_decision_server_url.clone(),
-                slate_ad_url: p.slate_ad_url.clone(),
-                playback_endpoint_prefix: host.clone(),
-                session_initialization_endpoint_prefix: format!(
-                    "{host}/v1/session/{key}/{}/",
-                    p.name
-                ),
-                hls_manifest_endpoint_prefix: format!("{host}/v1/master/{key}/{}/", p.name),
-                log_configuration: LogConfiguration::default(),
-                sessions: Default::default(),
-                tags: p.tags.clone().unwrap_or_default(),
-            }
+            new_configuration(cx, p, arn, settings)
         }
     };
     let body = response::playback_configuration(&config);
@@ -95,10 +86,40 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
         vec![Event::PlaybackConfigurationPut {
             account: cx.account_id().to_string(),
             region: cx.region().to_string(),
-            config: to_event::playback_configuration(config),
+            config: Box::new(to_event::playback_configuration(config)),
         }],
         body,
     ))
+}
+
+/// A configuration PutPlaybackConfiguration creates: its settings, and its endpoints on a host and
+/// session key of its own.
+fn new_configuration(
+    cx: &Ctx<'_>,
+    p: &PutPlaybackConfigurationParams,
+    arn: String,
+    settings: PlaybackSettings,
+) -> PlaybackConfiguration {
+    let host = format!(
+        "https://{}.mediatailor.{}.amazonaws.com",
+        cx.hex("endpoint", 32),
+        cx.region()
+    );
+    let key = cx.hex("session-key", 40);
+    PlaybackConfiguration {
+        name: p.name.clone(),
+        arn,
+        video_content_source_url: p.video_content_source_url.clone(),
+        ad_decision_server_url: p.ad_decision_server_url.clone(),
+        slate_ad_url: p.slate_ad_url.clone(),
+        playback_endpoint_prefix: host.clone(),
+        session_initialization_endpoint_prefix: format!("{host}/v1/session/{key}/{}/", p.name),
+        hls_manifest_endpoint_prefix: format!("{host}/v1/master/{key}/{}/", p.name),
+        log_configuration: LogConfiguration::default(),
+        sessions: Default::default(),
+        tags: p.tags.clone().unwrap_or_default(),
+        settings,
+    }
 }
 
 /// A configuration's tags, as MediaTailor bounds them: at most [`limits::MAX_TAGS`], keys of 1 to
@@ -106,11 +127,7 @@ pub(super) fn put(cx: &Ctx<'_>, p: &PutPlaybackConfigurationParams) -> Result<De
 fn validate_tags(tags: &std::collections::BTreeMap<String, String>) -> Result<(), ApiError> {
     let bad = |m: String| Err(ApiError::new(ErrorCode::BadRequestException, m));
     if tags.len() > limits::MAX_TAGS {
-        return bad(format!(
-            "tags: at most {} tags may be given, not {}.",
-            limits::MAX_TAGS,
-            tags.len()
-        ));
+        return Err(too_many_tags(tags.len()));
     }
     for (key, value) in tags {
         let chars = key.chars().count();
@@ -127,6 +144,252 @@ fn validate_tags(tags: &std::collections::BTreeMap<String, String>) -> Result<()
                 validate::shown(key),
                 limits::MAX_TAG_VALUE
             ));
+        }
+    }
+    Ok(())
+}
+
+/// More tags than a configuration may hold.
+fn too_many_tags(n: usize) -> ApiError {
+    ApiError::new(
+        ErrorCode::BadRequestException,
+        format!(
+            "tags: at most {} tags may be given, not {n}.",
+            limits::MAX_TAGS
+        ),
+    )
+}
+
+fn bad_request(message: String) -> ApiError {
+    ApiError::new(ErrorCode::BadRequestException, message)
+}
+
+/// `value` is one of `allowed`, or the member `field` is refused, naming the values it takes.
+fn one_of(field: &str, value: &str, allowed: &[&str]) -> Result<(), ApiError> {
+    if allowed.contains(&value) {
+        return Ok(());
+    }
+    Err(bad_request(format!(
+        "{field} '{}' is not valid; valid values are {}.",
+        shown(value),
+        allowed.join(", ")
+    )))
+}
+
+/// Free text of 1 to `max` characters without control characters (a name, a header, an alias).
+fn text(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
+    let n = value.chars().count();
+    if n == 0 || n > max || value.chars().any(char::is_control) {
+        return Err(bad_request(format!(
+            "{field} '{}' must be 1 to {max} characters without control characters.",
+            shown(value)
+        )));
+    }
+    Ok(())
+}
+
+/// A 32-bit integer member (the model's `__integer`) at least `min`.
+fn integer(field: &str, value: i64, min: i64) -> Result<(), ApiError> {
+    validate::range(
+        ErrorCode::BadRequestException,
+        field,
+        value,
+        min,
+        i64::from(i32::MAX),
+    )
+}
+
+/// A map member: at most `max` entries, keys and values as [`text`] bounds them.
+fn text_map(
+    field: &str,
+    map: &std::collections::BTreeMap<String, String>,
+    max: usize,
+) -> Result<(), ApiError> {
+    if map.len() > max {
+        return Err(bad_request(format!(
+            "{field} may hold at most {max} entries, not {}.",
+            map.len()
+        )));
+    }
+    for (k, v) in map {
+        text(&format!("{field} key"), k, limits::MAX_SETTING_TEXT)?;
+        text(
+            &format!("{field}.{}", shown(k)),
+            v,
+            limits::MAX_SETTING_TEXT,
+        )?;
+    }
+    Ok(())
+}
+
+/// `HH:MM:SS`, as `AvailSuppression.Value` is written.
+fn is_offset(v: &str) -> bool {
+    let parts: Vec<&str> = v.split(':').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1] < "60"
+        && parts[2] < "60"
+}
+
+/// Checks the settings of a PutPlaybackConfiguration beyond its URLs and tags: the enums, ranges
+/// and shapes of AWS's model, and slrsim's length limits where the model states none.
+fn validate_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
+    if let Some(a) = &s.avail_suppression {
+        validate_avail_suppression(a)?;
+    }
+    if let Some(b) = &s.bumper {
+        for (field, v) in [
+            ("Bumper.StartUrl", &b.start_url),
+            ("Bumper.EndUrl", &b.end_url),
+        ] {
+            if let Some(v) = v {
+                validate::url(field, v)?;
+            }
+        }
+    }
+    if let Some(c) = &s.cdn_configuration {
+        for (field, v) in [
+            (
+                "CdnConfiguration.AdSegmentUrlPrefix",
+                &c.ad_segment_url_prefix,
+            ),
+            (
+                "CdnConfiguration.ContentSegmentUrlPrefix",
+                &c.content_segment_url_prefix,
+            ),
+        ] {
+            if let Some(v) = v {
+                text(field, v, limits::MAX_URL)?;
+            }
+        }
+    }
+    if let Some(d) = &s.dash_configuration {
+        if let Some(m) = &d.mpd_location {
+            one_of(
+                "DashConfiguration.MpdLocation",
+                m,
+                &["DISABLED", "EMT_DEFAULT"],
+            )?;
+        }
+        if let Some(t) = &d.origin_manifest_type {
+            one_of(
+                "DashConfiguration.OriginManifestType",
+                t,
+                &["SINGLE_PERIOD", "MULTI_PERIOD"],
+            )?;
+        }
+    }
+    if let Some(m) = &s.insertion_mode {
+        one_of("InsertionMode", m, &["STITCHED_ONLY", "PLAYER_SELECT"])?;
+    }
+    if let Some(l) = &s.live_pre_roll_configuration {
+        if let Some(u) = &l.ad_decision_server_url {
+            validate::url("LivePreRollConfiguration.AdDecisionServerUrl", u)?;
+        }
+        if let Some(n) = l.max_duration_seconds {
+            integer("LivePreRollConfiguration.MaxDurationSeconds", n, 0)?;
+        }
+    }
+    if let Some(n) = s.personalization_threshold_seconds {
+        integer("PersonalizationThresholdSeconds", n, 1)?;
+    }
+    if let Some(t) = &s.transcode_profile_name {
+        text("TranscodeProfileName", t, limits::MAX_SETTING_TEXT)?;
+    }
+    validate_more_settings(s)
+}
+
+/// `AvailSuppression`: its enums, and its value as `HH:MM:SS`.
+fn validate_avail_suppression(
+    a: &crate::core::event::payload::AvailSuppression,
+) -> Result<(), ApiError> {
+    if let Some(m) = &a.mode {
+        one_of(
+            "AvailSuppression.Mode",
+            m,
+            &["OFF", "BEHIND_LIVE_EDGE", "AFTER_LIVE_EDGE"],
+        )?;
+    }
+    if let Some(f) = &a.fill_policy {
+        one_of(
+            "AvailSuppression.FillPolicy",
+            f,
+            &["FULL_AVAIL_ONLY", "PARTIAL_AVAIL"],
+        )?;
+    }
+    if let Some(v) = a.value.as_deref().filter(|v| !is_offset(v)) {
+        return Err(bad_request(format!(
+            "AvailSuppression.Value '{}' must be a time offset HH:MM:SS.",
+            shown(v)
+        )));
+    }
+    Ok(())
+}
+
+/// The rest of [`validate_settings`]: aliases, ad conditioning, the ad decision server's request and
+/// the function mapping.
+fn validate_more_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
+    if let Some(aliases) = &s.configuration_aliases {
+        if aliases.len() > limits::MAX_SETTING_ENTRIES {
+            return Err(bad_request(format!(
+                "ConfigurationAliases may hold at most {} player parameters, not {}.",
+                limits::MAX_SETTING_ENTRIES,
+                aliases.len()
+            )));
+        }
+        for (param, values) in aliases {
+            text("ConfigurationAliases key", param, limits::MAX_SETTING_TEXT)?;
+            text_map(
+                &format!("ConfigurationAliases.{}", shown(param)),
+                values,
+                limits::MAX_SETTING_ENTRIES,
+            )?;
+        }
+    }
+    if let Some(a) = &s.ad_conditioning_configuration {
+        one_of(
+            "AdConditioningConfiguration.StreamingMediaFileConditioning",
+            &a.streaming_media_file_conditioning,
+            &["TRANSCODE", "NONE"],
+        )?;
+    }
+    if let Some(r) = s
+        .ad_decision_server_configuration
+        .as_ref()
+        .and_then(|c| c.http_request.as_ref())
+    {
+        let field = "AdDecisionServerConfiguration.HttpRequest";
+        if let Some(m) = &r.method {
+            one_of(&format!("{field}.Method"), m, &["GET", "POST"])?;
+        }
+        if let Some(c) = &r.compress_request {
+            one_of(&format!("{field}.CompressRequest"), c, &["NONE", "GZIP"])?;
+        }
+        if let Some(b) = r
+            .body
+            .as_deref()
+            .filter(|b| b.chars().count() > limits::MAX_SETTING_TEXT)
+        {
+            return Err(bad_request(format!(
+                "{field}.Body is longer than {} characters ({}).",
+                limits::MAX_SETTING_TEXT,
+                b.chars().count()
+            )));
+        }
+        if let Some(h) = &r.headers {
+            text_map(&format!("{field}.Headers"), h, limits::MAX_SETTING_ENTRIES)?;
+        }
+    }
+    if let Some(f) = &s.function_mapping {
+        text_map("FunctionMapping", f, limits::MAX_SETTING_ENTRIES)?;
+        for k in f.keys() {
+            one_of(
+                "FunctionMapping key",
+                k,
+                &["PRE_SESSION_INITIALIZATION", "PRE_ADS_REQUEST"],
+            )?;
         }
     }
     Ok(())
@@ -403,4 +666,104 @@ fn configure_logs_body(name: &str, log: &LogConfiguration) -> serde_json::Value 
         body["ManifestServiceInteractionLog"] = json!(l);
     }
     body
+}
+
+/// The playback configuration a tagging call's ARN names, in the call's account and region. An ARN
+/// of anything else (another account, region, resource type, or a configuration that does not
+/// exist) is refused with BadRequestException, the only error AWS's model gives these calls.
+fn tagged_configuration<'a>(
+    cx: &Ctx<'a>,
+    resource_arn: &str,
+) -> Result<&'a PlaybackConfiguration, ApiError> {
+    let prefix = catalog::playback_configuration_arn(cx.region(), cx.account_id(), "");
+    resource_arn
+        .strip_prefix(prefix.as_str())
+        .and_then(|name| {
+            cx.account
+                .region(cx.region())
+                .playback_configurations
+                .get(name)
+        })
+        .ok_or_else(|| {
+            bad_request(format!(
+                "{} is not the ARN of a playback configuration in this account and region.",
+                shown(resource_arn)
+            ))
+        })
+}
+
+/// Checks a tagging call's `ResourceArn` and authorises `permission` on it.
+fn authorize_tagging(cx: &Ctx<'_>, permission: &str, resource_arn: &str) -> Result<(), ApiError> {
+    validate::length(
+        ErrorCode::BadRequestException,
+        "ResourceArn",
+        resource_arn,
+        1,
+        limits::MAX_URL,
+    )?;
+    cx.authorize(&Request::new(permission, resource_arn), Protocol::RestJson)?;
+    Ok(())
+}
+
+/// The event setting a configuration's tags to `tags`, when they differ from what it has.
+fn tags_set(
+    cx: &Ctx<'_>,
+    c: &PlaybackConfiguration,
+    tags: std::collections::BTreeMap<String, String>,
+) -> Vec<Event> {
+    if tags == c.tags {
+        return Vec::new();
+    }
+    vec![Event::PlaybackConfigurationTagsSet {
+        account: cx.account_id().to_string(),
+        region: cx.region().to_string(),
+        name: c.name.clone(),
+        tags,
+    }]
+}
+
+/// Decides MediaTailor's `TagResource`: adds tags to a playback configuration (a key it has takes
+/// the new value). HTTP 204.
+pub(super) fn tag_resource(cx: &Ctx<'_>, p: &TagResourceParams) -> Result<Decided, ApiError> {
+    validate_tags(&p.tags)?;
+    authorize_tagging(cx, "mediatailor:TagResource", &p.resource_arn)?;
+    let c = tagged_configuration(cx, &p.resource_arn)?;
+    let mut tags = c.tags.clone();
+    tags.extend(p.tags.clone());
+    if tags.len() > limits::MAX_TAGS {
+        return Err(too_many_tags(tags.len()));
+    }
+    Ok(Decided::new(tags_set(cx, c, tags), json!({})))
+}
+
+/// Decides MediaTailor's `UntagResource`: removes the tags of these keys (a key it lacks is no
+/// error). HTTP 204.
+pub(super) fn untag_resource(cx: &Ctx<'_>, p: &UntagResourceParams) -> Result<Decided, ApiError> {
+    if p.tag_keys.is_empty() || p.tag_keys.len() > limits::MAX_TAGS {
+        return Err(bad_request(format!(
+            "tagKeys must list 1 to {} keys, not {}.",
+            limits::MAX_TAGS,
+            p.tag_keys.len()
+        )));
+    }
+    for k in &p.tag_keys {
+        text("tagKeys", k, limits::MAX_TAG_KEY)?;
+    }
+    authorize_tagging(cx, "mediatailor:UntagResource", &p.resource_arn)?;
+    let c = tagged_configuration(cx, &p.resource_arn)?;
+    let mut tags = c.tags.clone();
+    for k in &p.tag_keys {
+        tags.remove(k);
+    }
+    Ok(Decided::new(tags_set(cx, c, tags), json!({})))
+}
+
+/// Decides MediaTailor's `ListTagsForResource`: the configuration's tags (`tags` on the wire).
+pub(super) fn list_tags_for_resource(
+    cx: &Ctx<'_>,
+    p: &ResourceArnParams,
+) -> Result<Decided, ApiError> {
+    authorize_tagging(cx, "mediatailor:ListTagsForResource", &p.resource_arn)?;
+    let c = tagged_configuration(cx, &p.resource_arn)?;
+    Ok(Decided::read(json!({"Tags": c.tags})))
 }

@@ -78,41 +78,107 @@ pub(crate) fn deletion_status(t: &DeletionTask) -> Value {
     Value::Object(m)
 }
 
-/// A playback configuration as MediaTailor returns it.
+/// A playback configuration as MediaTailor returns it (Put, Get and each of List's `Items`): the
+/// members given, the derived ones, and AWS's defaults for those never given
+/// ([`fill_playback_defaults`]).
 pub(crate) fn playback_configuration(c: &PlaybackConfiguration) -> Value {
     let mut m = Map::new();
-    m.insert("Name".into(), json!(c.name));
-    m.insert("PlaybackConfigurationArn".into(), json!(c.arn));
-    if let Some(u) = &c.video_content_source_url {
-        m.insert("VideoContentSourceUrl".into(), json!(u));
+    let mut put = |k: &str, v: Value| {
+        m.insert(k.to_string(), v);
+    };
+    put("Name", json!(c.name));
+    put("PlaybackConfigurationArn", json!(c.arn));
+    for (k, v) in [
+        ("VideoContentSourceUrl", &c.video_content_source_url),
+        ("AdDecisionServerUrl", &c.ad_decision_server_url),
+        ("SlateAdUrl", &c.slate_ad_url),
+    ] {
+        if let Some(v) = v {
+            put(k, json!(v));
+        }
     }
-    if let Some(u) = &c.ad_decision_server_url {
-        m.insert("AdDecisionServerUrl".into(), json!(u));
-    }
-    if let Some(u) = &c.slate_ad_url {
-        m.insert("SlateAdUrl".into(), json!(u));
-    }
-    m.insert(
-        "PlaybackEndpointPrefix".into(),
-        json!(c.playback_endpoint_prefix),
-    );
-    m.insert(
-        "SessionInitializationEndpointPrefix".into(),
+    put("PlaybackEndpointPrefix", json!(c.playback_endpoint_prefix));
+    put(
+        "SessionInitializationEndpointPrefix",
         json!(c.session_initialization_endpoint_prefix),
     );
-    m.insert(
-        "HlsConfiguration".into(),
+    put(
+        "HlsConfiguration",
         json!({"ManifestEndpointPrefix": c.hls_manifest_endpoint_prefix}),
     );
-    m.insert(
-        "LogConfiguration".into(),
-        json!({
-            "PercentEnabled": c.log_configuration.percent_enabled,
-            "EnabledLoggingStrategies": c.log_configuration.enabled_logging_strategies,
-        }),
-    );
-    m.insert("Tags".into(), json!(c.tags));
+    put("LogConfiguration", log_configuration(&c.log_configuration));
+    put("Tags", json!(c.tags));
+    // The settings as given, under AWS's member names (absent ones are left out).
+    if let Ok(Value::Object(given)) = serde_json::to_value(&c.settings) {
+        m.extend(given);
+    }
+    fill_playback_defaults(&mut m);
     Value::Object(m)
+}
+
+/// A playback configuration's `LogConfiguration`: the percentage and strategies, and the interaction
+/// logs as ConfigureLogsForPlaybackConfiguration last gave them.
+fn log_configuration(l: &crate::core::state::LogConfiguration) -> Value {
+    let mut m = Map::new();
+    m.insert("PercentEnabled".into(), json!(l.percent_enabled));
+    m.insert(
+        "EnabledLoggingStrategies".into(),
+        json!(l.enabled_logging_strategies),
+    );
+    if let Some(a) = &l.ads_interaction_log {
+        m.insert("AdsInteractionLog".into(), json!(a));
+    }
+    if let Some(a) = &l.manifest_service_interaction_log {
+        m.insert("ManifestServiceInteractionLog".into(), json!(a));
+    }
+    Value::Object(m)
+}
+
+/// The DASH manifest endpoint prefix beside an HLS one: MediaTailor serves both from the same host
+/// and key, `/v1/dash/` in place of `/v1/master/`.
+pub(crate) fn dash_prefix(hls: &str) -> String {
+    hls.replacen("/v1/master/", "/v1/dash/", 1)
+}
+
+/// What MediaTailor returns for the members of a playback configuration never given (AWS's API
+/// reference and CLI examples; README "Playback configurations"): ad suppression `OFF`, empty
+/// `Bumper` and `CdnConfiguration`, DASH `EMT_DEFAULT` and `MULTI_PERIOD` (with the endpoint prefix
+/// derived from the HLS one), insertion mode `STITCHED_ONLY`, a pre-roll of at most 0 seconds, ad
+/// marker passthrough off. Members already present keep their values; a member given in part gets
+/// the defaults of its missing parts. Also how an answer of older rules is upgraded.
+pub(crate) fn fill_playback_defaults(m: &mut Map<String, Value>) {
+    let hls = m
+        .get("HlsConfiguration")
+        .and_then(|h| h.get("ManifestEndpointPrefix"))
+        .and_then(Value::as_str)
+        .map(dash_prefix);
+    let mut within = |member: &str, defaults: Value| {
+        let slot = m.entry(member).or_insert_with(|| json!({}));
+        if let (Value::Object(have), Value::Object(defaults)) = (slot, defaults) {
+            for (k, v) in defaults {
+                have.entry(k).or_insert(v);
+            }
+        }
+    };
+    within("AvailSuppression", json!({"Mode": "OFF"}));
+    within("Bumper", json!({}));
+    within("CdnConfiguration", json!({}));
+    let mut dash = json!({"MpdLocation": "EMT_DEFAULT", "OriginManifestType": "MULTI_PERIOD"});
+    if let Some(prefix) = hls {
+        dash["ManifestEndpointPrefix"] = json!(prefix);
+    }
+    within("DashConfiguration", dash);
+    within("LivePreRollConfiguration", json!({"MaxDurationSeconds": 0}));
+    within(
+        "ManifestProcessingRules",
+        json!({"AdMarkerPassthrough": {}}),
+    );
+    if let Some(Value::Object(rules)) = m.get_mut("ManifestProcessingRules") {
+        if let Some(Value::Object(p)) = rules.get_mut("AdMarkerPassthrough") {
+            p.entry("Enabled").or_insert(json!(false));
+        }
+    }
+    m.entry("InsertionMode").or_insert(json!("STITCHED_ONLY"));
 }
 
 /// The class of every log group MediaTailor creates (CreateLogGroup's default).

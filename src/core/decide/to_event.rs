@@ -165,6 +165,7 @@ pub(super) fn playback_configuration(
         log_configuration: log,
         sessions,
         tags,
+        settings,
     } = c;
     let state::SessionStats {
         served,
@@ -191,6 +192,7 @@ pub(super) fn playback_configuration(
             last_loss_reason,
         },
         tags,
+        settings,
     }
 }
 
@@ -318,6 +320,15 @@ mod tests {
                 last_loss_reason: Some("gone".into()),
             },
             tags: [("team".to_string(), "video".to_string())].into(),
+            settings: event::PlaybackSettings {
+                insertion_mode: Some("PLAYER_SELECT".into()),
+                dash_configuration: Some(event::payload::DashConfigurationForPut {
+                    mpd_location: Some("DISABLED".into()),
+                    origin_manifest_type: None,
+                }),
+                personalization_threshold_seconds: Some(2),
+                ..Default::default()
+            },
         }
     }
 

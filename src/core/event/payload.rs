@@ -177,6 +177,178 @@ pub struct SessionStats {
     pub last_loss_reason: Option<String>,
 }
 
+/// A playback configuration's settings beyond its URLs and tags, as `PutPlaybackConfiguration` takes
+/// them: AWS's model shapes with AWS's member names, stored as given (an absent member is left out,
+/// so a configuration put without any is stored as before configurations had them). Unlike the other
+/// payload types these are also the action's and the state's own types: they are fixed by AWS's
+/// model, so changing them is a change of AWS's API, never a refactoring of slrsim.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct PlaybackSettings {
+    /// Ad suppression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avail_suppression: Option<AvailSuppression>,
+    /// Bumpers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bumper: Option<Bumper>,
+    /// Content delivery network prefixes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cdn_configuration: Option<CdnConfiguration>,
+    /// Player parameter aliases: player parameter to (alias to value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration_aliases: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// DASH settings as put (`DashConfigurationForPut`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dash_configuration: Option<DashConfigurationForPut>,
+    /// `STITCHED_ONLY` or `PLAYER_SELECT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insertion_mode: Option<String>,
+    /// Live pre-roll ads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live_pre_roll_configuration: Option<LivePreRollConfiguration>,
+    /// Manifest processing rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_processing_rules: Option<ManifestProcessingRules>,
+    /// Most underfilled ad time in a break, in seconds (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub personalization_threshold_seconds: Option<i64>,
+    /// A custom transcode profile's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcode_profile_name: Option<String>,
+    /// Ad conditioning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_conditioning_configuration: Option<AdConditioningConfiguration>,
+    /// How requests to the ad decision server are made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_decision_server_configuration: Option<AdDecisionServerConfiguration>,
+    /// Lifecycle hook event name to function identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function_mapping: Option<BTreeMap<String, String>>,
+}
+
+impl PlaybackSettings {
+    /// Whether no member was given (such settings are left out of a stored configuration).
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `AvailSuppression`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AvailSuppression {
+    /// `OFF`, `BEHIND_LIVE_EDGE` or `AFTER_LIVE_EDGE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// A live edge offset, `HH:MM:SS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `FULL_AVAIL_ONLY` or `PARTIAL_AVAIL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill_policy: Option<String>,
+}
+
+/// `Bumper`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct Bumper {
+    /// The end bumper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_url: Option<String>,
+    /// The start bumper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_url: Option<String>,
+}
+
+/// `CdnConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct CdnConfiguration {
+    /// Ad segment URL prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_segment_url_prefix: Option<String>,
+    /// Content segment URL prefix.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_segment_url_prefix: Option<String>,
+}
+
+/// `DashConfigurationForPut`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct DashConfigurationForPut {
+    /// `DISABLED` or `EMT_DEFAULT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mpd_location: Option<String>,
+    /// `SINGLE_PERIOD` or `MULTI_PERIOD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin_manifest_type: Option<String>,
+}
+
+/// `LivePreRollConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct LivePreRollConfiguration {
+    /// The pre-roll ad decision server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_decision_server_url: Option<String>,
+    /// Longest pre-roll avail, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration_seconds: Option<i64>,
+}
+
+/// `ManifestProcessingRules`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ManifestProcessingRules {
+    /// Ad marker passthrough.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ad_marker_passthrough: Option<AdMarkerPassthrough>,
+}
+
+/// `AdMarkerPassthrough`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AdMarkerPassthrough {
+    /// Whether ad markers pass through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+/// `AdConditioningConfiguration`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AdConditioningConfiguration {
+    /// `TRANSCODE` or `NONE` (required).
+    pub streaming_media_file_conditioning: String,
+}
+
+/// `AdDecisionServerConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct AdDecisionServerConfiguration {
+    /// The request made to the ad decision server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_request: Option<HttpRequest>,
+}
+
+/// `HttpRequest`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The body of a `POST`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// Request headers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// `NONE` or `GZIP`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compress_request: Option<String>,
+}
+
 /// A MediaTailor playback configuration as put.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybackConfiguration {
@@ -204,6 +376,9 @@ pub struct PlaybackConfiguration {
     /// before configurations had them).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tags: BTreeMap<String, String>,
+    /// The settings beyond the URLs; left out when none was given.
+    #[serde(default, skip_serializing_if = "PlaybackSettings::is_empty")]
+    pub settings: PlaybackSettings,
 }
 
 /// A tag on a role, spelt `{"Key": ..., "Value": ...}`.
