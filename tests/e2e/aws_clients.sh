@@ -490,6 +490,16 @@ stop_server
 check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
 
+# --- Part 2b: what the awsmt Terraform provider sends ------------------------------------------------
+
+step "awsmt: start a server for the Terraform provider's calls"
+start_server awsmt
+
+step "awsmt: create, refresh, import, update with tags, destroy (tests/e2e/awsmt_playback.py)"
+timeout 300 "$PY" tests/e2e/awsmt_playback.py || fail "tests/e2e/awsmt_playback.py failed (its message is above)"
+stop_server
+out=$("$SLRSIM_BIN" --db "$WORK/awsmt.db" verify 2>&1) || fail "slrsim verify (awsmt) failed: $out"
+
 # --- Part 3: model-generated inputs ---------------------------------------------------------------
 
 step "inputs: start a third server"

@@ -33,6 +33,7 @@ import {
   CloudWatchLogsClient,
   DescribeLogGroupsCommand,
   DescribeLogStreamsCommand,
+  GetLogEventsCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
 
 const ACCOUNT = "111122223333";
@@ -181,8 +182,13 @@ async function main(summaryPath) {
   role = (await iam.send(new GetRoleCommand({ RoleName: ROLE }))).Role;
   check(role.RoleId === firstRoleId, "the role survives a FAILED deletion", role);
 
-  step("4 sessions with logging on: the MediaTailor log groups");
-  const served = await control("/_slrsim/sessions", { PlaybackConfigurationName: CONFIG, Sessions: 3, Region: REGION });
+  step("4 sessions with logging on (debug log mode, so the manifest service logs too): the MediaTailor log groups");
+  const served = await control("/_slrsim/sessions", {
+    PlaybackConfigurationName: CONFIG,
+    Sessions: 3,
+    Region: REGION,
+    LogMode: "DEBUG",
+  });
   check(served.Response.LoggedSessions === 3, "3 sessions logged", served);
   const groups = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: "MediaTailor/" }))).logGroups;
   check(same(groups.map((g) => g.logGroupName), LOG_GROUPS), "DescribeLogGroups", groups);
@@ -191,6 +197,17 @@ async function main(summaryPath) {
     const streams = (await logs.send(new DescribeLogStreamsCommand({ logGroupName: g.logGroupName }))).logStreams;
     check(same(streams.map((x) => x.logStreamName), [CONFIG]), "one stream per configuration", streams);
   }
+  const events = (
+    await logs.send(
+      new GetLogEventsCommand({
+        logGroupName: "MediaTailor/AdDecisionServerInteractions",
+        logStreamName: CONFIG,
+        startFromHead: true,
+      }),
+    )
+  ).events;
+  const types = new Set(events.map((e) => JSON.parse(e.message).eventType));
+  check(types.has("MAKING_ADS_REQUEST") && types.has("FILLED_AVAIL"), "ADS log events in MediaTailor's format", events);
 
   step("5 teardown: logging off, delete: SUCCEEDED, role gone");
   r = await mt.send(new ConfigureLogsForPlaybackConfigurationCommand({ PlaybackConfigurationName: CONFIG, PercentEnabled: 0 }));
