@@ -142,7 +142,7 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "the events MediaTailor's simulated deliveries wrote, in MediaTailor's documented formats (\"Reading the logs\"); each stream keeps its last 1,000 deliveries readable"
         }
         K::FilterLogEvents => {
-            "a subset of the filter pattern syntax (terms, quoted phrases, `{ $.field = value }` and `!=`; others are `InvalidParameterException`); one call scans at most 100,000 events, then answers a `nextToken`"
+            "a subset of the filter pattern syntax (terms, quoted phrases, `{ $.field = value }` and `!=`; others are `InvalidParameterException`); one call scans at most 100,000 events, then answers a `nextToken`; `startFromHead` false (newest first) is `InvalidParameterException`"
         }
     }
 }

@@ -795,6 +795,9 @@ pub struct FilterLogEventsParams {
     /// Events in a page, 1..=10000.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
+    /// The earliest events first (`true`, the default, and the only order slrsim serves).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_from_head: Option<bool>,
     /// Ignored by AWS since 2019 (events are always interleaved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interleaved: Option<bool>,

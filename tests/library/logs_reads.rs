@@ -407,3 +407,26 @@ fn a_vended_logs_only_configuration_writes_nothing_to_the_legacy_groups() {
             .expect_err("not served");
     assert_eq!(e.code, ErrorCode::InvalidAction);
 }
+
+/// FilterLogEvents' `startFromHead` (AWS's model of 2025): `true` is the order slrsim serves, the
+/// same as leaving it out; `false` (newest first) is refused by name rather than answered in the
+/// other order.
+#[test]
+fn filter_log_events_takes_start_from_head_true_and_refuses_newest_first() {
+    let mut t = TestSim::new();
+    configure(&mut t, "live", 100, json!({}));
+    serve(&mut t, "live", 2, false);
+    let plain = t.ok(&call("FilterLogEvents", json!({"logGroupName": ADS})));
+    let head = t.ok(&call(
+        "FilterLogEvents",
+        json!({"logGroupName": ADS, "startFromHead": true}),
+    ));
+    assert_eq!(plain, head);
+    assert!(!types(&plain).is_empty());
+    let e = t.err(&call(
+        "FilterLogEvents",
+        json!({"logGroupName": ADS, "startFromHead": false}),
+    ));
+    assert_eq!(e.code, ErrorCode::InvalidParameterException);
+    assert!(e.message.contains("startFromHead"), "{}", e.message);
+}

@@ -642,6 +642,13 @@ fn check_filter_input(p: &FilterLogEventsParams) -> Result<(Pattern, Option<Cut>
         limits::MAX_FILTER_PATTERN,
     )?;
     let pattern = parse_pattern(pattern)?;
+    // AWS pages newest first when asked (2025); slrsim keeps one order, and says so rather than
+    // answer oldest first to a caller that asked for the opposite. A token sets the order anyway.
+    if p.start_from_head == Some(false) && p.next_token.is_none() {
+        return Err(invalid(
+            "startFromHead false (newest events first) is not served by slrsim: FilterLogEvents returns the earliest events first.",
+        ));
+    }
     let cut = match &p.next_token {
         None => None,
         Some(t) => {
