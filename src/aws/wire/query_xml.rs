@@ -527,6 +527,47 @@ mod tests {
     }
 
     #[test]
+    fn the_newer_model_s_integers_and_booleans_decode_typed() {
+        let (_, op) = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&MaxSigninSessionDuration=86400&ResetMaxSigninSessionDuration=false",
+        )
+        .expect("UpdateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["MaxSigninSessionDuration"], 86400);
+        assert_eq!(v["params"]["ResetMaxSigninSessionDuration"], false);
+        let (_, op) = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&ResetMaxSigninSessionDuration=true",
+        )
+        .expect("UpdateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["ResetMaxSigninSessionDuration"], true);
+        let (_, op) = decode_request(
+            b"Action=CreateUser&Version=2010-05-08&UserName=dev&PermissionsBoundary=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FIAMReadOnlyAccess&Tags.member.1.Key=team&Tags.member.1.Value=video",
+        )
+        .expect("CreateUser");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(
+            v["params"]["Tags"],
+            json!([{"Key": "team", "Value": "video"}])
+        );
+        let (_, op) = decode_request(
+            b"Action=ListAttachedRolePolicies&Version=2010-05-08&RoleName=app&PathPrefix=%2F&Marker=m&MaxItems=5",
+        )
+        .expect("ListAttachedRolePolicies");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["MaxItems"], 5);
+        let e = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&ResetMaxSigninSessionDuration=yes",
+        )
+        .expect_err("not a boolean");
+        assert_eq!(e.code, ErrorCode::ValidationError);
+        assert_eq!(
+            e.message,
+            "1 validation error detected: Value 'yes' at 'resetMaxSigninSessionDuration' failed to satisfy constraint: Member must be a boolean"
+        );
+    }
+
+    #[test]
     fn bad_query_requests_get_aws_s_errors() {
         let code = |body: &[u8]| decode_request(body).expect_err("refused").code;
         assert_eq!(
