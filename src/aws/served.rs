@@ -96,14 +96,23 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "a finished task is remembered for seven days of simulated time"
         }
         K::GetRole | K::ListRoles => "",
-        K::UpdateRoleDescription | K::UpdateRole | K::TagRole => "",
-        K::CreateRole | K::DeleteRole | K::UpdateAssumeRolePolicy => "",
+        K::UpdateRoleDescription | K::TagRole => "",
+        K::UpdateRole => {
+            "`MaxSigninSessionDuration` is kept and returned; slrsim has no console sign-in for it to limit"
+        }
+        K::CreateRole => {
+            "`MaxSigninSessionDuration` is kept and returned (slrsim has no console sign-in); a `PermissionsBoundary` must be a managed policy slrsim knows, and the `iam:PermissionsBoundary` condition key is not set"
+        }
+        K::DeleteRole | K::UpdateAssumeRolePolicy => "",
         K::AttachRolePolicy | K::DetachRolePolicy => {
             "only the managed policies slrsim knows can be attached"
         }
         K::PutRolePolicy | K::DeleteRolePolicy | K::PutRolePermissionsBoundary => "",
         K::ListAttachedRolePolicies => "",
-        K::CreateUser | K::CreateAccessKey | K::PutUserPolicy | K::DeleteUserPolicy => "",
+        K::CreateUser => {
+            "a `PermissionsBoundary` must be a managed policy slrsim knows, and the `iam:PermissionsBoundary` condition key is not set"
+        }
+        K::CreateAccessKey | K::PutUserPolicy | K::DeleteUserPolicy => "",
         K::AttachUserPolicy | K::DetachUserPolicy => {
             "only the managed policies slrsim knows can be attached"
         }

@@ -60,7 +60,7 @@ impl Action {
     }
 }
 
-/// A tag on a role.
+/// A tag on a role or a user.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct Tag {
@@ -120,8 +120,8 @@ pub enum Operation {
     DeleteRolePolicy(RolePolicyNameParams),
     /// IAM `PutRolePermissionsBoundary`.
     PutRolePermissionsBoundary(PutRolePermissionsBoundaryParams),
-    /// IAM `ListAttachedRolePolicies`.
-    ListAttachedRolePolicies(RoleNameParams),
+    /// IAM `ListAttachedRolePolicies`, with its path prefix and paging.
+    ListAttachedRolePolicies(ListAttachedRolePoliciesParams),
     // --- IAM: what infrastructure tools read (and untag) on a role, and managed policies ---
     /// IAM `ListRoleTags`, with paging.
     ListRoleTags(RolePageParams),
@@ -376,6 +376,13 @@ pub struct UpdateRoleParams {
     /// A new maximum session duration, 3600..=43200.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_session_duration: Option<i64>,
+    /// A new maximum AWS Sign-In session duration, 3600..=7776000 (not on a service-linked role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_signin_session_duration: Option<i64>,
+    /// `true` clears the maximum sign-in session duration (not with `MaxSigninSessionDuration`, not
+    /// on a service-linked role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reset_max_signin_session_duration: Option<bool>,
 }
 
 /// TagRole.
@@ -405,9 +412,32 @@ pub struct CreateRoleParams {
     /// 3600..=43200 (default 3600).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_session_duration: Option<i64>,
+    /// The maximum AWS Sign-In session duration, 3600..=7776000 (unset when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_signin_session_duration: Option<i64>,
+    /// The ARN of the managed policy that is the role's permissions boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
     /// Tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+/// ListAttachedRolePolicies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct ListAttachedRolePoliciesParams {
+    /// The role's name.
+    pub role_name: String,
+    /// Only policies whose path starts with this (default `/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// Where the previous page ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// Page size, 1..=1000 (default 100).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
 }
 
 /// UpdateAssumeRolePolicy.
@@ -480,6 +510,12 @@ pub struct CreateUserParams {
     /// The path (default `/`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The ARN of the managed policy that is the user's permissions boundary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
 }
 
 /// PutUserPolicy.

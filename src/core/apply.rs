@@ -46,6 +46,7 @@ macro_rules! role_events {
             | Event::RoleDeleted { .. }
             | Event::RoleDescriptionUpdated { .. }
             | Event::RoleMaxSessionDurationUpdated { .. }
+            | Event::RoleMaxSigninSessionDurationUpdated { .. }
             | Event::RoleTagged { .. }
             | Event::RoleUntagged { .. }
             | Event::RoleUsed { .. }
@@ -211,6 +212,14 @@ fn fold_role(state: &mut State, event: &Event) -> Option<()> {
             role_name,
             max_session_duration,
         } => role_mut(state, account, role_name)?.max_session_duration = *max_session_duration,
+        Event::RoleMaxSigninSessionDurationUpdated {
+            account,
+            role_name,
+            max_signin_session_duration,
+        } => {
+            role_mut(state, account, role_name)?.max_signin_session_duration =
+                *max_signin_session_duration;
+        }
         Event::RoleTagged {
             account,
             role_name,
@@ -588,6 +597,8 @@ fn to_user(u: &event::User) -> state::User {
         inline_policies,
         attached_policies,
         access_keys,
+        permissions_boundary,
+        tags,
     } = u;
     state::User {
         user_name: user_name.clone(),
@@ -611,6 +622,8 @@ fn to_user(u: &event::User) -> state::User {
                 (id.clone(), key)
             })
             .collect(),
+        permissions_boundary: permissions_boundary.clone(),
+        tags: tags.clone(),
     }
 }
 
@@ -624,6 +637,7 @@ fn to_role(r: &event::Role) -> state::Role {
         assume_role_policy_document,
         description,
         max_session_duration,
+        max_signin_session_duration,
         tags,
         attached_policies,
         inline_policies,
@@ -640,6 +654,7 @@ fn to_role(r: &event::Role) -> state::Role {
         assume_role_policy_document: assume_role_policy_document.clone(),
         description: description.clone(),
         max_session_duration: *max_session_duration,
+        max_signin_session_duration: *max_signin_session_duration,
         tags: tags.clone(),
         attached_policies: attached_policies.clone(),
         inline_policies: inline_policies.clone(),

@@ -178,6 +178,18 @@ pub(crate) fn role_documents(role: &Role) -> Vec<&str> {
     docs
 }
 
+/// What a user's permissions boundary says of a request: `Allow` when the user has none (a boundary
+/// only limits what identity policies allow; it grants nothing).
+fn boundary_verdict(user: &User, req: &Request<'_>) -> Verdict {
+    match &user.permissions_boundary {
+        None => Verdict::Allow,
+        Some(arn) => {
+            let docs = catalog::managed_policy(arn).map(|p| p.document);
+            evaluate(docs, &user.arn, req)
+        }
+    }
+}
+
 /// Which service's error code an AccessDenied takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Protocol {
@@ -202,7 +214,14 @@ pub(crate) fn authorize(
     };
     let verdict = evaluate(user_documents(user), &user.arn, req);
     let why = match verdict {
-        Verdict::Allow => return Ok(()),
+        Verdict::Allow => match boundary_verdict(user, req) {
+            Verdict::Allow => return Ok(()),
+            Verdict::ExplicitDeny => "with an explicit deny in a permissions boundary".to_string(),
+            Verdict::ImplicitDeny => format!(
+                "because no permissions boundary allows the {} action",
+                req.action
+            ),
+        },
         Verdict::ExplicitDeny => "with an explicit deny in an identity-based policy".to_string(),
         Verdict::ImplicitDeny => format!(
             "because no identity-based policy allows the {} action",

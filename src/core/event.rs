@@ -133,6 +133,15 @@ pub enum Event {
         /// The new maximum, in seconds.
         max_session_duration: i64,
     },
+    /// A role's maximum AWS Sign-In session duration was set, or cleared (`None`).
+    RoleMaxSigninSessionDurationUpdated {
+        /// The account.
+        account: String,
+        /// The role's name.
+        role_name: String,
+        /// The new maximum, in seconds; `None` when cleared.
+        max_signin_session_duration: Option<i64>,
+    },
     /// Tags were added to a role, or overwritten by key.
     RoleTagged {
         /// The account.
@@ -412,6 +421,9 @@ impl Event {
             Event::RoleDeleted { .. } => "RoleDeleted",
             Event::RoleDescriptionUpdated { .. } => "RoleDescriptionUpdated",
             Event::RoleMaxSessionDurationUpdated { .. } => "RoleMaxSessionDurationUpdated",
+            Event::RoleMaxSigninSessionDurationUpdated { .. } => {
+                "RoleMaxSigninSessionDurationUpdated"
+            }
             Event::RoleTagged { .. } => "RoleTagged",
             Event::RoleUntagged { .. } => "RoleUntagged",
             Event::RoleTrustPolicyUpdated { .. } => "RoleTrustPolicyUpdated",

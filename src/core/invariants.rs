@@ -109,6 +109,7 @@ pub fn state_role_shape(state: &State) -> Result<(), String> {
             || !r.inline_policies.is_empty()
             || r.permissions_boundary.is_some()
             || r.max_session_duration != catalog::SLR_MAX_SESSION_DURATION
+            || r.max_signin_session_duration.is_some()
         {
             return Err(format!(
                 "the service-linked role of account {id} is not as AWS defines it"
@@ -122,7 +123,9 @@ pub fn state_role_shape(state: &State) -> Result<(), String> {
 pub fn state_policy_only_on_slr(state: &State) -> Result<(), String> {
     for (id, acct) in &state.accounts {
         for u in acct.users.values() {
-            if u.attached_policies.contains(catalog::SLR_POLICY_ARN) {
+            if u.attached_policies.contains(catalog::SLR_POLICY_ARN)
+                || u.permissions_boundary.as_deref() == Some(catalog::SLR_POLICY_ARN)
+            {
                 return Err(format!(
                     "user {} of account {id} has the MediaTailor service role policy",
                     u.user_name

@@ -431,6 +431,12 @@ pub struct User {
     /// snapshots from before access keys existed read and hash the same.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub access_keys: BTreeMap<String, AccessKey>,
+    /// Permissions boundary ARN; left out when there is none (as before users had one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// Tags by key; left out when there are none (as before users had them).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// An IAM user's access key. The secret is not stored: it is derived from the log's seed and the
@@ -471,6 +477,10 @@ pub struct Role {
     pub description: Option<String>,
     /// 3600..=43200.
     pub max_session_duration: i64,
+    /// The maximum AWS Sign-In session duration, 3600..=7776000; `None` when unset (and then left
+    /// out, as before roles had it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_signin_session_duration: Option<i64>,
     /// Tags by key.
     pub tags: BTreeMap<String, String>,
     /// Attached managed policy ARNs.
@@ -706,6 +716,8 @@ mod tests {
             inline_policies: BTreeMap::new(),
             attached_policies: BTreeSet::new(),
             access_keys: BTreeMap::new(),
+            permissions_boundary: None,
+            tags: BTreeMap::new(),
         }
     }
 

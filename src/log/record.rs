@@ -246,6 +246,7 @@ mod tests {
             assume_role_policy_document: "{}".into(),
             description: None,
             max_session_duration: 3600,
+            max_signin_session_duration: None,
             tags: Default::default(),
             attached_policies: Default::default(),
             inline_policies: Default::default(),

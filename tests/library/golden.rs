@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 6] = [
+const GOLDEN: [Golden; 7] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -65,6 +65,12 @@ const GOLDEN: [Golden; 6] = [
     // provider makes them (rules 3).
     Golden {
         name: "mediatailor-3",
+        hand_made: &[],
+    },
+    // `iam2_3_lines`: the members of newer IAM models (sign-in session durations, boundaries and tags
+    // given at creation, ListAttachedRolePolicies' path prefix and paging), accepted and refused.
+    Golden {
+        name: "iam2-3",
         hand_made: &[],
     },
 ];
@@ -114,6 +120,7 @@ event_kinds!(
     RoleDeleted,
     RoleDescriptionUpdated,
     RoleMaxSessionDurationUpdated,
+    RoleMaxSigninSessionDurationUpdated,
     RoleTagged,
     RoleUntagged,
     RoleTrustPolicyUpdated,
@@ -447,6 +454,11 @@ fn the_logs_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
 #[test]
 fn the_mediatailor_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("mediatailor-3"));
+}
+
+#[test]
+fn the_iam2_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("iam2-3"));
 }
 
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
@@ -826,6 +838,46 @@ fn write_golden_logs() {
     write_golden("iam-3", &iam_3_lines());
     write_golden("logs-3", &logs_lines());
     write_golden("mediatailor-3", &mediatailor_3_lines());
+    write_golden("iam2-3", &iam2_3_lines());
+}
+
+/// The members of newer IAM models, each accepted and refused: a role created with a maximum sign-in
+/// session duration and a permissions boundary, the duration changed and cleared (and refused on the
+/// service-linked role), a user created with a boundary and tags, and ListAttachedRolePolicies
+/// filtered by path and paged.
+fn iam2_3_lines() -> Vec<Line> {
+    const SLR: &str = r#""RoleName":"AWSServiceRoleForMediaTailor""#;
+    const TRUST: &str = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
+    let lines = [
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"mediatailor.amazonaws.com"}}"#.to_string(),
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"app","AssumeRolePolicyDocument":"{TRUST}","MaxSigninSessionDuration":7200,"PermissionsBoundary":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}}}"#),
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"long","AssumeRolePolicyDocument":"{TRUST}","MaxSigninSessionDuration":7776001}}}}"#),
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"bounded","AssumeRolePolicyDocument":"{TRUST}","PermissionsBoundary":"arn:aws:iam::aws:policy/NoSuchPolicy"}}}}"#),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"UpdateRole","params":{"RoleName":"app","MaxSigninSessionDuration":86400}}"#.to_string(),
+        r#"{"op":"UpdateRole","params":{"RoleName":"app","MaxSigninSessionDuration":3600,"ResetMaxSigninSessionDuration":true}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+        r#"{"op":"UpdateRole","params":{"RoleName":"app","ResetMaxSigninSessionDuration":true}}"#.to_string(),
+        r#"{"op":"UpdateRole","params":{"RoleName":"app","ResetMaxSigninSessionDuration":true}}"#.to_string(),
+        format!(r#"{{"op":"UpdateRole","params":{{{SLR},"MaxSigninSessionDuration":7200}}}}"#),
+        format!(r#"{{"op":"UpdateRole","params":{{{SLR},"ResetMaxSigninSessionDuration":true}}}}"#),
+        r#"{"op":"AttachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        r#"{"op":"AttachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}}"#.to_string(),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app","MaxItems":1}}"#.to_string(),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app","Marker":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        format!(r#"{{"op":"ListAttachedRolePolicies","params":{{{SLR},"PathPrefix":"/aws-service-role/"}}}}"#),
+        format!(r#"{{"op":"ListAttachedRolePolicies","params":{{{SLR},"PathPrefix":"/service-role/"}}}}"#),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app","PathPrefix":"aws"}}"#.to_string(),
+        r#"{"op":"CreateUser","params":{"UserName":"dev","PermissionsBoundary":"arn:aws:iam::aws:policy/IAMReadOnlyAccess","Tags":[{"Key":"team","Value":"video"}]}}"#.to_string(),
+        r#"{"op":"CreateUser","params":{"UserName":"ops","PermissionsBoundary":"arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy"}}"#.to_string(),
+        r#"{"op":"CreateUser","params":{"UserName":"ops","Tags":[{"Key":"","Value":"x"}]}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
 }
 
 /// The IAM calls infrastructure tools make around a role and its managed policies, each accepted and

@@ -753,6 +753,28 @@ fn field(limit: usize, valid: &'static [&'static str]) -> BoxedStrategy<String> 
 }
 
 /// An integer for a field valid in `lo..=hi`: inside, at both ends, one past each, the extremes.
+/// `MaxSigninSessionDuration`: in and around 3600..=7776000.
+fn signin_session() -> BoxedStrategy<i64> {
+    int(3600, 7_776_000)
+}
+
+/// A policy path prefix: the model's shapes, and near misses.
+fn policy_path_prefix() -> BoxedStrategy<String> {
+    select(vec![
+        "/".to_string(),
+        "/aws-service-role/".to_string(),
+        "/service-role/".to_string(),
+        "/a/b/".to_string(),
+        "".to_string(),
+        "aws-service-role/".to_string(),
+        "/a".to_string(),
+        "//".to_string(),
+        "/a b/".to_string(),
+        "/".repeat(513),
+    ])
+    .boxed()
+}
+
 fn int(lo: i64, hi: i64) -> BoxedStrategy<i64> {
     prop_oneof![
         3 => lo..=hi,
@@ -1286,14 +1308,24 @@ fn operation() -> BoxedStrategy<Operation> {
                 })
             })
             .boxed(),
-        (role(), option::of(description()), option::of(session()))
-            .prop_map(|(role_name, description, max_session_duration)| {
-                O::UpdateRole(UpdateRoleParams {
-                    role_name,
-                    description,
-                    max_session_duration,
-                })
-            })
+        (
+            role(),
+            option::of(description()),
+            option::of(session()),
+            option::of(signin_session()),
+            option::of(any::<bool>()),
+        )
+            .prop_map(
+                |(role_name, description, max_session_duration, signin, reset)| {
+                    O::UpdateRole(UpdateRoleParams {
+                        role_name,
+                        description,
+                        max_session_duration,
+                        max_signin_session_duration: signin,
+                        reset_max_signin_session_duration: reset,
+                    })
+                },
+            )
             .boxed(),
         (role(), tags())
             .prop_map(|(role_name, tags)| O::TagRole(TagRoleParams { role_name, tags }))
@@ -1305,15 +1337,28 @@ fn operation() -> BoxedStrategy<Operation> {
             option::of(description()),
             option::of(session()),
             option::of(tags()),
+            option::of(signin_session()),
+            option::of(arn()),
         )
             .prop_map(
-                |(role_name, assume_role_policy_document, path, description, max, tags)| {
+                |(
+                    role_name,
+                    assume_role_policy_document,
+                    path,
+                    description,
+                    max,
+                    tags,
+                    signin,
+                    boundary,
+                )| {
                     O::CreateRole(CreateRoleParams {
                         role_name,
                         assume_role_policy_document,
                         path,
                         description,
                         max_session_duration: max,
+                        max_signin_session_duration: signin,
+                        permissions_boundary: boundary,
                         tags,
                     })
                 },
@@ -1371,8 +1416,20 @@ fn operation() -> BoxedStrategy<Operation> {
                 })
             })
             .boxed(),
-        role()
-            .prop_map(|role_name| O::ListAttachedRolePolicies(RoleNameParams { role_name }))
+        (
+            role(),
+            option::of(policy_path_prefix()),
+            option::of(marker()),
+            option::of(int(1, 1000)),
+        )
+            .prop_map(|(role_name, path_prefix, marker, max_items)| {
+                O::ListAttachedRolePolicies(ListAttachedRolePoliciesParams {
+                    role_name,
+                    path_prefix,
+                    marker,
+                    max_items,
+                })
+            })
             .boxed(),
         // IAM calls tools make around a role and its managed policies.
         (role(), option::of(marker()), option::of(int(1, 1000)))
@@ -1466,8 +1523,20 @@ fn operation() -> BoxedStrategy<Operation> {
                 },
             )
             .boxed(),
-        (user(), option::of(path()))
-            .prop_map(|(user_name, path)| O::CreateUser(CreateUserParams { user_name, path }))
+        (
+            user(),
+            option::of(path()),
+            option::of(arn()),
+            option::of(tags()),
+        )
+            .prop_map(|(user_name, path, permissions_boundary, tags)| {
+                O::CreateUser(CreateUserParams {
+                    user_name,
+                    path,
+                    permissions_boundary,
+                    tags,
+                })
+            })
             .boxed(),
         option::of(user())
             .prop_map(|user_name| {
@@ -1739,6 +1808,22 @@ fn strict_bad_path(s: &str) -> bool {
     bad_path(s) || s.contains("//") || !s.chars().all(|c| c == '/' || iam_char(c))
 }
 
+/// `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, 1..=512: the model's policy path prefix.
+fn bad_policy_path(s: &str) -> bool {
+    let shaped = s.strip_suffix('/').is_some_and(|inner| {
+        inner.is_empty()
+            || inner.strip_prefix('/').is_some_and(|rest| {
+                rest.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || ".,+@=_-".contains(c))
+                })
+            })
+    });
+    out_of(s, 1, limits::MAX_PATH) || !shaped
+}
+
 fn bad_description(s: &str) -> bool {
     chars(s) > limits::MAX_DESCRIPTION
         || !s.chars().all(|c| {
@@ -1830,7 +1915,7 @@ fn strict_only(op: &Operation) -> Vec<&'static str> {
     let mut v = Vec::new();
     let (path, tags) = match op {
         Operation::CreateRole(p) => (p.path.as_deref(), p.tags.as_deref()),
-        Operation::CreateUser(p) => (p.path.as_deref(), None),
+        Operation::CreateUser(p) => (p.path.as_deref(), p.tags.as_deref()),
         Operation::TagRole(p) => (None, Some(p.tags.as_slice())),
         _ => (None, None),
     };
@@ -1912,8 +1997,19 @@ fn violations(op: &Operation) -> Vec<&'static str> {
         }
         Operation::DeleteServiceLinkedRole(p)
         | Operation::GetRole(p)
-        | Operation::DeleteRole(p)
-        | Operation::ListAttachedRolePolicies(p) => {
+        | Operation::DeleteRole(p) => {
+            check(
+                bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
+                "roleName",
+            );
+        }
+        Operation::ListAttachedRolePolicies(p) => {
+            check(
+                p.path_prefix.as_deref().is_some_and(bad_policy_path),
+                "pathPrefix",
+            );
+            check(bad_marker(p.marker.as_deref()), "marker");
+            check(bad_max_items(p.max_items), "maxItems");
             check(
                 bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
                 "roleName",
@@ -2023,6 +2119,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "maxSessionDuration",
             );
             check(
+                p.max_signin_session_duration
+                    .is_some_and(|m| outside(m, 3600, 7_776_000)),
+                "maxSigninSessionDuration",
+            );
+            check(
                 bad_iam_name(&p.role_name, limits::MAX_ROLE_NAME),
                 "roleName",
             );
@@ -2052,6 +2153,15 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 p.max_session_duration
                     .is_some_and(|m| outside(m, 3600, 43200)),
                 "maxSessionDuration",
+            );
+            check(
+                p.max_signin_session_duration
+                    .is_some_and(|m| outside(m, 3600, 7_776_000)),
+                "maxSigninSessionDuration",
+            );
+            check(
+                p.permissions_boundary.as_deref().is_some_and(arn),
+                "permissionsBoundary",
             );
             check(p.tags.as_deref().is_some_and(bad_tags), "tags");
         }
@@ -2106,6 +2216,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                 "userName",
             );
             check(p.path.as_deref().is_some_and(bad_path), "path");
+            check(
+                p.permissions_boundary.as_deref().is_some_and(arn),
+                "permissionsBoundary",
+            );
+            check(p.tags.as_deref().is_some_and(bad_tags), "tags");
         }
         Operation::PutUserPolicy(p) => {
             check(

@@ -2181,3 +2181,459 @@ fn create_access_key_names_its_user_or_the_caller_and_is_authorised() {
     let e = t.err(&by("bob", "CreateAccessKey", json!({"UserName": "carol"})));
     assert_eq!(e.code, ErrorCode::AccessDenied);
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Members of newer IAM models: sign-in session durations, boundaries and tags at creation,
+// ListAttachedRolePolicies' path prefix and paging
+// ---------------------------------------------------------------------------------------------------
+
+fn create_role_with(t: &mut TestSim, name: &str, extra: Value) -> Result<Value, ApiError> {
+    let mut params = json!({"RoleName": name, "AssumeRolePolicyDocument": EC2_TRUST});
+    if let (Some(p), Value::Object(e)) = (params.as_object_mut(), extra) {
+        p.extend(e);
+    }
+    t.call(&line("CreateRole", params))
+}
+
+fn listed_role(t: &mut TestSim, name: &str) -> Value {
+    let list = t.ok(&line("ListRoles", json!({})));
+    list["Roles"]
+        .as_array()
+        .and_then(|roles| roles.iter().find(|r| r["RoleName"] == name))
+        .cloned()
+        .unwrap_or_else(|| panic!("{name} not listed: {list}"))
+}
+
+fn signin_msg(value: i64, bound: &str) -> String {
+    validation_msg(
+        &value.to_string(),
+        "maxSigninSessionDuration",
+        &format!("Member must have value {bound}"),
+    )
+}
+
+#[test]
+fn create_role_keeps_a_max_signin_session_duration_and_returns_it_only_when_set() {
+    let mut t = TestSim::new();
+    let r = create_role_with(&mut t, "app", json!({"MaxSigninSessionDuration": 7200})).unwrap();
+    assert_eq!(r["Role"]["MaxSigninSessionDuration"], 7200, "{r}");
+    assert_eq!(get_role(&mut t, "app")["MaxSigninSessionDuration"], 7200);
+    assert_eq!(listed_role(&mut t, "app")["MaxSigninSessionDuration"], 7200);
+    // Unset: the member is left out everywhere (AWS's model: "no default value is returned").
+    let r = create_role_with(&mut t, "plain", json!({})).unwrap();
+    assert!(r["Role"].get("MaxSigninSessionDuration").is_none(), "{r}");
+    assert!(
+        get_role(&mut t, "plain")
+            .get("MaxSigninSessionDuration")
+            .is_none()
+    );
+    assert!(
+        listed_role(&mut t, "plain")
+            .get("MaxSigninSessionDuration")
+            .is_none()
+    );
+    // The model's range, one hour to 90 days, inclusive.
+    for ok in [3600, 7_776_000] {
+        create_role_with(
+            &mut t,
+            &format!("r{ok}"),
+            json!({"MaxSigninSessionDuration": ok}),
+        )
+        .unwrap();
+    }
+    for (bad, bound) in [
+        (3599, "greater than or equal to 3600"),
+        (7_776_001, "less than or equal to 7776000"),
+    ] {
+        let before = t.sim.state().hash();
+        let e =
+            create_role_with(&mut t, "bad", json!({"MaxSigninSessionDuration": bad})).unwrap_err();
+        assert_error(&e, ErrorCode::ValidationError, 400, &signin_msg(bad, bound));
+        assert_eq!(t.sim.state().hash(), before);
+    }
+}
+
+#[test]
+fn update_role_sets_and_clears_the_max_signin_session_duration() {
+    let mut t = TestSim::new();
+    create_role(&mut t, "app", "/");
+    t.ok(&line(
+        "UpdateRole",
+        json!({"RoleName": "app", "MaxSigninSessionDuration": 86400}),
+    ));
+    let role = get_role(&mut t, "app");
+    assert_eq!(role["MaxSigninSessionDuration"], 86400);
+    // It is independent of MaxSessionDuration.
+    assert_eq!(role["MaxSessionDuration"], 3600);
+    // Not both at once: the request is refused and nothing changes.
+    refused_without_change(
+        &mut t,
+        &line(
+            "UpdateRole",
+            json!({"RoleName": "app", "MaxSigninSessionDuration": 3600, "ResetMaxSigninSessionDuration": true}),
+        ),
+        ErrorCode::InvalidInput,
+        400,
+        "You cannot specify MaxSigninSessionDuration and set ResetMaxSigninSessionDuration to true in the same request.",
+    );
+    // `false` does not reset: with a value it is a plain update.
+    t.ok(&line(
+        "UpdateRole",
+        json!({"RoleName": "app", "MaxSigninSessionDuration": 43200, "ResetMaxSigninSessionDuration": false}),
+    ));
+    assert_eq!(get_role(&mut t, "app")["MaxSigninSessionDuration"], 43200);
+    let rec = t.record(&line(
+        "UpdateRole",
+        json!({"RoleName": "app", "ResetMaxSigninSessionDuration": false}),
+    ));
+    assert!(rec.outcome.events().is_empty(), "{:?}", rec.outcome);
+    // Reset: the member is gone from GetRole and ListRoles.
+    t.ok(&line(
+        "UpdateRole",
+        json!({"RoleName": "app", "ResetMaxSigninSessionDuration": true}),
+    ));
+    assert!(
+        get_role(&mut t, "app")
+            .get("MaxSigninSessionDuration")
+            .is_none()
+    );
+    assert!(
+        listed_role(&mut t, "app")
+            .get("MaxSigninSessionDuration")
+            .is_none()
+    );
+    // Clearing a setting that is already unset has no effect: accepted, no event.
+    let rec = t.record(&line(
+        "UpdateRole",
+        json!({"RoleName": "app", "ResetMaxSigninSessionDuration": true}),
+    ));
+    match &rec.outcome {
+        Outcome::Ok { events, response } => {
+            assert!(events.is_empty(), "{events:?}");
+            assert_eq!(response, &json!({}));
+        }
+        other => panic!("expected success: {other:?}"),
+    }
+    // Out of range is a ValidationError naming the field, before the role is looked up.
+    let e = t.err(&line(
+        "UpdateRole",
+        json!({"RoleName": "missing", "MaxSigninSessionDuration": 7_776_001}),
+    ));
+    assert_error(
+        &e,
+        ErrorCode::ValidationError,
+        400,
+        &signin_msg(7_776_001, "less than or equal to 7776000"),
+    );
+}
+
+#[test]
+fn a_service_linked_role_s_max_signin_session_duration_can_be_neither_set_nor_reset() {
+    let mut t = TestSim::new();
+    create_slr(&mut t);
+    for params in [
+        json!({"RoleName": SLR, "MaxSigninSessionDuration": 7200}),
+        json!({"RoleName": SLR, "ResetMaxSigninSessionDuration": true}),
+        json!({"RoleName": SLR, "Description": "new", "ResetMaxSigninSessionDuration": true}),
+    ] {
+        refused_without_change(
+            &mut t,
+            &line("UpdateRole", params),
+            ErrorCode::UnmodifiableEntity,
+            400,
+            PROTECTED,
+        );
+    }
+    // Another service's role is protected the same way.
+    t.ok(&line(
+        "CreateServiceLinkedRole",
+        json!({"AWSServiceName": "ecs.amazonaws.com"}),
+    ));
+    let e = t.err(&line(
+        "UpdateRole",
+        json!({"RoleName": "AWSServiceRoleForECS", "MaxSigninSessionDuration": 7200}),
+    ));
+    assert_eq!(e.code, ErrorCode::UnmodifiableEntity);
+    // `false` changes nothing, so the description alone is taken.
+    t.ok(&line(
+        "UpdateRole",
+        json!({"RoleName": SLR, "Description": "mine", "ResetMaxSigninSessionDuration": false}),
+    ));
+    let role = get_role(&mut t, SLR);
+    assert_eq!(role["Description"], "mine");
+    assert!(role.get("MaxSigninSessionDuration").is_none(), "{role}");
+}
+
+#[test]
+fn create_role_sets_the_permissions_boundary_it_is_given() {
+    let mut t = TestSim::new();
+    let r = create_role_with(&mut t, "app", json!({"PermissionsBoundary": READ_ONLY})).unwrap();
+    // CreateRole answers the Role as ListRoles shows it; GetRole shows the boundary.
+    assert!(r["Role"].get("PermissionsBoundary").is_none(), "{r}");
+    assert_eq!(
+        get_role(&mut t, "app")["PermissionsBoundary"],
+        json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": READ_ONLY})
+    );
+    let policy = t.ok(&line("GetPolicy", json!({"PolicyArn": READ_ONLY})));
+    assert_eq!(policy["Policy"]["PermissionsBoundaryUsageCount"], 1);
+    assert_eq!(policy["Policy"]["AttachmentCount"], 0);
+    let entities = t.ok(&line(
+        "ListEntitiesForPolicy",
+        json!({"PolicyArn": READ_ONLY, "PolicyUsageFilter": "PermissionsBoundary"}),
+    ));
+    assert_eq!(entities["PolicyRoles"][0]["RoleName"], "app");
+    // Refused as PutRolePermissionsBoundary refuses, and then no role is created.
+    let cases = [
+        (
+            "arn:aws:iam::aws:policy/NoSuchPolicy",
+            ErrorCode::NoSuchEntity,
+            404,
+            "Policy arn:aws:iam::aws:policy/NoSuchPolicy does not exist or is not attachable."
+                .to_string(),
+        ),
+        (
+            SLR_POLICY_ARN,
+            ErrorCode::PolicyNotAttachable,
+            400,
+            NOT_ATTACHABLE.to_string(),
+        ),
+        (
+            "arn:aws:iam::aws:x",
+            ErrorCode::ValidationError,
+            400,
+            validation_msg(
+                "arn:aws:iam::aws:x",
+                "permissionsBoundary",
+                "Member must have length greater than or equal to 20",
+            ),
+        ),
+    ];
+    for (arn, code, status, message) in cases {
+        let before = t.sim.state().hash();
+        let e = create_role_with(&mut t, "other", json!({"PermissionsBoundary": arn})).unwrap_err();
+        assert_error(&e, code, status, &message);
+        assert_eq!(t.sim.state().hash(), before);
+    }
+    assert_eq!(
+        t.err(&line("GetRole", json!({"RoleName": "other"}))).code,
+        ErrorCode::NoSuchEntity
+    );
+}
+
+fn attached_page(t: &mut TestSim, params: Value) -> Value {
+    t.ok(&line("ListAttachedRolePolicies", params))
+}
+
+#[test]
+fn list_attached_role_policies_filters_by_path_and_pages() {
+    let mut t = TestSim::new();
+    create_slr(&mut t);
+    create_role(&mut t, "app", "/");
+    for arn in [ADMIN, READ_ONLY] {
+        t.ok(&line(
+            "AttachRolePolicy",
+            json!({"RoleName": "app", "PolicyArn": arn}),
+        ));
+    }
+    // A page at a time, in order, with the marker of the next page.
+    let first = attached_page(&mut t, json!({"RoleName": "app", "MaxItems": 1}));
+    assert_eq!(
+        first["AttachedPolicies"],
+        json!([{"PolicyName": "AdministratorAccess", "PolicyArn": ADMIN}])
+    );
+    assert_eq!(first["IsTruncated"], true);
+    let marker = first["Marker"].as_str().expect("a marker").to_string();
+    let second = attached_page(
+        &mut t,
+        json!({"RoleName": "app", "MaxItems": 1, "Marker": marker}),
+    );
+    assert_eq!(
+        second["AttachedPolicies"],
+        json!([{"PolicyName": "IAMReadOnlyAccess", "PolicyArn": READ_ONLY}])
+    );
+    assert_eq!(second["IsTruncated"], false);
+    assert!(second.get("Marker").is_none(), "{second}");
+    // Without paging parameters: everything, as before.
+    assert_eq!(attached(&mut t, "app").as_array().map(Vec::len), Some(2));
+    // PathPrefix filters by the policy's path.
+    let slr = |t: &mut TestSim, prefix: &str| {
+        attached_page(t, json!({"RoleName": SLR, "PathPrefix": prefix}))["AttachedPolicies"].clone()
+    };
+    assert_eq!(
+        slr(&mut t, "/aws-service-role/")[0]["PolicyArn"],
+        SLR_POLICY_ARN
+    );
+    assert_eq!(slr(&mut t, "/")[0]["PolicyArn"], SLR_POLICY_ARN);
+    assert_eq!(slr(&mut t, "/service-role/"), json!([]));
+    let app = attached_page(
+        &mut t,
+        json!({"RoleName": "app", "PathPrefix": "/aws-service-role/"}),
+    );
+    assert_eq!(app["AttachedPolicies"], json!([]));
+    // The model's pattern, length and ranges, each a ValidationError naming its field.
+    let pattern = r"Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/";
+    for bad in ["aws-service-role/", "/a", "//", "/a b/"] {
+        let e = t.err(&line(
+            "ListAttachedRolePolicies",
+            json!({"RoleName": "app", "PathPrefix": bad}),
+        ));
+        assert_error(
+            &e,
+            ErrorCode::ValidationError,
+            400,
+            &validation_msg(bad, "pathPrefix", pattern),
+        );
+    }
+    let e = t.err(&line(
+        "ListAttachedRolePolicies",
+        json!({"RoleName": "app", "MaxItems": 0}),
+    ));
+    assert_error(
+        &e,
+        ErrorCode::ValidationError,
+        400,
+        &validation_msg(
+            "0",
+            "maxItems",
+            "Member must have value greater than or equal to 1",
+        ),
+    );
+    let e = t.err(&line(
+        "ListAttachedRolePolicies",
+        json!({"RoleName": "app", "Marker": ""}),
+    ));
+    assert_eq!(e.code, ErrorCode::ValidationError);
+    assert!(e.message.contains("'marker'"), "{e}");
+    // The parameters are checked before the role is looked up.
+    let e = t.err(&line(
+        "ListAttachedRolePolicies",
+        json!({"RoleName": "missing", "PathPrefix": "x"}),
+    ));
+    assert_eq!(e.code, ErrorCode::ValidationError);
+}
+
+#[test]
+fn create_user_keeps_its_permissions_boundary_and_tags_and_answers_them() {
+    let mut t = TestSim::new();
+    let r = t.ok(&line(
+        "CreateUser",
+        json!({"UserName": "dev", "PermissionsBoundary": READ_ONLY,
+               "Tags": [{"Key": "team", "Value": "video"}, {"Key": "cost", "Value": ""}]}),
+    ));
+    assert_eq!(
+        r["User"]["PermissionsBoundary"],
+        json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": READ_ONLY})
+    );
+    // Tags in key order, as IAM lists them.
+    assert_eq!(
+        r["User"]["Tags"],
+        json!([{"Key": "cost", "Value": ""}, {"Key": "team", "Value": "video"}])
+    );
+    let user = t
+        .sim
+        .state()
+        .account(ACCOUNT)
+        .users
+        .get("dev")
+        .cloned()
+        .expect("stored");
+    assert_eq!(user.permissions_boundary.as_deref(), Some(READ_ONLY));
+    assert_eq!(user.tags.get("team").map(String::as_str), Some("video"));
+    // Without them, the answer is as it always was: no members for them.
+    let r = t.ok(&line("CreateUser", json!({"UserName": "plain"})));
+    let user = r["User"].as_object().expect("a user");
+    assert!(
+        !user.contains_key("PermissionsBoundary") && !user.contains_key("Tags"),
+        "{r}"
+    );
+    // Refusals create no user.
+    let too_many: Vec<Value> = (0..51)
+        .map(|i| json!({"Key": format!("k{i}"), "Value": "v"}))
+        .collect();
+    let cases = [
+        (
+            json!({"Tags": [{"Key": "", "Value": "x"}]}),
+            ErrorCode::ValidationError,
+            "tags.member.key",
+        ),
+        (
+            json!({"Tags": too_many}),
+            ErrorCode::ValidationError,
+            "'tags'",
+        ),
+        (
+            json!({"Tags": [{"Key": "a<b", "Value": "x"}]}),
+            ErrorCode::ValidationError,
+            "'tags.member'",
+        ),
+        (
+            json!({"PermissionsBoundary": "short"}),
+            ErrorCode::ValidationError,
+            "permissionsBoundary",
+        ),
+        (
+            json!({"PermissionsBoundary": "arn:aws:iam::aws:policy/NoSuchPolicy"}),
+            ErrorCode::NoSuchEntity,
+            "NoSuchPolicy",
+        ),
+        (
+            json!({"PermissionsBoundary": SLR_POLICY_ARN}),
+            ErrorCode::PolicyNotAttachable,
+            "service role policies",
+        ),
+    ];
+    for (extra, code, says) in cases {
+        let mut params = json!({"UserName": "other"});
+        if let (Some(p), Value::Object(e)) = (params.as_object_mut(), extra) {
+            p.extend(e);
+        }
+        let before = t.sim.state().hash();
+        let e = t.err(&line("CreateUser", params));
+        assert_eq!(e.code, code, "{e}");
+        assert!(e.message.contains(says), "{e}");
+        assert_eq!(t.sim.state().hash(), before);
+    }
+}
+
+#[test]
+fn a_user_s_permissions_boundary_limits_what_its_policies_allow() {
+    let mut t = TestSim::new();
+    create_role(&mut t, "app", "/");
+    t.ok(&line(
+        "CreateUser",
+        json!({"UserName": "dev", "PermissionsBoundary": READ_ONLY}),
+    ));
+    t.ok(&line(
+        "AttachUserPolicy",
+        json!({"UserName": "dev", "PolicyArn": ADMIN}),
+    ));
+    // Allowed by both the identity policy and the boundary.
+    t.ok(&by("dev", "GetRole", json!({"RoleName": "app"})));
+    // Allowed by AdministratorAccess, but outside the read-only boundary.
+    let e = t.err(&by(
+        "dev",
+        "UpdateRole",
+        json!({"RoleName": "app", "Description": "x"}),
+    ));
+    assert_error(
+        &e,
+        ErrorCode::AccessDenied,
+        403,
+        &format!(
+            "User: arn:aws:iam::{ACCOUNT}:user/dev is not authorized to perform: iam:UpdateRole on resource: {} because no permissions boundary allows the iam:UpdateRole action",
+            role_arn("/", "app")
+        ),
+    );
+    // A boundary grants nothing by itself.
+    t.ok(&line(
+        "CreateUser",
+        json!({"UserName": "bare", "PermissionsBoundary": ADMIN}),
+    ));
+    let e = t.err(&by("bare", "GetRole", json!({"RoleName": "app"})));
+    assert_error(
+        &e,
+        ErrorCode::AccessDenied,
+        403,
+        &denied_msg("bare", "iam:GetRole", &role_arn("/", "app"), false),
+    );
+}

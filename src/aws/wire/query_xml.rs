@@ -19,15 +19,18 @@ pub const MAX_FORM_FIELDS: usize = 512;
 const STRING_LIST_FIELDS: &[&str] = &["TagKeys"];
 
 /// Query parameters IAM types as integers.
-const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration"];
+const INTEGER_FIELDS: &[&str] = &["MaxItems", "MaxSessionDuration", "MaxSigninSessionDuration"];
+
+/// Query parameters IAM types as booleans, sent as `true` or `false`.
+const BOOLEAN_FIELDS: &[&str] = &["ResetMaxSigninSessionDuration"];
 
 fn validation(message: String) -> ApiError {
     ApiError::new(ErrorCode::ValidationError, message)
 }
 
 /// Decodes an IAM query-protocol request body (`Action=GetRole&Version=2010-05-08&RoleName=...`) into
-/// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers are
-/// read as integers; every other value is a string.
+/// the action's name and operation. `Tags.member.N.Key`/`.Value` become the `Tags` list; integers and
+/// booleans are read as such; every other value is a string.
 pub fn decode_request(body: &[u8]) -> Result<(String, Operation), ApiError> {
     decode_request_for(body, IAM_VERSION, Service::Iam)
 }
@@ -134,6 +137,20 @@ fn parse_form(body: &[u8]) -> Result<Form, ApiError> {
                     ))
                 })?;
                 form.params.insert(k.to_string(), Value::from(n));
+            }
+            k if BOOLEAN_FIELDS.contains(&k) => {
+                let b = match value.to_ascii_lowercase().as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(validation(format!(
+                            "1 validation error detected: Value '{}' at '{}' failed to satisfy constraint: Member must be a boolean",
+                            crate::core::validate::shown(&value),
+                            lower_first(k)
+                        )));
+                    }
+                };
+                form.params.insert(k.to_string(), Value::Bool(b));
             }
             k => {
                 form.params
@@ -507,6 +524,47 @@ mod tests {
         assert_eq!(
             v["params"]["Tags"],
             json!([{"Key": "a", "Value": "x y"}, {"Key": "b", "Value": "y"}])
+        );
+    }
+
+    #[test]
+    fn the_newer_model_s_integers_and_booleans_decode_typed() {
+        let (_, op) = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&MaxSigninSessionDuration=86400&ResetMaxSigninSessionDuration=false",
+        )
+        .expect("UpdateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["MaxSigninSessionDuration"], 86400);
+        assert_eq!(v["params"]["ResetMaxSigninSessionDuration"], false);
+        let (_, op) = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&ResetMaxSigninSessionDuration=true",
+        )
+        .expect("UpdateRole");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["ResetMaxSigninSessionDuration"], true);
+        let (_, op) = decode_request(
+            b"Action=CreateUser&Version=2010-05-08&UserName=dev&PermissionsBoundary=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FIAMReadOnlyAccess&Tags.member.1.Key=team&Tags.member.1.Value=video",
+        )
+        .expect("CreateUser");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(
+            v["params"]["Tags"],
+            json!([{"Key": "team", "Value": "video"}])
+        );
+        let (_, op) = decode_request(
+            b"Action=ListAttachedRolePolicies&Version=2010-05-08&RoleName=app&PathPrefix=%2F&Marker=m&MaxItems=5",
+        )
+        .expect("ListAttachedRolePolicies");
+        let v = serde_json::to_value(&op).expect("json");
+        assert_eq!(v["params"]["MaxItems"], 5);
+        let e = decode_request(
+            b"Action=UpdateRole&Version=2010-05-08&RoleName=app&ResetMaxSigninSessionDuration=yes",
+        )
+        .expect_err("not a boolean");
+        assert_eq!(e.code, ErrorCode::ValidationError);
+        assert_eq!(
+            e.message,
+            "1 validation error detected: Value 'yes' at 'resetMaxSigninSessionDuration' failed to satisfy constraint: Member must be a boolean"
         );
     }
 

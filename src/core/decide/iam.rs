@@ -15,6 +15,11 @@ use crate::core::limits;
 use crate::core::state::{DeletionTask, Role, TaskStatus, User};
 use crate::core::validate::{self, shown};
 
+/// The range of `MaxSigninSessionDuration` (AWS's model: one hour to 90 days).
+const MIN_SIGNIN_SESSION_DURATION: i64 = 3600;
+/// See [`MIN_SIGNIN_SESSION_DURATION`].
+const MAX_SIGNIN_SESSION_DURATION: i64 = 7_776_000;
+
 fn no_such_role(name: &str) -> ApiError {
     ApiError::new(
         ErrorCode::NoSuchEntity,
@@ -118,6 +123,7 @@ pub(super) fn new_service_linked_role(
         assume_role_policy_document: catalog::SLR_TRUST_POLICY.to_string(),
         description,
         max_session_duration: catalog::SLR_MAX_SESSION_DURATION,
+        max_signin_session_duration: None,
         tags: BTreeMap::new(),
         attached_policies: [catalog::SLR_POLICY_ARN.to_string()].into_iter().collect(),
         inline_policies: BTreeMap::new(),
@@ -269,6 +275,7 @@ fn create_other_service_role(
         assume_role_policy_document: crate::core::service_roles::trust_policy(row.service),
         description: p.description.clone(),
         max_session_duration: catalog::SLR_MAX_SESSION_DURATION,
+        max_signin_session_duration: None,
         tags: BTreeMap::new(),
         attached_policies: [row.policy_arn.to_string()].into_iter().collect(),
         inline_policies: BTreeMap::new(),
@@ -490,9 +497,28 @@ pub(super) fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided,
             43200,
         )?;
     }
+    if let Some(m) = p.max_signin_session_duration {
+        validate::range(
+            ErrorCode::ValidationError,
+            "maxSigninSessionDuration",
+            m,
+            MIN_SIGNIN_SESSION_DURATION,
+            MAX_SIGNIN_SESSION_DURATION,
+        )?;
+    }
+    let reset = p.reset_max_signin_session_duration == Some(true);
     let role = role_for(cx, "iam:UpdateRole", &p.role_name)?;
-    if role.service_linked.is_some() && p.max_session_duration.is_some() {
-        // Only the description of the service-linked role may be edited.
+    if reset && p.max_signin_session_duration.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            "You cannot specify MaxSigninSessionDuration and set ResetMaxSigninSessionDuration to true in the same request.",
+        ));
+    }
+    if role.service_linked.is_some()
+        && (p.max_session_duration.is_some() || p.max_signin_session_duration.is_some() || reset)
+    {
+        // Only the description of a service-linked role may be edited ("You cannot set this
+        // value on a service-linked role", "You cannot reset this value on a service-linked role").
         return Err(unmodifiable(&role.role_name));
     }
     let mut events = Vec::new();
@@ -508,6 +534,19 @@ pub(super) fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided,
             account: cx.account_id().to_string(),
             role_name: role.role_name.clone(),
             max_session_duration: m,
+        });
+    }
+    // Clearing a setting that is already unset has no effect (AWS's model): no event.
+    let signin = match p.max_signin_session_duration {
+        Some(m) => Some(Some(m)),
+        None if reset && role.max_signin_session_duration.is_some() => Some(None),
+        None => None,
+    };
+    if let Some(value) = signin {
+        events.push(Event::RoleMaxSigninSessionDurationUpdated {
+            account: cx.account_id().to_string(),
+            role_name: role.role_name.clone(),
+            max_signin_session_duration: value,
         });
     }
     Ok(Decided::new(events, json!({})))
@@ -597,6 +636,18 @@ pub(super) fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided,
         3600,
         43200,
     )?;
+    if let Some(m) = p.max_signin_session_duration {
+        validate::range(
+            ErrorCode::ValidationError,
+            "maxSigninSessionDuration",
+            m,
+            MIN_SIGNIN_SESSION_DURATION,
+            MAX_SIGNIN_SESSION_DURATION,
+        )?;
+    }
+    if let Some(b) = &p.permissions_boundary {
+        validate_policy_arn("permissionsBoundary", b)?;
+    }
     let tags = p.tags.clone().unwrap_or_default();
     validate_tags(&tags)?;
     let arn = catalog::role_arn(cx.account_id(), path, &p.role_name);
@@ -619,6 +670,7 @@ pub(super) fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided,
     if cx.account.roles.len() >= limits::MAX_ROLES {
         return Err(roles_quota());
     }
+    let boundary = boundary_policy(p.permissions_boundary.as_deref())?;
     let role = Role {
         role_name: p.role_name.clone(),
         path: path.to_string(),
@@ -628,13 +680,14 @@ pub(super) fn create_role(cx: &Ctx<'_>, p: &CreateRoleParams) -> Result<Decided,
         assume_role_policy_document: p.assume_role_policy_document.clone(),
         description: p.description.clone(),
         max_session_duration: max,
+        max_signin_session_duration: p.max_signin_session_duration,
         tags: tags
             .iter()
             .map(|t| (t.key.clone(), t.value.clone()))
             .collect(),
         attached_policies: Default::default(),
         inline_policies: BTreeMap::new(),
-        permissions_boundary: None,
+        permissions_boundary: boundary,
         service_linked: None,
         role_last_used: None,
     };
@@ -715,6 +768,20 @@ fn inline_quota(
 /// A policy ARN parameter: `field` is its name in AWS's validation messages.
 fn validate_policy_arn(field: &str, arn: &str) -> Result<(), ApiError> {
     validate::length(ErrorCode::ValidationError, field, arn, 20, 2048)
+}
+
+/// The managed policy a `PermissionsBoundary` parameter names (length already checked), as
+/// PutRolePermissionsBoundary finds it: unknown is `NoSuchEntity`, a service role policy is
+/// `PolicyNotAttachable`. Its ARN, or `None` when no boundary is given.
+fn boundary_policy(arn: Option<&str>) -> Result<Option<String>, ApiError> {
+    let Some(arn) = arn else {
+        return Ok(None);
+    };
+    let policy = managed_policy(arn)?;
+    if policy.service_role_only {
+        return Err(not_attachable());
+    }
+    Ok(Some(policy.arn.to_string()))
 }
 
 pub(super) fn managed_policy(arn: &str) -> Result<&'static catalog::ManagedPolicy, ApiError> {
@@ -834,42 +901,92 @@ pub(super) fn put_role_permissions_boundary(
 ) -> Result<Decided, ApiError> {
     validate_policy_arn("permissionsBoundary", &p.permissions_boundary)?;
     let role = ordinary_role_for(cx, "iam:PutRolePermissionsBoundary", &p.role_name)?;
-    let policy = managed_policy(&p.permissions_boundary)?;
-    if policy.service_role_only {
-        return Err(not_attachable());
-    }
+    let policy_arn = boundary_policy(Some(&p.permissions_boundary))?.unwrap_or_default();
     Ok(Decided::new(
         vec![Event::RolePermissionsBoundarySet {
             account: cx.account_id().to_string(),
             role_name: role.role_name.clone(),
-            policy_arn: policy.arn.to_string(),
+            policy_arn,
         }],
         json!({}),
     ))
 }
 
+/// ListAttachedRolePolicies: the role's managed policies in ARN order, those whose path starts with
+/// `PathPrefix`, a page at a time (the marker is the ARN the next page starts at).
 pub(super) fn list_attached_role_policies(
     cx: &Ctx<'_>,
-    p: &RoleNameParams,
+    p: &ListAttachedRolePoliciesParams,
 ) -> Result<Decided, ApiError> {
+    let prefix = p.path_prefix.as_deref().unwrap_or("/");
+    check_policy_path_prefix(prefix)?;
+    let take = super::iam_reads::page_params(p.marker.as_deref(), p.max_items)?;
     let role = role_for(cx, "iam:ListAttachedRolePolicies", &p.role_name)?;
-    let list: Vec<_> = role
+    let policies = role
         .attached_policies
         .iter()
+        .filter(|arn| policy_path(arn).starts_with(prefix))
         .map(|arn| {
             let name = arn.rsplit('/').next().unwrap_or(arn);
-            json!({"PolicyName": name, "PolicyArn": arn})
-        })
-        .collect();
-    Ok(Decided::read(
-        json!({"AttachedPolicies": list, "IsTruncated": false}),
-    ))
+            (arn.clone(), json!({"PolicyName": name, "PolicyArn": arn}))
+        });
+    let mut body = json!({});
+    let list = super::iam_reads::page(policies, p.marker.as_deref(), take, &mut body);
+    body["AttachedPolicies"] = serde_json::Value::Array(list);
+    Ok(Decided::read(body))
+}
+
+/// A managed policy's path: between `:policy` and its name (`/` for `arn:aws:iam::aws:policy/X`).
+fn policy_path(arn: &str) -> &str {
+    let Some((_, rest)) = arn.split_once(":policy") else {
+        return "/";
+    };
+    match rest.rfind('/') {
+        Some(i) => rest.get(..=i).unwrap_or("/"),
+        None => "/",
+    }
+}
+
+/// `((/[A-Za-z0-9\.,\+@=_-]+)*)/`, the model's pattern of a policy path prefix (1..=512 characters).
+fn check_policy_path_prefix(prefix: &str) -> Result<(), ApiError> {
+    validate::length(
+        ErrorCode::ValidationError,
+        "pathPrefix",
+        prefix,
+        1,
+        limits::MAX_PATH,
+    )?;
+    let ok = prefix.strip_suffix('/').is_some_and(|inner| {
+        inner.is_empty()
+            || inner.strip_prefix('/').is_some_and(|segments| {
+                segments.split('/').all(|s| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || ".,+@=_-".contains(c))
+                })
+            })
+    });
+    if !ok {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                r"1 validation error detected: Value '{}' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/",
+                shown(prefix)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 pub(super) fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided, ApiError> {
     validate::iam_name("userName", &p.user_name, limits::MAX_USER_NAME)?;
     let path = p.path.as_deref().unwrap_or("/");
     validate::iam_path("path", path)?;
+    if let Some(b) = &p.permissions_boundary {
+        validate_policy_arn("permissionsBoundary", b)?;
+    }
+    let tags = p.tags.clone().unwrap_or_default();
+    validate_tags(&tags)?;
     let arn = catalog::user_arn(cx.account_id(), path, &p.user_name);
     cx.authorize(&Request::new("iam:CreateUser", &arn), Protocol::Iam)?;
     if cx.account.user_name_taken(&p.user_name) {
@@ -887,6 +1004,7 @@ pub(super) fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided,
             ),
         ));
     }
+    let boundary = boundary_policy(p.permissions_boundary.as_deref())?;
     let user = User {
         user_name: p.user_name.clone(),
         path: path.to_string(),
@@ -896,6 +1014,8 @@ pub(super) fn create_user(cx: &Ctx<'_>, p: &CreateUserParams) -> Result<Decided,
         inline_policies: BTreeMap::new(),
         attached_policies: Default::default(),
         access_keys: BTreeMap::new(),
+        permissions_boundary: boundary,
+        tags: tags.into_iter().map(|t| (t.key, t.value)).collect(),
     };
     let body = json!({"User": response::user(&user)});
     Ok(Decided::new(

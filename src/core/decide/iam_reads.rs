@@ -31,7 +31,7 @@ fn constraint(value: &str, field: &str, what: &str) -> ApiError {
 }
 
 /// Checks `Marker` (1..=320 characters of `[\u0020-\u00FF]`) and `MaxItems` (1..=1000); returns the page size.
-fn page_params(marker: Option<&str>, max_items: Option<i64>) -> Result<usize, ApiError> {
+pub(super) fn page_params(marker: Option<&str>, max_items: Option<i64>) -> Result<usize, ApiError> {
     let max = max_items.unwrap_or(DEFAULT_MAX_ITEMS);
     validate::range(
         ErrorCode::ValidationError,
@@ -56,7 +56,7 @@ fn page_params(marker: Option<&str>, max_items: Option<i64>) -> Result<usize, Ap
 
 /// One page of `items` (already in order, each with its key): those from the marker's key on, at most
 /// `take`; `IsTruncated`, and the next page's `Marker` when there is one, go into `body`.
-fn page<T>(
+pub(super) fn page<T>(
     items: impl Iterator<Item = (String, T)>,
     marker: Option<&str>,
     take: usize,

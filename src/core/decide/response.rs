@@ -26,12 +26,13 @@ pub(crate) fn role(r: &Role, full: bool) -> Value {
         m.insert("Description".into(), json!(d));
     }
     m.insert("MaxSessionDuration".into(), json!(r.max_session_duration));
+    // Omitted when unset (AWS's model: "no default value is returned").
+    if let Some(s) = r.max_signin_session_duration {
+        m.insert("MaxSigninSessionDuration".into(), json!(s));
+    }
     if full {
         if let Some(b) = &r.permissions_boundary {
-            m.insert(
-                "PermissionsBoundary".into(),
-                json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": b}),
-            );
+            m.insert("PermissionsBoundary".into(), boundary(b));
         }
         if !r.tags.is_empty() {
             m.insert("Tags".into(), tags(&r.tags));
@@ -45,6 +46,11 @@ pub(crate) fn role(r: &Role, full: bool) -> Value {
     Value::Object(m)
 }
 
+/// An `AttachedPermissionsBoundary`.
+fn boundary(arn: &str) -> Value {
+    json!({"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": arn})
+}
+
 /// Tags as AWS lists them.
 pub(crate) fn tags(t: &std::collections::BTreeMap<String, String>) -> Value {
     Value::Array(
@@ -54,15 +60,21 @@ pub(crate) fn tags(t: &std::collections::BTreeMap<String, String>) -> Value {
     )
 }
 
-/// The `User` structure.
+/// The `User` structure: its boundary and tags only when it has them.
 pub(crate) fn user(u: &User) -> Value {
-    json!({
-        "Path": u.path,
-        "UserName": u.user_name,
-        "UserId": u.user_id,
-        "Arn": u.arn,
-        "CreateDate": clock::format(u.create_date),
-    })
+    let mut m = Map::new();
+    m.insert("Path".into(), json!(u.path));
+    m.insert("UserName".into(), json!(u.user_name));
+    m.insert("UserId".into(), json!(u.user_id));
+    m.insert("Arn".into(), json!(u.arn));
+    m.insert("CreateDate".into(), json!(clock::format(u.create_date)));
+    if let Some(b) = &u.permissions_boundary {
+        m.insert("PermissionsBoundary".into(), boundary(b));
+    }
+    if !u.tags.is_empty() {
+        m.insert("Tags".into(), tags(&u.tags));
+    }
+    Value::Object(m)
 }
 
 /// GetServiceLinkedRoleDeletionStatus's body.

@@ -18,6 +18,8 @@ pub(super) fn user(u: state::User) -> event::User {
         inline_policies,
         attached_policies,
         access_keys,
+        permissions_boundary,
+        tags,
     } = u;
     event::User {
         user_name,
@@ -41,6 +43,8 @@ pub(super) fn user(u: state::User) -> event::User {
                 (id, key)
             })
             .collect(),
+        permissions_boundary,
+        tags,
     }
 }
 
@@ -55,6 +59,7 @@ pub(super) fn role(r: state::Role) -> event::Role {
         assume_role_policy_document,
         description,
         max_session_duration,
+        max_signin_session_duration,
         tags,
         attached_policies,
         inline_policies,
@@ -71,6 +76,7 @@ pub(super) fn role(r: state::Role) -> event::Role {
         assume_role_policy_document,
         description,
         max_session_duration,
+        max_signin_session_duration,
         tags,
         attached_policies,
         inline_policies,
@@ -260,6 +266,7 @@ mod tests {
             assume_role_policy_document: "{}".into(),
             description: Some("d".into()),
             max_session_duration: 3600,
+            max_signin_session_duration: Some(7200),
             tags: [("k".to_string(), "v".to_string())].into(),
             attached_policies: ["arn:p".to_string()].into(),
             inline_policies: [("n".to_string(), "{}".to_string())].into(),
@@ -289,6 +296,8 @@ mod tests {
                 },
             )]
             .into(),
+            permissions_boundary: Some("arn:b".into()),
+            tags: [("k".to_string(), "v".to_string())].into(),
         }
     }
 
@@ -338,6 +347,7 @@ mod tests {
         same_bytes(&full, role);
         let bare = state::Role {
             description: None,
+            max_signin_session_duration: None,
             permissions_boundary: None,
             service_linked: None,
             role_last_used: None,
@@ -349,6 +359,8 @@ mod tests {
         same_bytes(
             &state::User {
                 access_keys: Default::default(),
+                permissions_boundary: None,
+                tags: Default::default(),
                 ..full
             },
             user,

@@ -29,6 +29,12 @@ pub struct User {
     /// Access keys by id. Left out when there are none, as every schema-1 log writes it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub access_keys: BTreeMap<String, AccessKey>,
+    /// Permissions boundary ARN. Left out when there is none, as every log before it writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    /// Tags: key → value. Left out when there are none, as every log before them writes it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
 }
 
 /// An IAM user's access key. Its secret is never stored: it is derived from the seed and `created_seq`.
@@ -68,6 +74,10 @@ pub struct Role {
     pub description: Option<String>,
     /// Maximum session duration in seconds, 3600..=43200.
     pub max_session_duration: i64,
+    /// Maximum AWS Sign-In session duration in seconds, 3600..=7776000. Left out when unset, as
+    /// every log before it writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_signin_session_duration: Option<i64>,
     /// Tags: key → value.
     pub tags: BTreeMap<String, String>,
     /// Attached managed policy ARNs.
