@@ -1259,3 +1259,75 @@ fn the_tagging_calls_over_http_take_the_encoded_arn_and_answer_as_mediatailor() 
     let out = slrsim_at(&dir.path().join("db"), &["verify"]);
     assert_eq!(out.code, Some(0), "{}", out.show());
 }
+
+/// `--clock requests:SECONDS`: each AWS request takes SECONDS of simulated time (an `AdvanceClock`
+/// record before it), so a client that polls a deletion task sees it finish after the same number of
+/// polls however fast it runs; the operator's calls and reads take none.
+#[test]
+fn the_requests_clock_moves_time_per_request_and_polling_finishes_a_task() {
+    let srv = start(&["--clock", "requests:5"]);
+    let s = control(&srv, "GET", "/_slrsim/status", "").json();
+    assert_eq!(s["Clock"], "requests");
+    assert_eq!(s["SecondsPerRequest"], 5);
+    let start_time = s["Epoch"].as_i64().expect("epoch");
+    let r = iam(
+        &srv,
+        &[
+            ("Action", "CreateServiceLinkedRole"),
+            ("AWSServiceName", "mediatailor.amazonaws.com"),
+        ],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = iam(
+        &srv,
+        &[("Action", "DeleteServiceLinkedRole"), ("RoleName", SLR)],
+    );
+    let task = tag(&r.body, "DeletionTaskId").expect("task").to_string();
+    // The task finishes 30 s after the delete: the sixth poll (6 × 5 s) sees SUCCEEDED, never sooner.
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = iam(
+            &srv,
+            &[
+                ("Action", "GetServiceLinkedRoleDeletionStatus"),
+                ("DeletionTaskId", &task),
+            ],
+        );
+        statuses.push(tag(&r.body, "Status").unwrap_or("").to_string());
+    }
+    assert_eq!(
+        statuses.last().map(String::as_str),
+        Some("SUCCEEDED"),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[..5].iter().all(|s| s != "SUCCEEDED"),
+        "{statuses:?}"
+    );
+    // Eight AWS requests took 40 s; the status reads took none.
+    let s = control(&srv, "GET", "/_slrsim/status", "").json();
+    assert_eq!(s["Epoch"].as_i64(), Some(start_time + 40));
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let advances = slrsim_at(&db, &["log", "--json", "--op", "AdvanceClock"]);
+    assert_eq!(advances.stdout.lines().count(), 8, "{}", advances.stdout);
+    assert_eq!(slrsim_at(&db, &["verify"]).code, Some(0));
+}
+
+#[test]
+fn a_bad_clock_is_a_usage_error_that_names_the_forms() {
+    for bad in ["requests:0", "requests:x", "hourly", "requests:86401"] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let out = slrsim_at(&dir.path().join("db"), &["serve", "--clock", bad]);
+        assert_eq!(out.code, Some(2), "{bad}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("requests:SECONDS"),
+            "{bad}: {}",
+            out.stderr
+        );
+        assert!(
+            !dir.path().join("db").exists(),
+            "{bad}: a database was made"
+        );
+    }
+}

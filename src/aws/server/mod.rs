@@ -48,6 +48,14 @@ pub enum ClockMode {
         /// Simulated seconds per real second (> 0).
         speed: f64,
     },
+    /// It moves by `seconds` before each AWS request (an `AdvanceClock` record of its own), however
+    /// fast or slow the client is: the same requests in the same order get the same answers, which
+    /// neither the manual clock (time stands still unless told) nor the wall clock (time depends on
+    /// the machine's speed) gives a client that polls.
+    Requests {
+        /// Simulated seconds per request (> 0).
+        seconds: i64,
+    },
 }
 
 /// When `serve` answers a call whose action appended records.
@@ -991,10 +999,18 @@ fn run_job(
     started: Instant,
     sim_start: i64,
 ) -> Result<Done, StoreError> {
-    if let ClockMode::Wall { speed } = clock {
-        if !matches!(work, Work::Status | Work::Inspect(_)) {
+    match clock {
+        ClockMode::Wall { speed } if !matches!(work, Work::Status | Work::Inspect(_)) => {
             follow_wall_clock(sim, speed, started, sim_start)?;
         }
+        // Only AWS requests take time: the operator's calls and reads do not.
+        ClockMode::Requests { seconds } if matches!(work, Work::Execute(_) | Work::Resolve(..)) => {
+            execute(
+                sim,
+                Action::root(Operation::AdvanceClock(AdvanceClockParams { seconds })),
+            )?;
+        }
+        _ => {}
     }
     Ok(match work {
         Work::Execute(prepared) => execute_prepared(sim, prepared, cache)?,
@@ -1076,10 +1092,15 @@ fn status(sim: &Simulator, clock: ClockMode) -> Done {
         "Clock": match clock {
             ClockMode::Manual => "manual",
             ClockMode::Wall { .. } => "wall",
+            ClockMode::Requests { .. } => "requests",
         },
         "Speed": match clock {
-            ClockMode::Manual => 0.0,
+            ClockMode::Manual | ClockMode::Requests { .. } => 0.0,
             ClockMode::Wall { speed } => speed,
+        },
+        "SecondsPerRequest": match clock {
+            ClockMode::Requests { seconds } => seconds,
+            ClockMode::Manual | ClockMode::Wall { .. } => 0,
         },
         "Time": crate::core::clock::format(sim.state().now),
         "Epoch": sim.state().now,

@@ -147,8 +147,9 @@ pub(crate) enum Command {
         /// Address to listen on (port 0: any free port; the printed AWS_ENDPOINT_URL tells which).
         #[arg(long, default_value = "127.0.0.1:4566")]
         addr: std::net::SocketAddr,
-        /// How simulated time moves: `manual` (only POST /_slrsim/advance) or `wall` (follows real time).
-        #[arg(long, value_enum, default_value_t = ClockArg::Manual)]
+        /// How simulated time moves: `manual` (only POST /_slrsim/advance), `wall` (follows real
+        /// time), or `requests[:SECONDS]` (SECONDS, default 1, before each AWS request).
+        #[arg(long, default_value = "manual", value_parser = ClockArg::parse)]
         clock: ClockArg,
         /// With --clock wall: simulated seconds per real second.
         #[arg(long, default_value_t = 1.0)]
@@ -197,12 +198,43 @@ pub(crate) enum Command {
 }
 
 /// `serve --clock`.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ClockArg {
     /// Time moves only through `POST /_slrsim/advance?seconds=N`.
     Manual,
     /// Time follows real time (times --speed).
     Wall,
+    /// Time moves by this many seconds before each AWS request.
+    Requests(i64),
+}
+
+impl ClockArg {
+    /// The most simulated seconds one request may take: a day.
+    const MAX_SECONDS_PER_REQUEST: i64 = 86_400;
+
+    /// `manual`, `wall`, `requests` or `requests:SECONDS`.
+    fn parse(s: &str) -> Result<ClockArg, String> {
+        match s {
+            "manual" => Ok(ClockArg::Manual),
+            "wall" => Ok(ClockArg::Wall),
+            "requests" => Ok(ClockArg::Requests(1)),
+            _ => {
+                let bad = || {
+                    format!(
+                        "`{s}`: give manual, wall, requests or requests:SECONDS (SECONDS a whole number from 1 to {})",
+                        Self::MAX_SECONDS_PER_REQUEST
+                    )
+                };
+                let seconds = s.strip_prefix("requests:").ok_or_else(bad)?;
+                match seconds.parse::<i64>() {
+                    Ok(n) if (1..=Self::MAX_SECONDS_PER_REQUEST).contains(&n) => {
+                        Ok(ClockArg::Requests(n))
+                    }
+                    _ => Err(bad()),
+                }
+            }
+        }
+    }
 }
 
 /// A point in history: after record N, or at a simulated time (the last record at or before it).

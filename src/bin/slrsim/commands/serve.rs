@@ -27,6 +27,7 @@ pub(crate) fn serve(
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
     let clock = match clock {
         ClockArg::Manual => ClockMode::Manual,
+        ClockArg::Requests(seconds) => ClockMode::Requests { seconds },
         ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
             ClockMode::Wall { speed }
         }
