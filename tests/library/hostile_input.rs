@@ -1012,6 +1012,7 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
                                 compress_request,
                                 ..Default::default()
                             }),
+                            vast_response: None,
                         }
                     }),
                     function_mapping: hook.map(|k| [(k, "fn-1".to_string())].into()),
@@ -1034,6 +1035,7 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
                     live_pre_roll_configuration: pre_roll.map(|max| p::LivePreRollConfiguration {
                         ad_decision_server_url: None,
                         max_duration_seconds: max,
+                        ad_decision_server_configuration: None,
                     }),
                     manifest_processing_rules: passthrough.map(|enabled| {
                         p::ManifestProcessingRules {
@@ -1536,6 +1538,10 @@ fn operation() -> BoxedStrategy<Operation> {
                     ad_conditioning_configuration: s.ad_conditioning_configuration,
                     ad_decision_server_configuration: s.ad_decision_server_configuration,
                     function_mapping: s.function_mapping,
+                    yield_optimization_configuration: s.yield_optimization_configuration,
+                    ads_personalization_timeouts: s.ads_personalization_timeouts,
+                    ads_personalization_concurrency: s.ads_personalization_concurrency,
+                    beaconing_configuration: s.beaconing_configuration,
                 }))
             })
             .boxed(),
