@@ -514,3 +514,76 @@ pub struct LogDelivery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ads_url: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stored bytes of the newer model's members, which no golden log holds: AWS's member names,
+    /// in the model's order, absent members left out; and settings without them stored as before.
+    #[test]
+    fn the_newer_models_settings_are_stored_in_these_bytes() {
+        let s = PlaybackSettings {
+            live_pre_roll_configuration: Some(LivePreRollConfiguration {
+                ad_decision_server_configuration: Some(PreRollAdDecisionServerConfiguration {
+                    vast_response: Some(VastResponse {
+                        ad_sequencing_mode: Some("FOLLOW_AD_SEQUENCE".into()),
+                    }),
+                }),
+                ..Default::default()
+            }),
+            ad_decision_server_configuration: Some(AdDecisionServerConfiguration {
+                http_request: None,
+                vast_response: Some(VastResponse::default()),
+            }),
+            yield_optimization_configuration: Some(YieldOptimizationConfiguration {
+                minimum_unfilled_duration: 6,
+                publisher_id: "p-1".into(),
+                region: "EUROPE".into(),
+                open_rtb_template: "{}".into(),
+            }),
+            ads_personalization_timeouts: Some(AdsPersonalizationTimeouts {
+                ads_request_timeout_milliseconds: Some(3000),
+                ..Default::default()
+            }),
+            ads_personalization_concurrency: Some(AdsPersonalizationConcurrency {
+                max_concurrent_ads_requests: None,
+                enable_vod_vast_parallelization: Some(false),
+            }),
+            beaconing_configuration: Some(BeaconingConfiguration {
+                client_side: Some(ClientSideBeaconingConfiguration {
+                    reporting_mode: "DISABLED".into(),
+                    additional_event_types: None,
+                }),
+            }),
+            ..Default::default()
+        };
+        let text = serde_json::to_string(&s).unwrap_or_default();
+        assert_eq!(
+            text,
+            concat!(
+                r#"{"LivePreRollConfiguration":{"AdDecisionServerConfiguration":{"VastResponse":{"AdSequencingMode":"FOLLOW_AD_SEQUENCE"}}},"#,
+                r#""AdDecisionServerConfiguration":{"VastResponse":{}},"#,
+                r#""YieldOptimizationConfiguration":{"MinimumUnfilledDuration":6,"PublisherId":"p-1","Region":"EUROPE","OpenRtbTemplate":"{}"},"#,
+                r#""AdsPersonalizationTimeouts":{"AdsRequestTimeoutMilliseconds":3000},"#,
+                r#""AdsPersonalizationConcurrency":{"EnableVodVastParallelization":false},"#,
+                r#""BeaconingConfiguration":{"ClientSide":{"ReportingMode":"DISABLED"}}}"#
+            )
+        );
+        assert_eq!(
+            serde_json::from_str::<PlaybackSettings>(&text).ok(),
+            Some(s)
+        );
+        let old = PlaybackSettings {
+            live_pre_roll_configuration: Some(LivePreRollConfiguration {
+                max_duration_seconds: Some(5),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&old).unwrap_or_default(),
+            r#"{"LivePreRollConfiguration":{"MaxDurationSeconds":5}}"#
+        );
+    }
+}
