@@ -609,6 +609,18 @@ pub struct PutPlaybackConfigurationParams {
     /// Lifecycle hook event name to function identifier.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub function_mapping: Option<BTreeMap<String, String>>,
+    /// Programmatic ads from Amazon Publisher Services for unsold ad time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yield_optimization_configuration: Option<payload::YieldOptimizationConfiguration>,
+    /// How long MediaTailor waits for the ad decision server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_personalization_timeouts: Option<payload::AdsPersonalizationTimeouts>,
+    /// How many ad requests MediaTailor makes at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ads_personalization_concurrency: Option<payload::AdsPersonalizationConcurrency>,
+    /// Whether MediaTailor adds its own beacons to the ad tracking response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beaconing_configuration: Option<payload::BeaconingConfiguration>,
 }
 
 impl PutPlaybackConfigurationParams {
@@ -628,6 +640,10 @@ impl PutPlaybackConfigurationParams {
             ad_conditioning_configuration: self.ad_conditioning_configuration.clone(),
             ad_decision_server_configuration: self.ad_decision_server_configuration.clone(),
             function_mapping: self.function_mapping.clone(),
+            yield_optimization_configuration: self.yield_optimization_configuration.clone(),
+            ads_personalization_timeouts: self.ads_personalization_timeouts.clone(),
+            ads_personalization_concurrency: self.ads_personalization_concurrency.clone(),
+            beaconing_configuration: self.beaconing_configuration.clone(),
         }
     }
 }

@@ -48,6 +48,15 @@ pub const MAX_URL: usize = 2048;
 pub const MAX_SETTING_TEXT: usize = 2048;
 /// Entries in one of a playback configuration's maps (aliases, headers, function mapping) (slrsim).
 pub const MAX_SETTING_ENTRIES: usize = 100;
+/// `YieldOptimizationConfiguration.PublisherId`: 1..=36 of `a-z`, `0-9`, `-` (AWS's model).
+pub const MAX_PUBLISHER_ID: usize = 36;
+/// `YieldOptimizationConfiguration.OpenRtbTemplate`: 1..=102400 characters (AWS's model).
+pub const MAX_OPEN_RTB_TEMPLATE: usize = 102_400;
+/// `YieldOptimizationConfiguration.MinimumUnfilledDuration`: 6..=3600 seconds (AWS's model).
+pub const MINIMUM_UNFILLED_DURATION: (i64, i64) = (6, 3600);
+/// Entries in `BeaconingConfiguration.ClientSide.AdditionalEventTypes` (slrsim; AWS's model has
+/// four values and states no bound).
+pub const MAX_BEACON_EVENT_TYPES: usize = 100;
 /// Playback configurations in one region of one account (slrsim).
 pub const MAX_PLAYBACK_CONFIGURATIONS: usize = 1000;
 /// ListPlaybackConfigurations MaxResults: 1..=100.

@@ -1018,11 +1018,28 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
             option::of(word(&["NONE", "GZIP"])),
         )),
         option::of(word(&["PRE_ADS_REQUEST", "PRE_SESSION_INITIALIZATION"])),
+        newer_settings(),
     )
         .prop_map(
-            |(avail, dash, mode, threshold, profile, more, conditioning, bumper, http, hook)| {
+            |(
+                avail,
+                dash,
+                mode,
+                threshold,
+                profile,
+                more,
+                conditioning,
+                bumper,
+                http,
+                hook,
+                newer,
+            )| {
                 let (pre_roll, passthrough) = more.unzip();
                 p::PlaybackSettings {
+                    yield_optimization_configuration: newer.yield_optimization_configuration,
+                    ads_personalization_timeouts: newer.ads_personalization_timeouts,
+                    ads_personalization_concurrency: newer.ads_personalization_concurrency,
+                    beaconing_configuration: newer.beaconing_configuration,
                     bumper: bumper.map(|start_url| p::Bumper {
                         start_url: Some(start_url),
                         end_url: None,
@@ -1034,6 +1051,7 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
                                 compress_request,
                                 ..Default::default()
                             }),
+                            vast_response: None,
                         }
                     }),
                     function_mapping: hook.map(|k| [(k, "fn-1".to_string())].into()),
@@ -1056,6 +1074,7 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
                     live_pre_roll_configuration: pre_roll.map(|max| p::LivePreRollConfiguration {
                         ad_decision_server_url: None,
                         max_duration_seconds: max,
+                        ad_decision_server_configuration: None,
                     }),
                     manifest_processing_rules: passthrough.map(|enabled| {
                         p::ManifestProcessingRules {
@@ -1072,6 +1091,107 @@ fn playback_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
             },
         )
         .boxed()
+}
+
+/// The settings of the newer model (yield optimization, timeouts, beaconing): mostly valid, some
+/// outside the model's enums, ranges and patterns.
+fn newer_settings() -> BoxedStrategy<slrsim::core::event::PlaybackSettings> {
+    use slrsim::core::event::payload as p;
+    let word = |valid: &'static [&'static str]| prop_oneof![3 => select(valid).prop_map(String::from), 1 => field(64, &[])];
+    (
+        option::of((
+            int(6, 3600),
+            field(limits::MAX_PUBLISHER_ID, &["e2e-gen", "aps-0"]),
+            word(&["AMERICAS", "EUROPE", "ASIA_PACIFIC"]),
+            field(limits::MAX_OPEN_RTB_TEMPLATE, &["{}"]),
+        )),
+        option::of(int(0, i64::from(i32::MAX))),
+        option::of(int(0, i64::from(i32::MAX))),
+        option::of((
+            word(&["DISABLED", "INSIGHTS"]),
+            option::of(proptest::collection::vec(word(&["MUTE", "SKIP"]), 0..3)),
+        )),
+    )
+        .prop_map(|(yo, timeout, concurrency, beacon)| p::PlaybackSettings {
+            yield_optimization_configuration: yo.map(|(d, id, region, template)| {
+                p::YieldOptimizationConfiguration {
+                    minimum_unfilled_duration: d,
+                    publisher_id: id,
+                    region,
+                    open_rtb_template: template,
+                }
+            }),
+            ads_personalization_timeouts: timeout.map(|n| p::AdsPersonalizationTimeouts {
+                ads_request_timeout_milliseconds: Some(n),
+                ..Default::default()
+            }),
+            ads_personalization_concurrency: concurrency.map(|n| {
+                p::AdsPersonalizationConcurrency {
+                    max_concurrent_ads_requests: Some(n),
+                    enable_vod_vast_parallelization: None,
+                }
+            }),
+            beaconing_configuration: beacon.map(|(mode, types)| p::BeaconingConfiguration {
+                client_side: Some(p::ClientSideBeaconingConfiguration {
+                    reporting_mode: mode,
+                    additional_event_types: types,
+                }),
+            }),
+            ..Default::default()
+        })
+        .boxed()
+}
+
+/// The members of the newer model's settings that break the model or a limit.
+fn bad_newer_settings(p: &PutPlaybackConfigurationParams, v: &mut Vec<&'static str>) {
+    let int32 = i64::from(i32::MAX);
+    if let Some(y) = &p.yield_optimization_configuration {
+        if outside(y.minimum_unfilled_duration, 6, 3600) {
+            v.push("YieldOptimizationConfiguration.MinimumUnfilledDuration");
+        }
+        if out_of(&y.publisher_id, 1, limits::MAX_PUBLISHER_ID)
+            || !y
+                .publisher_id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            v.push("YieldOptimizationConfiguration.PublisherId");
+        }
+        if !["AMERICAS", "EUROPE", "ASIA_PACIFIC"].contains(&y.region.as_str()) {
+            v.push("YieldOptimizationConfiguration.Region");
+        }
+        if out_of(&y.open_rtb_template, 1, limits::MAX_OPEN_RTB_TEMPLATE) {
+            v.push("YieldOptimizationConfiguration.OpenRtbTemplate");
+        }
+    }
+    if p.ads_personalization_timeouts
+        .as_ref()
+        .and_then(|t| t.ads_request_timeout_milliseconds)
+        .is_some_and(|n| outside(n, 0, int32))
+    {
+        v.push("AdsPersonalizationTimeouts.AdsRequestTimeoutMilliseconds");
+    }
+    if p.ads_personalization_concurrency
+        .as_ref()
+        .and_then(|c| c.max_concurrent_ads_requests)
+        .is_some_and(|n| outside(n, 0, int32))
+    {
+        v.push("AdsPersonalizationConcurrency.MaxConcurrentAdsRequests");
+    }
+    if let Some(c) = p
+        .beaconing_configuration
+        .as_ref()
+        .and_then(|b| b.client_side.as_ref())
+    {
+        if !["DISABLED", "INSIGHTS"].contains(&c.reporting_mode.as_str()) {
+            v.push("BeaconingConfiguration.ClientSide.ReportingMode");
+        }
+        let types = c.additional_event_types.as_deref().unwrap_or_default();
+        let valid = ["MUTE", "UNMUTE", "PAUSE", "SKIP"];
+        if types.iter().any(|t| !valid.contains(&t.as_str())) {
+            v.push("BeaconingConfiguration.ClientSide.AdditionalEventTypes");
+        }
+    }
 }
 
 /// The members of PutPlaybackConfiguration's settings that break the model or a limit.
@@ -1151,6 +1271,7 @@ fn bad_settings(p: &PutPlaybackConfigurationParams) -> Vec<&'static str> {
     {
         v.push("FunctionMapping");
     }
+    bad_newer_settings(p, &mut v);
     v
 }
 
@@ -1605,6 +1726,10 @@ fn operation() -> BoxedStrategy<Operation> {
                     ad_conditioning_configuration: s.ad_conditioning_configuration,
                     ad_decision_server_configuration: s.ad_decision_server_configuration,
                     function_mapping: s.function_mapping,
+                    yield_optimization_configuration: s.yield_optimization_configuration,
+                    ads_personalization_timeouts: s.ads_personalization_timeouts,
+                    ads_personalization_concurrency: s.ads_personalization_concurrency,
+                    beaconing_configuration: s.beaconing_configuration,
                 }))
             })
             .boxed(),

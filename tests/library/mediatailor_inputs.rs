@@ -1206,3 +1206,254 @@ fn the_awsmt_data_source_reads_every_member_it_was_given() {
         json!({"PercentEnabled": 0, "EnabledLoggingStrategies": ["LEGACY_CLOUDWATCH"]})
     );
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The members of the newer model (botocore 1.44.8): yield optimization, the ad decision server's
+// timeouts, concurrency and VAST reading, client-side beaconing
+// ---------------------------------------------------------------------------------------------------
+
+/// Every member the newer model added, at every depth, with valid values.
+fn newer_members() -> Value {
+    json!({
+        "YieldOptimizationConfiguration": {
+            "MinimumUnfilledDuration": 6,
+            "PublisherId": "e2e-gen",
+            "Region": "AMERICAS",
+            "OpenRtbTemplate": "{\"imp\": [{\"bidfloor\": 1}]}",
+        },
+        "AdsPersonalizationTimeouts": {
+            "AdsRequestTimeoutMilliseconds": 3000,
+            "LiveMaximumAdsPersonalizationTimeMilliseconds": 10000,
+            "VodMaximumAdsPersonalizationTimeMilliseconds": 0,
+            "PrefetchAdsRequestTimeoutMilliseconds": 1,
+            "PrefetchMaximumAdsPersonalizationTimeMilliseconds": 2_147_483_647_i64,
+        },
+        "AdsPersonalizationConcurrency": {
+            "MaxConcurrentAdsRequests": 1,
+            "EnableVodVastParallelization": true,
+        },
+        "BeaconingConfiguration": {
+            "ClientSide": {"ReportingMode": "DISABLED", "AdditionalEventTypes": ["MUTE", "SKIP"]},
+        },
+        "LivePreRollConfiguration": {
+            "MaxDurationSeconds": 30,
+            "AdDecisionServerConfiguration": {"VastResponse": {"AdSequencingMode": "FOLLOW_AD_SEQUENCE"}},
+        },
+        "AdDecisionServerConfiguration": {
+            "HttpRequest": {"Method": "POST", "CompressRequest": "GZIP"},
+            "VastResponse": {"AdSequencingMode": "FOLLOW_AD_SEQUENCE_ONLY_VOD"},
+        },
+    })
+}
+
+/// `members` with `Name` set to `name`.
+fn named(name: &str, members: &Value) -> Value {
+    let mut p = members.as_object().expect("object").clone();
+    p.insert("Name".into(), json!(name));
+    Value::Object(p)
+}
+
+#[test]
+fn the_newer_models_members_are_accepted_stored_and_returned_as_given() {
+    let mut t = TestSim::new();
+    let given = newer_members();
+    let put = t.ok(&put_line(named("newer", &given)));
+    let got = t.ok(&get_line("newer"));
+    let list = t.ok(&line("ListPlaybackConfigurations", json!({})));
+    assert_eq!(put, got);
+    assert_eq!(list["Items"][0], got);
+    for (k, v) in given.as_object().expect("object") {
+        assert_eq!(&got[k], v, "{k} reads back as given");
+    }
+    let s = config(&t, "newer").settings;
+    let y = s.yield_optimization_configuration.expect("stored");
+    assert_eq!(
+        (y.minimum_unfilled_duration, y.region.as_str()),
+        (6, "AMERICAS")
+    );
+    assert_eq!(
+        s.ads_personalization_concurrency
+            .and_then(|c| c.enable_vod_vast_parallelization),
+        Some(true)
+    );
+    let pre_roll = s
+        .live_pre_roll_configuration
+        .and_then(|l| l.ad_decision_server_configuration)
+        .and_then(|c| c.vast_response)
+        .and_then(|v| v.ad_sequencing_mode);
+    assert_eq!(pre_roll.as_deref(), Some("FOLLOW_AD_SEQUENCE"));
+    // They are in the log: a simulator reopened on it answers the same.
+    let TestSim { sim, dir } = t;
+    drop(sim);
+    let sim = slrsim::Simulator::open(&dir.path().join("db"), None).expect("reopen");
+    let mut t = TestSim { sim, dir };
+    assert_eq!(t.ok(&get_line("newer")), got);
+    // A Put without them takes them away; a configuration that never had them stores none of them.
+    let again = t.ok(&put_line(json!({"Name": "newer"})));
+    for k in [
+        "YieldOptimizationConfiguration",
+        "AdsPersonalizationTimeouts",
+        "AdsPersonalizationConcurrency",
+        "BeaconingConfiguration",
+        "AdDecisionServerConfiguration",
+    ] {
+        assert!(again.get(k).is_none(), "{k} is gone");
+    }
+    assert_eq!(
+        again["LivePreRollConfiguration"],
+        json!({"MaxDurationSeconds": 0})
+    );
+    assert!(config(&t, "newer").settings.is_empty());
+    // No dual-stack endpoint is invented (README "Playback configurations").
+    assert!(again.get("DualStackPlaybackEndpointPrefix").is_none());
+    assert!(
+        again["HlsConfiguration"]
+            .get("DualStackManifestEndpointPrefix")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_newer_models_bounds_are_accepted_at_their_edges() {
+    let mut t = TestSim::new();
+    let yield_with = |duration: i64, id: &str, template: usize| {
+        json!({"YieldOptimizationConfiguration": {
+            "MinimumUnfilledDuration": duration, "PublisherId": id, "Region": "ASIA_PACIFIC",
+            "OpenRtbTemplate": "t".repeat(template)}})
+    };
+    for (i, members) in [
+        yield_with(6, "a", 1),
+        yield_with(3600, &"0-z".repeat(12), slrsim::core::limits::MAX_OPEN_RTB_TEMPLATE),
+        json!({"BeaconingConfiguration": {"ClientSide": {"ReportingMode": "INSIGHTS",
+            "AdditionalEventTypes": vec!["PAUSE"; slrsim::core::limits::MAX_BEACON_EVENT_TYPES]}}}),
+        json!({"BeaconingConfiguration": {"ClientSide": {"ReportingMode": "INSIGHTS", "AdditionalEventTypes": []}}}),
+        json!({"BeaconingConfiguration": {}}),
+        json!({"AdsPersonalizationTimeouts": {}, "AdsPersonalizationConcurrency": {"MaxConcurrentAdsRequests": 0}}),
+        json!({"AdDecisionServerConfiguration": {"VastResponse": {}}}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("edge-{i}");
+        let got = t.ok(&put_line(named(&name, &members)));
+        for (k, v) in members.as_object().expect("object") {
+            assert_eq!(&got[k], v, "{k}");
+        }
+    }
+}
+
+#[test]
+fn the_newer_models_members_outside_it_are_refused_naming_their_path() {
+    let mut t = TestSim::new();
+    let yield_with = |member: &str, value: Value| {
+        let mut y = newer_members()["YieldOptimizationConfiguration"].clone();
+        y[member] = value;
+        json!({ "YieldOptimizationConfiguration": y })
+    };
+    let yo = "YieldOptimizationConfiguration";
+    let client = "BeaconingConfiguration.ClientSide";
+    let cases = [
+        (
+            yield_with("MinimumUnfilledDuration", json!(5)),
+            format!("{yo}.MinimumUnfilledDuration"),
+        ),
+        (
+            yield_with("MinimumUnfilledDuration", json!(3601)),
+            format!("{yo}.MinimumUnfilledDuration"),
+        ),
+        (
+            yield_with("PublisherId", json!("")),
+            format!("{yo}.PublisherId"),
+        ),
+        (
+            yield_with("PublisherId", json!("Upper")),
+            format!("{yo}.PublisherId"),
+        ),
+        (
+            yield_with("PublisherId", json!("a".repeat(37))),
+            format!("{yo}.PublisherId"),
+        ),
+        (
+            yield_with("Region", json!("AFRICA")),
+            format!("{yo}.Region"),
+        ),
+        (
+            yield_with("OpenRtbTemplate", json!("")),
+            format!("{yo}.OpenRtbTemplate"),
+        ),
+        (
+            yield_with(
+                "OpenRtbTemplate",
+                json!("t".repeat(slrsim::core::limits::MAX_OPEN_RTB_TEMPLATE + 1)),
+            ),
+            format!("{yo}.OpenRtbTemplate"),
+        ),
+        (
+            json!({"AdsPersonalizationTimeouts": {"AdsRequestTimeoutMilliseconds": -1}}),
+            "AdsPersonalizationTimeouts.AdsRequestTimeoutMilliseconds".to_string(),
+        ),
+        (
+            json!({"AdsPersonalizationTimeouts": {"PrefetchMaximumAdsPersonalizationTimeMilliseconds": 2_147_483_648_i64}}),
+            "AdsPersonalizationTimeouts.PrefetchMaximumAdsPersonalizationTimeMilliseconds"
+                .to_string(),
+        ),
+        (
+            json!({"AdsPersonalizationTimeouts": {"VodMaximumAdsPersonalizationTimeMilliseconds": -5}}),
+            "AdsPersonalizationTimeouts.VodMaximumAdsPersonalizationTimeMilliseconds".to_string(),
+        ),
+        (
+            json!({"AdsPersonalizationConcurrency": {"MaxConcurrentAdsRequests": -1}}),
+            "AdsPersonalizationConcurrency.MaxConcurrentAdsRequests".to_string(),
+        ),
+        (
+            json!({"BeaconingConfiguration": {"ClientSide": {"ReportingMode": "ON"}}}),
+            format!("{client}.ReportingMode"),
+        ),
+        (
+            json!({"BeaconingConfiguration": {"ClientSide": {"ReportingMode": "DISABLED", "AdditionalEventTypes": ["CLICK"]}}}),
+            format!("{client}.AdditionalEventTypes"),
+        ),
+        (
+            json!({"BeaconingConfiguration": {"ClientSide": {"ReportingMode": "DISABLED",
+                "AdditionalEventTypes": vec!["MUTE"; slrsim::core::limits::MAX_BEACON_EVENT_TYPES + 1]}}}),
+            format!("{client}.AdditionalEventTypes"),
+        ),
+        (
+            json!({"AdDecisionServerConfiguration": {"VastResponse": {"AdSequencingMode": "RANDOM"}}}),
+            "AdDecisionServerConfiguration.VastResponse.AdSequencingMode".to_string(),
+        ),
+        // The pre-roll's mode takes two of the four values.
+        (
+            json!({"LivePreRollConfiguration": {"AdDecisionServerConfiguration": {"VastResponse": {"AdSequencingMode": "FOLLOW_AD_SEQUENCE_ONLY_LIVE"}}}}),
+            "LivePreRollConfiguration.AdDecisionServerConfiguration.VastResponse.AdSequencingMode"
+                .to_string(),
+        ),
+    ];
+    for (members, path) in cases {
+        let line = put_line(named("bad", &members));
+        let before = t.sim.state().clone();
+        let e = t.err(&line);
+        assert_eq!(e.code, ErrorCode::BadRequestException, "{members}");
+        assert_eq!(e.status, 400);
+        assert!(e.message.contains(&path), "{members}: {}", e.message);
+        assert_eq!(t.sim.state(), &before, "a refusal changes nothing");
+    }
+    // A required member missing, or one the model lacks, is refused by the parser.
+    let mut no_id = newer_members()["YieldOptimizationConfiguration"].clone();
+    no_id.as_object_mut().expect("object").remove("PublisherId");
+    for members in [
+        json!({ "YieldOptimizationConfiguration": no_id }),
+        json!({"BeaconingConfiguration": {"ClientSide": {"AdditionalEventTypes": ["MUTE"]}}}),
+        json!({"BeaconingConfiguration": {"ServerSide": {}}}),
+        json!({"AdDecisionServerConfiguration": {"VastResponse": {"Mode": "FOLLOW_AD_SEQUENCE"}}}),
+        json!({"LivePreRollConfiguration": {"AdDecisionServerConfiguration": {"HttpRequest": {}}}}),
+        json!({"AdsPersonalizationConcurrency": {"EnableVodVastParallelization": "yes"}}),
+    ] {
+        let text = put_line(named("bad", &members));
+        let obj = serde_json::from_str(&text).expect("json");
+        assert!(
+            slrsim::simulator::scenario::parse_action(obj).is_err(),
+            "{text}"
+        );
+    }
+}

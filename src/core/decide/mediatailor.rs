@@ -291,6 +291,18 @@ fn validate_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
         if let Some(n) = l.max_duration_seconds {
             integer("LivePreRollConfiguration.MaxDurationSeconds", n, 0)?;
         }
+        if let Some(m) = l
+            .ad_decision_server_configuration
+            .as_ref()
+            .and_then(|c| c.vast_response.as_ref())
+            .and_then(|v| v.ad_sequencing_mode.as_ref())
+        {
+            one_of(
+                "LivePreRollConfiguration.AdDecisionServerConfiguration.VastResponse.AdSequencingMode",
+                m,
+                &PRE_ROLL_AD_SEQUENCING_MODES,
+            )?;
+        }
     }
     if let Some(n) = s.personalization_threshold_seconds {
         integer("PersonalizationThresholdSeconds", n, 1)?;
@@ -355,6 +367,18 @@ fn validate_more_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
             &["TRANSCODE", "NONE"],
         )?;
     }
+    if let Some(m) = s
+        .ad_decision_server_configuration
+        .as_ref()
+        .and_then(|c| c.vast_response.as_ref())
+        .and_then(|v| v.ad_sequencing_mode.as_ref())
+    {
+        one_of(
+            "AdDecisionServerConfiguration.VastResponse.AdSequencingMode",
+            m,
+            &AD_SEQUENCING_MODES,
+        )?;
+    }
     if let Some(r) = s
         .ad_decision_server_configuration
         .as_ref()
@@ -391,6 +415,134 @@ fn validate_more_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
                 &["PRE_SESSION_INITIALIZATION", "PRE_ADS_REQUEST"],
             )?;
         }
+    }
+    validate_ads_settings(s)
+}
+
+/// `VastResponse.AdSequencingMode`'s values.
+const AD_SEQUENCING_MODES: [&str; 4] = [
+    "FOLLOW_AD_SEQUENCE",
+    "IGNORE_AD_SEQUENCE",
+    "FOLLOW_AD_SEQUENCE_ONLY_LIVE",
+    "FOLLOW_AD_SEQUENCE_ONLY_VOD",
+];
+
+/// `PreRollVastResponse.AdSequencingMode`'s values.
+const PRE_ROLL_AD_SEQUENCING_MODES: [&str; 2] = ["FOLLOW_AD_SEQUENCE", "IGNORE_AD_SEQUENCE"];
+
+/// The settings of the newer model: yield optimization, the ad decision server's timeouts and
+/// concurrency, and client-side beaconing. Integers the model bounds nowhere take 0 to 2^31-1.
+fn validate_ads_settings(s: &PlaybackSettings) -> Result<(), ApiError> {
+    if let Some(y) = &s.yield_optimization_configuration {
+        validate_yield_optimization(y)?;
+    }
+    if let Some(t) = &s.ads_personalization_timeouts {
+        for (member, v) in [
+            (
+                "AdsRequestTimeoutMilliseconds",
+                t.ads_request_timeout_milliseconds,
+            ),
+            (
+                "LiveMaximumAdsPersonalizationTimeMilliseconds",
+                t.live_maximum_ads_personalization_time_milliseconds,
+            ),
+            (
+                "VodMaximumAdsPersonalizationTimeMilliseconds",
+                t.vod_maximum_ads_personalization_time_milliseconds,
+            ),
+            (
+                "PrefetchAdsRequestTimeoutMilliseconds",
+                t.prefetch_ads_request_timeout_milliseconds,
+            ),
+            (
+                "PrefetchMaximumAdsPersonalizationTimeMilliseconds",
+                t.prefetch_maximum_ads_personalization_time_milliseconds,
+            ),
+        ] {
+            if let Some(v) = v {
+                integer(&format!("AdsPersonalizationTimeouts.{member}"), v, 0)?;
+            }
+        }
+    }
+    if let Some(n) = s
+        .ads_personalization_concurrency
+        .as_ref()
+        .and_then(|c| c.max_concurrent_ads_requests)
+    {
+        integer(
+            "AdsPersonalizationConcurrency.MaxConcurrentAdsRequests",
+            n,
+            0,
+        )?;
+    }
+    if let Some(c) = s
+        .beaconing_configuration
+        .as_ref()
+        .and_then(|b| b.client_side.as_ref())
+    {
+        let field = "BeaconingConfiguration.ClientSide";
+        one_of(
+            &format!("{field}.ReportingMode"),
+            &c.reporting_mode,
+            &["DISABLED", "INSIGHTS"],
+        )?;
+        let types = c.additional_event_types.as_deref().unwrap_or_default();
+        if types.len() > limits::MAX_BEACON_EVENT_TYPES {
+            return Err(bad_request(format!(
+                "{field}.AdditionalEventTypes may list at most {} event types, not {}.",
+                limits::MAX_BEACON_EVENT_TYPES,
+                types.len()
+            )));
+        }
+        for t in types {
+            one_of(
+                &format!("{field}.AdditionalEventTypes"),
+                t,
+                &["MUTE", "UNMUTE", "PAUSE", "SKIP"],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `YieldOptimizationConfiguration`: its range, publisher id, region and template as AWS's model
+/// bounds them.
+fn validate_yield_optimization(
+    y: &crate::core::event::payload::YieldOptimizationConfiguration,
+) -> Result<(), ApiError> {
+    let field = "YieldOptimizationConfiguration";
+    let (lo, hi) = limits::MINIMUM_UNFILLED_DURATION;
+    validate::range(
+        ErrorCode::BadRequestException,
+        &format!("{field}.MinimumUnfilledDuration"),
+        y.minimum_unfilled_duration,
+        lo,
+        hi,
+    )?;
+    let id = &y.publisher_id;
+    if id.is_empty()
+        || id.chars().count() > limits::MAX_PUBLISHER_ID
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(bad_request(format!(
+            "{field}.PublisherId '{}' must be 1 to {} characters of a-z, 0-9 and '-'.",
+            shown(id),
+            limits::MAX_PUBLISHER_ID
+        )));
+    }
+    one_of(
+        &format!("{field}.Region"),
+        &y.region,
+        &["AMERICAS", "EUROPE", "ASIA_PACIFIC"],
+    )?;
+    let n = y.open_rtb_template.chars().count();
+    if n == 0 || n > limits::MAX_OPEN_RTB_TEMPLATE {
+        return Err(bad_request(format!(
+            "{field}.OpenRtbTemplate must be 1 to {} characters, not {n}.",
+            limits::MAX_OPEN_RTB_TEMPLATE
+        )));
     }
     Ok(())
 }
