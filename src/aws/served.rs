@@ -132,7 +132,7 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "every member of AWS's model is accepted, checked and returned (\"Playback configurations\"); URLs are at most 2048 characters (AWS: 25,000); CDN prefixes are checked for length only"
         }
         K::GetPlaybackConfiguration => {
-            "members never given come back with AWS's defaults; `InsertionMode` is always returned"
+            "members never given come back with AWS's defaults; `InsertionMode` is always returned; no `DualStack*EndpointPrefix` members (slrsim has no IPv6 endpoint)"
         }
         K::ListPlaybackConfigurations | K::DeletePlaybackConfiguration => "",
         K::TagResource | K::UntagResource | K::ListTagsForResource => {
