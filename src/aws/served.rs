@@ -112,7 +112,10 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         K::CreateUser => {
             "a `PermissionsBoundary` must be a managed policy slrsim knows, and the `iam:PermissionsBoundary` condition key is not set"
         }
-        K::CreateAccessKey | K::PutUserPolicy | K::DeleteUserPolicy => "",
+        K::CreateAccessKey => {
+            "root has one key pair, derived from the seed, and cannot create more: `InvalidInput`, an error AWS's model does not list for this call"
+        }
+        K::PutUserPolicy | K::DeleteUserPolicy => "",
         K::AttachUserPolicy | K::DetachUserPolicy => {
             "only the managed policies slrsim knows can be attached"
         }
@@ -132,14 +135,17 @@ pub const fn differences(kind: OperationKind) -> &'static str {
             "every member of AWS's model is accepted, checked and returned (\"Playback configurations\"); URLs are at most 2048 characters (AWS: 25,000); CDN prefixes are checked for length only"
         }
         K::GetPlaybackConfiguration => {
-            "members never given come back with AWS's defaults; `InsertionMode` is always returned; no `DualStack*EndpointPrefix` members (slrsim has no IPv6 endpoint)"
+            "members never given come back with AWS's defaults; `InsertionMode` is always returned; no `DualStack*EndpointPrefix` members (slrsim has no IPv6 endpoint); a configuration that does not exist is `NotFoundException` (404), which MediaTailor's model does not define"
         }
-        K::ListPlaybackConfigurations | K::DeletePlaybackConfiguration => "",
+        K::DeletePlaybackConfiguration => {
+            "a configuration that does not exist is `NotFoundException` (404), which MediaTailor's model does not define"
+        }
+        K::ListPlaybackConfigurations => "",
         K::TagResource | K::UntagResource | K::ListTagsForResource => {
             "only playback configurations are tagged; another ARN is `BadRequestException` (the only error AWS's model lists)"
         }
         K::ConfigureLogsForPlaybackConfiguration => {
-            "`VENDED_LOGS` is stored, but vended delivery is not simulated: a configuration with only `VENDED_LOGS` writes nothing (the delivery calls `PutDeliverySource`, `PutDeliveryDestination`, `CreateDelivery` are not served)"
+            "a configuration that does not exist is `NotFoundException` (404); `VENDED_LOGS` is stored, but vended delivery is not simulated: a configuration with only `VENDED_LOGS` writes nothing (the delivery calls `PutDeliverySource`, `PutDeliveryDestination`, `CreateDelivery` are not served)"
         }
         K::DescribeLogGroups => {
             "only the groups MediaTailor's simulated deliveries created; no cross-account observability (`includeLinkedAccounts` finds no other account); no retention, so no `retentionInDays`"
