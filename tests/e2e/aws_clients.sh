@@ -283,9 +283,9 @@ print(json.dumps([
     fail "slrsim log shows $n RefusedRequest lines, expected $(py_json "len($refused)" '{}'): $out"
 }
 
-# coverage_missing NAME: prints, comma-separated, each operation slrsim serves (the operation registry
-# itself, `slrsim operations --json`) that the stopped server NAME's log holds no call of; nothing when
-# every one was called. A call counts whether the service accepted or refused it (an error answer is
+# coverage_missing NAME: writes to $WORK/missing, comma-separated, each operation slrsim serves (the
+# operation registry itself, `slrsim operations --json`) that the stopped server NAME's log holds no
+# call of; an empty line when every one was called. A call counts whether the service accepted or refused it (an error answer is
 # still a record of that operation); a RefusedRequest (a request slrsim could not take: a bad
 # signature, a malformed body) counts for nothing.
 coverage_missing() {
@@ -308,7 +308,7 @@ for line in open(sys.argv[2]):
 missing = [f"{service} {name}" for service, name in served if name not in called]
 print(", ".join(missing))
 print(f"{len(served) - len(missing)} of {len(served)} served operations called", file=sys.stderr)' \
-    "$ops" "$log" 2>"$WORK/coverage" || fail "cannot read $log or $ops: $(cat "$WORK/coverage")"
+    "$ops" "$log" >"$WORK/missing" 2>"$WORK/coverage" || fail "cannot read $log or $ops: $(cat "$WORK/coverage")"
 }
 
 # check_coverage NAME CLIENT: CLIENT, the only client of the stopped server NAME, called every
@@ -317,7 +317,8 @@ print(f"{len(served) - len(missing)} of {len(served)} served operations called",
 check_coverage() {
   local name=$1 client=$2 missing
   step "$name: coverage: $client called every operation of slrsim operations --json"
-  missing=$(coverage_missing "$name")
+  coverage_missing "$name"
+  missing=$(cat "$WORK/missing")
   [ -z "$missing" ] ||
     fail "$client did not call every operation slrsim serves (slrsim operations --json); not called: $missing"
   echo "e2e: $client: $(cat "$WORK/coverage")"
@@ -671,7 +672,8 @@ out=$("$SLRSIM_BIN" --db "$WORK/awsmt.db" verify 2>&1) || fail "slrsim verify (a
 # The coverage check itself: the provider's calls are MediaTailor's only, so it must name IAM's,
 # STS's and CloudWatch Logs' operations as not called, and none of the MediaTailor calls made.
 step "awsmt: the coverage check names what a client did not call"
-missing=$(coverage_missing awsmt)
+coverage_missing awsmt
+missing=$(cat "$WORK/missing")
 check_json "operations the awsmt calls left out" \
   "{'IAM GetRole', 'IAM CreateServiceLinkedRole', 'STS GetCallerIdentity', 'CloudWatch Logs GetLogEvents'} <= set(d) and not {'MediaTailor PutPlaybackConfiguration', 'MediaTailor TagResource', 'MediaTailor UntagResource'} & set(d)" \
   "$("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1].split(", ")))' "$missing")"
