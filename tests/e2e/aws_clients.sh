@@ -39,6 +39,9 @@ CONFIG=e2e-cli
 CONFIG_ARN="arn:aws:mediatailor:us-east-1:$ACCOUNT:playbackConfiguration/$CONFIG"
 ROLE_ARN="arn:aws:iam::$ACCOUNT:role$ROLE_PATH$ROLE"
 UNKNOWN_KEY=AKIAE2EUNKNOWNKEY000
+SLR_POLICY_ARN=arn:aws:iam::aws:policy/aws-service-role/AWSMediaTailorServiceRolePolicy
+LOGS_READ_ARN=arn:aws:iam::aws:policy/CloudWatchLogsReadOnlyAccess
+IAM_READ_ARN=arn:aws:iam::aws:policy/IAMReadOnlyAccess
 
 STEP=setup
 WORK=""
@@ -280,6 +283,47 @@ print(json.dumps([
     fail "slrsim log shows $n RefusedRequest lines, expected $(py_json "len($refused)" '{}'): $out"
 }
 
+# coverage_missing NAME: writes to $WORK/missing, comma-separated, each operation slrsim serves (the
+# operation registry itself, `slrsim operations --json`) that the stopped server NAME's log holds no
+# call of; an empty line when every one was called. A call counts whether the service accepted or refused it (an error answer is
+# still a record of that operation); a RefusedRequest (a request slrsim could not take: a bad
+# signature, a malformed body) counts for nothing.
+coverage_missing() {
+  local ops="$WORK/operations.json" log="$WORK/$1.log.jsonl"
+  "$SLRSIM_BIN" operations --json >"$ops" 2>"$WORK/stderr" ||
+    fail "slrsim operations --json failed: $(cat "$WORK/stderr")"
+  "$SLRSIM_BIN" --db "$WORK/$1.db" log --json >"$log" 2>"$WORK/stderr" ||
+    fail "slrsim log --json failed: $(cat "$WORK/stderr")"
+  "$PY" -c '
+import json, sys
+served = [(o["Service"], o["Name"]) for o in json.load(open(sys.argv[1]))]
+if len(served) < 40:
+    sys.exit(f"slrsim operations --json lists only {len(served)} operations")
+called = set()
+for line in open(sys.argv[2]):
+    if line.strip():
+        op = json.loads(line)["action"]["op"]
+        if op != "RefusedRequest":
+            called.add(op)
+missing = [f"{service} {name}" for service, name in served if name not in called]
+print(", ".join(missing))
+print(f"{len(served) - len(missing)} of {len(served)} served operations called", file=sys.stderr)' \
+    "$ops" "$log" >"$WORK/missing" 2>"$WORK/coverage" || fail "cannot read $log or $ops: $(cat "$WORK/coverage")"
+}
+
+# check_coverage NAME CLIENT: CLIENT, the only client of the stopped server NAME, called every
+# operation slrsim serves. No list is kept here: an operation added to slrsim fails this check until
+# every client calls it.
+check_coverage() {
+  local name=$1 client=$2 missing
+  step "$name: coverage: $client called every operation of slrsim operations --json"
+  coverage_missing "$name"
+  missing=$(cat "$WORK/missing")
+  [ -z "$missing" ] ||
+    fail "$client did not call every operation slrsim serves (slrsim operations --json); not called: $missing"
+  echo "e2e: $client: $(cat "$WORK/coverage")"
+}
+
 # --- Setup ----------------------------------------------------------------------------------------
 
 step "prerequisites"
@@ -449,6 +493,27 @@ AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret \
 AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret \
   aws_error AccessDeniedException DescribeLogGroups logs describe-log-groups >/dev/null
 
+step "cli 6b: the user's policies, inline and managed, take effect"
+READER=e2e-cli-reader
+as_user() { AWS_ACCESS_KEY_ID=$user_key AWS_SECRET_ACCESS_KEY=$user_secret "$@"; }
+aws_ok iam put-user-policy --user-name "$READER" --policy-name read-roles \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetRole","Resource":"*"}]}' >/dev/null
+out=$(as_user aws_ok iam get-role --role-name "$ROLE")
+check_json "get-role allowed by the user's inline policy" "d['Role']['Arn'] == '$ROLE_ARN'" "$out"
+aws_ok iam delete-user-policy --user-name "$READER" --policy-name read-roles >/dev/null
+as_user aws_error AccessDenied GetRole iam get-role --role-name "$ROLE" >/dev/null
+aws_error NoSuchEntity DeleteUserPolicy iam delete-user-policy --user-name "$READER" --policy-name read-roles >/dev/null
+aws_ok iam attach-user-policy --user-name "$READER" --policy-arn "$LOGS_READ_ARN" >/dev/null
+out=$(as_user aws_ok logs describe-log-groups)
+check_json "describe-log-groups allowed by CloudWatchLogsReadOnlyAccess" \
+  "[g['logGroupName'] for g in d['logGroups']] == ['MediaTailor/AdDecisionServerInteractions', 'MediaTailor/ManifestService']" "$out"
+out=$(aws_ok iam list-entities-for-policy --policy-arn "$LOGS_READ_ARN")
+check_json "list-entities-for-policy names the user" \
+  "[u['UserName'] for u in d['PolicyUsers']] == ['$READER'] and d['PolicyRoles'] == [] and d['PolicyGroups'] == []" "$out"
+aws_ok iam detach-user-policy --user-name "$READER" --policy-arn "$LOGS_READ_ARN" >/dev/null
+as_user aws_error AccessDeniedException DescribeLogGroups logs describe-log-groups >/dev/null
+aws_error NoSuchEntity DetachUserPolicy iam detach-user-policy --user-name "$READER" --policy-arn "$LOGS_READ_ARN" >/dev/null
+
 step "cli 7: bad signatures are refused"
 root_key=$AWS_ACCESS_KEY_ID
 AWS_SECRET_ACCESS_KEY=wrong-secret-wrong-secret-wrong-secret-00 \
@@ -471,9 +536,113 @@ cli_refused="[
 # The good key still works after the refusals.
 aws_ok iam get-role --role-name "$ROLE" >/dev/null
 
+step "cli 10: the service-linked role: list, description, tags, what tools read around it"
+out=$(aws_ok iam list-roles --path-prefix /aws-service-role/)
+check_json "list-roles --path-prefix /aws-service-role/" \
+  "[(r['RoleName'], r['Arn'], r['Path']) for r in d['Roles']] == [('$ROLE', '$ROLE_ARN', '$ROLE_PATH')]" "$out"
+out=$(aws_ok iam update-role-description --role-name "$ROLE" --description "edited by the AWS CLI")
+check_json "update-role-description" \
+  "d['Role']['RoleName'] == '$ROLE' and d['Role']['Description'] == 'edited by the AWS CLI'" "$out"
+aws_ok iam update-role --role-name "$ROLE" --description "edited again by the AWS CLI" >/dev/null
+out=$(aws_ok iam get-role --role-name "$ROLE")
+check_json "update-role changed the description, and nothing else" \
+  "d['Role']['Description'] == 'edited again by the AWS CLI' and d['Role']['Path'] == '$ROLE_PATH' and d['Role']['AssumeRolePolicyDocument']['Statement'][0]['Principal'] == {'Service': ['mediatailor.amazonaws.com']}" "$out"
+aws_ok iam tag-role --role-name "$ROLE" --tags Key=team,Value=video Key=env,Value=e2e >/dev/null
+out=$(aws_ok iam list-role-tags --role-name "$ROLE")
+check_json "list-role-tags" "sorted((t['Key'], t['Value']) for t in d['Tags']) == [('env', 'e2e'), ('team', 'video')]" "$out"
+aws_ok iam untag-role --role-name "$ROLE" --tag-keys env >/dev/null
+out=$(aws_ok iam list-role-tags --role-name "$ROLE")
+check_json "untag-role" "d['Tags'] == [{'Key': 'team', 'Value': 'video'}]" "$out"
+out=$(aws_ok iam list-attached-role-policies --role-name "$ROLE")
+check_json "list-attached-role-policies" \
+  "d['AttachedPolicies'] == [{'PolicyName': 'AWSMediaTailorServiceRolePolicy', 'PolicyArn': '$SLR_POLICY_ARN'}]" "$out"
+aws_error UnmodifiableEntity DetachRolePolicy iam detach-role-policy --role-name "$ROLE" --policy-arn "$SLR_POLICY_ARN" >/dev/null
+aws_error UnmodifiableEntity PutRolePermissionsBoundary iam put-role-permissions-boundary --role-name "$ROLE" \
+  --permissions-boundary "$IAM_READ_ARN" >/dev/null
+aws_error UnmodifiableEntity DeleteRolePolicy iam delete-role-policy --role-name "$ROLE" --policy-name e2e >/dev/null
+out=$(aws_ok iam list-role-policies --role-name "$ROLE")
+check_json "list-role-policies: none on the service-linked role" "d['PolicyNames'] == []" "$out"
+aws_error NoSuchEntity GetRolePolicy iam get-role-policy --role-name "$ROLE" --policy-name e2e >/dev/null
+out=$(aws_ok iam list-instance-profiles-for-role --role-name "$ROLE")
+check_json "list-instance-profiles-for-role" "d['InstanceProfiles'] == []" "$out"
+out=$(aws_ok iam get-policy --policy-arn "$SLR_POLICY_ARN")
+check_json "get-policy" \
+  "(d['Policy']['PolicyName'], d['Policy']['Arn'], d['Policy']['Path'], d['Policy']['DefaultVersionId'], d['Policy']['AttachmentCount'], d['Policy']['IsAttachable']) == ('AWSMediaTailorServiceRolePolicy', '$SLR_POLICY_ARN', '/aws-service-role/', 'v1', 1, True)" "$out"
+out=$(aws_ok iam get-policy-version --policy-arn "$SLR_POLICY_ARN" --version-id v1)
+check_json "get-policy-version: the document as AWS publishes it, parsed by the CLI" \
+  "d['PolicyVersion']['VersionId'] == 'v1' and d['PolicyVersion']['IsDefaultVersion'] is True and d['PolicyVersion']['Document']['Statement'][0]['Resource'] == 'arn:aws:logs:*:*:log-group:MediaTailor/*:log-stream:*'" "$out"
+aws_error NoSuchEntity GetPolicyVersion iam get-policy-version --policy-arn "$SLR_POLICY_ARN" --version-id v2 >/dev/null
+out=$(aws_ok iam list-policy-versions --policy-arn "$SLR_POLICY_ARN")
+check_json "list-policy-versions" "[(v['VersionId'], v['IsDefaultVersion']) for v in d['Versions']] == [('v1', True)]" "$out"
+role_id=$(py_json "d['Role']['RoleId']" "$(aws_ok iam get-role --role-name "$ROLE")")
+out=$(aws_ok iam list-entities-for-policy --policy-arn "$SLR_POLICY_ARN")
+check_json "list-entities-for-policy" \
+  "d['PolicyRoles'] == [{'RoleName': '$ROLE', 'RoleId': '$role_id'}] and d['PolicyUsers'] == [] and d['PolicyGroups'] == []" "$out"
+
+step "cli 11: an ordinary role: create, inline and managed policies, boundary, trust, delete"
+APP=e2e-cli-app
+APP_ARN="arn:aws:iam::$ACCOUNT:role/e2e/$APP"
+out=$(aws_ok iam create-role --role-name "$APP" --path /e2e/ --description "an application role" \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}')
+check_json "create-role" \
+  "(d['Role']['RoleName'], d['Role']['Arn'], d['Role']['Path']) == ('$APP', '$APP_ARN', '/e2e/') and d['Role']['RoleId'].startswith('AROA') and d['Role']['AssumeRolePolicyDocument']['Statement'][0]['Principal'] == {'Service': 'ec2.amazonaws.com'}" "$out"
+aws_error EntityAlreadyExists CreateRole iam create-role --role-name "$APP" \
+  --assume-role-policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
+aws_ok iam put-role-policy --role-name "$APP" --policy-name read-objects \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' >/dev/null
+out=$(aws_ok iam list-role-policies --role-name "$APP")
+check_json "list-role-policies" "d['PolicyNames'] == ['read-objects']" "$out"
+out=$(aws_ok iam get-role-policy --role-name "$APP" --policy-name read-objects)
+check_json "get-role-policy: the document URL-decoded and parsed by the CLI" \
+  "(d['RoleName'], d['PolicyName'], d['PolicyDocument']) == ('$APP', 'read-objects', {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]})" "$out"
+aws_ok iam delete-role-policy --role-name "$APP" --policy-name read-objects >/dev/null
+out=$(aws_ok iam list-role-policies --role-name "$APP")
+check_json "delete-role-policy" "d['PolicyNames'] == []" "$out"
+aws_ok iam attach-role-policy --role-name "$APP" --policy-arn "$LOGS_READ_ARN" >/dev/null
+out=$(aws_ok iam list-attached-role-policies --role-name "$APP")
+check_json "attach-role-policy" \
+  "d['AttachedPolicies'] == [{'PolicyName': 'CloudWatchLogsReadOnlyAccess', 'PolicyArn': '$LOGS_READ_ARN'}]" "$out"
+aws_ok iam detach-role-policy --role-name "$APP" --policy-arn "$LOGS_READ_ARN" >/dev/null
+out=$(aws_ok iam list-attached-role-policies --role-name "$APP")
+check_json "detach-role-policy" "d['AttachedPolicies'] == []" "$out"
+aws_ok iam put-role-permissions-boundary --role-name "$APP" --permissions-boundary "$IAM_READ_ARN" >/dev/null
+out=$(aws_ok iam get-role --role-name "$APP")
+check_json "put-role-permissions-boundary" \
+  "d['Role']['PermissionsBoundary'] == {'PermissionsBoundaryType': 'PermissionsBoundaryPolicy', 'PermissionsBoundaryArn': '$IAM_READ_ARN'}" "$out"
+aws_ok iam update-assume-role-policy --role-name "$APP" \
+  --policy-document '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}' >/dev/null
+out=$(aws_ok iam get-role --role-name "$APP")
+check_json "update-assume-role-policy" \
+  "d['Role']['AssumeRolePolicyDocument']['Statement'][0]['Principal'] == {'Service': 'lambda.amazonaws.com'} and d['Role']['Description'] == 'an application role'" "$out"
+out=$(aws_ok iam list-roles)
+check_json "list-roles" "sorted(r['RoleName'] for r in d['Roles']) == ['$ROLE', '$APP']" "$out"
+aws_ok iam delete-role --role-name "$APP" >/dev/null
+aws_error NoSuchEntity GetRole iam get-role --role-name "$APP" >/dev/null
+aws_error NoSuchEntity DeleteRole iam delete-role --role-name "$APP" >/dev/null
+
+step "cli 12: MediaTailor tags, the list, delete"
+aws_ok mediatailor tag-resource --resource-arn "$CONFIG_ARN" --tags team=video,env=e2e >/dev/null
+out=$(aws_ok mediatailor list-tags-for-resource --resource-arn "$CONFIG_ARN")
+check_json "list-tags-for-resource" "d == {'Tags': {'team': 'video', 'env': 'e2e'}}" "$out"
+aws_ok mediatailor untag-resource --resource-arn "$CONFIG_ARN" --tag-keys env >/dev/null
+out=$(aws_ok mediatailor list-tags-for-resource --resource-arn "$CONFIG_ARN")
+check_json "untag-resource" "d == {'Tags': {'team': 'video'}}" "$out"
+out=$(aws_ok mediatailor get-playback-configuration --name "$CONFIG")
+check_json "get-playback-configuration shows the tags" "d['Tags'] == {'team': 'video'}" "$out"
+aws_error BadRequestException ListTagsForResource mediatailor list-tags-for-resource \
+  --resource-arn "arn:aws:mediatailor:us-east-1:$ACCOUNT:channel/e2e-no-such-channel" >/dev/null
+out=$(aws_ok mediatailor list-playback-configurations)
+check_json "list-playback-configurations" \
+  "[(i['Name'], i['PlaybackConfigurationArn'], i['LogConfiguration']['PercentEnabled']) for i in d['Items']] == [('$CONFIG', '$CONFIG_ARN', 100)]" "$out"
+aws_ok mediatailor delete-playback-configuration --name "$CONFIG" >/dev/null
+aws_error NotFoundException GetPlaybackConfiguration mediatailor get-playback-configuration --name "$CONFIG" >/dev/null
+out=$(aws_ok mediatailor list-playback-configurations)
+check_json "list-playback-configurations after the delete" "d.get('Items', []) == []" "$out"
+
 step "cli 9: stop the server; verify, explain, log"
 stop_server
 check_log cli "$failed_task" "$succeeded_task" "$CONFIG_ARN" "$cli_refused"
+check_coverage cli "the AWS CLI"
 
 # --- Part 2: boto3 --------------------------------------------------------------------------------
 
@@ -489,6 +658,7 @@ step "boto3 9: stop the server; verify, explain, log"
 stop_server
 check_log boto3 "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "$(py_json "d['refused']" "$summary")"
+check_coverage boto3 boto3
 
 # --- Part 2b: what the awsmt Terraform provider sends ------------------------------------------------
 
@@ -499,6 +669,14 @@ step "awsmt: create, refresh, import, update with tags, destroy (tests/e2e/awsmt
 timeout 300 "$PY" tests/e2e/awsmt_playback.py || fail "tests/e2e/awsmt_playback.py failed (its message is above)"
 stop_server
 out=$("$SLRSIM_BIN" --db "$WORK/awsmt.db" verify 2>&1) || fail "slrsim verify (awsmt) failed: $out"
+# The coverage check itself: the provider's calls are MediaTailor's only, so it must name IAM's,
+# STS's and CloudWatch Logs' operations as not called, and none of the MediaTailor calls made.
+step "awsmt: the coverage check names what a client did not call"
+coverage_missing awsmt
+missing=$(cat "$WORK/missing")
+check_json "operations the awsmt calls left out" \
+  "{'IAM GetRole', 'IAM CreateServiceLinkedRole', 'STS GetCallerIdentity', 'CloudWatch Logs GetLogEvents'} <= set(d) and not {'MediaTailor PutPlaybackConfiguration', 'MediaTailor TagResource', 'MediaTailor UntagResource'} & set(d)" \
+  "$("$PY" -c 'import json, sys; print(json.dumps(sys.argv[1].split(", ")))' "$missing")"
 
 # --- Part 3: model-generated inputs ---------------------------------------------------------------
 
@@ -539,6 +717,7 @@ step "js: stop the server; verify, explain, log"
 stop_server
 check_log js "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded_task']" "$summary")" \
   "$(py_json "d['config_arn']" "$summary")" "[]"
+check_coverage js "the JavaScript SDK"
 
 # --- Conformance ----------------------------------------------------------------------------------
 

@@ -379,6 +379,10 @@ def main(summary_path):
         )
 
     iam_reads_around_the_role(iam)
+    roles_listed_and_bounded(iam)
+    user_policies(iam, umt, key)
+    reading_the_logs(logs)
+    playback_tags_and_delete(mt)
 
     with open(summary_path, "w") as f:
         json.dump(
@@ -493,6 +497,166 @@ def iam_reads_around_the_role(iam):
     s = iam.get_service_linked_role_deletion_status(DeletionTaskId=task)
     check(body(s) == {"Status": "SUCCEEDED"}, "the ECS role's deletion succeeds", body(s))
     expect_error("NoSuchEntity", 404, iam.get_role, RoleName="AWSServiceRoleForECS")
+
+
+# --- The rest of what slrsim serves: every client calls every operation (aws_clients.sh checks) ------
+
+
+def roles_listed_and_bounded(iam):
+    """ListRoles page by page and PutRolePermissionsBoundary, on an ordinary role and the protected one."""
+    step("14 ListRoles page by page; PutRolePermissionsBoundary")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    boundary = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+    created = iam.create_role(RoleName="e2e-bounded", Path="/e2e/", AssumeRolePolicyDocument=json.dumps(trust))
+    check(created["Role"]["Arn"] == f"arn:aws:iam::{ACCOUNT}:role/e2e/e2e-bounded", "CreateRole Arn", created)
+    check("PermissionsBoundary" not in created["Role"], "no boundary yet", created["Role"])
+    r = iam.put_role_permissions_boundary(RoleName="e2e-bounded", PermissionsBoundary=boundary)
+    check(body(r) == {}, "PutRolePermissionsBoundary answers nothing but its request id", body(r))
+    role = iam.get_role(RoleName="e2e-bounded")["Role"]
+    check(
+        role.get("PermissionsBoundary")
+        == {"PermissionsBoundaryType": "PermissionsBoundaryPolicy", "PermissionsBoundaryArn": boundary},
+        "GetRole shows the boundary",
+        role,
+    )
+    expect_error(
+        "UnmodifiableEntity", 400, iam.put_role_permissions_boundary, RoleName=ROLE, PermissionsBoundary=boundary
+    )
+    expect_error(
+        "NoSuchEntity", 404, iam.put_role_permissions_boundary, RoleName="e2e-no-such-role", PermissionsBoundary=boundary
+    )
+    names, marker, pages = [], None, 0
+    while True:
+        page = iam.list_roles(MaxItems=1, **({"Marker": marker} if marker else {}))
+        pages += 1
+        check(len(page["Roles"]) == 1, "ListRoles MaxItems=1 gives one role a page", body(page))
+        names += [r["RoleName"] for r in page["Roles"]]
+        if not page["IsTruncated"]:
+            check("Marker" not in page, "the last page has no Marker", body(page))
+            break
+        marker = page["Marker"]
+        check(pages < 10, "ListRoles ends", names)
+    check(sorted(names) == sorted([ROLE, "e2e-bounded"]) and pages == 2, "ListRoles over two pages", names)
+    only = iam.list_roles(PathPrefix="/e2e/")["Roles"]
+    check([r["RoleName"] for r in only] == ["e2e-bounded"], "ListRoles PathPrefix", only)
+    iam.delete_role(RoleName="e2e-bounded")
+    check([r["RoleName"] for r in iam.list_roles()["Roles"]] == [ROLE], "ListRoles after DeleteRole")
+
+
+def user_policies(iam, umt, key):
+    """PutUserPolicy, DeleteUserPolicy, AttachUserPolicy, DetachUserPolicy: each takes effect on the
+    user's next call."""
+    step("15 a user's inline and managed policies take effect")
+    uiam = client("iam", key["AccessKeyId"], key["SecretAccessKey"])
+    allow_list = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "mediatailor:ListPlaybackConfigurations", "Resource": "*"}],
+    }
+    r = iam.put_user_policy(UserName=USER, PolicyName="list-configs", PolicyDocument=json.dumps(allow_list))
+    check(body(r) == {}, "PutUserPolicy", body(r))
+    items = umt.list_playback_configurations()["Items"]
+    check([i["Name"] for i in items] == [CONFIG], "the inline policy allows ListPlaybackConfigurations", items)
+    iam.delete_user_policy(UserName=USER, PolicyName="list-configs")
+    expect_error("AccessDeniedException", 403, umt.list_playback_configurations)
+    expect_error("NoSuchEntity", 404, iam.delete_user_policy, UserName=USER, PolicyName="list-configs")
+    read_only = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
+    iam.attach_user_policy(UserName=USER, PolicyArn=read_only)
+    check(uiam.get_role(RoleName=ROLE)["Role"]["Arn"] == ROLE_ARN, "IAMReadOnlyAccess allows GetRole")
+    users = iam.list_entities_for_policy(PolicyArn=read_only, EntityFilter="User")["PolicyUsers"]
+    check([u["UserName"] for u in users] == [USER], "ListEntitiesForPolicy names the user", users)
+    iam.detach_user_policy(UserName=USER, PolicyArn=read_only)
+    expect_error("AccessDenied", 403, uiam.get_role, RoleName=ROLE)
+    expect_error("NoSuchEntity", 404, iam.detach_user_policy, UserName=USER, PolicyArn=read_only)
+    expect_error(
+        "NoSuchEntity", 404, iam.attach_user_policy, UserName="e2e-no-such-user", PolicyArn=read_only
+    )
+
+
+def reading_the_logs(logs):
+    """GetLogEvents page by page and FilterLogEvents over what step 8's sessions wrote (4 sessions in
+    debug log mode: 5 ADS events and 3 manifest service events each)."""
+    step("16 GetLogEvents page by page; FilterLogEvents")
+    ads = "MediaTailor/AdDecisionServerInteractions"
+    events, token, pages = [], None, 0
+    while True:
+        page = logs.get_log_events(
+            logGroupName=ads, logStreamName=CONFIG, startFromHead=True, limit=6, **({"nextToken": token} if token else {})
+        )
+        pages += 1
+        check(page["nextForwardToken"].startswith("f/") and page["nextBackwardToken"].startswith("b/"), "tokens", page)
+        if not page["events"]:
+            check(page["nextForwardToken"] == token, "at the end the forward token comes back as passed", page)
+            break
+        events += page["events"]
+        token = page["nextForwardToken"]
+        check(pages < 20, "GetLogEvents ends", len(events))
+    check(len(events) == 20 and pages == 5, "20 ADS events in pages of at most 6, then an empty page", (len(events), pages))
+    messages = [json.loads(e["message"]) for e in events]
+    check(
+        all(m["originId"] == CONFIG and m["awsAccountId"] == ACCOUNT and m["region"] == REGION for m in messages),
+        "every ADS event names the configuration, account and region",
+        messages[0],
+    )
+    check(
+        sorted({m["sessionId"] for m in messages}) == sorted({m["sessionId"] for m in messages if m["eventType"] == "FILLED_AVAIL"})
+        and len({m["sessionId"] for m in messages}) == 4,
+        "four sessions, each with a FILLED_AVAIL",
+        messages,
+    )
+    check(all(isinstance(e["timestamp"], int) and isinstance(e["ingestionTime"], int) for e in events), "times", events[0])
+    manifest = logs.get_log_events(
+        logGroupName="MediaTailor/ManifestService", logStreamName=CONFIG, startFromHead=True
+    )["events"]
+    check(
+        sorted(json.loads(e["message"])["eventType"] for e in manifest)
+        == sorted(["SESSION_INITIALIZED_EVENT", "ORIGIN_MANIFEST", "GENERATED_MANIFEST"] * 4),
+        "the manifest service log of 4 debug sessions",
+        manifest,
+    )
+    r = logs.filter_log_events(logGroupName=ads, filterPattern='{ $.eventType = "FILLED_AVAIL" }')
+    check(len(r["events"]) == 4, "FilterLogEvents by eventType", body(r))
+    check(
+        all(e["logStreamName"] == CONFIG and e["eventId"] and "FILLED_AVAIL" in e["message"] for e in r["events"]),
+        "filtered events carry their stream, id and message",
+        r["events"],
+    )
+    check(r["searchedLogStreams"] == [] and "nextToken" not in r, "searchedLogStreams [] and no nextToken", body(r))
+    r = logs.filter_log_events(logGroupName=ads, logStreamNames=[CONFIG], filterPattern='"MAKING_ADS_REQUEST"')
+    check(len(r["events"]) == 4, "FilterLogEvents by a quoted phrase on one stream", body(r))
+    expect_error("InvalidParameterException", 400, logs.filter_log_events, logGroupName=ads, filterPattern="%ads%")
+    expect_error(
+        "ResourceNotFoundException", 400, logs.get_log_events, logGroupName="MediaTailor/NoSuchGroup", logStreamName=CONFIG
+    )
+
+
+def playback_tags_and_delete(mt):
+    """TagResource, ListTagsForResource, UntagResource on the configuration, then DeletePlaybackConfiguration."""
+    step("17 MediaTailor tags; DeletePlaybackConfiguration")
+    r = mt.tag_resource(ResourceArn=CONFIG_ARN, Tags={"env": "e2e", "cost": "12"})
+    check(r["ResponseMetadata"]["HTTPStatusCode"] == 204, "TagResource answers 204", r)
+    r = mt.list_tags_for_resource(ResourceArn=CONFIG_ARN)
+    check(body(r) == {"Tags": {"team": "video", "env": "e2e", "cost": "12"}}, "ListTagsForResource", body(r))
+    r = mt.untag_resource(ResourceArn=CONFIG_ARN, TagKeys=["env", "not-there"])
+    check(r["ResponseMetadata"]["HTTPStatusCode"] == 204, "UntagResource answers 204", r)
+    check(
+        mt.get_playback_configuration(Name=CONFIG)["Tags"] == {"team": "video", "cost": "12"},
+        "GetPlaybackConfiguration shows the tags left",
+    )
+    expect_error(
+        "BadRequestException",
+        400,
+        mt.list_tags_for_resource,
+        ResourceArn=f"arn:aws:mediatailor:{REGION}:{ACCOUNT}:playbackConfiguration/e2e-no-such-config",
+    )
+    r = mt.delete_playback_configuration(Name=CONFIG)
+    check(r["ResponseMetadata"]["HTTPStatusCode"] == 204 and body(r) == {}, "DeletePlaybackConfiguration 204", r)
+    expect_error("NotFoundException", 404, mt.get_playback_configuration, Name=CONFIG)
+    check(mt.list_playback_configurations()["Items"] == [], "no configuration left")
 
 
 if __name__ == "__main__":
