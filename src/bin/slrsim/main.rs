@@ -12,7 +12,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
-    bisect, check, demo, env, explain, fork, generate, log, operations, replay, run, serve, state,
+    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, replay, run, serve, state,
     verify,
 };
 use exit::{Exit, Failure};
@@ -113,5 +113,20 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             cli.snapshot_every,
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),
+        Command::Fuzz {
+            cases,
+            seed,
+            goals,
+            keep,
+            timeout,
+            command,
+        } => fuzz::fuzz(&fuzz::FuzzArgs {
+            cases: *cases,
+            seed: *seed,
+            goals,
+            keep: keep.as_deref(),
+            timeout: *timeout,
+            command,
+        }),
     }
 }
