@@ -106,12 +106,7 @@ fn region_strategy(name: &'static str) -> impl Strategy<Value = Region> {
 /// logs), and recent traffic sometimes when something logs.
 pub fn world() -> impl Strategy<Value = World> {
     let regions = proptest::sample::subsequence(&REGIONS[..], 1..=REGIONS.len())
-        .prop_flat_map(|names| {
-            names
-                .into_iter()
-                .map(region_strategy)
-                .collect::<Vec<_>>()
-        });
+        .prop_flat_map(|names| names.into_iter().map(region_strategy).collect::<Vec<_>>());
     let regions = prop_oneof![1 => Just(Vec::new()), 7 => regions];
     let role = prop_oneof![
         Just(RoleState::Absent),
@@ -120,7 +115,8 @@ pub fn world() -> impl Strategy<Value = World> {
         Just(RoleState::MidDeletion),
     ];
     let traffic = proptest::option::of(proptest::sample::select(&TRAFFIC_MINUTES_AGO[..]));
-    (regions, role, traffic).prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic))
+    (regions, role, traffic)
+        .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic))
 }
 
 impl World {
@@ -191,11 +187,13 @@ impl World {
             lines.push(json!({"op": "SetAccountHistory", "params": {"UsedMediaTailorBeforeSlrSupport": true}}));
         }
         for (region, c) in self.configs() {
-            lines.push(json!({"op": "PutPlaybackConfiguration", "region": region, "params": {
-                "Name": c.name,
-                "VideoContentSourceUrl": format!("https://origin.example.com/{}", c.name),
-                "AdDecisionServerUrl": "https://ads.example.com/vast",
-            }}));
+            lines.push(
+                json!({"op": "PutPlaybackConfiguration", "region": region, "params": {
+                    "Name": c.name,
+                    "VideoContentSourceUrl": format!("https://origin.example.com/{}", c.name),
+                    "AdDecisionServerUrl": "https://ads.example.com/vast",
+                }}),
+            );
             if c.percent > 0 {
                 lines.push(json!({"op": "ConfigureLogsForPlaybackConfiguration", "region": region, "params": {
                     "PlaybackConfigurationName": c.name, "PercentEnabled": c.percent,
@@ -212,7 +210,9 @@ impl World {
                 }}));
             }
             if minutes > 0 {
-                lines.push(json!({"op": "AdvanceClock", "params": {"Seconds": i64::from(minutes) * 60}}));
+                lines.push(
+                    json!({"op": "AdvanceClock", "params": {"Seconds": i64::from(minutes) * 60}}),
+                );
             }
         }
         if self.role == RoleState::MidDeletion {

@@ -12,8 +12,8 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
-    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, replay, run, serve, state,
-    verify,
+    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, replay, run, serve,
+    state, verify,
 };
 use exit::{Exit, Failure};
 

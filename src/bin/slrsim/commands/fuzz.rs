@@ -118,7 +118,10 @@ fn report_failure(
             let run = run_case(&candidate, args)?;
             runs += 1;
             if fails(&run) {
-                eprintln!("slrsim fuzz: still fails in a simpler world: {}", candidate.describe());
+                eprintln!(
+                    "slrsim fuzz: still fails in a simpler world: {}",
+                    candidate.describe()
+                );
                 (minimal, kept) = (candidate, run);
                 continue 'shrink;
             }
@@ -182,7 +185,10 @@ fn bounded(what: &str, text: &str) -> String {
     let skip = lines.len().saturating_sub(OUTPUT_LINES);
     let mut s = format!("\nIts {what}");
     if skip > 0 {
-        s.push_str(&format!(" (the last {OUTPUT_LINES} of {} lines)", lines.len()));
+        s.push_str(&format!(
+            " (the last {OUTPUT_LINES} of {} lines)",
+            lines.len()
+        ));
     }
     s.push_str(":\n");
     for line in &lines[skip..] {
@@ -195,7 +201,9 @@ fn bounded(what: &str, text: &str) -> String {
 /// Where the failing case's database is kept: under --keep, or a new folder here.
 fn keep_place(args: &FuzzArgs<'_>, case: u64) -> Result<PathBuf, Failure> {
     let name = format!("slrsim-fuzz-seed{}-case{case}", args.seed);
-    let base = args.keep.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let base = args
+        .keep
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut place = base.join(format!("{name}.db"));
     let mut n = 2;
     while place.exists() {
@@ -338,7 +346,10 @@ fn run_command(
         std::thread::sleep(Duration::from_millis(2));
     };
     let (exit, ok) = match status {
-        None => (format!("was stopped after its time limit of {} s", args.timeout), false),
+        None => (
+            format!("was stopped after its time limit of {} s", args.timeout),
+            false,
+        ),
         Some(s) if s.success() => ("exited 0".to_string(), true),
         Some(s) => match s.code() {
             Some(code) => (format!("exited {code}"), false),
