@@ -43,6 +43,11 @@ struct CaseRun {
     exited_ok: bool,
     stdout: String,
     stderr: String,
+    /// Real time spent building the world, starting and stopping its server and reading the
+    /// final state.
+    overhead: Duration,
+    /// Real time the command ran.
+    ran_for: Duration,
 }
 
 /// Runs every case; on the first failure shrinks it, reports it and keeps its database.
@@ -67,11 +72,13 @@ pub(crate) fn fuzz(args: &FuzzArgs<'_>) -> Result<(), Failure> {
         let failed = verdicts.iter().any(|v| !v.held());
         let rate = (case + 1) as f64 * 60.0 / started.elapsed().as_secs_f64().max(1e-3);
         eprintln!(
-            "slrsim fuzz: case {}/{} {} ({:.0} cases a minute): {}",
+            "slrsim fuzz: case {}/{} {} ({:.0} cases a minute; the command {} ms, slrsim {} ms): {}",
             case + 1,
             args.cases,
             if failed { "FAILED" } else { "passed" },
             rate,
+            run.ran_for.as_millis(),
+            run.overhead.as_millis(),
             world.describe()
         );
         if failed {
@@ -230,6 +237,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
 /// Builds `world` into a fresh database, serves it, runs the command, stops the server and reads
 /// the final state.
 fn run_case(world: &World, args: &FuzzArgs<'_>) -> Result<CaseRun, Failure> {
+    let began = Instant::now();
     let dir = tempfile::Builder::new()
         .prefix("slrsim-fuzz-")
         .tempdir()
@@ -267,9 +275,15 @@ fn run_case(world: &World, args: &FuzzArgs<'_>) -> Result<CaseRun, Failure> {
             })
             .map_err(Failure::Io)?
     };
-    let ran = match rx.recv() {
-        Ok(ready) => run_command(&ready, args),
-        Err(_) => Err(Failure::BadLog("the case's server did not start".into())),
+    let (ran, ran_for) = match rx.recv() {
+        Ok(ready) => {
+            let command_began = Instant::now();
+            (run_command(&ready, args), command_began.elapsed())
+        }
+        Err(_) => (
+            Err(Failure::BadLog("the case's server did not start".into())),
+            Duration::ZERO,
+        ),
     };
     stop.stop();
     match server.join() {
@@ -289,6 +303,8 @@ fn run_case(world: &World, args: &FuzzArgs<'_>) -> Result<CaseRun, Failure> {
         exited_ok,
         stdout,
         stderr,
+        overhead: began.elapsed().saturating_sub(ran_for),
+        ran_for,
     })
 }
 
