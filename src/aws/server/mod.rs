@@ -324,16 +324,7 @@ fn run(
         })?;
     // Signal handlers are in place before anyone is told the address, so a client that stops the
     // server at once still gets a clean shutdown.
-    let shutdown: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = match stop {
-        None => {
-            let signals = runtime.block_on(async { Signals::install() });
-            Box::pin(signals.recv())
-        }
-        Some(mut stop) => Box::pin(async move {
-            // Stopped, or every handle dropped: either way the server ends.
-            let _ = stop.wait_for(|stopped| *stopped).await;
-        }),
-    };
+    let shutdown = shutdown_when(&runtime, stop);
     ready(&ready_info);
     runtime.block_on(accept_loop(listener, tx, cache, stop_rx, shutdown));
     // The accept loop dropped its sender; connection tasks drop theirs as the runtime shuts down.
@@ -347,12 +338,31 @@ fn run(
     }
 }
 
+/// What ends the accept loop: SIGINT or SIGTERM for `serve`, the [`Stop`] handle for `serve_until`.
+type Shutdown = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+fn shutdown_when(
+    runtime: &tokio::runtime::Runtime,
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
+) -> Shutdown {
+    match stop {
+        None => {
+            let signals = runtime.block_on(async { Signals::install() });
+            Box::pin(signals.recv())
+        }
+        Some(mut stop) => Box::pin(async move {
+            // Stopped, or every handle dropped: either way the server ends.
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        }),
+    }
+}
+
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     tx: mpsc::Sender<Job>,
     cache: KeyCache,
     mut stop: tokio::sync::watch::Receiver<bool>,
-    mut shutdown: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    mut shutdown: Shutdown,
 ) {
     let connections = Arc::new(tokio::sync::Semaphore::new(protocol::MAX_CONNECTIONS));
     let timeout = request_timeout();

@@ -113,20 +113,6 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             cli.snapshot_every,
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),
-        Command::Fuzz {
-            cases,
-            seed,
-            goals,
-            keep,
-            timeout,
-            command,
-        } => fuzz::fuzz(&fuzz::FuzzArgs {
-            cases: *cases,
-            seed: *seed,
-            goals,
-            keep: keep.as_deref(),
-            timeout: *timeout,
-            command,
-        }),
+        Command::Fuzz(args) => fuzz::fuzz(args),
     }
 }

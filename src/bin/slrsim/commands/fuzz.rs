@@ -13,6 +13,7 @@ use slrsim::simulator::Simulator;
 use slrsim::testing::goals::{self, Goal, Verdict};
 use slrsim::testing::world::World;
 
+use crate::cli::FuzzArgs;
 use crate::exit::{Exit, Failure};
 
 /// Simulated seconds each AWS request takes (`serve --clock requests:10`): a deletion task (30 s)
@@ -24,16 +25,6 @@ const START: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
 
 /// Lines of the command's standard output and of its standard error shown for a failure.
 const OUTPUT_LINES: usize = 40;
-
-/// What `slrsim fuzz` was asked.
-pub(crate) struct FuzzArgs<'a> {
-    pub(crate) cases: u64,
-    pub(crate) seed: u64,
-    pub(crate) goals: &'a [String],
-    pub(crate) keep: Option<&'a Path>,
-    pub(crate) timeout: u64,
-    pub(crate) command: &'a [String],
-}
 
 /// One run of the command in one world.
 struct CaseRun {
@@ -51,14 +42,14 @@ struct CaseRun {
 }
 
 /// Runs every case; on the first failure shrinks it, reports it and keeps its database.
-pub(crate) fn fuzz(args: &FuzzArgs<'_>) -> Result<(), Failure> {
-    let goals = parse_goals(args.goals)?;
+pub(crate) fn fuzz(args: &FuzzArgs) -> Result<(), Failure> {
+    let goals = parse_goals(&args.goals)?;
     if args.timeout == 0 || args.timeout > 86_400 {
         return Err(Failure::Input(
             "--timeout: give a whole number of seconds from 1 to 86400".into(),
         ));
     }
-    if let Some(keep) = args.keep {
+    if let Some(keep) = &args.keep {
         std::fs::create_dir_all(keep).map_err(Failure::Io)?;
     }
     let started = Instant::now();
@@ -66,7 +57,7 @@ pub(crate) fn fuzz(args: &FuzzArgs<'_>) -> Result<(), Failure> {
         let world = World::generate(args.seed, case);
         let run = run_case(&world, args)?;
         let verdicts = goals::judge(&goals, &run.state, run.exited_ok);
-        if let Some(keep) = args.keep {
+        if let Some(keep) = &args.keep {
             copy_dir(run.dir.path(), &keep.join(format!("case-{case}")))?;
         }
         let failed = verdicts.iter().any(|v| !v.held());
@@ -107,7 +98,7 @@ fn parse_goals(given: &[String]) -> Result<Vec<Goal>, Failure> {
 /// Shrinks the failing world, runs the minimal one once more to be sure, prints the report and
 /// keeps the minimal world's database.
 fn report_failure(
-    args: &FuzzArgs<'_>,
+    args: &FuzzArgs,
     goals: &[Goal],
     case: u64,
     world: World,
@@ -206,11 +197,9 @@ fn bounded(what: &str, text: &str) -> String {
 }
 
 /// Where the failing case's database is kept: under --keep, or a new folder here.
-fn keep_place(args: &FuzzArgs<'_>, case: u64) -> Result<PathBuf, Failure> {
+fn keep_place(args: &FuzzArgs, case: u64) -> Result<PathBuf, Failure> {
     let name = format!("slrsim-fuzz-seed{}-case{case}", args.seed);
-    let base = args
-        .keep
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let base = args.keep.clone().unwrap_or_else(|| PathBuf::from("."));
     let mut place = base.join(format!("{name}.db"));
     let mut n = 2;
     while place.exists() {
@@ -236,7 +225,7 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
 
 /// Builds `world` into a fresh database, serves it, runs the command, stops the server and reads
 /// the final state.
-fn run_case(world: &World, args: &FuzzArgs<'_>) -> Result<CaseRun, Failure> {
+fn run_case(world: &World, args: &FuzzArgs) -> Result<CaseRun, Failure> {
     let began = Instant::now();
     let dir = tempfile::Builder::new()
         .prefix("slrsim-fuzz-")
@@ -310,10 +299,7 @@ fn run_case(world: &World, args: &FuzzArgs<'_>) -> Result<CaseRun, Failure> {
 
 /// Runs the command against the server `ready` describes, within the time limit: how it ended,
 /// whether it exited 0, and its output.
-fn run_command(
-    ready: &Ready,
-    args: &FuzzArgs<'_>,
-) -> Result<(String, bool, String, String), Failure> {
+fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, String), Failure> {
     let (program, rest) = args
         .command
         .split_first()
