@@ -336,6 +336,46 @@ mod tests {
     }
 
     #[test]
+    fn every_world_is_built_by_calls_that_succeed_into_the_state_it_describes() {
+        use crate::core::outcome::Outcome;
+        for case in 0..40 {
+            let w = World::generate(11, case);
+            let genesis = crate::simulator::Genesis {
+                seed: 11,
+                start: 1_767_225_600,
+            };
+            let Ok(mut sim) = crate::simulator::Simulator::temporary(genesis) else {
+                panic!("a temporary database");
+            };
+            for action in w.actions() {
+                let Ok(rec) = sim.execute(action.clone()) else {
+                    panic!("stored");
+                };
+                assert!(
+                    !matches!(rec.outcome, Outcome::Error { .. }),
+                    "{}: {action:?} was refused: {:?}",
+                    w.describe(),
+                    rec.outcome
+                );
+            }
+            let account = sim
+                .state()
+                .accounts
+                .get(crate::core::action::DEFAULT_ACCOUNT);
+            let role =
+                account.is_some_and(|a| a.roles.contains_key(crate::core::catalog::SLR_NAME));
+            assert_eq!(role, w.role != RoleState::Absent, "{}", w.describe());
+            let configs = account.map_or(0, |a| {
+                a.regions
+                    .values()
+                    .map(|r| r.playback_configurations.len())
+                    .sum::<usize>()
+            });
+            assert_eq!(configs, w.configs().count(), "{}", w.describe());
+        }
+    }
+
+    #[test]
     fn a_world_is_the_same_for_the_same_seed_and_case() {
         assert_eq!(World::generate(3, 9), World::generate(3, 9));
         let differ = (0..20).any(|case| World::generate(3, case) != World::generate(3, 0));
