@@ -248,3 +248,33 @@ fn the_robust_python_teardown_passes() {
     );
     out.code(0, "the robust teardown reaches its goals in every world");
 }
+
+#[test]
+fn the_naive_aws_cli_teardown_fails_the_same_way() {
+    if !venv() {
+        return;
+    }
+    let db = fresh_db();
+    let naive = clients().join("teardown_naive.sh");
+    let bin = Path::new(VENV_PYTHON)
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let path = format!("{bin}:{}", std::env::var("PATH").unwrap_or_default());
+    let out = fuzz(
+        db.dir.path(),
+        &["--cases", "3", "--", "bash", naive.to_str().unwrap()],
+        &[("PATH", &path)],
+    );
+    out.code(
+        1,
+        "the naive AWS CLI teardown does not wait for its deletion",
+    );
+    assert!(
+        out.stdout
+            .contains("): no playback configurations; the role present\n"),
+        "{}",
+        out.show()
+    );
+}
