@@ -25,6 +25,7 @@ mod cli;
 mod corruption;
 mod crash;
 mod damage;
+mod fuzz;
 mod serve;
 mod serve_crash;
 mod timetravel;

@@ -214,8 +214,56 @@ struct Job {
 /// and nothing answered as a success is missing from the log. The failure is printed on standard
 /// error when it happens, and `serve` returns it when stopped.
 pub fn serve(
+    sim: Simulator,
+    opts: ServeOptions,
+    ready: impl FnOnce(&Ready),
+) -> Result<(), ServeError> {
+    run(sim, opts, None, ready)
+}
+
+/// Stops a server started by [`serve_until`] from another thread: the server stops accepting,
+/// finishes the calls in flight, flushes the log and returns.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    sender: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop {
+            sender: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+}
+
+impl Stop {
+    /// A handle that has not been used.
+    pub fn new() -> Self {
+        Stop::default()
+    }
+
+    /// Asks the server to stop (again: nothing more happens).
+    pub fn stop(&self) {
+        self.sender.send_replace(true);
+    }
+}
+
+/// [`serve`] until `stop` is used, for a program that runs servers of its own (`slrsim fuzz`
+/// starts one per case). Unlike `serve` it installs no signal handlers, so Ctrl-C still ends the
+/// whole program as usual.
+pub fn serve_until(
+    sim: Simulator,
+    opts: ServeOptions,
+    stop: &Stop,
+    ready: impl FnOnce(&Ready),
+) -> Result<(), ServeError> {
+    run(sim, opts, Some(stop.sender.subscribe()), ready)
+}
+
+fn run(
     mut sim: Simulator,
     opts: ServeOptions,
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
     ready: impl FnOnce(&Ready),
 ) -> Result<(), ServeError> {
     // One core is the simulator thread's; the HTTP workers get the others (more workers than cores
@@ -276,9 +324,9 @@ pub fn serve(
         })?;
     // Signal handlers are in place before anyone is told the address, so a client that stops the
     // server at once still gets a clean shutdown.
-    let signals = runtime.block_on(async { Signals::install() });
+    let shutdown = shutdown_when(&runtime, stop);
     ready(&ready_info);
-    runtime.block_on(accept_loop(listener, tx, cache, stop_rx, signals));
+    runtime.block_on(accept_loop(listener, tx, cache, stop_rx, shutdown));
     // The accept loop dropped its sender; connection tasks drop theirs as the runtime shuts down.
     runtime.shutdown_timeout(Duration::from_secs(5));
     match simulator.join() {
@@ -290,15 +338,32 @@ pub fn serve(
     }
 }
 
+/// What ends the accept loop: SIGINT or SIGTERM for `serve`, the [`Stop`] handle for `serve_until`.
+type Shutdown = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+fn shutdown_when(
+    runtime: &tokio::runtime::Runtime,
+    stop: Option<tokio::sync::watch::Receiver<bool>>,
+) -> Shutdown {
+    match stop {
+        None => {
+            let signals = runtime.block_on(async { Signals::install() });
+            Box::pin(signals.recv())
+        }
+        Some(mut stop) => Box::pin(async move {
+            // Stopped, or every handle dropped: either way the server ends.
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        }),
+    }
+}
+
 async fn accept_loop(
     listener: tokio::net::TcpListener,
     tx: mpsc::Sender<Job>,
     cache: KeyCache,
     mut stop: tokio::sync::watch::Receiver<bool>,
-    signals: Signals,
+    mut shutdown: Shutdown,
 ) {
-    let shutdown = signals.recv();
-    tokio::pin!(shutdown);
     let connections = Arc::new(tokio::sync::Semaphore::new(protocol::MAX_CONNECTIONS));
     let timeout = request_timeout();
     loop {

@@ -180,6 +180,9 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Runs COMMAND (your own automation) against generated worlds, each on a fresh server, judges
+    /// the goals on the final state, and shrinks a failure to the smallest world that still fails.
+    Fuzz(FuzzArgs),
     /// Soak mode: random histories checked against the reference model and every invariant.
     Check {
         /// How many histories.
@@ -246,4 +249,29 @@ pub(crate) struct Point {
     /// At a simulated time (RFC 3339): after the last record at or before it.
     #[arg(long)]
     pub(crate) at_time: Option<String>,
+}
+
+/// `slrsim fuzz`'s arguments.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct FuzzArgs {
+    /// How many worlds.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) cases: u64,
+    /// The seed worlds are generated from (case N of seed S is the same world everywhere).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// A goal: role-absent, role-present, logging-off-everywhere, honest-exit, or
+    /// /JSON/POINTER=absent or /JSON/POINTER=JSON into `slrsim state --json` (repeatable;
+    /// default: role-absent and honest-exit).
+    #[arg(long = "goal", value_name = "GOAL")]
+    pub(crate) goals: Vec<String>,
+    /// Keep every case's database under DIR (case-N), and the failing one there too.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) keep: Option<PathBuf>,
+    /// Seconds (real time) COMMAND may run in one world before it is stopped.
+    #[arg(long, default_value_t = 60)]
+    pub(crate) timeout: u64,
+    /// The command and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub(crate) command: Vec<String>,
 }

@@ -12,8 +12,8 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
-    bisect, check, demo, env, explain, fork, generate, log, operations, replay, run, serve, state,
-    verify,
+    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, replay, run, serve,
+    state, verify,
 };
 use exit::{Exit, Failure};
 
@@ -113,5 +113,6 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             cli.snapshot_every,
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),
+        Command::Fuzz(args) => fuzz::fuzz(args),
     }
 }

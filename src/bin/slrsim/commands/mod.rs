@@ -7,6 +7,7 @@ pub(crate) mod demo;
 pub(crate) mod env;
 pub(crate) mod explain;
 pub(crate) mod fork;
+pub(crate) mod fuzz;
 pub(crate) mod generate;
 pub(crate) mod log;
 pub(crate) mod operations;

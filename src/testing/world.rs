@@ -1,0 +1,384 @@
+//! Worlds to test a user's own automation in: which regions hold playback configurations, whether
+//! each logs sessions and at what percentage, what state the role is in, and whether viewers
+//! watched in the last minutes. A [`World`] is plain data: [`world`] is its proptest strategy,
+//! [`World::generate`] draws one from a seed and a case number (what `slrsim fuzz` does),
+//! [`World::actions`] is the history that builds it, [`World::describe`] says it in words, and
+//! [`World::simpler`] lists the worlds one step simpler, for shrinking a failure by hand.
+//!
+//! ```
+//! use slrsim::testing::world::World;
+//! use slrsim::{Genesis, Simulator};
+//!
+//! let world = World::generate(7, 0);
+//! let mut sim = Simulator::temporary(Genesis { seed: 7, start: 1_767_225_600 }).unwrap();
+//! for action in world.actions() {
+//!     sim.execute(action).unwrap();
+//! }
+//! // The world is now the simulator's state, a history like any other.
+//! assert_eq!(
+//!     sim.state().accounts.values().next().is_some_and(|a| a.roles.contains_key("AWSServiceRoleForMediaTailor")),
+//!     world.role != slrsim::testing::world::RoleState::Absent,
+//! );
+//! println!("{}", world.describe());
+//! ```
+
+use proptest::prelude::*;
+use serde_json::json;
+
+use crate::core::action::{Action, DEFAULT_REGION};
+use crate::simulator::scenario::parse_action;
+
+/// The regions worlds use: the default region first, so a world of one region is where a client
+/// that reads `AWS_REGION` looks.
+pub const REGIONS: [&str; 3] = [DEFAULT_REGION, "eu-west-1", "ap-northeast-1"];
+
+/// The configuration names worlds use.
+pub const CONFIG_NAMES: [&str; 2] = ["live", "vod"];
+
+/// Logging percentages worlds use (0 is off).
+pub const PERCENTS: [u8; 4] = [0, 10, 50, 100];
+
+/// Minutes ago viewers last watched, in a world with recent traffic: all within MediaTailor's
+/// five minutes of use, so a deletion checked soon after fails.
+pub const TRAFFIC_MINUTES_AGO: [u8; 3] = [0, 2, 4];
+
+/// What state the service-linked role is in when the automation starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RoleState {
+    /// No role (only possible when no configuration logs: enabling logging creates it).
+    Absent,
+    /// Created by `CreateServiceLinkedRole` (or by enabling logging).
+    Present,
+    /// The role MediaTailor created for accounts that used it before service-linked roles
+    /// (`SetAccountHistory`): created 2021-09-15.
+    Legacy,
+    /// Present, with a deletion task just started (`DeleteServiceLinkedRole` as the world's last
+    /// call): it runs for 30 simulated seconds and fails if the role is in use by then.
+    MidDeletion,
+}
+
+/// One playback configuration of a world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Its name ([`CONFIG_NAMES`]).
+    pub name: String,
+    /// Its logging percentage (0: off).
+    pub percent: u8,
+}
+
+/// One region of a world and its configurations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The region ([`REGIONS`]).
+    pub name: String,
+    /// One or two configurations.
+    pub configs: Vec<Config>,
+}
+
+/// A world for automation to run in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct World {
+    /// Regions holding playback configurations (none, or one to three).
+    pub regions: Vec<Region>,
+    /// The role's state.
+    pub role: RoleState,
+    /// Minutes ago viewers last watched a configuration that logs (and so the service last used
+    /// the role), if in the last minutes.
+    pub traffic: Option<u8>,
+}
+
+fn config_strategy(index: usize) -> impl Strategy<Value = Config> {
+    proptest::sample::select(&PERCENTS[..]).prop_map(move |percent| Config {
+        name: CONFIG_NAMES[index].to_string(),
+        percent,
+    })
+}
+
+fn region_strategy(name: &'static str) -> impl Strategy<Value = Region> {
+    (config_strategy(0), proptest::option::of(config_strategy(1))).prop_map(move |(a, b)| Region {
+        name: name.to_string(),
+        configs: std::iter::once(a).chain(b).collect(),
+    })
+}
+
+/// The strategy of worlds: 1 to 3 regions of 1 or 2 configurations each (or, one time in eight,
+/// none), logging off or at 10, 50 or 100%, any role state that fits (absent only when nothing
+/// logs), and recent traffic sometimes when something logs.
+pub fn world() -> impl Strategy<Value = World> {
+    let regions = proptest::sample::subsequence(&REGIONS[..], 1..=REGIONS.len())
+        .prop_flat_map(|names| names.into_iter().map(region_strategy).collect::<Vec<_>>());
+    let regions = prop_oneof![1 => Just(Vec::new()), 7 => regions];
+    let role = prop_oneof![
+        Just(RoleState::Absent),
+        Just(RoleState::Present),
+        Just(RoleState::Legacy),
+        Just(RoleState::MidDeletion),
+    ];
+    let traffic = proptest::option::of(proptest::sample::select(&TRAFFIC_MINUTES_AGO[..]));
+    (regions, role, traffic)
+        .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic))
+}
+
+impl World {
+    /// The world of `case` from `seed`: the same pair gives the same world on every machine.
+    pub fn generate(seed: u64, case: u64) -> World {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let mut key = [0u8; 16];
+        key[..8].copy_from_slice(&seed.to_le_bytes());
+        key[8..].copy_from_slice(&case.to_le_bytes());
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, blake3::hash(&key).as_bytes());
+        let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+        match world().new_tree(&mut runner) {
+            Ok(tree) => tree.current(),
+            // The strategy never rejects; the empty world is a safe answer all the same.
+            Err(_) => World::fitted(Vec::new(), RoleState::Absent, None),
+        }
+    }
+
+    /// Makes the parts agree: a world where something logs has the role (enabling logging creates
+    /// it), and traffic only where something logs (the service uses the role only to log).
+    pub fn fitted(regions: Vec<Region>, role: RoleState, traffic: Option<u8>) -> World {
+        let mut w = World {
+            regions,
+            role,
+            traffic,
+        };
+        if w.logging() && w.role == RoleState::Absent {
+            w.role = RoleState::Present;
+        }
+        if !w.logging() {
+            w.traffic = None;
+        }
+        w
+    }
+
+    /// Whether some configuration logs sessions.
+    pub fn logging(&self) -> bool {
+        self.configs().any(|(_, c)| c.percent > 0)
+    }
+
+    /// Every configuration with its region.
+    pub fn configs(&self) -> impl Iterator<Item = (&str, &Config)> {
+        self.regions
+            .iter()
+            .flat_map(|r| r.configs.iter().map(move |c| (r.name.as_str(), c)))
+    }
+
+    /// How many facts the world has: regions, configurations, logging ones, traffic and a role
+    /// that is not absent. Shrinking never makes it larger.
+    pub fn size(&self) -> usize {
+        let configs = self.configs().count();
+        let logging = self.configs().filter(|(_, c)| c.percent > 0).count();
+        let role = match self.role {
+            RoleState::Absent => 0,
+            RoleState::Present => 1,
+            RoleState::Legacy | RoleState::MidDeletion => 2,
+        };
+        self.regions.len() + configs + logging + role + usize::from(self.traffic.is_some())
+    }
+
+    /// The actions that build the world in the default account, in order, from the log's start:
+    /// the account's history, the configurations and their logging, the role, the viewers, the
+    /// minutes since, and a deletion started last.
+    pub fn actions(&self) -> Vec<Action> {
+        let mut lines = Vec::new();
+        if self.role == RoleState::Legacy {
+            lines.push(json!({"op": "SetAccountHistory", "params": {"UsedMediaTailorBeforeSlrSupport": true}}));
+        }
+        for (region, c) in self.configs() {
+            lines.push(
+                json!({"op": "PutPlaybackConfiguration", "region": region, "params": {
+                    "Name": c.name,
+                    "VideoContentSourceUrl": format!("https://origin.example.com/{}", c.name),
+                    "AdDecisionServerUrl": "https://ads.example.com/vast",
+                }}),
+            );
+            if c.percent > 0 {
+                lines.push(json!({"op": "ConfigureLogsForPlaybackConfiguration", "region": region, "params": {
+                    "PlaybackConfigurationName": c.name, "PercentEnabled": c.percent,
+                }}));
+            }
+        }
+        if self.role != RoleState::Absent && self.role != RoleState::Legacy && !self.logging() {
+            lines.push(json!({"op": "CreateServiceLinkedRole", "params": {"AWSServiceName": "mediatailor.amazonaws.com"}}));
+        }
+        if let Some(minutes) = self.traffic {
+            if let Some((region, c)) = self.configs().find(|(_, c)| c.percent > 0) {
+                lines.push(json!({"op": "ServeSessions", "region": region, "params": {
+                    "PlaybackConfigurationName": c.name, "Sessions": 1000,
+                }}));
+            }
+            if minutes > 0 {
+                lines.push(
+                    json!({"op": "AdvanceClock", "params": {"Seconds": i64::from(minutes) * 60}}),
+                );
+            }
+        }
+        if self.role == RoleState::MidDeletion {
+            lines.push(json!({"op": "DeleteServiceLinkedRole", "params": {"RoleName": crate::core::catalog::SLR_NAME}}));
+        }
+        lines
+            .into_iter()
+            .filter_map(|line| match line {
+                serde_json::Value::Object(obj) => parse_action(obj).ok(),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The world in words: "1 configuration in eu-west-1 with logging at 100%; the role present".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for r in &self.regions {
+            let configs: Vec<String> = r
+                .configs
+                .iter()
+                .map(|c| match c.percent {
+                    0 => format!("`{}` with logging off", c.name),
+                    p => format!("`{}` with logging at {p}%", c.name),
+                })
+                .collect();
+            let n = r.configs.len();
+            parts.push(format!(
+                "{n} configuration{} in {}: {}",
+                if n == 1 { "" } else { "s" },
+                r.name,
+                configs.join(", ")
+            ));
+        }
+        if self.regions.is_empty() {
+            parts.push("no playback configurations".to_string());
+        }
+        parts.push(
+            match self.role {
+                RoleState::Absent => "no role",
+                RoleState::Present => "the role present",
+                RoleState::Legacy => {
+                    "the role present from the account's use of MediaTailor before 2021-09-15"
+                }
+                RoleState::MidDeletion => "the role present, with a deletion task just started",
+            }
+            .to_string(),
+        );
+        match self.traffic {
+            Some(0) => parts.push("viewers watching just now".to_string()),
+            Some(m) => parts.push(format!("viewers watching {m} minutes ago")),
+            None => {}
+        }
+        parts.join("; ")
+    }
+
+    /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
+    /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
+    /// role instead of a legacy or half-deleted one, no role. Each is [`World::fitted`] and smaller
+    /// ([`World::size`]) or equal in size but plainer.
+    pub fn simpler(&self) -> Vec<World> {
+        let mut out = Vec::new();
+        let refit = |w: World| World::fitted(w.regions, w.role, w.traffic);
+        for i in 0..self.regions.len() {
+            let mut w = self.clone();
+            w.regions.remove(i);
+            out.push(refit(w));
+        }
+        for (i, r) in self.regions.iter().enumerate() {
+            for j in 0..r.configs.len() {
+                if r.configs.len() > 1 {
+                    let mut w = self.clone();
+                    w.regions[i].configs.remove(j);
+                    out.push(refit(w));
+                }
+                if r.configs[j].percent > 0 {
+                    let mut w = self.clone();
+                    w.regions[i].configs[j].percent = 0;
+                    out.push(refit(w));
+                }
+                if r.configs[j].percent > 0 && r.configs[j].percent < 100 {
+                    let mut w = self.clone();
+                    w.regions[i].configs[j].percent = 100;
+                    out.push(refit(w));
+                }
+            }
+        }
+        if self.traffic.is_some() {
+            let mut w = self.clone();
+            w.traffic = None;
+            out.push(w);
+        }
+        if matches!(self.role, RoleState::Legacy | RoleState::MidDeletion) {
+            let mut w = self.clone();
+            w.role = RoleState::Present;
+            out.push(w);
+        }
+        if self.role == RoleState::Present && !self.logging() {
+            let mut w = self.clone();
+            w.role = RoleState::Absent;
+            out.push(w);
+        }
+        out.retain(|w| w != self);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn worlds_fit_and_shrink_to_smaller_worlds(w in world()) {
+            prop_assert_eq!(&World::fitted(w.regions.clone(), w.role, w.traffic), &w);
+            for s in w.simpler() {
+                prop_assert!(s.size() <= w.size(), "{} is not simpler than {}", s.describe(), w.describe());
+                prop_assert_eq!(&World::fitted(s.regions.clone(), s.role, s.traffic), &s);
+            }
+        }
+    }
+
+    #[test]
+    fn every_world_is_built_by_calls_that_succeed_into_the_state_it_describes() {
+        use crate::core::outcome::Outcome;
+        for case in 0..40 {
+            let w = World::generate(11, case);
+            let genesis = crate::simulator::Genesis {
+                seed: 11,
+                start: 1_767_225_600,
+            };
+            let Ok(mut sim) = crate::simulator::Simulator::temporary(genesis) else {
+                panic!("a temporary database");
+            };
+            for action in w.actions() {
+                let Ok(rec) = sim.execute(action.clone()) else {
+                    panic!("stored");
+                };
+                assert!(
+                    !matches!(rec.outcome, Outcome::Error { .. }),
+                    "{}: {action:?} was refused: {:?}",
+                    w.describe(),
+                    rec.outcome
+                );
+            }
+            let account = sim
+                .state()
+                .accounts
+                .get(crate::core::action::DEFAULT_ACCOUNT);
+            let role =
+                account.is_some_and(|a| a.roles.contains_key(crate::core::catalog::SLR_NAME));
+            assert_eq!(role, w.role != RoleState::Absent, "{}", w.describe());
+            let configs = account.map_or(0, |a| {
+                a.regions
+                    .values()
+                    .map(|r| r.playback_configurations.len())
+                    .sum::<usize>()
+            });
+            assert_eq!(configs, w.configs().count(), "{}", w.describe());
+        }
+    }
+
+    #[test]
+    fn a_world_is_the_same_for_the_same_seed_and_case() {
+        assert_eq!(World::generate(3, 9), World::generate(3, 9));
+        let differ = (0..20).any(|case| World::generate(3, case) != World::generate(3, 0));
+        assert!(differ, "twenty cases of one seed were all the same world");
+    }
+}

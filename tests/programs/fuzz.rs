@@ -1,0 +1,280 @@
+//! `slrsim fuzz` as a process: a command that needs nothing (a shell) so the runner is tested
+//! everywhere, usage errors, the time limit, and the example clients in `examples/clients/` with
+//! boto3 (skipped, with a message, where the end-to-end suite's Python is not installed).
+
+use crate::support;
+use support::run::*;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Python with boto3 and the AWS CLI that `tests/e2e/aws_clients.sh` makes.
+const VENV_PYTHON: &str = "/tmp/slrsim-e2e-venv/bin/python";
+
+fn clients() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/clients")
+}
+
+/// `slrsim fuzz ARGS...`, run in `dir` (where an unkept failure would be kept).
+fn fuzz(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+    let mut cmd: Command = command(&dir.join("unused.db"), &["fuzz"]);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    exec(cmd, None)
+}
+
+fn kept_db(dir: &Path) -> PathBuf {
+    let kept: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "db"))
+        .collect();
+    assert_eq!(kept.len(), 1, "one failing database kept: {kept:?}");
+    kept.into_iter().next().unwrap()
+}
+
+#[test]
+fn a_command_that_does_nothing_fails_role_absent_and_shrinks_to_the_bare_role() {
+    let db = fresh_db();
+    let keep = db.sibling("keep");
+    let out = fuzz(
+        db.dir.path(),
+        &[
+            "--cases",
+            "5",
+            "--keep",
+            keep.to_str().unwrap(),
+            "--",
+            "sh",
+            "-c",
+            "exit 0",
+        ],
+        &[],
+    );
+    out.code(1, "a command that deletes nothing fails role-absent");
+    assert!(
+        out.stdout.contains("The smallest world that still fails (")
+            && out
+                .stdout
+                .contains("): no playback configurations; the role present\n"),
+        "{}",
+        out.show()
+    );
+    assert!(out.stdout.contains("Goal `role-absent` does not hold: AWSServiceRoleForMediaTailor still exists: no deletion was ever started."), "{}", out.show());
+    assert!(
+        out.stdout.contains(
+            "Goal `honest-exit` does not hold: the command exited 0, but a goal does not hold."
+        ),
+        "{}",
+        out.show()
+    );
+    assert!(
+        out.stderr.contains("slrsim fuzz: case 1/5 FAILED"),
+        "{}",
+        out.show()
+    );
+    // Every case's database under --keep, and the failing one there too, which verifies and reads.
+    assert!(keep.join("case-0").exists(), "{}", out.show());
+    let kept = kept_db(&keep);
+    slrsim(&kept, &["verify"]).code(0, "the kept database verifies");
+    let state = slrsim(&kept, &["state", "--json"]);
+    state.code(0, "state of the kept database");
+    assert!(
+        state.json()["accounts"]["111122223333"]["roles"]["AWSServiceRoleForMediaTailor"]
+            .is_object()
+    );
+}
+
+#[test]
+fn the_command_gets_the_servers_address_keys_and_region_and_a_pointer_goal_is_judged() {
+    let db = fresh_db();
+    let script = r#"[ "$AWS_REGION" = us-east-1 ] && [ "$AWS_DEFAULT_REGION" = us-east-1 ] \
+        && [ -n "$AWS_ACCESS_KEY_ID" ] && [ -n "$AWS_SECRET_ACCESS_KEY" ] && [ -n "$SLRSIM_TOKEN" ] \
+        && [ "$AWS_EC2_METADATA_DISABLED" = true ] && [ -z "$AWS_PROFILE" ] || exit 3
+        case "$AWS_ENDPOINT_URL" in http://127.0.0.1:*) exit 0 ;; esac; exit 4"#;
+    let out = fuzz(
+        db.dir.path(),
+        &[
+            "--cases",
+            "8",
+            "--seed",
+            "3",
+            "--goal",
+            "/seed=3",
+            "--goal",
+            "honest-exit",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ],
+        &[("AWS_PROFILE", "someone-else")],
+    );
+    out.code(0, "every case passes");
+    assert!(
+        out.stderr.contains("slrsim fuzz: all 8 cases passed"),
+        "{}",
+        out.show()
+    );
+    // A pointer that does not hold, with the value it found.
+    let out = fuzz(
+        db.dir.path(),
+        &["--cases", "3", "--goal", "/seed=4", "--", "true"],
+        &[],
+    );
+    out.code(1, "the seed is 0, not 4");
+    assert!(
+        out.stdout
+            .contains("Goal `/seed=4` does not hold: /seed is 0, not 4."),
+        "{}",
+        out.show()
+    );
+    assert!(
+        out.stdout
+            .contains("): no playback configurations; no role\n"),
+        "{}",
+        out.show()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
+    let db = fresh_db();
+    let dir = db.dir.path();
+    fuzz(dir, &["--goal", "role", "--", "true"], &[]).code(2, "an unknown goal");
+    fuzz(dir, &["--goal", "/now=soon", "--", "true"], &[]).code(2, "a value that is not JSON");
+    fuzz(dir, &["--cases", "1"], &[]).code(2, "no command");
+    fuzz(dir, &["--cases", "1", "--", "/nonexistent/teardown"], &[])
+        .code(2, "a command that cannot start");
+    let out = fuzz(
+        dir,
+        &[
+            "--cases",
+            "1",
+            "--timeout",
+            "1",
+            "--goal",
+            "role-present",
+            "--goal",
+            "honest-exit",
+            "--",
+            "sleep",
+            "30",
+        ],
+        &[],
+    );
+    out.code(1, "a command that never ends fails honest-exit");
+    assert!(
+        out.stdout
+            .contains("The command was stopped after its time limit of 1 s."),
+        "{}",
+        out.show()
+    );
+}
+
+fn venv() -> bool {
+    let there = Path::new(VENV_PYTHON).exists();
+    if !there {
+        eprintln!(
+            "skipped: {VENV_PYTHON} is missing (tests/e2e/aws_clients.sh creates it, with boto3 and the AWS CLI)"
+        );
+    }
+    there
+}
+
+#[test]
+fn the_naive_python_teardown_fails_and_shrinks_to_one_fact_explained() {
+    if !venv() {
+        return;
+    }
+    let db = fresh_db();
+    let naive = clients().join("teardown_naive.py");
+    let out = fuzz(
+        db.dir.path(),
+        &["--cases", "5", "--", VENV_PYTHON, naive.to_str().unwrap()],
+        &[],
+    );
+    out.code(1, "the naive teardown does not wait for its deletion");
+    assert!(
+        out.stdout
+            .contains("): no playback configurations; the role present\n"),
+        "{}",
+        out.show()
+    );
+    assert!(
+        out.stdout
+            .contains("its deletion task was still running when the command exited"),
+        "{}",
+        out.show()
+    );
+    // explain's words on the kept database.
+    assert!(
+        out.stdout
+            .contains("has not finished yet: it is NOT_STARTED"),
+        "{}",
+        out.show()
+    );
+    assert!(
+        out.stdout
+            .contains("  | deletion started: task/aws-service-role/"),
+        "{}",
+        out.show()
+    );
+    let kept = kept_db(db.dir.path());
+    slrsim(&kept, &["verify"]).code(0, "the kept database verifies");
+}
+
+#[test]
+fn the_robust_python_teardown_passes() {
+    if !venv() {
+        return;
+    }
+    let db = fresh_db();
+    let robust = clients().join("teardown_robust.py");
+    let out = fuzz(
+        db.dir.path(),
+        &[
+            "--cases",
+            "6",
+            "--seed",
+            "1",
+            "--",
+            VENV_PYTHON,
+            robust.to_str().unwrap(),
+        ],
+        &[("TEARDOWN_POLL_SECONDS", "0")],
+    );
+    out.code(0, "the robust teardown reaches its goals in every world");
+}
+
+#[test]
+fn the_naive_aws_cli_teardown_fails_the_same_way() {
+    if !venv() {
+        return;
+    }
+    let db = fresh_db();
+    let naive = clients().join("teardown_naive.sh");
+    let bin = Path::new(VENV_PYTHON)
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    let path = format!("{bin}:{}", std::env::var("PATH").unwrap_or_default());
+    let out = fuzz(
+        db.dir.path(),
+        &["--cases", "3", "--", "bash", naive.to_str().unwrap()],
+        &[("PATH", &path)],
+    );
+    out.code(
+        1,
+        "the naive AWS CLI teardown does not wait for its deletion",
+    );
+    assert!(
+        out.stdout
+            .contains("): no playback configurations; the role present\n"),
+        "{}",
+        out.show()
+    );
+}
