@@ -719,6 +719,32 @@ check_log js "$(py_json "d['failed_task']" "$summary")" "$(py_json "d['succeeded
   "$(py_json "d['config_arn']" "$summary")" "[]"
 check_coverage js "the JavaScript SDK"
 
+# --- Part 5: slrsim fuzz on the example clients ------------------------------------------------------
+
+step "fuzz: the naive teardown fails, and the failure shrinks to one fact (examples/clients)"
+fuzz_dir="$WORK/fuzz"
+mkdir -p "$fuzz_dir"
+fuzz_rc=0
+fuzz_out=$(cd "$fuzz_dir" && timeout 600 "$SLRSIM_BIN" fuzz --cases 5 --seed 1 -- "$VENV/bin/python" \
+  "$OLDPWD/examples/clients/teardown_naive.py" 2>&1) || fuzz_rc=$?
+[ "$fuzz_rc" -eq 1 ] || fail "slrsim fuzz should have found the naive teardown's failure (exit 1, got $fuzz_rc):
+$fuzz_out"
+case "$fuzz_out" in
+  *"smallest world"*) ;;
+  *) fail "slrsim fuzz did not print the smallest world:
+$fuzz_out" ;;
+esac
+kept=$(ls -d "$fuzz_dir"/slrsim-fuzz-*.db 2>/dev/null | head -1)
+[ -n "$kept" ] || fail "slrsim fuzz kept no database of the failing case"
+out=$("$SLRSIM_BIN" --db "$kept" verify 2>&1) || fail "slrsim verify of the kept fuzz case failed: $out"
+
+step "fuzz: the robust teardown passes every case (examples/clients)"
+out=$(cd "$fuzz_dir" && TEARDOWN_POLL_SECONDS=0 timeout 600 "$SLRSIM_BIN" fuzz --cases 10 --seed 1 -- \
+  "$VENV/bin/python" "$OLDPWD/examples/clients/teardown_robust.py" 2>&1) \
+  || fail "slrsim fuzz failed the robust teardown:
+$out"
+echo "e2e: fuzz: the naive teardown is caught and shrunk; the robust one passes 10 worlds"
+
 # --- Conformance ----------------------------------------------------------------------------------
 
 step "conformance: every answer above against AWS's models; the generated inputs"
