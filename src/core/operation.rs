@@ -210,6 +210,7 @@ operation_kinds!(
     AdvanceClock,
     ServeSessions,
     SetAccountHistory,
+    SetConsistency,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -399,6 +400,15 @@ impl OperationKind {
                         "SetAccountHistory",
                         Route::Scenario,
                         r#"{"UsedMediaTailorBeforeSlrSupport": true}"#,
+                    )
+                }
+            }
+            K::SetConsistency => {
+                &const {
+                    simulation(
+                        "SetConsistency",
+                        Route::Scenario,
+                        r#"{"DelaySeconds": 5}"#,
                     )
                 }
             }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::iam::new_service_linked_role;
 use super::{Ctx, Decided, to_event};
 use crate::core::action::{
-    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
+    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams, SetConsistencyParams,
 };
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog::{
@@ -303,6 +303,26 @@ fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64
         });
     }
     events
+}
+
+pub(super) fn set_consistency(cx: &Ctx<'_>, p: &SetConsistencyParams) -> Result<Decided, ApiError> {
+    if !(0..=crate::core::limits::MAX_CONSISTENCY_DELAY).contains(&p.delay_seconds) {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "DelaySeconds must be between 0 and {} (got {})",
+                crate::core::limits::MAX_CONSISTENCY_DELAY,
+                p.delay_seconds
+            ),
+        ));
+    }
+    Ok(Decided {
+        events: vec![Event::ConsistencySet {
+            account: cx.account_id().to_string(),
+            delay_seconds: p.delay_seconds,
+        }],
+        response: json!({"DelaySeconds": p.delay_seconds}),
+    })
 }
 
 pub(super) fn set_account_history(
