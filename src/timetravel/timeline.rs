@@ -130,6 +130,30 @@ fn event_summary(e: &Event) -> Option<String> {
     Some(said.to_string())
 }
 
+/// The role a read names, for the reads that eventual consistency can make stale.
+fn read_role_name(op: &crate::core::action::Operation) -> Option<&str> {
+    use crate::core::action::Operation as O;
+    match op {
+        O::GetRole(p) => Some(&p.role_name),
+        O::ListAttachedRolePolicies(p) => Some(&p.role_name),
+        O::ListRoleTags(p) | O::ListRolePolicies(p) | O::ListInstanceProfilesForRole(p) => {
+            Some(&p.role_name)
+        }
+        O::GetRolePolicy(p) => Some(&p.role_name),
+        _ => None,
+    }
+}
+
+/// Why a read saw a role other than as it was (`SetConsistency`), in words: "stale read: the role
+/// was created 3 s ago". A read changes nothing, so the state after it is the state it read.
+pub fn stale_read(rec: &Record, after: &State) -> Option<String> {
+    let name = read_role_name(&rec.action.op)?;
+    after
+        .account(&rec.action.account)
+        .stale_read(name, rec.time)
+        .map(|s| s.words())
+}
+
 /// One line of the timeline: number, time, who, where, what, outcome, and the role after it.
 pub fn timeline_line(rec: &Record, after: &State) -> String {
     let a = &rec.action;
@@ -148,6 +172,10 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
     } else {
         a.region.as_str()
     };
+    let mut outcome = outcome_summary(rec);
+    if let Some(words) = stale_read(rec, after) {
+        outcome.push_str(&format!(" ({words})"));
+    }
     format!(
         "{:>6}  {}  {} {:<8} {:<14} {:<38} {}  [{}]",
         rec.seq,
@@ -156,7 +184,7 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
         a.caller,
         region,
         a.op.name(),
-        outcome_summary(rec),
+        outcome,
         role_status(after, &a.account)
     )
 }
