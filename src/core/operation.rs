@@ -404,13 +404,7 @@ impl OperationKind {
                 }
             }
             K::SetConsistency => {
-                &const {
-                    simulation(
-                        "SetConsistency",
-                        Route::Scenario,
-                        r#"{"DelaySeconds": 5}"#,
-                    )
-                }
+                &const { simulation("SetConsistency", Route::Scenario, r#"{"DelaySeconds": 5}"#) }
             }
             K::RefusedRequest => {
                 &const {

@@ -407,10 +407,8 @@ impl Account {
     /// Keeps a deleted role for reads while the account's IAM reads lag (nothing when off).
     pub fn remember_deletion(&mut self, role: Role, now: i64) {
         if self.consistency_delay > 0 {
-            self.deleted_roles.insert(
-                role.role_name.clone(),
-                DeletedRole { role, deleted: now },
-            );
+            self.deleted_roles
+                .insert(role.role_name.clone(), DeletedRole { role, deleted: now });
         }
     }
 

@@ -131,7 +131,7 @@ fn event_summary(e: &Event) -> Option<String> {
 }
 
 /// The role a read names, for the reads that eventual consistency can make stale.
-fn read_role_name(op: &crate::core::action::Operation) -> Option<&str> {
+pub fn read_role_name(op: &crate::core::action::Operation) -> Option<&str> {
     use crate::core::action::Operation as O;
     match op {
         O::GetRole(p) => Some(&p.role_name),

@@ -63,7 +63,8 @@ fn a_new_role_is_not_seen_by_reads_until_the_lag_has_passed_while_writes_find_it
     );
     assert!(listed(&mut t).is_empty());
     assert_eq!(
-        t.err(&line("ListRoleTags", json!({"RoleName": "app"}))).code,
+        t.err(&line("ListRoleTags", json!({"RoleName": "app"})))
+            .code,
         ErrorCode::NoSuchEntity
     );
     // Writes see the role as it is.
@@ -81,7 +82,10 @@ fn a_new_role_is_not_seen_by_reads_until_the_lag_has_passed_while_writes_find_it
     advance(&mut t, 1);
     let r = t.ok(&get_role("app"));
     assert_eq!(r["Role"]["RoleName"], "app");
-    assert_eq!(r["Role"]["Tags"][0]["Key"], "team", "the write was not lost");
+    assert_eq!(
+        r["Role"]["Tags"][0]["Key"], "team",
+        "the write was not lost"
+    );
     assert_eq!(stale_words(&mut t, &get_role("app")), None);
     assert_eq!(listed(&mut t), ["app"]);
 }
@@ -106,7 +110,13 @@ fn a_deleted_role_still_answers_reads_until_the_lag_has_passed_then_is_forgotten
         stale_words(&mut t, &get_role("app")).as_deref(),
         Some("stale read: the role was deleted 4 s ago")
     );
-    assert!(t.sim.state().account(ACCOUNT).deleted_roles.contains_key("app"));
+    assert!(
+        t.sim
+            .state()
+            .account(ACCOUNT)
+            .deleted_roles
+            .contains_key("app")
+    );
     advance(&mut t, 6);
     assert_eq!(t.err(&get_role("app")).code, ErrorCode::NoSuchEntity);
     assert!(listed(&mut t).is_empty());
@@ -157,7 +167,13 @@ fn with_consistency_off_nothing_of_it_is_stored_and_reads_are_immediate() {
     create_app(&mut t);
     t.ok(&line("SetConsistency", json!({"DelaySeconds": 5})));
     t.ok(&line("DeleteRole", json!({"RoleName": "app"})));
-    assert!(t.sim.state().account(ACCOUNT).deleted_roles.contains_key("app"));
+    assert!(
+        t.sim
+            .state()
+            .account(ACCOUNT)
+            .deleted_roles
+            .contains_key("app")
+    );
     t.ok(&line("SetConsistency", json!({"DelaySeconds": 0})));
     assert!(t.sim.state().account(ACCOUNT).deleted_roles.is_empty());
 }

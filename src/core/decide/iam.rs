@@ -468,7 +468,12 @@ pub(super) fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, A
         .account
         .roles
         .range(start.clone()..)
-        .chain(cx.account.deleted_roles.range(start..).map(|(n, d)| (n, &d.role)))
+        .chain(
+            cx.account
+                .deleted_roles
+                .range(start..)
+                .map(|(n, d)| (n, &d.role)),
+        )
         .map(|(n, _)| n)
         .collect();
     let mut roles = names

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use super::iam::new_service_linked_role;
 use super::{Ctx, Decided, to_event};
 use crate::core::action::{
-    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams, SetConsistencyParams,
+    AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
+    SetConsistencyParams,
 };
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog::{

@@ -81,9 +81,10 @@ pub(crate) fn serve(
     if let Some(n) = consistency {
         let account = slrsim::core::action::DEFAULT_ACCOUNT;
         if sim.state().account(account).consistency_delay != n {
-            let op = slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
-                delay_seconds: n,
-            });
+            let op =
+                slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
+                    delay_seconds: n,
+                });
             sim.execute(slrsim::Action::root(op))?;
         }
     }
