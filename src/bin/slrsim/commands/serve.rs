@@ -42,14 +42,7 @@ pub(crate) fn serve(
         snapshot_every,
         consistency,
     } = flags;
-    if let Some(n) = consistency {
-        if !(0..=slrsim::core::limits::MAX_CONSISTENCY_DELAY).contains(&n) {
-            return Err(Failure::Input(format!(
-                "--consistency {n}: give a number of seconds from 0 to {}",
-                slrsim::core::limits::MAX_CONSISTENCY_DELAY
-            )));
-        }
-    }
+    check_consistency(consistency)?;
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
     let clock = match clock {
         ClockArg::Manual => ClockMode::Manual,
@@ -78,16 +71,7 @@ pub(crate) fn serve(
     let store = Store::open(db)?;
     let genesis = (store.next_seq()? == 0).then_some(genesis);
     let mut sim = Simulator::with_options(store, genesis, snapshot_every)?;
-    if let Some(n) = consistency {
-        let account = slrsim::core::action::DEFAULT_ACCOUNT;
-        if sim.state().account(account).consistency_delay != n {
-            let op =
-                slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
-                    delay_seconds: n,
-                });
-            sim.execute(slrsim::Action::root(op))?;
-        }
-    }
+    record_consistency(&mut sim, consistency)?;
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -117,6 +101,34 @@ pub(crate) fn serve(
             Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
         }
     }
+}
+
+/// `--consistency`: refused out of range before anything is made.
+fn check_consistency(consistency: Option<i64>) -> Result<(), Failure> {
+    match consistency {
+        Some(n) if !(0..=slrsim::core::limits::MAX_CONSISTENCY_DELAY).contains(&n) => {
+            Err(Failure::Input(format!(
+                "--consistency {n}: give a number of seconds from 0 to {}",
+                slrsim::core::limits::MAX_CONSISTENCY_DELAY
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `--consistency`: a `SetConsistency` for the default account, recorded when it changes the lag.
+fn record_consistency(sim: &mut Simulator, consistency: Option<i64>) -> Result<(), Failure> {
+    let Some(n) = consistency else {
+        return Ok(());
+    };
+    let account = slrsim::core::action::DEFAULT_ACCOUNT;
+    if sim.state().account(account).consistency_delay != n {
+        let op = slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
+            delay_seconds: n,
+        });
+        sim.execute(slrsim::Action::root(op))?;
+    }
+    Ok(())
 }
 
 /// The database's operator secrets (the control API's token, the key secret), made if it has none.
