@@ -2490,7 +2490,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                     .is_some_and(|n| out_of(n, 1, 512)),
                 "logGroupName",
             );
-            check(out_of(&p.log_stream_name, 1, 512), "logStreamName");
+            // The model's pattern for a stream name: no `:` or `*`.
+            check(
+                out_of(&p.log_stream_name, 1, 512) || p.log_stream_name.contains([':', '*']),
+                "logStreamName",
+            );
             check(
                 p.limit
                     .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),
