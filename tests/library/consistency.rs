@@ -146,8 +146,35 @@ fn the_role_mediatailor_creates_when_logging_is_enabled_lags_too() {
         stale_words(&mut t, &get_role(SLR)).as_deref(),
         Some("stale read: the role was created 29 s ago")
     );
+    // MediaTailor cannot use the role yet: the sessions' logs are lost, with the reason.
+    let serve = line(
+        "ServeSessions",
+        json!({"PlaybackConfigurationName": "live", "Sessions": 3}),
+    );
+    let rec = t.record(&serve);
+    assert_eq!(
+        timeline::stale_read(&rec, t.sim.state()).as_deref(),
+        Some("the role was created 29 s ago and is not yet usable")
+    );
+    let r = match rec.outcome {
+        slrsim::core::outcome::Outcome::Ok { response, .. } => response,
+        slrsim::core::outcome::Outcome::Error { error } => panic!("{error}"),
+    };
+    assert_eq!(
+        (r["LostSessions"].as_u64(), r["DeliveredSessions"].as_u64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(
+        r["Reason"],
+        "the role AWSServiceRoleForMediaTailor was created 29 s ago and is not yet usable (IAM changes take 30 s to reach MediaTailor)"
+    );
     advance(&mut t, 1);
     assert_eq!(t.ok(&get_role(SLR))["Role"]["RoleName"], SLR);
+    let r = t.ok(&serve);
+    assert_eq!(
+        (r["LostSessions"].as_u64(), r["DeliveredSessions"].as_u64()),
+        (Some(0), Some(3))
+    );
 }
 
 #[test]

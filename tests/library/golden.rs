@@ -880,6 +880,13 @@ fn consistency_3_lines() -> Vec<Line> {
         r#"{"op":"ListRoles","params":{}}"#.to_string(),
         r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
         r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        // The role MediaTailor creates when logging is enabled lags too: its first deliveries are lost.
+        r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com/x","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#.to_string(),
+        r#"{"op":"ConfigureLogsForPlaybackConfiguration","params":{"PlaybackConfigurationName":"live","PercentEnabled":100}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#.to_string(),
+        r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
+        r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
         r#"{"op":"SetConsistency","params":{"DelaySeconds":0}}"#.to_string(),
     ];
     let dir = tempfile::tempdir().expect("temp dir");

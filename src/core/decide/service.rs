@@ -511,6 +511,15 @@ fn deliver(
     let role = cx.account.service_linked_role().ok_or_else(|| {
         format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
     })?;
+    // IAM's lag (`SetConsistency`): a role created moments ago cannot be assumed yet.
+    if let Some(crate::core::state::StaleRead::NotYetVisible { age }) =
+        cx.account.stale_read(SLR_NAME, cx.now())
+    {
+        return Err(format!(
+            "the role {SLR_NAME} was created {age} s ago and is not yet usable (IAM changes take {} s to reach MediaTailor)",
+            cx.account.consistency_delay
+        ));
+    }
     if !authz::trust_allows(&role.assume_role_policy_document, MEDIATAILOR_SERVICE) {
         return Err(format!(
             "the trust policy of {SLR_NAME} does not let {MEDIATAILOR_SERVICE} assume it"
