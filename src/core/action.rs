@@ -83,6 +83,8 @@ pub enum Operation {
     ServeSessions(ServeSessionsParams),
     /// Sets what the account did before service-linked roles existed (MediaTailor's legacy case).
     SetAccountHistory(SetAccountHistoryParams),
+    /// Sets how far the account's IAM reads lag behind its writes (eventual consistency; 0 is off).
+    SetConsistency(SetConsistencyParams),
     /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
     /// unknown action, malformed parameters): recorded so a server's history is whole.
     RefusedRequest(RefusedRequestParams),
@@ -298,6 +300,14 @@ pub struct GetCallerIdentityParams {}
 pub struct SetAccountHistoryParams {
     /// Whether the account used MediaTailor before 2021-09-15.
     pub used_media_tailor_before_slr_support: bool,
+}
+
+/// SetConsistency: how many simulated seconds IAM reads lag behind writes in this account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SetConsistencyParams {
+    /// 0 (off, reads see every write at once) ..= [`crate::core::limits::MAX_CONSISTENCY_DELAY`].
+    pub delay_seconds: i64,
 }
 
 /// CreateServiceLinkedRole.

@@ -27,7 +27,10 @@ pub fn apply_mut(state: &mut State, event: &Event) {
 // it is put in a family and that family's function handles it.
 macro_rules! clock_and_account_events {
     () => {
-        Event::Initialized { .. } | Event::ClockAdvanced { .. } | Event::AccountHistorySet { .. }
+        Event::Initialized { .. }
+            | Event::ClockAdvanced { .. }
+            | Event::AccountHistorySet { .. }
+            | Event::ConsistencySet { .. }
     };
 }
 macro_rules! user_events {
@@ -109,7 +112,22 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
             state.start = *start;
             state.now = *start;
         }
-        Event::ClockAdvanced { to } => state.now = (*to).max(state.now),
+        Event::ClockAdvanced { to } => {
+            state.now = (*to).max(state.now);
+            let now = state.now;
+            for a in state.accounts.values_mut() {
+                a.forget_unseen_deletions(now);
+            }
+        }
+        Event::ConsistencySet {
+            account,
+            delay_seconds,
+        } => {
+            let now = state.now;
+            let a = acct(state, account);
+            a.consistency_delay = (*delay_seconds).max(0);
+            a.forget_unseen_deletions(now);
+        }
         Event::AccountHistorySet {
             account,
             used_before_slr_support,
@@ -200,7 +218,11 @@ fn fold_role(state: &mut State, event: &Event) -> Option<()> {
                 .insert(role.role_name.clone(), role);
         }
         Event::RoleDeleted { account, role_name } => {
-            acct_existing(state, account)?.roles.remove(role_name);
+            let now = state.now;
+            let a = acct_existing(state, account)?;
+            if let Some(role) = a.roles.remove(role_name) {
+                a.remember_deletion(role, now);
+            }
         }
         Event::RoleDescriptionUpdated {
             account,

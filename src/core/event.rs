@@ -43,6 +43,13 @@ pub enum Event {
         /// Whether the account used MediaTailor before service-linked role support (2021-09-15).
         used_before_slr_support: bool,
     },
+    /// The scenario set how far the account's IAM reads lag behind its writes.
+    ConsistencySet {
+        /// The account.
+        account: String,
+        /// Seconds; 0 is off.
+        delay_seconds: i64,
+    },
     /// An IAM user was created.
     UserCreated {
         /// The account.
@@ -397,6 +404,7 @@ impl Event {
     pub fn creates_in_account(&self) -> Option<&str> {
         match self {
             Event::AccountHistorySet { account, .. }
+            | Event::ConsistencySet { account, .. }
             | Event::UserCreated { account, .. }
             | Event::RoleCreated { account, .. }
             | Event::PlaybackConfigurationPut { account, .. }
@@ -411,6 +419,7 @@ impl Event {
             Event::Initialized { .. } => "Initialized",
             Event::ClockAdvanced { .. } => "ClockAdvanced",
             Event::AccountHistorySet { .. } => "AccountHistorySet",
+            Event::ConsistencySet { .. } => "ConsistencySet",
             Event::UserCreated { .. } => "UserCreated",
             Event::AccessKeyCreated { .. } => "AccessKeyCreated",
             Event::UserPolicyPut { .. } => "UserPolicyPut",

@@ -98,3 +98,8 @@ pub const MAX_FILTER_STREAMS: usize = 100;
 pub const MAX_GROUP_IDENTIFIERS: usize = 50;
 /// Accounts in DescribeLogGroups' `accountIdentifiers`: 0..=20.
 pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
+
+/// The longest IAM read lag `SetConsistency` accepts, in seconds (slrsim). AWS says changes to IAM
+/// take "a few seconds" to propagate and may take longer; Terraform's AWS provider retries IAM reads
+/// for up to 2 minutes. A minute is well past AWS's "few seconds" and keeps generated worlds quick.
+pub const MAX_CONSISTENCY_DELAY: i64 = 60;

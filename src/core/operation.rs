@@ -210,6 +210,7 @@ operation_kinds!(
     AdvanceClock,
     ServeSessions,
     SetAccountHistory,
+    SetConsistency,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -401,6 +402,9 @@ impl OperationKind {
                         r#"{"UsedMediaTailorBeforeSlrSupport": true}"#,
                     )
                 }
+            }
+            K::SetConsistency => {
+                &const { simulation("SetConsistency", Route::Scenario, r#"{"DelaySeconds": 5}"#) }
             }
             K::RefusedRequest => {
                 &const {

@@ -69,6 +69,8 @@ pub static EMPTY_ACCOUNT: Account = Account {
     roles: BTreeMap::new(),
     deletion_tasks: BTreeMap::new(),
     regions: BTreeMap::new(),
+    consistency_delay: 0,
+    deleted_roles: BTreeMap::new(),
     task_index: TaskIndex::EMPTY,
 };
 
@@ -234,6 +236,14 @@ pub struct Account {
     pub deletion_tasks: BTreeMap<String, DeletionTask>,
     /// MediaTailor and CloudWatch Logs state by region.
     pub regions: BTreeMap<String, RegionState>,
+    /// How many simulated seconds IAM reads lag behind writes (`SetConsistency`); 0, the default,
+    /// is off and then left out of the stored state.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub consistency_delay: i64,
+    /// Roles deleted less than `consistency_delay` seconds ago, by name: reads still see them.
+    /// Empty (and left out) when consistency is off.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deleted_roles: BTreeMap<String, DeletedRole>,
     /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     task_index: TaskIndex,
@@ -247,6 +257,52 @@ struct AccountFields {
     roles: BTreeMap<String, Role>,
     deletion_tasks: BTreeMap<String, DeletionTask>,
     regions: BTreeMap<String, RegionState>,
+    #[serde(default)]
+    consistency_delay: i64,
+    #[serde(default)]
+    deleted_roles: BTreeMap<String, DeletedRole>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// A role deleted while IAM reads lag: what reads still see, and since when it is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeletedRole {
+    /// The role as it was when deleted.
+    pub role: Role,
+    /// When it was deleted (simulated seconds).
+    pub deleted: i64,
+}
+
+/// Why a read saw something other than the role as it is (eventual consistency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaleRead {
+    /// The role exists but was created `age` seconds ago, less than the account's lag.
+    NotYetVisible {
+        /// Seconds since it was created.
+        age: i64,
+    },
+    /// The role is gone but was deleted `age` seconds ago, so reads still see it.
+    StillVisible {
+        /// Seconds since it was deleted.
+        age: i64,
+    },
+}
+
+impl StaleRead {
+    /// In a user's words, for the timeline and `explain`.
+    pub fn words(self) -> String {
+        match self {
+            StaleRead::NotYetVisible { age } => {
+                format!("stale read: the role was created {age} s ago")
+            }
+            StaleRead::StillVisible { age } => {
+                format!("stale read: the role was deleted {age} s ago")
+            }
+        }
+    }
 }
 
 impl From<AccountFields> for Account {
@@ -261,6 +317,8 @@ impl From<AccountFields> for Account {
             roles: f.roles,
             deletion_tasks: f.deletion_tasks,
             regions: f.regions,
+            consistency_delay: f.consistency_delay,
+            deleted_roles: f.deleted_roles,
             task_index,
         }
     }
@@ -308,6 +366,59 @@ impl TaskIndex {
 }
 
 impl Account {
+    /// The role named `name` as IAM reads see it at `now`: with consistency off, the role itself;
+    /// with a lag of N seconds, a role created less than N seconds ago is not seen yet and one
+    /// deleted less than N seconds ago is still seen as it was.
+    pub fn visible_role(&self, name: &str, now: i64) -> Option<&Role> {
+        if self.consistency_delay <= 0 {
+            return self.roles.get(name);
+        }
+        match self.roles.get(name) {
+            Some(r) if r.create_date.saturating_add(self.consistency_delay) <= now => Some(r),
+            _ => self
+                .deleted_roles
+                .get(name)
+                .filter(|d| d.deleted.saturating_add(self.consistency_delay) > now)
+                .map(|d| &d.role),
+        }
+    }
+
+    /// Whether a read of the role named `name` at `now` sees something other than the role as it
+    /// is, and why.
+    pub fn stale_read(&self, name: &str, now: i64) -> Option<StaleRead> {
+        if self.consistency_delay <= 0 {
+            return None;
+        }
+        let seen = self.visible_role(name, now);
+        match (self.roles.get(name), seen) {
+            (Some(r), None) => Some(StaleRead::NotYetVisible {
+                age: now.saturating_sub(r.create_date),
+            }),
+            (actual, Some(s)) if actual.is_none_or(|a| a.role_id != s.role_id) => {
+                let deleted = self.deleted_roles.get(name).map_or(now, |d| d.deleted);
+                Some(StaleRead::StillVisible {
+                    age: now.saturating_sub(deleted),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Keeps a deleted role for reads while the account's IAM reads lag (nothing when off).
+    pub fn remember_deletion(&mut self, role: Role, now: i64) {
+        if self.consistency_delay > 0 {
+            self.deleted_roles
+                .insert(role.role_name.clone(), DeletedRole { role, deleted: now });
+        }
+    }
+
+    /// Forgets deleted roles that reads no longer see at `now`.
+    pub fn forget_unseen_deletions(&mut self, now: i64) {
+        let delay = self.consistency_delay;
+        self.deleted_roles
+            .retain(|_, d| delay > 0 && d.deleted.saturating_add(delay) > now);
+    }
+
     /// The region's state, or an empty one.
     pub fn region(&self, region: &str) -> &RegionState {
         self.regions.get(region).unwrap_or(&EMPTY_REGION)

@@ -95,6 +95,11 @@ pub const ALL: &[Invariant] = &[
         doc: "The simulated clock never goes back, and the record's time is the clock before it.",
         check: clock_monotonic,
     },
+    Invariant {
+        name: "stale-read-changes-nothing",
+        doc: "A read that IAM's lag made stale (SetConsistency) produces no events and leaves the state as it was: a stale read is never a lost write.",
+        check: stale_read_changes_nothing,
+    },
 ];
 
 /// Looks an invariant up by name.
@@ -425,6 +430,24 @@ fn refusal_changes_nothing(s: &Step<'_>) -> Result<(), String> {
     Ok(())
 }
 
+fn stale_read_changes_nothing(s: &Step<'_>) -> Result<(), String> {
+    let Some(name) = crate::timetravel::timeline::read_role_name(&s.record.action.op) else {
+        return Ok(());
+    };
+    let account = s.before.account(&s.record.action.account);
+    let Some(stale) = account.stale_read(name, s.record.time) else {
+        return Ok(());
+    };
+    let events = match &s.record.outcome {
+        Outcome::Ok { events, .. } => events.len(),
+        Outcome::Error { .. } => 0,
+    };
+    if events > 0 || s.before != s.after {
+        return Err(format!("a read ({}) changed the state", stale.words()));
+    }
+    Ok(())
+}
+
 fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
     if s.after.now < s.before.now {
         return Err("the clock went back".to_string());
@@ -451,6 +474,62 @@ mod tests {
     fn run(state: State, seq: u64, action: &Action) -> State {
         let decided = decide(&state, seq, action).expect("accepted");
         decided.events.iter().fold(state, apply)
+    }
+
+    #[test]
+    fn a_stale_read_is_checked_and_changes_nothing() {
+        let genesis = Action::root(Operation::Genesis(GenesisParams {
+            seed: 1,
+            start: 1_767_225_600,
+            rules: None,
+        }));
+        let mut state = run(State::default(), 0, &genesis);
+        let mut seq = 1;
+        for (name, params) in [
+            ("SetConsistency", r#"{"DelaySeconds": 5}"#),
+            (
+                "CreateRole",
+                r#"{"RoleName": "app", "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"}"#,
+            ),
+        ] {
+            state = run(state, seq, &Action::root(call(name, params)));
+            seq += 1;
+        }
+        let read = Action::root(call("GetRole", r#"{"RoleName": "app"}"#));
+        let record = Record {
+            v: 1,
+            seq,
+            time: state.now,
+            request_id: String::new(),
+            outcome: decide(&state, seq, &read).into(),
+            action: read,
+        };
+        assert!(
+            state
+                .account(crate::core::action::DEFAULT_ACCOUNT)
+                .stale_read("app", record.time)
+                .is_some()
+        );
+        let same = Step {
+            before: &state,
+            record: &record,
+            after: &state,
+        };
+        assert_eq!(stale_read_changes_nothing(&same), Ok(()));
+        let mut changed = state.clone();
+        changed.now += 1;
+        let broken = Step {
+            before: &state,
+            record: &record,
+            after: &changed,
+        };
+        let Err(detail) = stale_read_changes_nothing(&broken) else {
+            panic!("a changed state is caught");
+        };
+        assert!(
+            detail.contains("stale read: the role was created 0 s ago"),
+            "{detail}"
+        );
     }
 
     /// `permission_of` (the registry's facts) and `decide` (its handlers' own) name the same action and

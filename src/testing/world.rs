@@ -42,6 +42,11 @@ pub const PERCENTS: [u8; 4] = [0, 10, 50, 100];
 /// five minutes of use, so a deletion checked soon after fails.
 pub const TRAFFIC_MINUTES_AGO: [u8; 3] = [0, 2, 4];
 
+/// IAM read lags worlds use, in seconds (`SetConsistency`; 0 is off). Within AWS's "a few seconds"
+/// and up to half a minute, which with `fuzz`'s 10 simulated seconds a request is one to three
+/// requests.
+pub const CONSISTENCY_DELAYS: [u8; 3] = [5, 15, 30];
+
 /// What state the service-linked role is in when the automation starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum RoleState {
@@ -85,6 +90,9 @@ pub struct World {
     /// Minutes ago viewers last watched a configuration that logs (and so the service last used
     /// the role), if in the last minutes.
     pub traffic: Option<u8>,
+    /// Seconds IAM reads lag behind writes (`SetConsistency`, set first, so the world's own roles
+    /// lag too); 0 is off.
+    pub consistency_delay: u8,
 }
 
 fn config_strategy(index: usize) -> impl Strategy<Value = Config> {
@@ -115,8 +123,14 @@ pub fn world() -> impl Strategy<Value = World> {
         Just(RoleState::MidDeletion),
     ];
     let traffic = proptest::option::of(proptest::sample::select(&TRAFFIC_MINUTES_AGO[..]));
-    (regions, role, traffic)
-        .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic))
+    let worlds = (regions, role, traffic)
+        .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic));
+    // Eventual consistency, one world in three.
+    let delay = prop_oneof![2 => Just(0), 1 => proptest::sample::select(&CONSISTENCY_DELAYS[..])];
+    (worlds, delay).prop_map(|(w, consistency_delay)| World {
+        consistency_delay,
+        ..w
+    })
 }
 
 impl World {
@@ -143,6 +157,7 @@ impl World {
             regions,
             role,
             traffic,
+            consistency_delay: 0,
         };
         if w.logging() && w.role == RoleState::Absent {
             w.role = RoleState::Present;
@@ -175,7 +190,20 @@ impl World {
             RoleState::Present => 1,
             RoleState::Legacy | RoleState::MidDeletion => 2,
         };
-        self.regions.len() + configs + logging + role + usize::from(self.traffic.is_some())
+        self.regions.len()
+            + configs
+            + logging
+            + role
+            + usize::from(self.traffic.is_some())
+            + usize::from(self.consistency_delay > 0)
+    }
+
+    /// [`World::fitted`], keeping the adversities.
+    fn refit(self) -> World {
+        World {
+            consistency_delay: self.consistency_delay,
+            ..World::fitted(self.regions, self.role, self.traffic)
+        }
     }
 
     /// The actions that build the world in the default account, in order, from the log's start:
@@ -183,6 +211,11 @@ impl World {
     /// minutes since, and a deletion started last.
     pub fn actions(&self) -> Vec<Action> {
         let mut lines = Vec::new();
+        if self.consistency_delay > 0 {
+            lines.push(
+                json!({"op": "SetConsistency", "params": {"DelaySeconds": self.consistency_delay}}),
+            );
+        }
         if self.role == RoleState::Legacy {
             lines.push(json!({"op": "SetAccountHistory", "params": {"UsedMediaTailorBeforeSlrSupport": true}}));
         }
@@ -266,16 +299,22 @@ impl World {
             Some(m) => parts.push(format!("viewers watching {m} minutes ago")),
             None => {}
         }
+        if self.consistency_delay > 0 {
+            parts.push(format!(
+                "IAM reads lag {} s behind writes",
+                self.consistency_delay
+            ));
+        }
         parts.join("; ")
     }
 
     /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
     /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
-    /// role instead of a legacy or half-deleted one, no role. Each is [`World::fitted`] and smaller
+    /// role instead of a legacy or half-deleted one, no role, no IAM lag. Each is [`World::fitted`] and smaller
     /// ([`World::size`]) or equal in size but plainer.
     pub fn simpler(&self) -> Vec<World> {
         let mut out = Vec::new();
-        let refit = |w: World| World::fitted(w.regions, w.role, w.traffic);
+        let refit = World::refit;
         for i in 0..self.regions.len() {
             let mut w = self.clone();
             w.regions.remove(i);
@@ -315,6 +354,11 @@ impl World {
             w.role = RoleState::Absent;
             out.push(w);
         }
+        if self.consistency_delay > 0 {
+            let mut w = self.clone();
+            w.consistency_delay = 0;
+            out.push(w);
+        }
         out.retain(|w| w != self);
         out
     }
@@ -327,10 +371,10 @@ mod tests {
     proptest! {
         #[test]
         fn worlds_fit_and_shrink_to_smaller_worlds(w in world()) {
-            prop_assert_eq!(&World::fitted(w.regions.clone(), w.role, w.traffic), &w);
+            prop_assert_eq!(&w.clone().refit(), &w);
             for s in w.simpler() {
                 prop_assert!(s.size() <= w.size(), "{} is not simpler than {}", s.describe(), w.describe());
-                prop_assert_eq!(&World::fitted(s.regions.clone(), s.role, s.traffic), &s);
+                prop_assert_eq!(&s.clone().refit(), &s);
             }
         }
     }
@@ -373,6 +417,32 @@ mod tests {
             });
             assert_eq!(configs, w.configs().count(), "{}", w.describe());
         }
+    }
+
+    #[test]
+    fn some_worlds_lag_their_iam_reads_and_shrinking_removes_the_lag() {
+        let Some(w) = (0..60)
+            .map(|case| World::generate(5, case))
+            .find(|w| w.consistency_delay > 0)
+        else {
+            panic!("no world of sixty lags its IAM reads");
+        };
+        assert!(CONSISTENCY_DELAYS.contains(&w.consistency_delay));
+        let first = w.actions().into_iter().next().map(|a| a.op.name());
+        assert_eq!(first, Some("SetConsistency"), "{}", w.describe());
+        assert!(
+            w.describe().ends_with(&format!(
+                "IAM reads lag {} s behind writes",
+                w.consistency_delay
+            )),
+            "{}",
+            w.describe()
+        );
+        assert!(w.simpler().iter().any(|s| s.consistency_delay == 0
+            && World {
+                consistency_delay: w.consistency_delay,
+                ..s.clone()
+            } == w));
     }
 
     #[test]

@@ -130,6 +130,57 @@ fn event_summary(e: &Event) -> Option<String> {
     Some(said.to_string())
 }
 
+/// The role a read names, for the reads that eventual consistency can make stale.
+pub fn read_role_name(op: &crate::core::action::Operation) -> Option<&str> {
+    use crate::core::action::Operation as O;
+    match op {
+        O::GetRole(p) => Some(&p.role_name),
+        O::ListAttachedRolePolicies(p) => Some(&p.role_name),
+        O::ListRoleTags(p) | O::ListRolePolicies(p) | O::ListInstanceProfilesForRole(p) => {
+            Some(&p.role_name)
+        }
+        O::GetRolePolicy(p) => Some(&p.role_name),
+        _ => None,
+    }
+}
+
+/// Why a read saw a role other than as it was (`SetConsistency`), in words: "stale read: the role
+/// was created 3 s ago". A read changes nothing, so the state after it is the state it read.
+pub fn stale_read(rec: &Record, after: &State) -> Option<String> {
+    if let crate::core::action::Operation::ServeSessions(_) = &rec.action.op {
+        return lag_lost_delivery(rec, after);
+    }
+    let name = read_role_name(&rec.action.op)?;
+    after
+        .account(&rec.action.account)
+        .stale_read(name, rec.time)
+        .map(|s| s.words())
+}
+
+/// Sessions whose logs were lost because MediaTailor's role was too new to use (`SetConsistency`).
+fn lag_lost_delivery(rec: &Record, after: &State) -> Option<String> {
+    let Outcome::Ok { response, .. } = &rec.outcome else {
+        return None;
+    };
+    if response
+        .get("LostSessions")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        == 0
+    {
+        return None;
+    }
+    match after
+        .account(&rec.action.account)
+        .stale_read(crate::core::catalog::SLR_NAME, rec.time)?
+    {
+        crate::core::state::StaleRead::NotYetVisible { age } => Some(format!(
+            "the role was created {age} s ago and is not yet usable"
+        )),
+        crate::core::state::StaleRead::StillVisible { .. } => None,
+    }
+}
+
 /// One line of the timeline: number, time, who, where, what, outcome, and the role after it.
 pub fn timeline_line(rec: &Record, after: &State) -> String {
     let a = &rec.action;
@@ -148,6 +199,10 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
     } else {
         a.region.as_str()
     };
+    let mut outcome = outcome_summary(rec);
+    if let Some(words) = stale_read(rec, after) {
+        outcome.push_str(&format!(" ({words})"));
+    }
     format!(
         "{:>6}  {}  {} {:<8} {:<14} {:<38} {}  [{}]",
         rec.seq,
@@ -156,7 +211,7 @@ pub fn timeline_line(rec: &Record, after: &State) -> String {
         a.caller,
         region,
         a.op.name(),
-        outcome_summary(rec),
+        outcome,
         role_status(after, &a.account)
     )
 }

@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 7] = [
+const GOLDEN: [Golden; 8] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -73,6 +73,12 @@ const GOLDEN: [Golden; 7] = [
         name: "iam2-3",
         hand_made: &[],
     },
+    // `consistency_3_lines`: IAM reads lagging behind writes (`SetConsistency`): a new role not seen
+    // yet, then seen; a deleted one still seen, then gone.
+    Golden {
+        name: "consistency-3",
+        hand_made: &[],
+    },
 ];
 
 /// The generator's seed and length for `generated.log`.
@@ -110,6 +116,7 @@ event_kinds!(
     Initialized,
     ClockAdvanced,
     AccountHistorySet,
+    ConsistencySet,
     UserCreated,
     AccessKeyCreated,
     UserPolicyPut,
@@ -151,6 +158,7 @@ operations!(
     AdvanceClock,
     ServeSessions,
     SetAccountHistory,
+    SetConsistency,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -459,6 +467,11 @@ fn the_mediatailor_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() 
 #[test]
 fn the_iam2_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("iam2-3"));
+}
+
+#[test]
+fn the_consistency_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("consistency-3"));
 }
 
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
@@ -839,6 +852,49 @@ fn write_golden_logs() {
     write_golden("logs-3", &logs_lines());
     write_golden("mediatailor-3", &mediatailor_3_lines());
     write_golden("iam2-3", &iam2_3_lines());
+    write_golden("consistency-3", &consistency_3_lines());
+}
+
+/// IAM reads lagging behind writes: `SetConsistency` refused out of range and accepted; a role just
+/// created is `NoSuchEntity` to GetRole, ListRoles and the role's other reads while writes find it;
+/// seen once the clock has moved past the lag; a deleted role still answers GetRole until the lag
+/// has passed; consistency turned off again.
+fn consistency_3_lines() -> Vec<Line> {
+    const TRUST: &str = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
+    let lines = [
+        r#"{"op":"SetConsistency","params":{"DelaySeconds":61}}"#.to_string(),
+        r#"{"op":"SetConsistency","params":{"DelaySeconds":5}}"#.to_string(),
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"app","AssumeRolePolicyDocument":"{TRUST}"}}}}"#),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+        r#"{"op":"AttachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":3}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":2}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+        r#"{"op":"DetachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        r#"{"op":"DeleteRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        // The role MediaTailor creates when logging is enabled lags too: its first deliveries are lost.
+        r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com/x","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#.to_string(),
+        r#"{"op":"ConfigureLogsForPlaybackConfiguration","params":{"PlaybackConfigurationName":"live","PercentEnabled":100}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#.to_string(),
+        r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
+        r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
+        r#"{"op":"SetConsistency","params":{"DelaySeconds":0}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
 }
 
 /// The members of newer IAM models, each accepted and refused: a role created with a maximum sign-in

@@ -600,6 +600,7 @@ const OP_NAMES: &[&str] = &[
     "AdvanceClock",
     "ServeSessions",
     "SetAccountHistory",
+    "SetConsistency",
     "RefusedRequest",
     "GetCallerIdentity",
     "CreateServiceLinkedRole",
@@ -1364,6 +1365,11 @@ fn operation() -> BoxedStrategy<Operation> {
                 })
             })
             .boxed(),
+        prop_oneof![-2i64..=62, any::<i64>()]
+            .prop_map(|delay_seconds| {
+                O::SetConsistency(slrsim::core::action::SetConsistencyParams { delay_seconds })
+            })
+            .boxed(),
         (
             field(
                 limits::MAX_REFUSAL_FIELD,
@@ -2076,6 +2082,10 @@ fn violations(op: &Operation) -> Vec<&'static str> {
     let arn = |s: &str| out_of(s, 20, 2048);
     match op {
         Operation::Genesis(_) | Operation::SetAccountHistory(_) => {}
+        Operation::SetConsistency(p) => check(
+            !(0..=limits::MAX_CONSISTENCY_DELAY).contains(&p.delay_seconds),
+            "DelaySeconds",
+        ),
         Operation::GetCallerIdentity(_) => {}
         Operation::RefusedRequest(p) => {
             let field = |s: &str| s.len() > limits::MAX_REFUSAL_FIELD;
@@ -2480,7 +2490,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                     .is_some_and(|n| out_of(n, 1, 512)),
                 "logGroupName",
             );
-            check(out_of(&p.log_stream_name, 1, 512), "logStreamName");
+            // The model's pattern for a stream name: no `:` or `*`.
+            check(
+                out_of(&p.log_stream_name, 1, 512) || p.log_stream_name.contains([':', '*']),
+                "logStreamName",
+            );
             check(
                 p.limit
                     .is_some_and(|l| outside(l, 1, limits::MAX_EVENTS_PAGE)),

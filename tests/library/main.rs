@@ -23,6 +23,7 @@ mod support;
 
 mod authorization;
 mod boundaries;
+mod consistency;
 mod golden;
 mod hostile_input;
 mod iam_reads;

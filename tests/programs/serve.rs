@@ -1331,3 +1331,39 @@ fn a_bad_clock_is_a_usage_error_that_names_the_forms() {
         );
     }
 }
+
+#[test]
+fn serve_with_consistency_lags_iam_reads_and_the_log_names_the_stale_read() {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    let srv = start(&["--consistency", "10"]);
+    let created = iam(
+        &srv,
+        &[
+            ("Action", "CreateRole"),
+            ("RoleName", "app"),
+            ("AssumeRolePolicyDocument", trust),
+        ],
+    );
+    assert_eq!(created.status, 200, "{}", created.body);
+    let stale = iam(&srv, &[("Action", "GetRole"), ("RoleName", "app")]);
+    assert_eq!(stale.status, 404, "{}", stale.body);
+    assert!(stale.body.contains("NoSuchEntity"), "{}", stale.body);
+    let advanced = control(&srv, "POST", "/_slrsim/advance?seconds=10", "");
+    assert_eq!(advanced.status, 200, "{}", advanced.body);
+    let seen = iam(&srv, &[("Action", "GetRole"), ("RoleName", "app")]);
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let log = slrsim_at(&db, &["log"]);
+    assert!(log.stdout.contains("SetConsistency"), "{}", log.stdout);
+    assert!(
+        log.stdout
+            .contains("(stale read: the role was created 0 s ago)"),
+        "{}",
+        log.stdout
+    );
+    slrsim_at(&db, &["verify"]).code(0, "the log with its stale read verifies");
+    let bad = tempfile::tempdir().expect("temp dir");
+    slrsim_at(&bad.path().join("db"), &["serve", "--consistency", "61"])
+        .code(2, "a lag past 60 s is a usage error");
+}

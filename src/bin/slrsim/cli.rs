@@ -169,6 +169,10 @@ pub(crate) enum Command {
         /// Start of the simulated clock for a database this command creates (RFC 3339).
         #[arg(long, default_value = "2026-01-01T00:00:00Z")]
         start: String,
+        /// IAM reads of the default account lag SECONDS (0..=60) behind writes: a new role is not
+        /// seen for that long, a deleted one still is (recorded as a `SetConsistency` at start).
+        #[arg(long, value_name = "SECONDS")]
+        consistency: Option<i64>,
     },
     /// Prints the `export` lines `serve` prints (the default account's root key for the database's
     /// seed), without serving: `eval "$(slrsim env)"`.

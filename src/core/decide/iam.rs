@@ -92,6 +92,22 @@ pub(super) fn role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a
     cx.account.roles.get(name).ok_or_else(|| no_such_role(name))
 }
 
+/// Like [`role_for`], for a read: finds the role as IAM reads see it now (`SetConsistency`: a role
+/// created moments ago is not seen yet, one deleted moments ago still is). Writes use [`role_for`]
+/// and see the role as it is (slrsim's choice, README "Eventual consistency").
+pub(super) fn read_role_for<'a>(
+    cx: &Ctx<'a>,
+    action: &str,
+    name: &str,
+) -> Result<&'a Role, ApiError> {
+    validate::iam_name("roleName", name, limits::MAX_ROLE_NAME)?;
+    let arn = role_resource(cx, name);
+    cx.authorize(&Request::new(action, &arn), Protocol::Iam)?;
+    cx.account
+        .visible_role(name, cx.now())
+        .ok_or_else(|| no_such_role(name))
+}
+
 /// Like [`role_for`], and refuses the protected role.
 fn ordinary_role_for<'a>(cx: &Ctx<'a>, action: &str, name: &str) -> Result<&'a Role, ApiError> {
     let role = role_for(cx, action, name)?;
@@ -408,7 +424,7 @@ pub(super) fn deletion_status(cx: &Ctx<'_>, p: &DeletionStatusParams) -> Result<
 }
 
 pub(super) fn get_role(cx: &Ctx<'_>, p: &RoleNameParams) -> Result<Decided, ApiError> {
-    let role = role_for(cx, "iam:GetRole", &p.role_name)?;
+    let role = read_role_for(cx, "iam:GetRole", &p.role_name)?;
     Ok(Decided::read(json!({"Role": response::role(role, true)})))
 }
 
@@ -445,11 +461,24 @@ pub(super) fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, A
     cx.authorize(&Request::new("iam:ListRoles", &resource), Protocol::Iam)?;
     // The marker is the name of the first role of the next page.
     let start = p.marker.clone().unwrap_or_default();
-    let mut roles = cx
+    // As reads see them (`SetConsistency`): the roles, and those deleted moments ago, less those
+    // created moments ago.
+    let now = cx.now();
+    let names: std::collections::BTreeSet<&String> = cx
         .account
         .roles
-        .range(start..)
-        .map(|(_, r)| r)
+        .range(start.clone()..)
+        .chain(
+            cx.account
+                .deleted_roles
+                .range(start..)
+                .map(|(n, d)| (n, &d.role)),
+        )
+        .map(|(n, _)| n)
+        .collect();
+    let mut roles = names
+        .into_iter()
+        .filter_map(|n| cx.account.visible_role(n, now))
         .filter(|r| r.path.starts_with(prefix));
     // INVARIANT: max is in 1..=1000, checked above.
     let take = usize::try_from(max).unwrap_or(100);
@@ -921,7 +950,7 @@ pub(super) fn list_attached_role_policies(
     let prefix = p.path_prefix.as_deref().unwrap_or("/");
     check_policy_path_prefix(prefix)?;
     let take = super::iam_reads::page_params(p.marker.as_deref(), p.max_items)?;
-    let role = role_for(cx, "iam:ListAttachedRolePolicies", &p.role_name)?;
+    let role = read_role_for(cx, "iam:ListAttachedRolePolicies", &p.role_name)?;
     let policies = role
         .attached_policies
         .iter()

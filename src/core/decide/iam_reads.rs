@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::iam::{managed_policy, role_for};
+use super::iam::{managed_policy, read_role_for, role_for};
 use super::{Ctx, Decided};
 use crate::core::action::*;
 use crate::core::authz::{Protocol, Request};
@@ -74,7 +74,7 @@ pub(super) fn page<T>(
 
 pub(super) fn list_role_tags(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Decided, ApiError> {
     let take = page_params(p.marker.as_deref(), p.max_items)?;
-    let role = role_for(cx, "iam:ListRoleTags", &p.role_name)?;
+    let role = read_role_for(cx, "iam:ListRoleTags", &p.role_name)?;
     let mut body = json!({});
     let tags = page(
         role.tags
@@ -138,7 +138,7 @@ pub(super) fn untag_role(cx: &Ctx<'_>, p: &UntagRoleParams) -> Result<Decided, A
 
 pub(super) fn list_role_policies(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Decided, ApiError> {
     let take = page_params(p.marker.as_deref(), p.max_items)?;
-    let role = role_for(cx, "iam:ListRolePolicies", &p.role_name)?;
+    let role = read_role_for(cx, "iam:ListRolePolicies", &p.role_name)?;
     let mut body = json!({});
     let names = page(
         role.inline_policies.keys().map(|k| (k.clone(), json!(k))),
@@ -153,7 +153,7 @@ pub(super) fn list_role_policies(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Dec
 /// GetRolePolicy: the document as it was put, which the query protocol URL-encodes as IAM does.
 pub(super) fn get_role_policy(cx: &Ctx<'_>, p: &RolePolicyNameParams) -> Result<Decided, ApiError> {
     validate::iam_name("policyName", &p.policy_name, limits::MAX_POLICY_NAME)?;
-    let role = role_for(cx, "iam:GetRolePolicy", &p.role_name)?;
+    let role = read_role_for(cx, "iam:GetRolePolicy", &p.role_name)?;
     let document = role.inline_policies.get(&p.policy_name).ok_or_else(|| {
         ApiError::new(
             ErrorCode::NoSuchEntity,
@@ -176,7 +176,7 @@ pub(super) fn list_instance_profiles(
     p: &RolePageParams,
 ) -> Result<Decided, ApiError> {
     page_params(p.marker.as_deref(), p.max_items)?;
-    role_for(cx, "iam:ListInstanceProfilesForRole", &p.role_name)?;
+    read_role_for(cx, "iam:ListInstanceProfilesForRole", &p.role_name)?;
     Ok(Decided::read(
         json!({"InstanceProfiles": [], "IsTruncated": false}),
     ))

@@ -85,6 +85,7 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::AdvanceClock(p) => service::advance_clock(cx, p),
         Operation::ServeSessions(p) => service::serve_sessions(cx, p),
         Operation::SetAccountHistory(p) => service::set_account_history(cx, p),
+        Operation::SetConsistency(p) => service::set_consistency(cx, p),
         Operation::RefusedRequest(p) => Err(service::refused_request(p)),
         Operation::CreateServiceLinkedRole(p) => iam::create_service_linked_role(cx, p),
         Operation::DeleteServiceLinkedRole(p) => iam::delete_service_linked_role(cx, p),

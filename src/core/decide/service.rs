@@ -12,6 +12,7 @@ use super::iam::new_service_linked_role;
 use super::{Ctx, Decided, to_event};
 use crate::core::action::{
     AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
+    SetConsistencyParams,
 };
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog::{
@@ -305,6 +306,26 @@ fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64
     events
 }
 
+pub(super) fn set_consistency(cx: &Ctx<'_>, p: &SetConsistencyParams) -> Result<Decided, ApiError> {
+    if !(0..=crate::core::limits::MAX_CONSISTENCY_DELAY).contains(&p.delay_seconds) {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!(
+                "DelaySeconds must be between 0 and {} (got {})",
+                crate::core::limits::MAX_CONSISTENCY_DELAY,
+                p.delay_seconds
+            ),
+        ));
+    }
+    Ok(Decided {
+        events: vec![Event::ConsistencySet {
+            account: cx.account_id().to_string(),
+            delay_seconds: p.delay_seconds,
+        }],
+        response: json!({"DelaySeconds": p.delay_seconds}),
+    })
+}
+
 pub(super) fn set_account_history(
     cx: &Ctx<'_>,
     p: &SetAccountHistoryParams,
@@ -490,6 +511,15 @@ fn deliver(
     let role = cx.account.service_linked_role().ok_or_else(|| {
         format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
     })?;
+    // IAM's lag (`SetConsistency`): a role created moments ago cannot be assumed yet.
+    if let Some(crate::core::state::StaleRead::NotYetVisible { age }) =
+        cx.account.stale_read(SLR_NAME, cx.now())
+    {
+        return Err(format!(
+            "the role {SLR_NAME} was created {age} s ago and is not yet usable (IAM changes take {} s to reach MediaTailor)",
+            cx.account.consistency_delay
+        ));
+    }
     if !authz::trust_allows(&role.assume_role_policy_document, MEDIATAILOR_SERVICE) {
         return Err(format!(
             "the trust policy of {SLR_NAME} does not let {MEDIATAILOR_SERVICE} assume it"

@@ -9,21 +9,40 @@ use slrsim::simulator::Simulator;
 use crate::cli::ClockArg;
 use crate::exit::{Exit, Failure};
 
+/// `serve`'s flags, as parsed.
+pub(crate) struct ServeFlags<'a> {
+    /// `--clock`.
+    pub(crate) clock: ClockArg,
+    /// `--speed`.
+    pub(crate) speed: f64,
+    /// `--no-sync`.
+    pub(crate) no_sync: bool,
+    /// `--seed`.
+    pub(crate) seed: u64,
+    /// `--start`.
+    pub(crate) start: &'a str,
+    /// `--snapshot-every`.
+    pub(crate) snapshot_every: Option<u64>,
+    /// `--consistency`.
+    pub(crate) consistency: Option<i64>,
+}
+
 /// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one argument per `serve` flag, passed straight from the parsed command line"
-)]
 pub(crate) fn serve(
     db: &Path,
     addr: std::net::SocketAddr,
-    clock: ClockArg,
-    speed: f64,
-    no_sync: bool,
-    seed: u64,
-    start: &str,
-    snapshot_every: Option<u64>,
+    flags: ServeFlags<'_>,
 ) -> Result<(), Failure> {
+    let ServeFlags {
+        clock,
+        speed,
+        no_sync,
+        seed,
+        start,
+        snapshot_every,
+        consistency,
+    } = flags;
+    check_consistency(consistency)?;
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
     let clock = match clock {
         ClockArg::Manual => ClockMode::Manual,
@@ -51,7 +70,8 @@ pub(crate) fn serve(
     // may exist without a log: `slrsim env` makes it to keep the operator file.)
     let store = Store::open(db)?;
     let genesis = (store.next_seq()? == 0).then_some(genesis);
-    let sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    let mut sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    record_consistency(&mut sim, consistency)?;
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -81,6 +101,34 @@ pub(crate) fn serve(
             Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
         }
     }
+}
+
+/// `--consistency`: refused out of range before anything is made.
+fn check_consistency(consistency: Option<i64>) -> Result<(), Failure> {
+    match consistency {
+        Some(n) if !(0..=slrsim::core::limits::MAX_CONSISTENCY_DELAY).contains(&n) => {
+            Err(Failure::Input(format!(
+                "--consistency {n}: give a number of seconds from 0 to {}",
+                slrsim::core::limits::MAX_CONSISTENCY_DELAY
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `--consistency`: a `SetConsistency` for the default account, recorded when it changes the lag.
+fn record_consistency(sim: &mut Simulator, consistency: Option<i64>) -> Result<(), Failure> {
+    let Some(n) = consistency else {
+        return Ok(());
+    };
+    let account = slrsim::core::action::DEFAULT_ACCOUNT;
+    if sim.state().account(account).consistency_delay != n {
+        let op = slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
+            delay_seconds: n,
+        });
+        sim.execute(slrsim::Action::root(op))?;
+    }
+    Ok(())
 }
 
 /// The database's operator secrets (the control API's token, the key secret), made if it has none.
