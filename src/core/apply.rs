@@ -27,7 +27,11 @@ pub fn apply_mut(state: &mut State, event: &Event) {
 // it is put in a family and that family's function handles it.
 macro_rules! clock_and_account_events {
     () => {
-        Event::Initialized { .. } | Event::ClockAdvanced { .. } | Event::AccountHistorySet { .. }
+        Event::Initialized { .. }
+            | Event::ClockAdvanced { .. }
+            | Event::AccountHistorySet { .. }
+            | Event::ThrottlingSet { .. }
+            | Event::ThrottleTokenTaken { .. }
     };
 }
 macro_rules! user_events {
@@ -115,6 +119,24 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
             used_before_slr_support,
         } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
+        }
+        Event::ThrottlingSet { throttling } => {
+            state.throttling = *throttling;
+            state.buckets.clear();
+        }
+        Event::ThrottleTokenTaken {
+            account,
+            operation,
+            millitokens,
+            at,
+        } => {
+            state.buckets.insert(
+                (account.clone(), operation.clone()),
+                crate::core::state::Bucket {
+                    millitokens: *millitokens,
+                    at: *at,
+                },
+            );
         }
         // `fold` sends only this family here.
         user_events!()

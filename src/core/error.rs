@@ -53,6 +53,12 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// CloudWatch Logs (JSON protocol): the request's signature is not the one its key gives.
     InvalidSignatureException,
+    /// IAM and STS: the call was throttled (AWS's common error `Throttling`).
+    Throttling,
+    /// CloudWatch Logs: the call was throttled.
+    ThrottlingException,
+    /// MediaTailor: the call was throttled.
+    TooManyRequestsException,
 }
 
 impl ErrorCode {
@@ -80,7 +86,10 @@ impl ErrorCode {
             | ErrorCode::MissingAction
             | ErrorCode::InvalidAction
             | ErrorCode::UnrecognizedClientException
-            | ErrorCode::InvalidSignatureException => 400,
+            | ErrorCode::InvalidSignatureException
+            | ErrorCode::Throttling
+            | ErrorCode::ThrottlingException => 400,
+            ErrorCode::TooManyRequestsException => 429,
         }
     }
 
@@ -110,6 +119,9 @@ impl ErrorCode {
             ErrorCode::InvalidAction => "InvalidAction",
             ErrorCode::UnrecognizedClientException => "UnrecognizedClientException",
             ErrorCode::InvalidSignatureException => "InvalidSignatureException",
+            ErrorCode::Throttling => "Throttling",
+            ErrorCode::ThrottlingException => "ThrottlingException",
+            ErrorCode::TooManyRequestsException => "TooManyRequestsException",
         }
     }
 }

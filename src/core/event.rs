@@ -43,6 +43,23 @@ pub enum Event {
         /// Whether the account used MediaTailor before service-linked role support (2021-09-15).
         used_before_slr_support: bool,
     },
+    /// The scenario turned throttling on (with its rate and burst) or off; every bucket starts full.
+    ThrottlingSet {
+        /// The setting; `None` turns throttling off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        throttling: Option<crate::core::state::Throttling>,
+    },
+    /// A call took a token from its bucket (throttling is on): the bucket as the call left it.
+    ThrottleTokenTaken {
+        /// The account.
+        account: String,
+        /// The operation whose bucket it is.
+        operation: String,
+        /// What is left, in thousandths of a call.
+        millitokens: u64,
+        /// When (simulated seconds).
+        at: i64,
+    },
     /// An IAM user was created.
     UserCreated {
         /// The account.
@@ -411,6 +428,8 @@ impl Event {
             Event::Initialized { .. } => "Initialized",
             Event::ClockAdvanced { .. } => "ClockAdvanced",
             Event::AccountHistorySet { .. } => "AccountHistorySet",
+            Event::ThrottlingSet { .. } => "ThrottlingSet",
+            Event::ThrottleTokenTaken { .. } => "ThrottleTokenTaken",
             Event::UserCreated { .. } => "UserCreated",
             Event::AccessKeyCreated { .. } => "AccessKeyCreated",
             Event::UserPolicyPut { .. } => "UserPolicyPut",

@@ -210,6 +210,7 @@ operation_kinds!(
     AdvanceClock,
     ServeSessions,
     SetAccountHistory,
+    SetThrottling,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -399,6 +400,15 @@ impl OperationKind {
                         "SetAccountHistory",
                         Route::Scenario,
                         r#"{"UsedMediaTailorBeforeSlrSupport": true}"#,
+                    )
+                }
+            }
+            K::SetThrottling => {
+                &const {
+                    simulation(
+                        "SetThrottling",
+                        Route::Scenario,
+                        r#"{"Enabled": true, "RatePerSecond": 10, "Burst": 10}"#,
                     )
                 }
             }

@@ -22,6 +22,17 @@ pub struct State {
     /// users and access keys only through [`State::account_mut`], [`State::insert_user`] and
     /// [`State::insert_access_key`], which keep the key index beside it.
     pub accounts: BTreeMap<String, Account>,
+    /// Throttling of AWS calls, when the scenario or `serve --throttle` turned it on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttling: Option<Throttling>,
+    /// Token buckets by (account, operation): only those a call has taken from since throttling was
+    /// set; an absent bucket is full.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "bucket_list"
+    )]
+    pub buckets: BTreeMap<(String, String), Bucket>,
     /// Derived from `seed` and `accounts`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     key_index: KeyIndex,
@@ -34,6 +45,67 @@ struct StateFields {
     start: i64,
     now: i64,
     accounts: BTreeMap<String, Account>,
+    #[serde(default)]
+    throttling: Option<Throttling>,
+    #[serde(default, with = "bucket_list")]
+    buckets: BTreeMap<(String, String), Bucket>,
+}
+
+/// Throttling's setting: every (account, operation) has a bucket of `burst` calls, refilled with
+/// `millicalls_per_second` thousandths of a call a second of simulated time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Throttling {
+    /// Thousandths of a call a second a bucket refills with.
+    pub millicalls_per_second: u64,
+    /// Calls a full bucket holds.
+    pub burst: u32,
+}
+
+/// One token bucket as the last call that took from it left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Tokens left, in thousandths of a call.
+    pub millitokens: u64,
+    /// When (simulated seconds).
+    pub at: i64,
+}
+
+impl Throttling {
+    /// The bucket's tokens (thousandths of a call) at `now`: `bucket` refilled for the simulated time
+    /// since, never above the burst; a bucket no call took from is full.
+    pub fn tokens_at(&self, bucket: Option<&Bucket>, now: i64) -> u64 {
+        let full = u64::from(self.burst) * 1000;
+        match bucket {
+            None => full,
+            Some(b) => {
+                let elapsed = u64::try_from(now.saturating_sub(b.at)).unwrap_or(0);
+                let refill = elapsed.saturating_mul(self.millicalls_per_second);
+                b.millitokens.saturating_add(refill).min(full)
+            }
+        }
+    }
+}
+
+/// Buckets serialise as a list of `[account, operation, bucket]` (JSON objects need string keys).
+mod bucket_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Bucket;
+
+    type Map = BTreeMap<(String, String), Bucket>;
+
+    pub(super) fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<(&String, &String, &Bucket)> =
+            map.iter().map(|((a, o), b)| (a, o, b)).collect();
+        list.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        let list: Vec<(String, String, Bucket)> = Vec::deserialize(d)?;
+        Ok(list.into_iter().map(|(a, o, b)| ((a, o), b)).collect())
+    }
 }
 
 impl From<StateFields> for State {
@@ -43,6 +115,8 @@ impl From<StateFields> for State {
             start: f.start,
             now: f.now,
             accounts: f.accounts,
+            throttling: f.throttling,
+            buckets: f.buckets,
             key_index: KeyIndex::default(),
         };
         state.rebuild_key_index();

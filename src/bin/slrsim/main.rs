@@ -102,6 +102,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             sync: _,
             seed,
             start,
+            throttle,
         } => serve::serve(
             &cli.db,
             *addr,
@@ -110,6 +111,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             *no_sync,
             *seed,
             start,
+            throttle.clone(),
             cli.snapshot_every,
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),

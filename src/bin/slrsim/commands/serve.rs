@@ -22,6 +22,7 @@ pub(crate) fn serve(
     no_sync: bool,
     seed: u64,
     start: &str,
+    throttle: Option<(String, Option<u32>)>,
     snapshot_every: Option<u64>,
 ) -> Result<(), Failure> {
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
@@ -51,7 +52,10 @@ pub(crate) fn serve(
     // may exist without a log: `slrsim env` makes it to keep the operator file.)
     let store = Store::open(db)?;
     let genesis = (store.next_seq()? == 0).then_some(genesis);
-    let sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    let mut sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    if let Some((rate, burst)) = throttle {
+        set_throttling(&mut sim, &rate, burst)?;
+    }
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -90,4 +94,23 @@ pub(crate) fn operator(db: &Path) -> Result<slrsim::aws::server::operator::Opera
         eprintln!("slrsim: the operator file (control token and key secret): {e}");
         Failure::Quiet(Exit::Storage)
     })
+}
+
+/// Records `SetThrottling` for `serve --throttle`.
+fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result<(), Failure> {
+    use slrsim::core::action::{Action, Operation, SetThrottlingParams};
+    let rate: serde_json::Number = rate
+        .parse()
+        .map_err(|_| Failure::Input(format!("--throttle: `{rate}` is not a number")))?;
+    let record = sim.execute(Action::root(Operation::SetThrottling(
+        SetThrottlingParams {
+            enabled: true,
+            rate_per_second: Some(rate),
+            burst,
+        },
+    )))?;
+    if let slrsim::core::outcome::Outcome::Error { error } = &record.outcome {
+        return Err(Failure::Input(format!("--throttle: {error}")));
+    }
+    Ok(())
 }
