@@ -47,7 +47,7 @@ pub enum Event {
     ThrottlingSet {
         /// The setting; `None` turns throttling off.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        throttling: Option<crate::core::state::Throttling>,
+        throttling: Option<payload::Throttling>,
     },
     /// A call took a token from its bucket (throttling is on): the bucket as the call left it.
     ThrottleTokenTaken {

@@ -308,6 +308,7 @@ fn class(op: &Operation) -> Class {
         | Operation::AdvanceClock(_)
         | Operation::ServeSessions(_)
         | Operation::SetAccountHistory(_)
+        | Operation::SetThrottling(_)
         | Operation::RefusedRequest(_) => Class::Simulation,
         Operation::GetCallerIdentity(_) => Class::Identity,
         Operation::CreateServiceLinkedRole(_)
@@ -761,6 +762,7 @@ fn simulation_samples() -> Vec<Operation> {
             "SetAccountHistory",
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
         ),
+        root("SetThrottling", json!({"Enabled": false})),
         root(
             "RefusedRequest",
             json!({"Service": "iam", "Code": "SignatureDoesNotMatch", "Message": "no"}),

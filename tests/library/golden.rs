@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 7] = [
+const GOLDEN: [Golden; 8] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -71,6 +71,12 @@ const GOLDEN: [Golden; 7] = [
     // given at creation, ListAttachedRolePolicies' path prefix and paging), accepted and refused.
     Golden {
         name: "iam2-3",
+        hand_made: &[],
+    },
+    // `throttle_3_lines`: throttling set, refused and turned off; a call of each protocol throttled
+    // and let through again as simulated time refills its bucket.
+    Golden {
+        name: "throttle-3",
         hand_made: &[],
     },
 ];
@@ -144,6 +150,8 @@ event_kinds!(
     LogStreamCreated,
     LogEventsPut,
     LogDeliveryLost,
+    ThrottlingSet,
+    ThrottleTokenTaken,
 );
 
 operations!(
@@ -151,6 +159,7 @@ operations!(
     AdvanceClock,
     ServeSessions,
     SetAccountHistory,
+    SetThrottling,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -459,6 +468,11 @@ fn the_mediatailor_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() 
 #[test]
 fn the_iam2_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("iam2-3"));
+}
+
+#[test]
+fn the_throttle_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("throttle-3"));
 }
 
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
@@ -839,6 +853,41 @@ fn write_golden_logs() {
     write_golden("logs-3", &logs_lines());
     write_golden("mediatailor-3", &mediatailor_3_lines());
     write_golden("iam2-3", &iam2_3_lines());
+    write_golden("throttle-3", &throttle_3_lines());
+}
+
+/// Throttling: refused settings, then buckets of two calls refilled with half a call a simulated
+/// second; ListRoles, DescribeLogGroups and ListPlaybackConfigurations each throttled on their third
+/// call (IAM's `Throttling`, CloudWatch Logs' `ThrottlingException`, MediaTailor's
+/// `TooManyRequestsException`), let through after the clock moves, and throttling turned off.
+fn throttle_3_lines() -> Vec<Line> {
+    let mut lines = vec![
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"RatePerSecond":0}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"Burst":1001}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"RatePerSecond":0.5,"Burst":2}}"#,
+    ];
+    for op in [
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"DescribeLogGroups","params":{}}"#,
+        r#"{"op":"ListPlaybackConfigurations","params":{}}"#,
+    ] {
+        lines.extend([op, op, op]);
+    }
+    lines.extend([
+        r#"{"op":"AdvanceClock","params":{"Seconds":2}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"DescribeLogGroups","params":{}}"#,
+        r#"{"op":"ListPlaybackConfigurations","params":{}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":false}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+    ]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
 }
 
 /// The members of newer IAM models, each accepted and refused: a role created with a maximum sign-in
