@@ -95,6 +95,11 @@ pub const ALL: &[Invariant] = &[
         doc: "The simulated clock never goes back, and the record's time is the clock before it.",
         check: clock_monotonic,
     },
+    Invariant {
+        name: "throttling-takes-one-token",
+        doc: "With throttling on, an accepted AWS call takes exactly one token from its own bucket (account and operation) and a throttled call found that bucket empty; a throttled call changes nothing (its bucket refills from the last take). With throttling off no call is throttled and no bucket is kept.",
+        check: throttling_takes_one_token,
+    },
 ];
 
 /// Looks an invariant up by name.
@@ -433,6 +438,71 @@ fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
         return Err("the record's time is not the clock before it".to_string());
     }
     Ok(())
+}
+
+fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
+    use crate::core::error::ErrorCode;
+    let action = &s.record.action;
+    let taken: Vec<&Event> = s
+        .record
+        .outcome
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Event::ThrottleTokenTaken { .. }))
+        .collect();
+    let throttled = matches!(
+        &s.record.outcome,
+        Outcome::Error { error } if matches!(
+            error.code,
+            ErrorCode::Throttling | ErrorCode::ThrottlingException | ErrorCode::TooManyRequestsException
+        )
+    );
+    let Some(t) = s.before.throttling else {
+        if throttled
+            || !taken.is_empty()
+            || !s.after.buckets.is_empty() && s.after.throttling.is_none()
+        {
+            return Err("throttled, or a bucket kept, while throttling is off".to_string());
+        }
+        return Ok(());
+    };
+    let name = action.op.kind().spec().name;
+    let key = (action.account.clone(), name.to_string());
+    let tokens = t.tokens_at(s.before.buckets.get(&key), s.before.now);
+    if throttled {
+        if tokens >= 1000 {
+            return Err(format!(
+                "{name} was throttled with {tokens} thousandths of a call in its bucket"
+            ));
+        }
+        return Ok(());
+    }
+    let accepted_call = s.record.outcome.is_ok() && !action.op.is_simulation();
+    match (accepted_call, taken.as_slice()) {
+        (false, []) => Ok(()),
+        (
+            true,
+            [
+                Event::ThrottleTokenTaken {
+                    account,
+                    operation,
+                    millitokens,
+                    at,
+                },
+            ],
+        ) if *account == key.0
+            && *operation == key.1
+            && tokens >= 1000
+            && *millitokens == tokens - 1000
+            && *at == s.before.now =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "{name} took {} tokens, not one from its bucket of {tokens} thousandths",
+            taken.len()
+        )),
+    }
 }
 
 #[cfg(test)]
