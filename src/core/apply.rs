@@ -126,12 +126,17 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
         }
         Event::ThrottleTokenTaken {
             account,
+            region,
             operation,
             millitokens,
             at,
         } => {
             state.buckets.insert(
-                (account.clone(), operation.clone()),
+                (
+                    account.clone(),
+                    region.clone().unwrap_or_default(),
+                    operation.clone(),
+                ),
                 crate::core::state::Bucket {
                     millitokens: *millitokens,
                     at: *at,

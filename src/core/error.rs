@@ -62,6 +62,16 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Whether this is a service's throttling error (the call's token bucket was empty).
+    pub fn is_throttling(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Throttling
+                | ErrorCode::ThrottlingException
+                | ErrorCode::TooManyRequestsException
+        )
+    }
+
     /// The HTTP status AWS returns with this code.
     pub fn status(self) -> u16 {
         match self {

@@ -53,6 +53,9 @@ pub enum Event {
     ThrottleTokenTaken {
         /// The account.
         account: String,
+        /// The region, for a regional service (MediaTailor, CloudWatch Logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
         /// The operation whose bucket it is.
         operation: String,
         /// What is left, in thousandths of a call.

@@ -25,14 +25,14 @@ pub struct State {
     /// Throttling of AWS calls, when the scenario or `serve --throttle` turned it on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub throttling: Option<Throttling>,
-    /// Token buckets by (account, operation): only those a call has taken from since throttling was
-    /// set; an absent bucket is full.
+    /// Token buckets by [`BucketKey`]: only those a call has taken from since throttling was set;
+    /// an absent bucket is full.
     #[serde(
         default,
         skip_serializing_if = "BTreeMap::is_empty",
         with = "bucket_list"
     )]
-    pub buckets: BTreeMap<(String, String), Bucket>,
+    pub buckets: BTreeMap<BucketKey, Bucket>,
     /// Derived from `seed` and `accounts`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     key_index: KeyIndex,
@@ -48,10 +48,25 @@ struct StateFields {
     #[serde(default)]
     throttling: Option<Throttling>,
     #[serde(default, with = "bucket_list")]
-    buckets: BTreeMap<(String, String), Bucket>,
+    buckets: BTreeMap<BucketKey, Bucket>,
 }
 
 pub use crate::core::event::payload::Throttling;
+
+/// Whose bucket a call takes from: (account, region — empty for IAM and STS, which are global —,
+/// operation). AWS's quotas are per account and Region.
+pub type BucketKey = (String, String, String);
+
+/// The bucket `action` takes from.
+pub fn bucket_key(action: &crate::core::action::Action) -> BucketKey {
+    let spec = action.op.kind().spec();
+    let region = if spec.is_global() {
+        String::new()
+    } else {
+        action.region.clone()
+    };
+    (action.account.clone(), region, spec.name.to_string())
+}
 
 /// One token bucket as the last call that took from it left it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +93,7 @@ impl Throttling {
     }
 }
 
-/// Buckets serialise as a list of `[account, operation, bucket]` (JSON objects need string keys).
+/// Buckets serialise as a list of `[account, region, operation, bucket]` (JSON objects need string keys).
 mod bucket_list {
     use std::collections::BTreeMap;
 
@@ -86,17 +101,20 @@ mod bucket_list {
 
     use super::Bucket;
 
-    type Map = BTreeMap<(String, String), Bucket>;
+    type Map = BTreeMap<super::BucketKey, Bucket>;
 
     pub(super) fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
-        let list: Vec<(&String, &String, &Bucket)> =
-            map.iter().map(|((a, o), b)| (a, o, b)).collect();
+        let list: Vec<(&String, &String, &String, &Bucket)> =
+            map.iter().map(|((a, r, o), b)| (a, r, o, b)).collect();
         list.serialize(s)
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
-        let list: Vec<(String, String, Bucket)> = Vec::deserialize(d)?;
-        Ok(list.into_iter().map(|(a, o, b)| ((a, o), b)).collect())
+        let list: Vec<(String, String, String, Bucket)> = Vec::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|(a, r, o, b)| ((a, r, o), b))
+            .collect())
     }
 }
 

@@ -97,7 +97,7 @@ pub const ALL: &[Invariant] = &[
     },
     Invariant {
         name: "throttling-takes-one-token",
-        doc: "With throttling on, an accepted AWS call takes exactly one token from its own bucket (account and operation) and a throttled call found that bucket empty; a throttled call changes nothing (its bucket refills from the last take). With throttling off no call is throttled and no bucket is kept.",
+        doc: "With throttling on, an accepted AWS call takes exactly one token from its own bucket (account, Region of a regional service, operation) and a throttled call found that bucket empty; a throttled call changes nothing (its bucket refills from the last take). With throttling off no call is throttled and no bucket is kept.",
         check: throttling_takes_one_token,
     },
 ];
@@ -441,7 +441,6 @@ fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
-    use crate::core::error::ErrorCode;
     let action = &s.record.action;
     let taken: Vec<&Event> = s
         .record
@@ -450,13 +449,8 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
         .iter()
         .filter(|e| matches!(e, Event::ThrottleTokenTaken { .. }))
         .collect();
-    let throttled = matches!(
-        &s.record.outcome,
-        Outcome::Error { error } if matches!(
-            error.code,
-            ErrorCode::Throttling | ErrorCode::ThrottlingException | ErrorCode::TooManyRequestsException
-        )
-    );
+    let throttled =
+        matches!(&s.record.outcome, Outcome::Error { error } if error.code.is_throttling());
     let Some(t) = s.before.throttling else {
         if throttled
             || !taken.is_empty()
@@ -467,7 +461,7 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
         return Ok(());
     };
     let name = action.op.kind().spec().name;
-    let key = (action.account.clone(), name.to_string());
+    let key = crate::core::state::bucket_key(action);
     let tokens = t.tokens_at(s.before.buckets.get(&key), s.before.now);
     if throttled {
         if tokens >= 1000 {
@@ -485,13 +479,15 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
             [
                 Event::ThrottleTokenTaken {
                     account,
+                    region,
                     operation,
                     millitokens,
                     at,
                 },
             ],
         ) if *account == key.0
-            && *operation == key.1
+            && region.clone().unwrap_or_default() == key.1
+            && *operation == key.2
             && tokens >= 1000
             && *millitokens == tokens - 1000
             && *at == s.before.now =>

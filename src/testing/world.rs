@@ -85,7 +85,17 @@ pub struct World {
     /// Minutes ago viewers last watched a configuration that logs (and so the service last used
     /// the role), if in the last minutes.
     pub traffic: Option<u8>,
+    /// AWS calls throttled ([`THROTTLE_RATE`] calls a second per operation, bursts of
+    /// [`THROTTLE_BURST`]): set last, so the calls that build the world are not throttled.
+    pub throttling: bool,
 }
+
+/// Calls a second each operation's bucket refills with in a throttled world: with the requests
+/// clock of `fuzz` (10 simulated seconds a request), half a call a request, so an operation called
+/// again and again is refused every other time after its burst (a retry gets through).
+pub const THROTTLE_RATE: f64 = 0.05;
+/// Calls a full bucket holds in a throttled world.
+pub const THROTTLE_BURST: u32 = 2;
 
 fn config_strategy(index: usize) -> impl Strategy<Value = Config> {
     proptest::sample::select(&PERCENTS[..]).prop_map(move |percent| Config {
@@ -115,8 +125,12 @@ pub fn world() -> impl Strategy<Value = World> {
         Just(RoleState::MidDeletion),
     ];
     let traffic = proptest::option::of(proptest::sample::select(&TRAFFIC_MINUTES_AGO[..]));
-    (regions, role, traffic)
-        .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic))
+    // Drawn last, so that the worlds of the earlier parts stay what they were for a seed and case.
+    let throttling = proptest::bool::weighted(0.125);
+    (regions, role, traffic, throttling).prop_map(|(regions, role, traffic, throttling)| World {
+        throttling,
+        ..World::fitted(regions, role, traffic)
+    })
 }
 
 impl World {
@@ -143,6 +157,7 @@ impl World {
             regions,
             role,
             traffic,
+            throttling: false,
         };
         if w.logging() && w.role == RoleState::Absent {
             w.role = RoleState::Present;
@@ -175,7 +190,12 @@ impl World {
             RoleState::Present => 1,
             RoleState::Legacy | RoleState::MidDeletion => 2,
         };
-        self.regions.len() + configs + logging + role + usize::from(self.traffic.is_some())
+        self.regions.len()
+            + configs
+            + logging
+            + role
+            + usize::from(self.traffic.is_some())
+            + usize::from(self.throttling)
     }
 
     /// The actions that build the world in the default account, in order, from the log's start:
@@ -217,6 +237,11 @@ impl World {
         }
         if self.role == RoleState::MidDeletion {
             lines.push(json!({"op": "DeleteServiceLinkedRole", "params": {"RoleName": crate::core::catalog::SLR_NAME}}));
+        }
+        if self.throttling {
+            lines.push(json!({"op": "SetThrottling", "params": {
+                "Enabled": true, "RatePerSecond": THROTTLE_RATE, "Burst": THROTTLE_BURST,
+            }}));
         }
         lines
             .into_iter()
@@ -266,16 +291,29 @@ impl World {
             Some(m) => parts.push(format!("viewers watching {m} minutes ago")),
             None => {}
         }
+        if self.throttling {
+            parts.push(format!(
+                "calls throttled at {THROTTLE_RATE} a second per operation (bursts of {THROTTLE_BURST})"
+            ));
+        }
         parts.join("; ")
     }
 
     /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
     /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
-    /// role instead of a legacy or half-deleted one, no role. Each is [`World::fitted`] and smaller
-    /// ([`World::size`]) or equal in size but plainer.
+    /// role instead of a legacy or half-deleted one, no role (and, first of all, no throttling). Each
+    /// is [`World::fitted`] and smaller ([`World::size`]) or equal in size but plainer.
     pub fn simpler(&self) -> Vec<World> {
         let mut out = Vec::new();
-        let refit = |w: World| World::fitted(w.regions, w.role, w.traffic);
+        let refit = |w: World| World {
+            throttling: w.throttling,
+            ..World::fitted(w.regions, w.role, w.traffic)
+        };
+        if self.throttling {
+            let mut w = self.clone();
+            w.throttling = false;
+            out.push(w);
+        }
         for i in 0..self.regions.len() {
             let mut w = self.clone();
             w.regions.remove(i);
@@ -327,10 +365,11 @@ mod tests {
     proptest! {
         #[test]
         fn worlds_fit_and_shrink_to_smaller_worlds(w in world()) {
-            prop_assert_eq!(&World::fitted(w.regions.clone(), w.role, w.traffic), &w);
+            let fit = |w: &World| World { throttling: w.throttling, ..World::fitted(w.regions.clone(), w.role, w.traffic) };
+            prop_assert_eq!(&fit(&w), &w);
             for s in w.simpler() {
                 prop_assert!(s.size() <= w.size(), "{} is not simpler than {}", s.describe(), w.describe());
-                prop_assert_eq!(&World::fitted(s.regions.clone(), s.role, s.traffic), &s);
+                prop_assert_eq!(&fit(&s), &s);
             }
         }
     }

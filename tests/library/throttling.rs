@@ -104,7 +104,7 @@ fn a_fractional_rate_lets_one_call_through_every_few_seconds() {
 }
 
 #[test]
-fn buckets_are_per_account_and_per_operation() {
+fn buckets_are_per_account_region_and_operation() {
     let mut t = TestSim::new();
     t.ok(&throttle(0.001, 1));
     t.ok(LIST_ROLES);
@@ -116,6 +116,19 @@ fn buckets_are_per_account_and_per_operation() {
         t.err(r#"{"op":"ListRoles","account":"444455556666","params":{}}"#)
             .code,
         ErrorCode::Throttling
+    );
+    // IAM is global: one bucket whatever the region; CloudWatch Logs has one per Region.
+    assert_eq!(
+        t.err(r#"{"op":"ListRoles","region":"eu-west-1","params":{}}"#)
+            .code,
+        ErrorCode::Throttling
+    );
+    t.ok(r#"{"op":"DescribeLogGroups","params":{}}"#);
+    t.ok(r#"{"op":"DescribeLogGroups","region":"eu-west-1","params":{}}"#);
+    assert_eq!(
+        t.err(r#"{"op":"DescribeLogGroups","region":"eu-west-1","params":{}}"#)
+            .code,
+        ErrorCode::ThrottlingException
     );
 }
 

@@ -712,23 +712,24 @@ pub(super) fn throttling_error(service: crate::core::operation::Service) -> ApiE
     ApiError::new(code, "Rate exceeded")
 }
 
-/// With throttling on, takes a token from the bucket of the call's account and operation: the
+/// With throttling on, takes a token from the bucket of the call's account, region and operation: the
 /// event that records the take, or the service's throttling error when the bucket is empty (a
 /// refused call changes nothing: the bucket refills from the time it was last taken from).
 pub(super) fn throttle(cx: &Ctx<'_>) -> Result<Option<Event>, ApiError> {
     let Some(t) = cx.state.throttling else {
         return Ok(None);
     };
-    let spec = cx.action.op.kind().spec();
-    let key = (cx.account_id().to_string(), spec.name.to_string());
+    let key = crate::core::state::bucket_key(cx.action);
     let now = cx.now();
     let tokens = t.tokens_at(cx.state.buckets.get(&key), now);
     if tokens < 1000 {
-        return Err(throttling_error(spec.service));
+        return Err(throttling_error(cx.action.op.kind().spec().service));
     }
+    let (account, region, operation) = key;
     Ok(Some(Event::ThrottleTokenTaken {
-        account: key.0,
-        operation: key.1,
+        account,
+        region: (!region.is_empty()).then_some(region),
+        operation,
         millitokens: tokens - 1000,
         at: now,
     }))
