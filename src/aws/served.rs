@@ -86,6 +86,7 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         | K::ServeSessions
         | K::SetAccountHistory
         | K::SetConsistency
+        | K::SetThrottling
         | K::RefusedRequest => "",
         K::CreateServiceLinkedRole => {
             "MediaTailor's role and those of the 12 services in `src/core/service_roles.rs`; any other service name is `InvalidInput`, in slrsim's words"

@@ -85,6 +85,9 @@ pub enum Operation {
     SetAccountHistory(SetAccountHistoryParams),
     /// Sets how far the account's IAM reads lag behind its writes (eventual consistency; 0 is off).
     SetConsistency(SetConsistencyParams),
+    /// Turns throttling of AWS calls on or off: token buckets per account and operation, refilled as
+    /// simulated time passes.
+    SetThrottling(SetThrottlingParams),
     /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
     /// unknown action, malformed parameters): recorded so a server's history is whole.
     RefusedRequest(RefusedRequestParams),
@@ -308,6 +311,21 @@ pub struct SetAccountHistoryParams {
 pub struct SetConsistencyParams {
     /// 0 (off, reads see every write at once) ..= [`crate::core::limits::MAX_CONSISTENCY_DELAY`].
     pub delay_seconds: i64,
+}
+
+/// SetThrottling.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SetThrottlingParams {
+    /// Whether AWS calls are throttled from now on.
+    pub enabled: bool,
+    /// Calls a second each operation's bucket refills with, 0.001..=1000 in steps of 0.001
+    /// (default 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_second: Option<serde_json::Number>,
+    /// Calls a full bucket holds, 1..=1000 (default: the rate rounded up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u32>,
 }
 
 /// CreateServiceLinkedRole.

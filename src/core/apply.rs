@@ -31,6 +31,8 @@ macro_rules! clock_and_account_events {
             | Event::ClockAdvanced { .. }
             | Event::AccountHistorySet { .. }
             | Event::ConsistencySet { .. }
+            | Event::ThrottlingSet { .. }
+            | Event::ThrottleTokenTaken { .. }
     };
 }
 macro_rules! user_events {
@@ -133,6 +135,29 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
             used_before_slr_support,
         } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
+        }
+        Event::ThrottlingSet { throttling } => {
+            state.throttling = *throttling;
+            state.buckets.clear();
+        }
+        Event::ThrottleTokenTaken {
+            account,
+            region,
+            operation,
+            millitokens,
+            at,
+        } => {
+            state.buckets.insert(
+                (
+                    account.clone(),
+                    region.clone().unwrap_or_default(),
+                    operation.clone(),
+                ),
+                crate::core::state::Bucket {
+                    millitokens: *millitokens,
+                    at: *at,
+                },
+            );
         }
         // `fold` sends only this family here.
         user_events!()

@@ -53,9 +53,25 @@ pub enum ErrorCode {
     UnrecognizedClientException,
     /// CloudWatch Logs (JSON protocol): the request's signature is not the one its key gives.
     InvalidSignatureException,
+    /// IAM and STS: the call was throttled (AWS's common error `Throttling`).
+    Throttling,
+    /// CloudWatch Logs: the call was throttled.
+    ThrottlingException,
+    /// MediaTailor: the call was throttled.
+    TooManyRequestsException,
 }
 
 impl ErrorCode {
+    /// Whether this is a service's throttling error (the call's token bucket was empty).
+    pub fn is_throttling(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::Throttling
+                | ErrorCode::ThrottlingException
+                | ErrorCode::TooManyRequestsException
+        )
+    }
+
     /// The HTTP status AWS returns with this code.
     pub fn status(self) -> u16 {
         match self {
@@ -80,7 +96,10 @@ impl ErrorCode {
             | ErrorCode::MissingAction
             | ErrorCode::InvalidAction
             | ErrorCode::UnrecognizedClientException
-            | ErrorCode::InvalidSignatureException => 400,
+            | ErrorCode::InvalidSignatureException
+            | ErrorCode::Throttling
+            | ErrorCode::ThrottlingException => 400,
+            ErrorCode::TooManyRequestsException => 429,
         }
     }
 
@@ -110,6 +129,9 @@ impl ErrorCode {
             ErrorCode::InvalidAction => "InvalidAction",
             ErrorCode::UnrecognizedClientException => "UnrecognizedClientException",
             ErrorCode::InvalidSignatureException => "InvalidSignatureException",
+            ErrorCode::Throttling => "Throttling",
+            ErrorCode::ThrottlingException => "ThrottlingException",
+            ErrorCode::TooManyRequestsException => "TooManyRequestsException",
         }
     }
 }

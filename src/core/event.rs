@@ -50,6 +50,26 @@ pub enum Event {
         /// Seconds; 0 is off.
         delay_seconds: i64,
     },
+    /// The scenario turned throttling on (with its rate and burst) or off; every bucket starts full.
+    ThrottlingSet {
+        /// The setting; `None` turns throttling off.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        throttling: Option<payload::Throttling>,
+    },
+    /// A call took a token from its bucket (throttling is on): the bucket as the call left it.
+    ThrottleTokenTaken {
+        /// The account.
+        account: String,
+        /// The region, for a regional service (MediaTailor, CloudWatch Logs).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<String>,
+        /// The operation whose bucket it is.
+        operation: String,
+        /// What is left, in thousandths of a call.
+        millitokens: u64,
+        /// When (simulated seconds).
+        at: i64,
+    },
     /// An IAM user was created.
     UserCreated {
         /// The account.
@@ -420,6 +440,8 @@ impl Event {
             Event::ClockAdvanced { .. } => "ClockAdvanced",
             Event::AccountHistorySet { .. } => "AccountHistorySet",
             Event::ConsistencySet { .. } => "ConsistencySet",
+            Event::ThrottlingSet { .. } => "ThrottlingSet",
+            Event::ThrottleTokenTaken { .. } => "ThrottleTokenTaken",
             Event::UserCreated { .. } => "UserCreated",
             Event::AccessKeyCreated { .. } => "AccessKeyCreated",
             Event::UserPolicyPut { .. } => "UserPolicyPut",

@@ -211,6 +211,7 @@ operation_kinds!(
     ServeSessions,
     SetAccountHistory,
     SetConsistency,
+    SetThrottling,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -405,6 +406,15 @@ impl OperationKind {
             }
             K::SetConsistency => {
                 &const { simulation("SetConsistency", Route::Scenario, r#"{"DelaySeconds": 5}"#) }
+            }
+            K::SetThrottling => {
+                &const {
+                    simulation(
+                        "SetThrottling",
+                        Route::Scenario,
+                        r#"{"Enabled": true, "RatePerSecond": 10, "Burst": 10}"#,
+                    )
+                }
             }
             K::RefusedRequest => {
                 &const {

@@ -22,6 +22,17 @@ pub struct State {
     /// users and access keys only through [`State::account_mut`], [`State::insert_user`] and
     /// [`State::insert_access_key`], which keep the key index beside it.
     pub accounts: BTreeMap<String, Account>,
+    /// Throttling of AWS calls, when the scenario or `serve --throttle` turned it on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttling: Option<Throttling>,
+    /// Token buckets by [`BucketKey`]: only those a call has taken from since throttling was set;
+    /// an absent bucket is full.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        with = "bucket_list"
+    )]
+    pub buckets: BTreeMap<BucketKey, Bucket>,
     /// Derived from `seed` and `accounts`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     key_index: KeyIndex,
@@ -34,6 +45,77 @@ struct StateFields {
     start: i64,
     now: i64,
     accounts: BTreeMap<String, Account>,
+    #[serde(default)]
+    throttling: Option<Throttling>,
+    #[serde(default, with = "bucket_list")]
+    buckets: BTreeMap<BucketKey, Bucket>,
+}
+
+pub use crate::core::event::payload::Throttling;
+
+/// Whose bucket a call takes from: (account, region — empty for IAM and STS, which are global —,
+/// operation). AWS's quotas are per account and Region.
+pub type BucketKey = (String, String, String);
+
+/// The bucket `action` takes from.
+pub fn bucket_key(action: &crate::core::action::Action) -> BucketKey {
+    let spec = action.op.kind().spec();
+    let region = if spec.is_global() {
+        String::new()
+    } else {
+        action.region.clone()
+    };
+    (action.account.clone(), region, spec.name.to_string())
+}
+
+/// One token bucket as the last call that took from it left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Tokens left, in thousandths of a call.
+    pub millitokens: u64,
+    /// When (simulated seconds).
+    pub at: i64,
+}
+
+impl Throttling {
+    /// The bucket's tokens (thousandths of a call) at `now`: `bucket` refilled for the simulated time
+    /// since, never above the burst; a bucket no call took from is full.
+    pub fn tokens_at(&self, bucket: Option<&Bucket>, now: i64) -> u64 {
+        let full = u64::from(self.burst) * 1000;
+        match bucket {
+            None => full,
+            Some(b) => {
+                let elapsed = u64::try_from(now.saturating_sub(b.at)).unwrap_or(0);
+                let refill = elapsed.saturating_mul(self.millicalls_per_second);
+                b.millitokens.saturating_add(refill).min(full)
+            }
+        }
+    }
+}
+
+/// Buckets serialise as a list of `[account, region, operation, bucket]` (JSON objects need string keys).
+mod bucket_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Bucket;
+
+    type Map = BTreeMap<super::BucketKey, Bucket>;
+
+    pub(super) fn serialize<S: Serializer>(map: &Map, s: S) -> Result<S::Ok, S::Error> {
+        let list: Vec<(&String, &String, &String, &Bucket)> =
+            map.iter().map(|((a, r, o), b)| (a, r, o, b)).collect();
+        list.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map, D::Error> {
+        let list: Vec<(String, String, String, Bucket)> = Vec::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|(a, r, o, b)| ((a, r, o), b))
+            .collect())
+    }
 }
 
 impl From<StateFields> for State {
@@ -43,6 +125,8 @@ impl From<StateFields> for State {
             start: f.start,
             now: f.now,
             accounts: f.accounts,
+            throttling: f.throttling,
+            buckets: f.buckets,
             key_index: KeyIndex::default(),
         };
         state.rebuild_key_index();

@@ -100,6 +100,11 @@ pub const ALL: &[Invariant] = &[
         doc: "A read that IAM's lag made stale (SetConsistency) produces no events and leaves the state as it was: a stale read is never a lost write.",
         check: stale_read_changes_nothing,
     },
+    Invariant {
+        name: "throttling-takes-one-token",
+        doc: "With throttling on, an accepted AWS call takes exactly one token from its own bucket (account, Region of a regional service, operation) and a throttled call found that bucket empty; a throttled call changes nothing (its bucket refills from the last take). With throttling off no call is throttled and no bucket is kept.",
+        check: throttling_takes_one_token,
+    },
 ];
 
 /// Looks an invariant up by name.
@@ -456,6 +461,67 @@ fn clock_monotonic(s: &Step<'_>) -> Result<(), String> {
         return Err("the record's time is not the clock before it".to_string());
     }
     Ok(())
+}
+
+fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
+    let action = &s.record.action;
+    let taken: Vec<&Event> = s
+        .record
+        .outcome
+        .events()
+        .iter()
+        .filter(|e| matches!(e, Event::ThrottleTokenTaken { .. }))
+        .collect();
+    let throttled =
+        matches!(&s.record.outcome, Outcome::Error { error } if error.code.is_throttling());
+    let Some(t) = s.before.throttling else {
+        if throttled
+            || !taken.is_empty()
+            || !s.after.buckets.is_empty() && s.after.throttling.is_none()
+        {
+            return Err("throttled, or a bucket kept, while throttling is off".to_string());
+        }
+        return Ok(());
+    };
+    let name = action.op.kind().spec().name;
+    let key = crate::core::state::bucket_key(action);
+    let tokens = t.tokens_at(s.before.buckets.get(&key), s.before.now);
+    if throttled {
+        if tokens >= 1000 {
+            return Err(format!(
+                "{name} was throttled with {tokens} thousandths of a call in its bucket"
+            ));
+        }
+        return Ok(());
+    }
+    let accepted_call = s.record.outcome.is_ok() && !action.op.is_simulation();
+    match (accepted_call, taken.as_slice()) {
+        (false, []) => Ok(()),
+        (
+            true,
+            [
+                Event::ThrottleTokenTaken {
+                    account,
+                    region,
+                    operation,
+                    millitokens,
+                    at,
+                },
+            ],
+        ) if *account == key.0
+            && region.clone().unwrap_or_default() == key.1
+            && *operation == key.2
+            && tokens >= 1000
+            && *millitokens == tokens - 1000
+            && *at == s.before.now =>
+        {
+            Ok(())
+        }
+        _ => Err(format!(
+            "{name} took {} tokens, not one from its bucket of {tokens} thousandths",
+            taken.len()
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -93,7 +93,17 @@ pub struct World {
     /// Seconds IAM reads lag behind writes (`SetConsistency`, set first, so the world's own roles
     /// lag too); 0 is off.
     pub consistency_delay: u8,
+    /// AWS calls throttled ([`THROTTLE_RATE`] calls a second per operation, bursts of
+    /// [`THROTTLE_BURST`]): set last, so the calls that build the world are not throttled.
+    pub throttling: bool,
 }
+
+/// Calls a second each operation's bucket refills with in a throttled world: with the requests
+/// clock of `fuzz` (10 simulated seconds a request), half a call a request, so an operation called
+/// again and again is refused every other time after its burst (a retry gets through).
+pub const THROTTLE_RATE: f64 = 0.05;
+/// Calls a full bucket holds in a throttled world.
+pub const THROTTLE_BURST: u32 = 2;
 
 fn config_strategy(index: usize) -> impl Strategy<Value = Config> {
     proptest::sample::select(&PERCENTS[..]).prop_map(move |percent| Config {
@@ -127,8 +137,11 @@ pub fn world() -> impl Strategy<Value = World> {
         .prop_map(|(regions, role, traffic)| World::fitted(regions, role, traffic));
     // Eventual consistency, one world in three.
     let delay = prop_oneof![2 => Just(0), 1 => proptest::sample::select(&CONSISTENCY_DELAYS[..])];
-    (worlds, delay).prop_map(|(w, consistency_delay)| World {
+    // Throttling, one world in eight.
+    let throttling = proptest::bool::weighted(0.125);
+    (worlds, delay, throttling).prop_map(|(w, consistency_delay, throttling)| World {
         consistency_delay,
+        throttling,
         ..w
     })
 }
@@ -158,6 +171,7 @@ impl World {
             role,
             traffic,
             consistency_delay: 0,
+            throttling: false,
         };
         if w.logging() && w.role == RoleState::Absent {
             w.role = RoleState::Present;
@@ -196,12 +210,14 @@ impl World {
             + role
             + usize::from(self.traffic.is_some())
             + usize::from(self.consistency_delay > 0)
+            + usize::from(self.throttling)
     }
 
     /// [`World::fitted`], keeping the adversities.
     fn refit(self) -> World {
         World {
             consistency_delay: self.consistency_delay,
+            throttling: self.throttling,
             ..World::fitted(self.regions, self.role, self.traffic)
         }
     }
@@ -250,6 +266,11 @@ impl World {
         }
         if self.role == RoleState::MidDeletion {
             lines.push(json!({"op": "DeleteServiceLinkedRole", "params": {"RoleName": crate::core::catalog::SLR_NAME}}));
+        }
+        if self.throttling {
+            lines.push(json!({"op": "SetThrottling", "params": {
+                "Enabled": true, "RatePerSecond": THROTTLE_RATE, "Burst": THROTTLE_BURST,
+            }}));
         }
         lines
             .into_iter()
@@ -305,16 +326,27 @@ impl World {
                 self.consistency_delay
             ));
         }
+        if self.throttling {
+            parts.push(format!(
+                "calls throttled at {THROTTLE_RATE} a second per operation (bursts of {THROTTLE_BURST})"
+            ));
+        }
         parts.join("; ")
     }
 
     /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
     /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
-    /// role instead of a legacy or half-deleted one, no role, no IAM lag. Each is [`World::fitted`] and smaller
-    /// ([`World::size`]) or equal in size but plainer.
+    /// role instead of a legacy or half-deleted one, no role, no IAM lag (and, first of all, no
+    /// throttling). Each is [`World::fitted`] and smaller ([`World::size`]) or equal in size but
+    /// plainer.
     pub fn simpler(&self) -> Vec<World> {
         let mut out = Vec::new();
         let refit = World::refit;
+        if self.throttling {
+            let mut w = self.clone();
+            w.throttling = false;
+            out.push(w);
+        }
         for i in 0..self.regions.len() {
             let mut w = self.clone();
             w.regions.remove(i);

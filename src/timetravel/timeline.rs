@@ -27,6 +27,17 @@ pub fn outcome_summary(rec: &Record) -> String {
     match &rec.outcome {
         Outcome::Error { error } => {
             let mut line = format!("ERROR {} ({}): {}", error.code, error.status, error.message);
+            if error.code.is_throttling() {
+                let (account, region, operation) = crate::core::state::bucket_key(&rec.action);
+                let region = if region.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in {region}")
+                };
+                line.push_str(&format!(
+                    " [throttled: the {operation} bucket of account {account}{region} was empty]"
+                ));
+            }
             // A malformed request's record keeps what was sent: its start shows here, all of it
             // in `log --json`.
             if let crate::core::action::Operation::RefusedRequest(p) = &rec.action.op {

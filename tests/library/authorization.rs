@@ -309,6 +309,7 @@ fn class(op: &Operation) -> Class {
         | Operation::ServeSessions(_)
         | Operation::SetAccountHistory(_)
         | Operation::SetConsistency(_)
+        | Operation::SetThrottling(_)
         | Operation::RefusedRequest(_) => Class::Simulation,
         Operation::GetCallerIdentity(_) => Class::Identity,
         Operation::CreateServiceLinkedRole(_)
@@ -763,6 +764,7 @@ fn simulation_samples() -> Vec<Operation> {
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
         ),
         root("SetConsistency", json!({"DelaySeconds": 5})),
+        root("SetThrottling", json!({"Enabled": false})),
         root(
             "RefusedRequest",
             json!({"Service": "iam", "Code": "SignatureDoesNotMatch", "Message": "no"}),

@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 8] = [
+const GOLDEN: [Golden; 9] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -77,6 +77,12 @@ const GOLDEN: [Golden; 8] = [
     // yet, then seen; a deleted one still seen, then gone.
     Golden {
         name: "consistency-3",
+        hand_made: &[],
+    },
+    // `throttle_3_lines`: throttling set, refused and turned off; a call of each protocol throttled
+    // and let through again as simulated time refills its bucket.
+    Golden {
+        name: "throttle-3",
         hand_made: &[],
     },
 ];
@@ -151,6 +157,8 @@ event_kinds!(
     LogStreamCreated,
     LogEventsPut,
     LogDeliveryLost,
+    ThrottlingSet,
+    ThrottleTokenTaken,
 );
 
 operations!(
@@ -159,6 +167,7 @@ operations!(
     ServeSessions,
     SetAccountHistory,
     SetConsistency,
+    SetThrottling,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -472,6 +481,11 @@ fn the_iam2_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
 #[test]
 fn the_consistency_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("consistency-3"));
+}
+
+#[test]
+fn the_throttle_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("throttle-3"));
 }
 
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
@@ -853,6 +867,7 @@ fn write_golden_logs() {
     write_golden("mediatailor-3", &mediatailor_3_lines());
     write_golden("iam2-3", &iam2_3_lines());
     write_golden("consistency-3", &consistency_3_lines());
+    write_golden("throttle-3", &throttle_3_lines());
 }
 
 /// IAM reads lagging behind writes: `SetConsistency` refused out of range and accepted; a role just
@@ -889,6 +904,40 @@ fn consistency_3_lines() -> Vec<Line> {
         r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
         r#"{"op":"SetConsistency","params":{"DelaySeconds":0}}"#.to_string(),
     ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
+}
+
+/// Throttling: refused settings, then buckets of two calls refilled with half a call a simulated
+/// second; ListRoles, DescribeLogGroups and ListPlaybackConfigurations each throttled on their third
+/// call (IAM's `Throttling`, CloudWatch Logs' `ThrottlingException`, MediaTailor's
+/// `TooManyRequestsException`), let through after the clock moves, and throttling turned off.
+fn throttle_3_lines() -> Vec<Line> {
+    let mut lines = vec![
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"RatePerSecond":0}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"Burst":1001}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":true,"RatePerSecond":0.5,"Burst":2}}"#,
+    ];
+    for op in [
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"DescribeLogGroups","params":{}}"#,
+        r#"{"op":"ListPlaybackConfigurations","params":{}}"#,
+    ] {
+        lines.extend([op, op, op]);
+    }
+    lines.extend([
+        r#"{"op":"AdvanceClock","params":{"Seconds":2}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+        r#"{"op":"DescribeLogGroups","params":{}}"#,
+        r#"{"op":"ListPlaybackConfigurations","params":{}}"#,
+        r#"{"op":"SetThrottling","params":{"Enabled":false}}"#,
+        r#"{"op":"ListRoles","params":{}}"#,
+    ]);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
     for l in &lines {

@@ -601,6 +601,7 @@ const OP_NAMES: &[&str] = &[
     "ServeSessions",
     "SetAccountHistory",
     "SetConsistency",
+    "SetThrottling",
     "RefusedRequest",
     "GetCallerIdentity",
     "CreateServiceLinkedRole",
@@ -1370,6 +1371,32 @@ fn operation() -> BoxedStrategy<Operation> {
                 O::SetConsistency(slrsim::core::action::SetConsistencyParams { delay_seconds })
             })
             .boxed(),
+        // Rates and bursts out of range, or the largest (a throttled call is refused before its
+        // input is checked, so the other operations' checks must not meet a small bucket).
+        (
+            any::<bool>(),
+            prop_oneof![
+                Just(-1.0f64),
+                Just(0.0),
+                Just(0.0001),
+                Just(1000.0),
+                Just(5000.0)
+            ],
+            prop_oneof![
+                Just(None),
+                Just(Some(0u32)),
+                Just(Some(1000)),
+                Just(Some(5000))
+            ],
+        )
+            .prop_map(|(enabled, rate, burst)| {
+                O::SetThrottling(SetThrottlingParams {
+                    enabled,
+                    rate_per_second: serde_json::Number::from_f64(rate),
+                    burst,
+                })
+            })
+            .boxed(),
         (
             field(
                 limits::MAX_REFUSAL_FIELD,
@@ -2086,6 +2113,17 @@ fn violations(op: &Operation) -> Vec<&'static str> {
             !(0..=limits::MAX_CONSISTENCY_DELAY).contains(&p.delay_seconds),
             "DelaySeconds",
         ),
+        Operation::SetThrottling(p) => {
+            let rate = p
+                .rate_per_second
+                .as_ref()
+                .and_then(serde_json::Number::as_f64);
+            check(
+                rate.is_some_and(|r| !(0.0005..1000.0005).contains(&r)),
+                "RatePerSecond",
+            );
+            check(p.burst.is_some_and(|b| !(1..=1000).contains(&b)), "Burst");
+        }
         Operation::GetCallerIdentity(_) => {}
         Operation::RefusedRequest(p) => {
             let field = |s: &str| s.len() > limits::MAX_REFUSAL_FIELD;
@@ -2520,10 +2558,11 @@ fn violations(op: &Operation) -> Vec<&'static str> {
                     .is_some_and(|f| chars(f) > limits::MAX_FILTER_PATTERN || f.starts_with('?')),
                 "filterPattern|filter pattern",
             );
+            // The model's pattern for stream names, `[^:*]*`, applies to the prefix too.
             check(
                 p.log_stream_name_prefix
                     .as_deref()
-                    .is_some_and(|s| out_of(s, 1, 512)),
+                    .is_some_and(|s| out_of(s, 1, 512) || s.contains([':', '*'])),
                 "logStreamNamePrefix",
             );
         }

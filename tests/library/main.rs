@@ -32,3 +32,4 @@ mod lifecycle;
 mod logs_reads;
 mod mediatailor_inputs;
 mod properties;
+mod throttling;

@@ -278,3 +278,73 @@ fn the_naive_aws_cli_teardown_fails_the_same_way() {
         out.show()
     );
 }
+
+/// boto3 in standard retry mode against `serve --throttle`: every call succeeds, some after retries
+/// of IAM's, CloudWatch Logs' and MediaTailor's throttling errors, which the log holds.
+#[test]
+fn boto3_retries_get_through_throttling() {
+    if !venv() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--db")
+        .arg(&db)
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--throttle",
+            "0.5:2",
+            "--clock",
+            "requests:1",
+        ])
+        .stderr(std::process::Stdio::null());
+    let srv = crate::support::http::Server::start(cmd);
+    let script = r#"
+import boto3, botocore.config
+c = botocore.config.Config(retries={"mode": "standard", "max_attempts": 5})
+iam = boto3.client("iam", config=c)
+mt = boto3.client("mediatailor", config=c)
+logs = boto3.client("logs", config=c)
+for f in [iam.list_roles, mt.list_playback_configurations, logs.describe_log_groups]:
+    print(sum(f()["ResponseMetadata"]["RetryAttempts"] for i in range(6)))
+"#;
+    let out = std::process::Command::new(VENV_PYTHON)
+        .args(["-c", script])
+        .env("AWS_ENDPOINT_URL", format!("http://{}", srv.addr))
+        .env("AWS_ACCESS_KEY_ID", &srv.key)
+        .env("AWS_SECRET_ACCESS_KEY", &srv.secret)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("python runs");
+    let (exit, _) = srv.stop();
+    assert!(exit.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let retries: Vec<u32> = stdout
+        .lines()
+        .map(|l| l.trim().parse().expect("a count"))
+        .collect();
+    assert_eq!(retries.len(), 3);
+    assert!(
+        retries.iter().all(|r| *r > 0),
+        "each service retried: {retries:?}"
+    );
+    let log = exec(command(&db, &["log"]), None);
+    for code in [
+        "ERROR Throttling (400)",
+        "ERROR TooManyRequestsException (429)",
+        "ERROR ThrottlingException (400)",
+    ] {
+        assert!(log.stdout.contains(code), "{code}: {}", log.stdout);
+    }
+    assert_eq!(exec(command(&db, &["verify"]), None).code, Some(0));
+}

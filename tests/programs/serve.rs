@@ -1367,3 +1367,40 @@ fn serve_with_consistency_lags_iam_reads_and_the_log_names_the_stale_read() {
     slrsim_at(&bad.path().join("db"), &["serve", "--consistency", "61"])
         .code(2, "a lag past 60 s is a usage error");
 }
+
+/// `serve --throttle` records SetThrottling first; with the requests clock each request refills half
+/// a call, so a fourth ListRoles in a row is refused with IAM's `Throttling` (a retry then gets
+/// through), MediaTailor answers 429 `TooManyRequestsException`, and the log names each refusal and
+/// verifies.
+#[test]
+fn serve_throttle_refuses_with_each_protocol_s_error_and_the_log_verifies() {
+    let srv = start(&["--throttle", "0.5:2", "--clock", "requests:1"]);
+    let statuses: Vec<u16> = (0..5)
+        .map(|_| iam(&srv, &[("Action", "ListRoles")]).status)
+        .collect();
+    assert_eq!(statuses, [200, 200, 200, 400, 200]);
+    let mut last = None;
+    for _ in 0..4 {
+        last = Some(mt(&srv, "GET", "/playbackConfigurations", None));
+    }
+    let last = last.expect("four answers");
+    assert_eq!(last.status, 429, "{}", last.body);
+    assert_eq!(
+        last.header("x-amzn-errortype").map(|t| t.split(':').next()),
+        Some(Some("TooManyRequestsException"))
+    );
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let log = slrsim_at(&db, &["log"]);
+    assert_eq!(log.code, Some(0));
+    let lines: Vec<&str> = log.stdout.lines().collect();
+    assert!(lines[1].contains("SetThrottling"), "{}", log.stdout);
+    assert!(
+        log.stdout.contains(
+            "ERROR Throttling (400): Rate exceeded [throttled: the ListRoles bucket of account 111122223333 was empty]"
+        ),
+        "{}",
+        log.stdout
+    );
+    assert_eq!(slrsim_at(&db, &["verify"]).code, Some(0));
+}

@@ -173,6 +173,12 @@ pub(crate) enum Command {
         /// seen for that long, a deleted one still is (recorded as a `SetConsistency` at start).
         #[arg(long, value_name = "SECONDS")]
         consistency: Option<i64>,
+        /// Throttle AWS calls: a token bucket per account and operation holding BURST calls and
+        /// refilled with RATE calls a second of simulated time (`RATE[:BURST]`, default 10; RATE may be
+        /// a fraction, such as 0.5, for `--clock requests`).
+        /// Recorded in the log as a SetThrottling action before the first call.
+        #[arg(long, num_args = 0..=1, default_missing_value = "10", value_parser = parse_throttle)]
+        throttle: Option<(String, Option<u32>)>,
     },
     /// Prints the `export` lines `serve` prints (the default account's root key for the database's
     /// seed), without serving: `eval "$(slrsim env)"`.
@@ -278,4 +284,32 @@ pub(crate) struct FuzzArgs {
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,
+}
+
+/// `serve --throttle RATE[:BURST]`: RATE calls a second (0.001 to 1000), BURST calls (1 to 1000,
+/// default RATE rounded up).
+fn parse_throttle(s: &str) -> Result<(String, Option<u32>), String> {
+    let bad = || {
+        format!(
+            "`{s}`: give RATE or RATE:BURST, RATE calls a second (0.001 to 1000), BURST a whole number from 1 to 1000"
+        )
+    };
+    let (rate, burst) = match s.split_once(':') {
+        Some((r, b)) => (r, Some(b)),
+        None => (s, None),
+    };
+    let r: f64 = rate.parse().map_err(|_| bad())?;
+    if !(0.001..=1000.0).contains(&r) {
+        return Err(bad());
+    }
+    let burst = match burst {
+        Some(b) => Some(
+            b.parse::<u32>()
+                .ok()
+                .filter(|b| (1..=1000).contains(b))
+                .ok_or_else(bad)?,
+        ),
+        None => None,
+    };
+    Ok((rate.to_string(), burst))
 }

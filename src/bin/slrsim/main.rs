@@ -103,6 +103,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             seed,
             start,
             consistency,
+            throttle,
         } => serve::serve(
             &cli.db,
             *addr,
@@ -114,6 +115,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
                 start,
                 snapshot_every: cli.snapshot_every,
                 consistency: *consistency,
+                throttle: throttle.clone(),
             },
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),

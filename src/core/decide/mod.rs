@@ -70,8 +70,14 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
     if !action.op.is_simulation() {
         cx.caller()?;
     }
-    let decided = dispatch(&cx)?;
+    let taken = if action.op.is_simulation() {
+        None
+    } else {
+        service::throttle(&cx)?
+    };
+    let mut decided = dispatch(&cx)?;
     check_account_quota(state, action, &decided)?;
+    decided.events.extend(taken);
     Ok(decided)
 }
 
@@ -86,6 +92,7 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::ServeSessions(p) => service::serve_sessions(cx, p),
         Operation::SetAccountHistory(p) => service::set_account_history(cx, p),
         Operation::SetConsistency(p) => service::set_consistency(cx, p),
+        Operation::SetThrottling(p) => service::set_throttling(p),
         Operation::RefusedRequest(p) => Err(service::refused_request(p)),
         Operation::CreateServiceLinkedRole(p) => iam::create_service_linked_role(cx, p),
         Operation::DeleteServiceLinkedRole(p) => iam::delete_service_linked_role(cx, p),

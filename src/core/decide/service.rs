@@ -13,6 +13,7 @@ use super::{Ctx, Decided, to_event};
 use crate::core::action::{
     AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
     SetConsistencyParams,
+    SetThrottlingParams,
 };
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog::{
@@ -676,4 +677,90 @@ pub(super) fn refused_request(p: &crate::core::action::RefusedRequestParams) -> 
         );
     }
     ApiError::new(p.code, p.message.clone())
+}
+
+/// The most calls a second (and a bucket) `SetThrottling` takes.
+pub(super) const MAX_THROTTLE_RATE: u32 = 1000;
+/// The rate `SetThrottling` and `serve --throttle` use when none is given: CloudWatch Logs'
+/// documented quota for `DescribeLogGroups` and `DescribeLogStreams` is 10 calls a second (IAM and
+/// MediaTailor document none per operation).
+pub(crate) const DEFAULT_THROTTLE_RATE: u32 = 10;
+
+pub(super) fn set_throttling(p: &SetThrottlingParams) -> Result<Decided, ApiError> {
+    let max = u64::from(MAX_THROTTLE_RATE) * 1000;
+    let milli = match &p.rate_per_second {
+        None => Some(u64::from(DEFAULT_THROTTLE_RATE) * 1000),
+        Some(n) => n
+            .as_f64()
+            .map(|r| (r * 1000.0).round())
+            .filter(|m| *m >= 1.0 && *m <= max as f64)
+            .map(|m| m as u64),
+    };
+    let Some(milli) = milli else {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!("RatePerSecond must be between 0.001 and {MAX_THROTTLE_RATE}"),
+        ));
+    };
+    let burst = p
+        .burst
+        .unwrap_or_else(|| u32::try_from(milli.div_ceil(1000)).unwrap_or(MAX_THROTTLE_RATE));
+    if !(1..=MAX_THROTTLE_RATE).contains(&burst) {
+        return Err(ApiError::new(
+            ErrorCode::ValidationError,
+            format!("Burst must be between 1 and {MAX_THROTTLE_RATE}; it is {burst}"),
+        ));
+    }
+    let throttling = p.enabled.then_some(crate::core::state::Throttling {
+        millicalls_per_second: milli,
+        burst,
+    });
+    let response = match throttling {
+        Some(t) => json!({
+            "Enabled": true,
+            "RatePerSecond": t.millicalls_per_second as f64 / 1000.0,
+            "Burst": t.burst,
+        }),
+        None => json!({"Enabled": false}),
+    };
+    Ok(Decided::new(
+        vec![Event::ThrottlingSet { throttling }],
+        response,
+    ))
+}
+
+/// The throttling error of the call's service, as AWS's protocols name it: IAM and STS answer the
+/// common `Throttling` (400), CloudWatch Logs its model's `ThrottlingException` (400), MediaTailor
+/// `TooManyRequestsException` (429). SDKs retry each of them.
+pub(super) fn throttling_error(service: crate::core::operation::Service) -> ApiError {
+    use crate::core::operation::Service;
+    let code = match service {
+        Service::Logs => ErrorCode::ThrottlingException,
+        Service::MediaTailor => ErrorCode::TooManyRequestsException,
+        Service::Iam | Service::Sts | Service::Simulation => ErrorCode::Throttling,
+    };
+    ApiError::new(code, "Rate exceeded")
+}
+
+/// With throttling on, takes a token from the bucket of the call's account, region and operation: the
+/// event that records the take, or the service's throttling error when the bucket is empty (a
+/// refused call changes nothing: the bucket refills from the time it was last taken from).
+pub(super) fn throttle(cx: &Ctx<'_>) -> Result<Option<Event>, ApiError> {
+    let Some(t) = cx.state.throttling else {
+        return Ok(None);
+    };
+    let key = crate::core::state::bucket_key(cx.action);
+    let now = cx.now();
+    let tokens = t.tokens_at(cx.state.buckets.get(&key), now);
+    if tokens < 1000 {
+        return Err(throttling_error(cx.action.op.kind().spec().service));
+    }
+    let (account, region, operation) = key;
+    Ok(Some(Event::ThrottleTokenTaken {
+        account,
+        region: (!region.is_empty()).then_some(region),
+        operation,
+        millitokens: tokens - 1000,
+        at: now,
+    }))
 }

@@ -597,3 +597,13 @@ mod tests {
         );
     }
 }
+
+/// Throttling's setting: every (account, operation) has a bucket of `burst` calls, refilled with
+/// `millicalls_per_second` thousandths of a call a second of simulated time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Throttling {
+    /// Thousandths of a call a second a bucket refills with.
+    pub millicalls_per_second: u64,
+    /// Calls a full bucket holds.
+    pub burst: u32,
+}

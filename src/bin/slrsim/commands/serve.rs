@@ -25,6 +25,8 @@ pub(crate) struct ServeFlags<'a> {
     pub(crate) snapshot_every: Option<u64>,
     /// `--consistency`.
     pub(crate) consistency: Option<i64>,
+    /// `--throttle`: the rate as written and the burst.
+    pub(crate) throttle: Option<(String, Option<u32>)>,
 }
 
 /// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
@@ -41,6 +43,7 @@ pub(crate) fn serve(
         start,
         snapshot_every,
         consistency,
+        throttle,
     } = flags;
     check_consistency(consistency)?;
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
@@ -72,6 +75,9 @@ pub(crate) fn serve(
     let genesis = (store.next_seq()? == 0).then_some(genesis);
     let mut sim = Simulator::with_options(store, genesis, snapshot_every)?;
     record_consistency(&mut sim, consistency)?;
+    if let Some((rate, burst)) = throttle {
+        set_throttling(&mut sim, &rate, burst)?;
+    }
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -138,4 +144,23 @@ pub(crate) fn operator(db: &Path) -> Result<slrsim::aws::server::operator::Opera
         eprintln!("slrsim: the operator file (control token and key secret): {e}");
         Failure::Quiet(Exit::Storage)
     })
+}
+
+/// Records `SetThrottling` for `serve --throttle`.
+fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result<(), Failure> {
+    use slrsim::core::action::{Action, Operation, SetThrottlingParams};
+    let rate: serde_json::Number = rate
+        .parse()
+        .map_err(|_| Failure::Input(format!("--throttle: `{rate}` is not a number")))?;
+    let record = sim.execute(Action::root(Operation::SetThrottling(
+        SetThrottlingParams {
+            enabled: true,
+            rate_per_second: Some(rate),
+            burst,
+        },
+    )))?;
+    if let slrsim::core::outcome::Outcome::Error { error } = &record.outcome {
+        return Err(Failure::Input(format!("--throttle: {error}")));
+    }
+    Ok(())
 }
