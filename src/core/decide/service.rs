@@ -12,8 +12,7 @@ use super::iam::new_service_linked_role;
 use super::{Ctx, Decided, to_event};
 use crate::core::action::{
     AdvanceClockParams, GenesisParams, ServeSessionsParams, SetAccountHistoryParams,
-    SetConsistencyParams,
-    SetThrottlingParams,
+    SetConsistencyParams, SetThrottlingParams,
 };
 use crate::core::authz::{self, Request, Verdict};
 use crate::core::catalog::{
