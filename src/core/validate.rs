@@ -59,6 +59,20 @@ pub fn length(
     Ok(())
 }
 
+/// A list of at most `max` items, worded as AWS's validation errors word it (the list's value is not
+/// echoed: it may be long).
+pub fn list_length(code: ErrorCode, field: &str, len: usize, max: usize) -> Result<(), ApiError> {
+    if len > max {
+        return Err(ApiError::new(
+            code,
+            format!(
+                "1 validation error detected: Value at '{field}' failed to satisfy constraint: Member must have length less than or equal to {max}"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// An IAM name (`[\w+=,.@-]+`) of at most `max` characters.
 pub fn iam_name(field: &str, value: &str, max: usize) -> Result<(), ApiError> {
     length(ErrorCode::ValidationError, field, value, 1, max)?;

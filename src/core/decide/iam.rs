@@ -582,15 +582,12 @@ pub(super) fn update_role(cx: &Ctx<'_>, p: &UpdateRoleParams) -> Result<Decided,
 }
 
 fn validate_tags(tags: &[Tag]) -> Result<(), ApiError> {
-    if tags.len() > limits::MAX_TAGS {
-        return Err(ApiError::new(
-            ErrorCode::ValidationError,
-            format!(
-                "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must have length less than or equal to {}",
-                limits::MAX_TAGS
-            ),
-        ));
-    }
+    validate::list_length(
+        ErrorCode::ValidationError,
+        "tags",
+        tags.len(),
+        limits::MAX_TAGS,
+    )?;
     for t in tags {
         validate::length(
             ErrorCode::ValidationError,

@@ -89,15 +89,12 @@ pub(super) fn list_role_tags(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Decided
 }
 
 fn validate_tag_keys(keys: &[String]) -> Result<(), ApiError> {
-    if keys.len() > limits::MAX_TAGS {
-        return Err(ApiError::new(
-            ErrorCode::ValidationError,
-            format!(
-                "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length less than or equal to {}",
-                limits::MAX_TAGS
-            ),
-        ));
-    }
+    validate::list_length(
+        ErrorCode::ValidationError,
+        "tagKeys",
+        keys.len(),
+        limits::MAX_TAGS,
+    )?;
     for k in keys {
         validate::length(
             ErrorCode::ValidationError,

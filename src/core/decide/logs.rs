@@ -136,12 +136,12 @@ fn check_group_filters(p: &DescribeLogGroupsParams) -> Result<(), ApiError> {
         )?;
     }
     if let Some(ids) = &p.account_identifiers {
-        if ids.len() > limits::MAX_ACCOUNT_IDENTIFIERS {
-            return Err(invalid(format!(
-                "1 validation error detected: Value at 'accountIdentifiers' failed to satisfy constraint: Member must have length less than or equal to {}",
-                limits::MAX_ACCOUNT_IDENTIFIERS
-            )));
-        }
+        validate::list_length(
+            ErrorCode::InvalidParameterException,
+            "accountIdentifiers",
+            ids.len(),
+            limits::MAX_ACCOUNT_IDENTIFIERS,
+        )?;
         for id in ids {
             if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(invalid(format!(
