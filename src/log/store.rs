@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::log::creating::{self, Creating};
 use crate::log::error::StoreError;
 use crate::log::head::{self, Head};
 use crate::log::record::HASH_LEN;
@@ -174,6 +175,9 @@ enum Folder {
     Fresh,
     /// sled's files are there.
     Database,
+    /// A creation was interrupted: the marker is there (see [`crate::log::creating`]) beside part of
+    /// sled's files, and no head counts a record. Nothing was ever acknowledged; a writer makes it again.
+    Interrupted,
 }
 
 /// Checks the folder at `path` without writing to it: a database (sled's files present), fresh (absent
@@ -210,8 +214,12 @@ fn inspect(path: &Path) -> Result<Folder, StoreError> {
     let slrsim_files = names
         .iter()
         .any(|n| n == head::FILE || n == "blobs" || n.starts_with("snap."));
+    // A marker beside a whole database is one left by a process that stopped after sled had made its
+    // files (or that found the database made by another): harmless, and removed by the next writer.
+    let counts_records = matches!(head::read(path), Ok(Some(h)) if h.records > 0);
     match (present.len(), slrsim_files) {
         (2, _) => Ok(Folder::Database),
+        _ if creating::marked(path) && !counts_records => Ok(Folder::Interrupted),
         (0, false) => Err(StoreError::NotADatabase {
             path: shown,
             detail: "the folder holds other files and none of a database's".to_string(),
@@ -236,7 +244,9 @@ pub const OPERATOR_FILE: &str = "slrsim-operator.json";
 
 /// Whether `name` is a file slrsim keeps beside the log, or a temporary file of one being written.
 fn is_side_file(name: &str) -> bool {
-    name == OPERATOR_FILE || (name.starts_with(OPERATOR_FILE) && name.ends_with(".tmp"))
+    name == OPERATOR_FILE
+        || (name.starts_with(OPERATOR_FILE) && name.ends_with(".tmp"))
+        || name == creating::MARKER
 }
 
 /// Copies the folder `from` (files and sub-folders) into `to`, which exists.
@@ -411,7 +421,23 @@ impl Store {
     /// (spacejam/sled#1234), so reopening a path this process just closed can briefly look "in use". The
     /// open is retried for up to [`LOCK_GRACE`] before a lock is reported.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let fresh = inspect(path)? == Folder::Fresh;
+        let mut folder = inspect(path)?;
+        let mut creation = None;
+        if folder != Folder::Database || creating::marked(path) {
+            let taken = Creating::take(path)?;
+            // Looked at again now that no other process can begin making it.
+            folder = inspect(path)?;
+            match folder {
+                Folder::Database => taken.finish()?,
+                Folder::Interrupted => {
+                    taken.clear_partial()?;
+                    folder = Folder::Fresh;
+                    creation = Some(taken);
+                }
+                Folder::Fresh => creation = Some(taken),
+            }
+        }
+        let fresh = folder == Folder::Fresh;
         let db = open_sled(path, path, false)?;
         let mut store = Self::from_db(db, path.to_path_buf(), Some(path.to_path_buf()), None)?;
         store.start_nudger();
@@ -426,6 +452,11 @@ impl Store {
             _ => {}
         }
         store.check_head()?;
+        if let Some(creation) = creation {
+            // sled's files and the head are durable before the marker goes (see `creating`).
+            store.flush()?;
+            creation.finish()?;
+        }
         Ok(store)
     }
 
@@ -442,14 +473,18 @@ impl Store {
     /// then reported, never repaired in place. The head is checked by [`Store::check_head`], which the
     /// caller calls (verify reports a rolled-back log as a finding of its own).
     pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
-        if inspect(path)? == Folder::Fresh {
+        let detail = match inspect(path)? {
+            Folder::Database => None,
+            Folder::Fresh if path.exists() => Some("the folder is empty"),
+            Folder::Fresh => Some("there is nothing there"),
+            Folder::Interrupted => Some(
+                "its making was interrupted before anything was stored; a command that writes (run, serve, demo) makes it again",
+            ),
+        };
+        if let Some(detail) = detail {
             return Err(StoreError::NotADatabase {
                 path: path.display().to_string(),
-                detail: if path.exists() {
-                    "the folder is empty".to_string()
-                } else {
-                    "there is nothing there".to_string()
-                },
+                detail: detail.to_string(),
             });
         }
         let copy = tempfile::Builder::new()
