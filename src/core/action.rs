@@ -88,6 +88,10 @@ pub enum Operation {
     /// Turns throttling of AWS calls on or off: token buckets per account and operation, refilled as
     /// simulated time passes.
     SetThrottling(SetThrottlingParams),
+    /// Sets the viewers watching every playback configuration of the account (the service at work):
+    /// as simulated time passes they play sessions, and those a configuration logs are delivered
+    /// through the role, which keeps it in use.
+    SetViewers(SetViewersParams),
     /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
     /// unknown action, malformed parameters): recorded so a server's history is whole.
     RefusedRequest(RefusedRequestParams),
@@ -311,6 +315,14 @@ pub struct SetAccountHistoryParams {
 pub struct SetConsistencyParams {
     /// 0 (off, reads see every write at once) ..= [`crate::core::limits::MAX_CONSISTENCY_DELAY`].
     pub delay_seconds: i64,
+}
+
+/// SetViewers: how many sessions a minute viewers start on each playback configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SetViewersParams {
+    /// 0 (no viewers) ..= [`crate::core::limits::MAX_VIEWER_SESSIONS_PER_MINUTE`].
+    pub sessions_per_minute: i64,
 }
 
 /// SetThrottling.

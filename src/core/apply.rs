@@ -31,6 +31,8 @@ macro_rules! clock_and_account_events {
             | Event::ClockAdvanced { .. }
             | Event::AccountHistorySet { .. }
             | Event::ConsistencySet { .. }
+            | Event::ViewersSet { .. }
+            | Event::ViewersWatched { .. }
             | Event::ThrottlingSet { .. }
             | Event::ThrottleTokenTaken { .. }
     };
@@ -129,6 +131,19 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
             let a = acct(state, account);
             a.consistency_delay = (*delay_seconds).max(0);
             a.forget_unseen_deletions(now);
+        }
+        Event::ViewersSet {
+            account,
+            sessions_per_minute,
+        } => {
+            let a = acct(state, account);
+            a.viewers_per_minute = (*sessions_per_minute).max(0);
+            a.viewer_carry = 0;
+        }
+        Event::ViewersWatched { account, carry, .. } => {
+            if let Some(a) = state.accounts.get_mut(account) {
+                a.viewer_carry = *carry;
+            }
         }
         Event::AccountHistorySet {
             account,

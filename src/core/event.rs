@@ -50,6 +50,26 @@ pub enum Event {
         /// Seconds; 0 is off.
         delay_seconds: i64,
     },
+    /// The scenario set how many sessions a minute viewers start on each of the account's playback
+    /// configurations.
+    ViewersSet {
+        /// The account.
+        account: String,
+        /// Sessions a minute; 0 is no viewers.
+        sessions_per_minute: i64,
+    },
+    /// Time passed with viewers watching: each of the account's playback configurations played
+    /// `sessions` sessions (their `SessionsServed` and deliveries follow).
+    ViewersWatched {
+        /// The account.
+        account: String,
+        /// Seconds the viewers watched.
+        seconds: i64,
+        /// Sessions each configuration played.
+        sessions: u64,
+        /// Session-seconds carried to the next advance (under a minute's worth of one session).
+        carry: i64,
+    },
     /// The scenario turned throttling on (with its rate and burst) or off; every bucket starts full.
     ThrottlingSet {
         /// The setting; `None` turns throttling off.
@@ -425,6 +445,7 @@ impl Event {
         match self {
             Event::AccountHistorySet { account, .. }
             | Event::ConsistencySet { account, .. }
+            | Event::ViewersSet { account, .. }
             | Event::UserCreated { account, .. }
             | Event::RoleCreated { account, .. }
             | Event::PlaybackConfigurationPut { account, .. }
@@ -440,6 +461,8 @@ impl Event {
             Event::ClockAdvanced { .. } => "ClockAdvanced",
             Event::AccountHistorySet { .. } => "AccountHistorySet",
             Event::ConsistencySet { .. } => "ConsistencySet",
+            Event::ViewersSet { .. } => "ViewersSet",
+            Event::ViewersWatched { .. } => "ViewersWatched",
             Event::ThrottlingSet { .. } => "ThrottlingSet",
             Event::ThrottleTokenTaken { .. } => "ThrottleTokenTaken",
             Event::UserCreated { .. } => "UserCreated",

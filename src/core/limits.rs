@@ -103,3 +103,7 @@ pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
 /// take "a few seconds" to propagate and may take longer; Terraform's AWS provider retries IAM reads
 /// for up to 2 minutes. A minute is well past AWS's "few seconds" and keeps generated worlds quick.
 pub const MAX_CONSISTENCY_DELAY: i64 = 60;
+
+/// The most sessions a minute `SetViewers` accepts for each playback configuration (slrsim): enough for
+/// any sampling percentage to log sessions every few simulated seconds.
+pub const MAX_VIEWER_SESSIONS_PER_MINUTE: i64 = 100_000;

@@ -212,6 +212,7 @@ operation_kinds!(
     SetAccountHistory,
     SetConsistency,
     SetThrottling,
+    SetViewers,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -399,20 +400,47 @@ impl OperationKind {
                 &const {
                     simulation(
                         "SetAccountHistory",
-                        Route::Scenario,
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/account-history",
+                        },
                         r#"{"UsedMediaTailorBeforeSlrSupport": true}"#,
                     )
                 }
             }
             K::SetConsistency => {
-                &const { simulation("SetConsistency", Route::Scenario, r#"{"DelaySeconds": 5}"#) }
+                &const {
+                    simulation(
+                        "SetConsistency",
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/consistency",
+                        },
+                        r#"{"DelaySeconds": 5}"#,
+                    )
+                }
             }
             K::SetThrottling => {
                 &const {
                     simulation(
                         "SetThrottling",
-                        Route::Scenario,
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/throttling",
+                        },
                         r#"{"Enabled": true, "RatePerSecond": 10, "Burst": 10}"#,
+                    )
+                }
+            }
+            K::SetViewers => {
+                &const {
+                    simulation(
+                        "SetViewers",
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/viewers",
+                        },
+                        r#"{"SessionsPerMinute": 60}"#,
                     )
                 }
             }

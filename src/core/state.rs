@@ -155,6 +155,8 @@ pub static EMPTY_ACCOUNT: Account = Account {
     regions: BTreeMap::new(),
     consistency_delay: 0,
     deleted_roles: BTreeMap::new(),
+    viewers_per_minute: 0,
+    viewer_carry: 0,
     task_index: TaskIndex::EMPTY,
 };
 
@@ -328,6 +330,13 @@ pub struct Account {
     /// Empty (and left out) when consistency is off.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deleted_roles: BTreeMap<String, DeletedRole>,
+    /// Sessions a minute viewers start on each playback configuration (`SetViewers`); 0, the
+    /// default, is no viewers and then left out of the stored state.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub viewers_per_minute: i64,
+    /// Session-seconds of viewing not yet a whole session (under 60), carried to the next advance.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub viewer_carry: i64,
     /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     task_index: TaskIndex,
@@ -345,6 +354,10 @@ struct AccountFields {
     consistency_delay: i64,
     #[serde(default)]
     deleted_roles: BTreeMap<String, DeletedRole>,
+    #[serde(default)]
+    viewers_per_minute: i64,
+    #[serde(default)]
+    viewer_carry: i64,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -403,6 +416,8 @@ impl From<AccountFields> for Account {
             regions: f.regions,
             consistency_delay: f.consistency_delay,
             deleted_roles: f.deleted_roles,
+            viewers_per_minute: f.viewers_per_minute,
+            viewer_carry: f.viewer_carry,
             task_index,
         }
     }

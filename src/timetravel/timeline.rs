@@ -112,6 +112,19 @@ fn response_summary(r: &Value) -> Vec<String> {
     if let Some(now) = r.get("Now").and_then(Value::as_str) {
         parts.push(format!("clock {now}"));
     }
+    if let Some(Value::Object(by_account)) = r.get("ViewerSessions") {
+        let counts: Vec<String> = match by_account.len() {
+            1 => by_account.values().map(Value::to_string).collect(),
+            _ => by_account
+                .iter()
+                .map(|(a, n)| format!("{n} in {a}"))
+                .collect(),
+        };
+        parts.push(format!(
+            "viewers played {} sessions on each configuration",
+            counts.join(", ")
+        ));
+    }
     if let Some(groups) = r.get("logGroups").and_then(Value::as_array) {
         let names: Vec<&str> = groups
             .iter()

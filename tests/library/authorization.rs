@@ -310,6 +310,7 @@ fn class(op: &Operation) -> Class {
         | Operation::SetAccountHistory(_)
         | Operation::SetConsistency(_)
         | Operation::SetThrottling(_)
+        | Operation::SetViewers(_)
         | Operation::RefusedRequest(_) => Class::Simulation,
         Operation::GetCallerIdentity(_) => Class::Identity,
         Operation::CreateServiceLinkedRole(_)
@@ -765,6 +766,7 @@ fn simulation_samples() -> Vec<Operation> {
         ),
         root("SetConsistency", json!({"DelaySeconds": 5})),
         root("SetThrottling", json!({"Enabled": false})),
+        root("SetViewers", json!({"SessionsPerMinute": 60})),
         root(
             "RefusedRequest",
             json!({"Service": "iam", "Code": "SignatureDoesNotMatch", "Message": "no"}),

@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 9] = [
+const GOLDEN: [Golden; 10] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -85,6 +85,13 @@ const GOLDEN: [Golden; 9] = [
         name: "throttle-3",
         hand_made: &[],
     },
+    // `viewers_3_lines`: viewers watching as time passes (`SetViewers`): their sessions logged and
+    // delivered through the role, so its deletion fails while logging is on and for five minutes
+    // after, then succeeds.
+    Golden {
+        name: "viewers-3",
+        hand_made: &[],
+    },
 ];
 
 /// The generator's seed and length for `generated.log`.
@@ -123,6 +130,8 @@ event_kinds!(
     ClockAdvanced,
     AccountHistorySet,
     ConsistencySet,
+    ViewersSet,
+    ViewersWatched,
     UserCreated,
     AccessKeyCreated,
     UserPolicyPut,
@@ -167,6 +176,7 @@ operations!(
     ServeSessions,
     SetAccountHistory,
     SetConsistency,
+    SetViewers,
     SetThrottling,
     RefusedRequest,
     CreateServiceLinkedRole,
@@ -486,6 +496,11 @@ fn the_consistency_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() 
 #[test]
 fn the_throttle_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("throttle-3"));
+}
+
+#[test]
+fn the_viewers_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("viewers-3"));
 }
 
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
@@ -868,6 +883,7 @@ fn write_golden_logs() {
     write_golden("iam2-3", &iam2_3_lines());
     write_golden("consistency-3", &consistency_3_lines());
     write_golden("throttle-3", &throttle_3_lines());
+    write_golden("viewers-3", &viewers_3_lines());
 }
 
 /// IAM reads lagging behind writes: `SetConsistency` refused out of range and accepted; a role just
@@ -903,6 +919,38 @@ fn consistency_3_lines() -> Vec<Line> {
         r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
         r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
         r#"{"op":"SetConsistency","params":{"DelaySeconds":0}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
+}
+
+/// Viewers at work: refused rates; 90 sessions a minute on two configurations, one logging at 50%;
+/// an advance of 10 s plays 15 sessions on each (7 logged, then 8 with the carry); a deletion fails
+/// while logging is on, and again within five minutes of the last delivery after logging is off;
+/// then viewers stop, time passes, and the deletion succeeds.
+fn viewers_3_lines() -> Vec<Line> {
+    let lines = [
+        r#"{"op":"SetViewers","params":{"SessionsPerMinute":-1}}"#,
+        r#"{"op":"SetViewers","params":{"SessionsPerMinute":100001}}"#,
+        r#"{"op":"PutPlaybackConfiguration","params":{"Name":"live","VideoContentSourceUrl":"https://origin.example.com/live","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#,
+        r#"{"op":"PutPlaybackConfiguration","region":"eu-west-1","params":{"Name":"vod","VideoContentSourceUrl":"https://origin.example.com/vod","AdDecisionServerUrl":"https://ads.example.com/vast"}}"#,
+        r#"{"op":"ConfigureLogsForPlaybackConfiguration","params":{"PlaybackConfigurationName":"live","PercentEnabled":50}}"#,
+        r#"{"op":"SetViewers","params":{"SessionsPerMinute":90}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":10}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":10}}"#,
+        r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":30}}"#,
+        r#"{"op":"ConfigureLogsForPlaybackConfiguration","params":{"PlaybackConfigurationName":"live","PercentEnabled":0}}"#,
+        r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":30}}"#,
+        r#"{"op":"SetViewers","params":{"SessionsPerMinute":0}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":300}}"#,
+        r#"{"op":"DeleteServiceLinkedRole","params":{"RoleName":"AWSServiceRoleForMediaTailor"}}"#,
+        r#"{"op":"AdvanceClock","params":{"Seconds":30}}"#,
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");

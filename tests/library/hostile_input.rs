@@ -602,6 +602,7 @@ const OP_NAMES: &[&str] = &[
     "SetAccountHistory",
     "SetConsistency",
     "SetThrottling",
+    "SetViewers",
     "RefusedRequest",
     "GetCallerIdentity",
     "CreateServiceLinkedRole",
@@ -1371,6 +1372,13 @@ fn operation() -> BoxedStrategy<Operation> {
                 O::SetConsistency(slrsim::core::action::SetConsistencyParams { delay_seconds })
             })
             .boxed(),
+        prop_oneof![-2i64..=100_002, any::<i64>()]
+            .prop_map(|sessions_per_minute| {
+                O::SetViewers(slrsim::core::action::SetViewersParams {
+                    sessions_per_minute,
+                })
+            })
+            .boxed(),
         // Rates and bursts out of range, or the largest (a throttled call is refused before its
         // input is checked, so the other operations' checks must not meet a small bucket).
         (
@@ -2112,6 +2120,10 @@ fn violations(op: &Operation) -> Vec<&'static str> {
         Operation::SetConsistency(p) => check(
             !(0..=limits::MAX_CONSISTENCY_DELAY).contains(&p.delay_seconds),
             "DelaySeconds",
+        ),
+        Operation::SetViewers(p) => check(
+            !(0..=limits::MAX_VIEWER_SESSIONS_PER_MINUTE).contains(&p.sessions_per_minute),
+            "SessionsPerMinute",
         ),
         Operation::SetThrottling(p) => {
             let rate = p

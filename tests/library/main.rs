@@ -33,3 +33,4 @@ mod logs_reads;
 mod mediatailor_inputs;
 mod properties;
 mod throttling;
+mod viewers;

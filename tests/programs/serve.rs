@@ -1404,3 +1404,94 @@ fn serve_throttle_refuses_with_each_protocol_s_error_and_the_log_verifies() {
     );
     assert_eq!(slrsim_at(&db, &["verify"]).code, Some(0));
 }
+
+/// `serve --viewers` with the requests clock: viewers watch as each request moves time, so a teardown
+/// that turns logging off and deletes at once gets a FAILED task (the role was used moments before),
+/// and the log says what the viewers played. The adversity settings are control calls too.
+#[test]
+fn serve_viewers_keep_the_role_in_use_and_the_settings_are_control_calls() {
+    let srv = start(&["--viewers", "60", "--clock", "requests:10"]);
+    assert_eq!(put_config(&srv, "live").status, 200);
+    assert_eq!(enable_logging(&srv, "live", 100).status, 200);
+    // A request later the viewers of the last 10 s were delivered through the role.
+    assert_eq!(enable_logging(&srv, "live", 0).status, 200);
+    let deleted = iam(
+        &srv,
+        &[
+            ("Action", "DeleteServiceLinkedRole"),
+            ("RoleName", "AWSServiceRoleForMediaTailor"),
+        ],
+    );
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    let task = deleted
+        .body
+        .split("<DeletionTaskId>")
+        .nth(1)
+        .and_then(|r| r.split("</DeletionTaskId>").next())
+        .expect("a task id")
+        .to_string();
+    let mut status = String::new();
+    for _ in 0..6 {
+        let r = iam(
+            &srv,
+            &[
+                ("Action", "GetServiceLinkedRoleDeletionStatus"),
+                ("DeletionTaskId", &task),
+            ],
+        );
+        status = r.body.clone();
+        if r.body.contains("<Status>FAILED</Status>") || r.body.contains("SUCCEEDED") {
+            break;
+        }
+    }
+    assert!(status.contains("<Status>FAILED</Status>"), "{status}");
+    assert!(status.contains("MediaTailor used the role"), "{status}");
+    // The adversity settings over the control API, with a JSON body like a scenario's params.
+    for (path, body) in [
+        ("/_slrsim/viewers", r#"{"SessionsPerMinute":0}"#),
+        ("/_slrsim/consistency", r#"{"DelaySeconds":5}"#),
+        ("/_slrsim/throttling", r#"{"Enabled":false}"#),
+        (
+            "/_slrsim/account-history",
+            r#"{"UsedMediaTailorBeforeSlrSupport":false,"Account":"444455556666"}"#,
+        ),
+    ] {
+        let r = control(&srv, "POST", path, body);
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+    }
+    let refused = control(
+        &srv,
+        "POST",
+        "/_slrsim/viewers",
+        r#"{"SessionsPerMinute":-3}"#,
+    );
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(
+        refused.body.contains("SessionsPerMinute"),
+        "{}",
+        refused.body
+    );
+    let unknown = control(&srv, "POST", "/_slrsim/viewers", r#"{"Sessions":3}"#);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    let nowhere = control(&srv, "POST", "/_slrsim/weather", "{}");
+    assert_eq!(nowhere.status, 400, "{}", nowhere.body);
+    assert!(
+        nowhere.body.contains("/_slrsim/viewers"),
+        "{}",
+        nowhere.body
+    );
+    let dir = srv.stop();
+    let db = dir.path().join("db");
+    let log = slrsim_at(&db, &["log"]);
+    assert!(log.stdout.contains("SetViewers"), "{}", log.stdout);
+    assert!(
+        log.stdout
+            .contains("viewers played 10 sessions on each configuration"),
+        "{}",
+        log.stdout
+    );
+    slrsim_at(&db, &["verify"]).code(0, "the log with viewers verifies");
+    let bad = tempfile::tempdir().expect("temp dir");
+    slrsim_at(&bad.path().join("db"), &["serve", "--viewers", "100001"])
+        .code(2, "too many viewers is a usage error");
+}

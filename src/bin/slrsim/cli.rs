@@ -143,43 +143,7 @@ pub(crate) enum Command {
     /// Serves the AWS wire protocols (IAM query, MediaTailor rest-json, CloudWatch Logs JSON) on one
     /// HTTP endpoint, recording every request in the database; prints `export` lines for the default
     /// account's root key.
-    Serve {
-        /// Address to listen on (port 0: any free port; the printed AWS_ENDPOINT_URL tells which).
-        #[arg(long, default_value = "127.0.0.1:4566")]
-        addr: std::net::SocketAddr,
-        /// How simulated time moves: `manual` (only POST /_slrsim/advance), `wall` (follows real
-        /// time), or `requests[:SECONDS]` (SECONDS, default 1, before each AWS request).
-        #[arg(long, default_value = "manual", value_parser = ClockArg::parse)]
-        clock: ClockArg,
-        /// With --clock wall: simulated seconds per real second.
-        #[arg(long, default_value_t = 1.0)]
-        speed: f64,
-        /// Answer a call as soon as its record is appended, before it is on disk (flushed every 1000
-        /// records, within 200 ms of going idle and at shutdown). Faster for one client at a time,
-        /// but a crash can lose answered calls, and their request ids, keys and task ids are then
-        /// given again to other calls. Default: a call is answered once its record is durable.
-        #[arg(long)]
-        no_sync: bool,
-        /// Answer a call once its record is durable: the default (accepted for scripts that pass it).
-        #[arg(long, conflicts_with = "no_sync")]
-        sync: bool,
-        /// Seed of a database this command creates (ids, request ids and access keys derive from it).
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        /// Start of the simulated clock for a database this command creates (RFC 3339).
-        #[arg(long, default_value = "2026-01-01T00:00:00Z")]
-        start: String,
-        /// IAM reads of the default account lag SECONDS (0..=60) behind writes: a new role is not
-        /// seen for that long, a deleted one still is (recorded as a `SetConsistency` at start).
-        #[arg(long, value_name = "SECONDS")]
-        consistency: Option<i64>,
-        /// Throttle AWS calls: a token bucket per account and operation holding BURST calls and
-        /// refilled with RATE calls a second of simulated time (`RATE[:BURST]`, default 10; RATE may be
-        /// a fraction, such as 0.5, for `--clock requests`).
-        /// Recorded in the log as a SetThrottling action before the first call.
-        #[arg(long, num_args = 0..=1, default_missing_value = "10", value_parser = parse_throttle)]
-        throttle: Option<(String, Option<u32>)>,
-    },
+    Serve(ServeArgs),
     /// Prints the `export` lines `serve` prints (the default account's root key for the database's
     /// seed), without serving: `eval "$(slrsim env)"`.
     Env {
@@ -262,6 +226,53 @@ pub(crate) struct Point {
 }
 
 /// `slrsim fuzz`'s arguments.
+/// `serve`'s flags.
+#[derive(clap::Args, Debug, Clone)]
+pub(crate) struct ServeArgs {
+    /// Address to listen on (port 0: any free port; the printed AWS_ENDPOINT_URL tells which).
+    #[arg(long, default_value = "127.0.0.1:4566")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// How simulated time moves: `manual` (only POST /_slrsim/advance), `wall` (follows real
+    /// time), or `requests[:SECONDS]` (SECONDS, default 1, before each AWS request).
+    #[arg(long, default_value = "manual", value_parser = ClockArg::parse)]
+    pub(crate) clock: ClockArg,
+    /// With --clock wall: simulated seconds per real second.
+    #[arg(long, default_value_t = 1.0)]
+    pub(crate) speed: f64,
+    /// Answer a call as soon as its record is appended, before it is on disk (flushed every 1000
+    /// records, within 200 ms of going idle and at shutdown). Faster for one client at a time,
+    /// but a crash can lose answered calls, and their request ids, keys and task ids are then
+    /// given again to other calls. Default: a call is answered once its record is durable.
+    #[arg(long)]
+    pub(crate) no_sync: bool,
+    /// Answer a call once its record is durable: the default (accepted for scripts that pass it).
+    #[arg(long, conflicts_with = "no_sync")]
+    pub(crate) sync: bool,
+    /// Seed of a database this command creates (ids, request ids and access keys derive from it).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) seed: u64,
+    /// Start of the simulated clock for a database this command creates (RFC 3339).
+    #[arg(long, default_value = "2026-01-01T00:00:00Z")]
+    pub(crate) start: String,
+    /// IAM reads of the default account lag SECONDS (0..=60) behind writes: a new role is not
+    /// seen for that long, a deleted one still is (recorded as a `SetConsistency` at start).
+    #[arg(long, value_name = "SECONDS")]
+    pub(crate) consistency: Option<i64>,
+    /// Throttle AWS calls: a token bucket per account and operation holding BURST calls and
+    /// refilled with RATE calls a second of simulated time (`RATE[:BURST]`, default 10; RATE may be
+    /// a fraction, such as 0.5, for `--clock requests`).
+    /// Recorded in the log as a SetThrottling action before the first call.
+    #[arg(long, num_args = 0..=1, default_missing_value = "10", value_parser = parse_throttle)]
+    pub(crate) throttle: Option<(String, Option<u32>)>,
+    /// Viewers watch every playback configuration of the default account: SESSIONS a minute
+    /// (0..=100000, default 60) start on each as simulated time passes, and those a configuration
+    /// logs are delivered through the role, so it stays in use while logging is on and for five
+    /// minutes after (recorded as a SetViewers action at start).
+    #[arg(long, value_name = "SESSIONS", num_args = 0..=1, default_missing_value = "60",
+          value_parser = clap::value_parser!(i64).range(0..=slrsim::core::limits::MAX_VIEWER_SESSIONS_PER_MINUTE))]
+    pub(crate) viewers: Option<i64>,
+}
+
 #[derive(clap::Args, Debug, Clone)]
 pub(crate) struct FuzzArgs {
     /// How many worlds.

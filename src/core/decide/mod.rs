@@ -65,6 +65,7 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
         seq,
         action,
         account: state.account(&action.account),
+        now: state.now,
     };
     // Authentication comes before everything else, as in AWS: an unknown caller learns nothing.
     if !action.op.is_simulation() {
@@ -92,6 +93,7 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::ServeSessions(p) => service::serve_sessions(cx, p),
         Operation::SetAccountHistory(p) => service::set_account_history(cx, p),
         Operation::SetConsistency(p) => service::set_consistency(cx, p),
+        Operation::SetViewers(p) => service::set_viewers(cx, p),
         Operation::SetThrottling(p) => service::set_throttling(p),
         Operation::RefusedRequest(p) => Err(service::refused_request(p)),
         Operation::CreateServiceLinkedRole(p) => iam::create_service_linked_role(cx, p),
@@ -225,11 +227,14 @@ pub(crate) struct Ctx<'a> {
     pub seq: u64,
     pub action: &'a Action,
     pub account: &'a Account,
+    /// The time the handler works at: the state's clock, except for the service's own work inside
+    /// an `AdvanceClock`, which happens at the time it falls due.
+    pub now: i64,
 }
 
 impl<'a> Ctx<'a> {
     pub(crate) fn now(&self) -> i64 {
-        self.state.now
+        self.now
     }
 
     pub(crate) fn account_id(&self) -> &'a str {

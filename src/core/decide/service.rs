@@ -104,11 +104,99 @@ pub(super) fn advance_clock(cx: &Ctx<'_>, p: &AdvanceClockParams) -> Result<Deci
     let now = cx.now();
     let target = advance_target(now, p)?;
     let due = due_steps(cx.state, target);
-    let events = run_until(cx.state, &due, now, target);
+    let mut events = run_until(cx.state, &due, now, target);
     let outcomes = finished_tasks(&events);
+    let mut response = json!({"Now": clock::format(target), "FinishedDeletionTasks": outcomes});
+    let watched = viewers_watch(cx, target.saturating_sub(now), target);
+    if !watched.is_empty() {
+        response["ViewerSessions"] = json!(viewer_sessions(&watched));
+        events.extend(watched);
+    }
+    Ok(Decided::new(events, response))
+}
+
+/// The viewers of every account that has them (`SetViewers`) watch for `seconds` up to `at`: each
+/// playback configuration plays the sessions that many seconds start, and MediaTailor delivers the
+/// logs of those it samples through the role, as `ServeSessions` does. Nothing on the way changes
+/// whether that delivery works: a deletion task that finishes in the same advance cannot have
+/// removed a role that a logging configuration holds (it fails), so the role is the one the state
+/// already has.
+fn viewers_watch(cx: &Ctx<'_>, seconds: i64, at: i64) -> Vec<Event> {
+    let mut events = Vec::new();
+    if seconds <= 0 {
+        return events;
+    }
+    for (account_id, account) in &cx.state.accounts {
+        if account.viewers_per_minute <= 0 {
+            continue;
+        }
+        // INVARIANT: the rate is at most 1e5 and an advance at most the span of simulated time
+        // (about 1e10 s), so the product fits; saturating keeps even a hand-made state in range.
+        let total = account
+            .viewers_per_minute
+            .saturating_mul(seconds)
+            .saturating_add(account.viewer_carry);
+        let sessions = u64::try_from((total / 60).min(limits::MAX_SESSIONS)).unwrap_or(0);
+        events.push(Event::ViewersWatched {
+            account: account_id.clone(),
+            seconds,
+            sessions,
+            carry: total % 60,
+        });
+        if sessions == 0 {
+            continue;
+        }
+        for (region, rs) in &account.regions {
+            let action = crate::core::action::Action {
+                account: account_id.clone(),
+                region: region.clone(),
+                ..cx.action.clone()
+            };
+            let here = Ctx {
+                state: cx.state,
+                seq: cx.seq,
+                action: &action,
+                account,
+                now: at,
+            };
+            for config in rs.playback_configurations.values() {
+                events.extend(play(&here, config, sessions, false).0);
+            }
+        }
+    }
+    events
+}
+
+/// The sessions each configuration played in `watched`, by account, for `AdvanceClock`'s reply.
+fn viewer_sessions(watched: &[Event]) -> serde_json::Map<String, Value> {
+    watched
+        .iter()
+        .filter_map(|e| match e {
+            Event::ViewersWatched {
+                account, sessions, ..
+            } => Some((account.clone(), json!(sessions))),
+            _ => None,
+        })
+        .collect()
+}
+
+pub(super) fn set_viewers(
+    cx: &Ctx<'_>,
+    p: &crate::core::action::SetViewersParams,
+) -> Result<Decided, ApiError> {
+    validate::range(
+        ErrorCode::ValidationError,
+        "SessionsPerMinute",
+        p.sessions_per_minute,
+        0,
+        limits::MAX_VIEWER_SESSIONS_PER_MINUTE,
+    )?;
     Ok(Decided::new(
-        events,
-        json!({"Now": clock::format(target), "FinishedDeletionTasks": outcomes}),
+        vec![Event::ViewersSet {
+            account: cx.account_id().to_string(),
+            sessions_per_minute: p.sessions_per_minute,
+        }],
+        json!({"SessionsPerMinute": p.sessions_per_minute}),
     ))
 }
 
@@ -391,42 +479,14 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
     let name = &p.playback_configuration_name;
     let config = find_config(cx, name)?;
     let sessions = u64::try_from(p.sessions).unwrap_or(0);
-    let (logged, carry) = sampled(config, sessions, debug);
-    let account = cx.account_id().to_string();
-    let region = cx.region().to_string();
-    let mut events = vec![Event::SessionsServed {
-        account: account.clone(),
-        region: region.clone(),
-        name: name.clone(),
-        sessions,
+    let (events, played) = play(cx, config, sessions, debug);
+    let Played {
         logged,
-        carry,
-    }];
-    let strategies = &config.log_configuration.enabled_logging_strategies;
-    let vended_only =
-        !strategies.is_empty() && !strategies.iter().any(|s| s == "LEGACY_CLOUDWATCH");
-    let mut delivered = 0;
-    let mut lost = 0;
-    let mut reason = None;
-    if logged > 0 && !vended_only {
-        match deliver(cx, config, logged, debug) {
-            Ok(mut ev) => {
-                events.append(&mut ev);
-                delivered = logged;
-            }
-            Err(why) => {
-                lost = logged;
-                events.push(Event::LogDeliveryLost {
-                    account,
-                    region,
-                    name: name.clone(),
-                    sessions: logged,
-                    reason: why.clone(),
-                });
-                reason = Some(why);
-            }
-        }
-    }
+        delivered,
+        lost,
+        vended_only,
+        reason,
+    } = played;
     let mut body = json!({
         "PlaybackConfigurationName": name,
         "Sessions": sessions,
@@ -445,6 +505,67 @@ pub(super) fn serve_sessions(cx: &Ctx<'_>, p: &ServeSessionsParams) -> Result<De
         body["Reason"] = json!(r);
     }
     Ok(Decided::new(events, body))
+}
+
+/// What became of the sessions one configuration played.
+struct Played {
+    logged: u64,
+    delivered: u64,
+    lost: u64,
+    vended_only: bool,
+    reason: Option<String>,
+}
+
+/// `config` plays `sessions` sessions at the context's time: the sampling, then MediaTailor's
+/// delivery of the logged ones through the role (or the loss of the delivery, with the reason).
+fn play(
+    cx: &Ctx<'_>,
+    config: &PlaybackConfiguration,
+    sessions: u64,
+    debug: bool,
+) -> (Vec<Event>, Played) {
+    let (logged, carry) = sampled(config, sessions, debug);
+    let account = cx.account_id().to_string();
+    let region = cx.region().to_string();
+    let name = &config.name;
+    let mut events = vec![Event::SessionsServed {
+        account: account.clone(),
+        region: region.clone(),
+        name: name.clone(),
+        sessions,
+        logged,
+        carry,
+    }];
+    let strategies = &config.log_configuration.enabled_logging_strategies;
+    let vended_only =
+        !strategies.is_empty() && !strategies.iter().any(|s| s == "LEGACY_CLOUDWATCH");
+    let mut played = Played {
+        logged,
+        delivered: 0,
+        lost: 0,
+        vended_only,
+        reason: None,
+    };
+    if logged > 0 && !vended_only {
+        match deliver(cx, config, logged, debug) {
+            Ok(mut ev) => {
+                events.append(&mut ev);
+                played.delivered = logged;
+            }
+            Err(why) => {
+                played.lost = logged;
+                events.push(Event::LogDeliveryLost {
+                    account,
+                    region,
+                    name: name.clone(),
+                    sessions: logged,
+                    reason: why.clone(),
+                });
+                played.reason = Some(why);
+            }
+        }
+    }
+    (events, played)
 }
 
 /// The playback configuration `name` in the call's region.

@@ -6,59 +6,31 @@ use std::path::Path;
 use slrsim::log::store::Store;
 use slrsim::simulator::Simulator;
 
-use crate::cli::ClockArg;
+use crate::cli::{ClockArg, ServeArgs};
 use crate::exit::{Exit, Failure};
 
-/// `serve`'s flags, as parsed.
-pub(crate) struct ServeFlags<'a> {
-    /// `--clock`.
-    pub(crate) clock: ClockArg,
-    /// `--speed`.
-    pub(crate) speed: f64,
-    /// `--no-sync`.
-    pub(crate) no_sync: bool,
-    /// `--seed`.
-    pub(crate) seed: u64,
-    /// `--start`.
-    pub(crate) start: &'a str,
-    /// `--snapshot-every`.
-    pub(crate) snapshot_every: Option<u64>,
-    /// `--consistency`.
-    pub(crate) consistency: Option<i64>,
-    /// `--throttle`: the rate as written and the burst.
-    pub(crate) throttle: Option<(String, Option<u32>)>,
-}
-
-/// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
+/// Serves the AWS wire protocols on `args.addr` until Ctrl-C, recording every request in the database.
 pub(crate) fn serve(
     db: &Path,
-    addr: std::net::SocketAddr,
-    flags: ServeFlags<'_>,
+    args: &ServeArgs,
+    snapshot_every: Option<u64>,
 ) -> Result<(), Failure> {
-    let ServeFlags {
+    let ServeArgs {
+        addr,
         clock,
         speed,
         no_sync,
+        sync: _,
         seed,
         start,
-        snapshot_every,
         consistency,
         throttle,
-    } = flags;
+        viewers,
+    } = args.clone();
+    let start = start.as_str();
     check_consistency(consistency)?;
-    use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
-    let clock = match clock {
-        ClockArg::Manual => ClockMode::Manual,
-        ClockArg::Requests(seconds) => ClockMode::Requests { seconds },
-        ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
-            ClockMode::Wall { speed }
-        }
-        ClockArg::Wall => {
-            return Err(Failure::Input(format!(
-                "--speed {speed}: give a number of simulated seconds per real second, above 0 and at most 1000000"
-            )));
-        }
-    };
+    use slrsim::aws::server::{Acknowledge, ServeOptions};
+    let clock = clock_mode(clock, speed)?;
     let start = slrsim::core::clock::parse(start).ok_or_else(|| {
         Failure::Input(format!(
             "--start `{}`: give an RFC 3339 time such as 2026-01-01T00:00:00Z",
@@ -74,10 +46,12 @@ pub(crate) fn serve(
     let store = Store::open(db)?;
     let genesis = (store.next_seq()? == 0).then_some(genesis);
     let mut sim = Simulator::with_options(store, genesis, snapshot_every)?;
+    // The adversities asked for, recorded before the first call so that the log holds them.
     record_consistency(&mut sim, consistency)?;
     if let Some((rate, burst)) = throttle {
         set_throttling(&mut sim, &rate, burst)?;
     }
+    record_viewers(&mut sim, viewers)?;
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -109,6 +83,23 @@ pub(crate) fn serve(
     }
 }
 
+/// `--clock` and `--speed` as the server's clock mode.
+fn clock_mode(clock: ClockArg, speed: f64) -> Result<slrsim::aws::server::ClockMode, Failure> {
+    use slrsim::aws::server::ClockMode;
+    Ok(match clock {
+        ClockArg::Manual => ClockMode::Manual,
+        ClockArg::Requests(seconds) => ClockMode::Requests { seconds },
+        ClockArg::Wall if speed.is_finite() && speed > 0.0 && speed <= 1e6 => {
+            ClockMode::Wall { speed }
+        }
+        ClockArg::Wall => {
+            return Err(Failure::Input(format!(
+                "--speed {speed}: give a number of simulated seconds per real second, above 0 and at most 1000000"
+            )));
+        }
+    })
+}
+
 /// `--consistency`: refused out of range before anything is made.
 fn check_consistency(consistency: Option<i64>) -> Result<(), Failure> {
     match consistency {
@@ -131,6 +122,21 @@ fn record_consistency(sim: &mut Simulator, consistency: Option<i64>) -> Result<(
     if sim.state().account(account).consistency_delay != n {
         let op = slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
             delay_seconds: n,
+        });
+        sim.execute(slrsim::Action::root(op))?;
+    }
+    Ok(())
+}
+
+/// `--viewers`: a `SetViewers` for the default account, recorded when it changes the rate.
+fn record_viewers(sim: &mut Simulator, viewers: Option<i64>) -> Result<(), Failure> {
+    let Some(n) = viewers else {
+        return Ok(());
+    };
+    let account = slrsim::core::action::DEFAULT_ACCOUNT;
+    if sim.state().account(account).viewers_per_minute != n {
+        let op = slrsim::Operation::SetViewers(slrsim::core::action::SetViewersParams {
+            sessions_per_minute: n,
         });
         sim.execute(slrsim::Action::root(op))?;
     }
