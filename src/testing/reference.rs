@@ -1,6 +1,7 @@
 //! An independent reference model of slrsim's rules, and the generator of random histories that drive
 //! it. The model is deliberately small and written apart from `decide`: a handful of booleans and
-//! counters per account (does the role exist, which log configurations are enabled where, the deletion
+//! counters per account (does the role exist, which log configurations are enabled where, IAM's lag and
+//! the viewers watching, the deletion
 //! tasks, who may do what). After every step the property tests and `slrsim check` compare the
 //! simulator's answer and state with the model's; any disagreement is a failure.
 //!
@@ -222,6 +223,12 @@ pub enum Transition {
     Advance { seconds: i64 },
     /// SetAccountHistory with UsedMediaTailorBeforeSlrSupport true.
     SetHistory { account: usize },
+    /// SetConsistency: IAM reads of the account lag `delay` seconds behind writes.
+    SetConsistency { account: usize, delay: i64 },
+    /// SetViewers: `rate` sessions a minute on each of the account's configurations.
+    SetViewers { account: usize, rate: i64 },
+    /// SetThrottling at a rate no history reaches (every call takes a token), or off.
+    SetThrottling { enabled: bool },
     /// A call with hostile input.
     Hostile {
         account: usize,
@@ -249,6 +256,33 @@ pub struct ModelAccount {
     pub log_regions: BTreeSet<usize>,
     /// Whether the account's history (used MediaTailor before 2021-09-15) was given.
     pub history: bool,
+    /// Seconds IAM reads lag behind writes (0: off).
+    pub delay: i64,
+    /// When the current role was created.
+    pub role_created: i64,
+    /// When the last role was deleted, while reads may still see it (only kept with a lag).
+    pub deleted_at: Option<i64>,
+    /// Viewer sessions a minute on each configuration (0: none).
+    pub viewers: i64,
+    /// Session-seconds of viewing carried to the next advance.
+    pub viewer_carry: i64,
+}
+
+impl ModelAccount {
+    /// Whether IAM's role reads see a role at `now` (the current one once the lag has passed, or
+    /// the one deleted less than the lag ago).
+    fn visible(&self, now: i64) -> bool {
+        if self.delay <= 0 {
+            return self.role;
+        }
+        (self.role && self.role_created + self.delay <= now)
+            || self.deleted_at.is_some_and(|d| d + self.delay > now)
+    }
+
+    /// Whether MediaTailor can use the role at `now` (it exists and IAM's lag has passed).
+    fn usable(&self, now: i64) -> bool {
+        self.role && (self.delay <= 0 || self.role_created + self.delay <= now)
+    }
 }
 
 /// The whole model.
@@ -303,9 +337,7 @@ impl Model {
             } => vec![self.create_slr(*account, *who, *suffix, *other_service)],
             Transition::DeleteSlr { account, who } => vec![self.delete_slr(*account, *who)],
             Transition::GetStatus { account, who } => vec![self.get_status(*account, *who)],
-            Transition::GetRole { account, who } => {
-                vec![self.role_call(*account, *who, Perm::IamRead)]
-            }
+            Transition::GetRole { account, who } => vec![self.get_role(*account, *who)],
             Transition::UpdateDescription { account, who } => {
                 vec![self.role_call(*account, *who, Perm::IamWrite)]
             }
@@ -356,6 +388,20 @@ impl Model {
                 self.set_history(*account);
                 vec![Ok(())]
             }
+            Transition::SetConsistency { account, delay } => {
+                let now = self.now;
+                let a = &mut self.accounts[*account];
+                a.delay = *delay;
+                a.deleted_at = a.deleted_at.filter(|d| *delay > 0 && d + delay > now);
+                vec![Ok(())]
+            }
+            Transition::SetViewers { account, rate } => {
+                let a = &mut self.accounts[*account];
+                a.viewers = *rate;
+                a.viewer_carry = 0;
+                vec![Ok(())]
+            }
+            Transition::SetThrottling { .. } => vec![Ok(())],
             Transition::Hostile {
                 account,
                 who,
@@ -403,7 +449,7 @@ impl Model {
         if suffix || self.accounts[account].role {
             return Err(ErrorCode::InvalidInput);
         }
-        self.create_role(account);
+        self.create_role(account, self.now);
         Ok(())
     }
 
@@ -436,6 +482,18 @@ impl Model {
             return Err(ErrorCode::AccessDenied);
         }
         if self.accounts[account].tasks.is_empty() {
+            return Err(ErrorCode::NoSuchEntity);
+        }
+        Ok(())
+    }
+
+    /// `GetRole` of the service-linked role: a read, so it sees the role as IAM's lag shows it.
+    fn get_role(&self, account: usize, who: Who) -> Expect {
+        self.caller_ok(account, who)?;
+        if !self.may(who, Perm::IamRead) {
+            return Err(ErrorCode::AccessDenied);
+        }
+        if !self.accounts[account].visible(self.now) {
             return Err(ErrorCode::NoSuchEntity);
         }
         Ok(())
@@ -495,7 +553,7 @@ impl Model {
             if !self.may(who, Perm::IamCreateSlr) {
                 return Err(ErrorCode::AccessDeniedException);
             }
-            self.create_role(account);
+            self.create_role(account, self.now);
         }
         if let Some(c) = self.accounts[account].configs.get_mut(&key) {
             c.0 = percent;
@@ -512,7 +570,7 @@ impl Model {
         };
         let total = sessions * c.0 + c.1;
         c.1 = total % 100;
-        if total / 100 > 0 && a.role {
+        if total / 100 > 0 && a.usable(now) {
             a.last_used = Some(now);
             a.log_regions.insert(key.0);
         }
@@ -537,15 +595,36 @@ impl Model {
             a.tasks.retain(|(_, s, f)| {
                 !((*s == "SUCCEEDED" || *s == "FAILED") && f + RETENTION_SECS <= target)
             });
+            a.deleted_at = a.deleted_at.filter(|d| d + a.delay > target);
         }
         self.now = target;
+        if seconds <= 0 {
+            return;
+        }
+        // Viewers watch up to the target: each configuration plays the sessions the seconds start.
+        for account in 0..self.accounts.len() {
+            let a = &mut self.accounts[account];
+            if a.viewers <= 0 {
+                continue;
+            }
+            let total = a.viewers * seconds + a.viewer_carry;
+            a.viewer_carry = total % 60;
+            let sessions = total / 60;
+            if sessions == 0 {
+                continue;
+            }
+            let keys: Vec<(usize, usize)> = a.configs.keys().copied().collect();
+            for key in keys {
+                let _ = self.serve(account, key, sessions);
+            }
+        }
     }
 
     /// Starts and finishes an account's deletion tasks due by `target`; a success deletes the role.
     fn advance_tasks(a: &mut ModelAccount, target: i64) {
         let blocked_configs = a.configs.values().any(|(p, _)| *p > 0);
         let last_used = a.last_used;
-        let mut deleted = false;
+        let mut deleted = None;
         for (created, status, finished) in &mut a.tasks {
             if *status == "NOT_STARTED" && *created + START_SECS <= target {
                 *status = "IN_PROGRESS";
@@ -558,13 +637,14 @@ impl Model {
                     *status = "FAILED";
                 } else {
                     *status = "SUCCEEDED";
-                    deleted = true;
+                    deleted = Some(at);
                 }
             }
         }
-        if deleted {
+        if let Some(at) = deleted {
             a.role = false;
             a.last_used = None;
+            a.deleted_at = (a.delay > 0).then_some(at);
         }
     }
 
@@ -573,7 +653,7 @@ impl Model {
         let first_time = !self.accounts[account].history;
         self.accounts[account].history = true;
         if first_time && !self.accounts[account].role {
-            self.create_role(account);
+            self.create_role(account, crate::core::catalog::SLR_SUPPORT_DATE);
         }
     }
 
@@ -587,9 +667,10 @@ impl Model {
     }
 
     /// Makes the account's role (one more lifetime, never used yet).
-    fn create_role(&mut self, account: usize) {
+    fn create_role(&mut self, account: usize, created: i64) {
         let a = &mut self.accounts[account];
         a.role = true;
+        a.role_created = created;
         a.lifetimes += 1;
         a.last_used = None;
     }
@@ -822,6 +903,9 @@ fn role_action(t: &Transition) -> Option<Action> {
         | DescribeLogGroups { .. }
         | Advance { .. }
         | SetHistory { .. }
+        | SetConsistency { .. }
+        | SetViewers { .. }
+        | SetThrottling { .. }
         | Hostile { .. } => None,
     }
 }
@@ -920,6 +1004,9 @@ fn config_action(t: &Transition) -> Option<Action> {
         | DescribeLogGroups { .. }
         | Advance { .. }
         | SetHistory { .. }
+        | SetConsistency { .. }
+        | SetViewers { .. }
+        | SetThrottling { .. }
         | Hostile { .. } => None,
     }
 }
@@ -954,6 +1041,33 @@ fn other_action(t: &Transition) -> Option<Action> {
             root,
             0,
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
+        )),
+        SetConsistency { account, delay } => Some(line(
+            "SetConsistency",
+            *account,
+            root,
+            0,
+            json!({"DelaySeconds": delay}),
+        )),
+        SetViewers { account, rate } => Some(line(
+            "SetViewers",
+            *account,
+            root,
+            0,
+            json!({"SessionsPerMinute": rate}),
+        )),
+        SetThrottling { enabled } => Some(line(
+            "SetThrottling",
+            0,
+            root,
+            0,
+            if *enabled {
+                // A bucket of 1000 refilled with 1000 calls a simulated second: no history empties
+                // it, so every call takes a token and none is refused (the step invariant checks it).
+                json!({"Enabled": true, "RatePerSecond": 1000, "Burst": 1000})
+            } else {
+                json!({"Enabled": false})
+            },
         )),
         Hostile {
             account,
@@ -1069,6 +1183,11 @@ pub fn transition() -> BoxedStrategy<Transition> {
             .prop_map(|(account, region, who)| DescribeLogGroups { account, region, who }),
         6 => seconds.prop_map(|seconds| Advance { seconds }),
         1 => account.clone().prop_map(|account| SetHistory { account }),
+        1 => (account.clone(), prop::sample::select(vec![0i64, 5, 30]))
+            .prop_map(|(account, delay)| SetConsistency { account, delay }),
+        1 => (account.clone(), prop::sample::select(vec![0i64, 6, 60, 600]))
+            .prop_map(|(account, rate)| SetViewers { account, rate }),
+        1 => prop::bool::weighted(0.7).prop_map(|enabled| SetThrottling { enabled }),
         2 => (account, who(), hostile()).prop_map(|(account, who, input)| Hostile { account, who, input }),
     ]
     .boxed()

@@ -194,15 +194,12 @@ fn lag_lost_delivery(rec: &Record, after: &State) -> Option<String> {
     {
         return None;
     }
-    match after
-        .account(&rec.action.account)
-        .stale_read(crate::core::catalog::SLR_NAME, rec.time)?
-    {
-        crate::core::state::StaleRead::NotYetVisible { age } => Some(format!(
-            "the role was created {age} s ago and is not yet usable"
-        )),
-        crate::core::state::StaleRead::StillVisible { .. } => None,
-    }
+    let account = after.account(&rec.action.account);
+    let age = rec
+        .time
+        .saturating_sub(account.service_linked_role()?.create_date);
+    (account.consistency_delay > 0 && age < account.consistency_delay)
+        .then(|| format!("the role was created {age} s ago and is not yet usable"))
 }
 
 /// One line of the timeline: number, time, who, where, what, outcome, and the role after it.

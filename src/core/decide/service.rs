@@ -632,10 +632,10 @@ fn deliver(
     let role = cx.account.service_linked_role().ok_or_else(|| {
         format!("the service-linked role {SLR_NAME} does not exist, so MediaTailor cannot write to CloudWatch Logs")
     })?;
-    // IAM's lag (`SetConsistency`): a role created moments ago cannot be assumed yet.
-    if let Some(crate::core::state::StaleRead::NotYetVisible { age }) =
-        cx.account.stale_read(SLR_NAME, cx.now())
-    {
+    // IAM's lag (`SetConsistency`): a role created moments ago cannot be assumed yet (even when an
+    // older one of the same name, deleted moments ago, is still what reads see).
+    let age = cx.now().saturating_sub(role.create_date);
+    if cx.account.consistency_delay > 0 && age < cx.account.consistency_delay {
         return Err(format!(
             "the role {SLR_NAME} was created {age} s ago and is not yet usable (IAM changes take {} s to reach MediaTailor)",
             cx.account.consistency_delay
