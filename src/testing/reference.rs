@@ -384,29 +384,38 @@ impl Model {
                 self.advance(*seconds);
                 vec![Ok(())]
             }
-            Transition::SetHistory { account } => {
-                self.set_history(*account);
+            Transition::SetHistory { .. }
+            | Transition::SetConsistency { .. }
+            | Transition::SetViewers { .. }
+            | Transition::SetThrottling { .. } => {
+                self.setting(t);
                 vec![Ok(())]
             }
-            Transition::SetConsistency { account, delay } => {
-                let now = self.now;
-                let a = &mut self.accounts[*account];
-                a.delay = *delay;
-                a.deleted_at = a.deleted_at.filter(|d| *delay > 0 && d + delay > now);
-                vec![Ok(())]
-            }
-            Transition::SetViewers { account, rate } => {
-                let a = &mut self.accounts[*account];
-                a.viewers = *rate;
-                a.viewer_carry = 0;
-                vec![Ok(())]
-            }
-            Transition::SetThrottling { .. } => vec![Ok(())],
             Transition::Hostile {
                 account,
                 who,
                 input,
             } => vec![self.hostile(*account, *who, input)],
+        }
+    }
+
+    /// The scenario's settings of an account (always accepted: the generator draws them in range).
+    fn setting(&mut self, t: &Transition) {
+        let now = self.now;
+        match t {
+            Transition::SetHistory { account } => self.set_history(*account),
+            Transition::SetConsistency { account, delay } => {
+                let a = &mut self.accounts[*account];
+                a.delay = *delay;
+                a.deleted_at = a.deleted_at.filter(|d| *delay > 0 && d + delay > now);
+            }
+            Transition::SetViewers { account, rate } => {
+                let a = &mut self.accounts[*account];
+                a.viewers = *rate;
+                a.viewer_carry = 0;
+            }
+            // Throttling at a rate no history reaches changes no answer.
+            _ => {}
         }
     }
 
