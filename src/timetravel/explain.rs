@@ -35,6 +35,10 @@ pub struct Explanation {
     pub enabled: Vec<EnabledAt>,
     /// If MediaTailor had used the role too recently: when, in which region, and the record.
     pub recent_use: Option<UseAt>,
+    /// Whether that use delivered the sessions of viewers watching as the clock moved (`SetViewers`)
+    /// rather than of a `ServeSessions`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub recent_use_by_viewers: bool,
     /// A readable account of all this.
     pub summary: String,
 }
@@ -58,6 +62,9 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
     let (enabled, recent_use) = trace.snapshot_at_finish.unwrap_or_default();
     let status = trace.status;
     let finished = trace.finished;
+    let recent_use_by_viewers = recent_use
+        .as_ref()
+        .is_some_and(|u| trace.viewer_records.contains(&u.2));
     let summary = summary(
         &task_id,
         &account,
@@ -65,7 +72,7 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
         finished,
         status,
         &enabled,
-        recent_use.as_ref(),
+        recent_use.as_ref().map(|u| (u, recent_use_by_viewers)),
     );
     Ok(Explanation {
         deletion_task_id: task_id,
@@ -75,6 +82,7 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
         status,
         enabled,
         recent_use,
+        recent_use_by_viewers,
         summary,
     })
 }
@@ -95,6 +103,8 @@ struct Trace<'t> {
     snapshot_at_finish: Option<(Vec<EnabledAt>, Option<UseAt>)>,
     /// The task's status so far.
     status: &'static str,
+    /// The records in which viewers watched as the clock moved.
+    viewer_records: std::collections::BTreeSet<u64>,
 }
 
 impl<'t> Trace<'t> {
@@ -108,6 +118,7 @@ impl<'t> Trace<'t> {
             last_use: BTreeMap::new(),
             snapshot_at_finish: None,
             status: "NOT_STARTED",
+            viewer_records: std::collections::BTreeSet::new(),
         }
     }
 
@@ -136,6 +147,9 @@ impl<'t> Trace<'t> {
             } => {
                 self.logging
                     .remove(&(account.clone(), region.clone(), name.clone()));
+            }
+            Event::ViewersWatched { .. } => {
+                self.viewer_records.insert(seq);
             }
             Event::RoleUsed {
                 account,
@@ -206,7 +220,7 @@ fn summary(
     finished: Option<u64>,
     status: &str,
     enabled: &[EnabledAt],
-    recent_use: Option<&UseAt>,
+    recent_use: Option<(&UseAt, bool)>,
 ) -> String {
     let mut summary =
         format!("Deletion task {task_id} (account {account}) was started by record {started_by}");
@@ -224,9 +238,14 @@ fn summary(
                     "\n  {region}: {arn} had PercentEnabled {p}, set by record {s}."
                 ));
             }
-            if let Some((when, region, s)) = recent_use {
+            if let Some(((when, region, s), by_viewers)) = recent_use {
+                let what = if by_viewers {
+                    ": the sessions of viewers watching as the clock moved"
+                } else {
+                    ""
+                };
                 summary.push_str(&format!(
-                    "\n  MediaTailor used the role in {region} at {when} (record {s}), less than {} minutes before the task ran.",
+                    "\n  MediaTailor used the role in {region} at {when} (record {s}{what}), less than {} minutes before the task ran.",
                     crate::core::decide::IN_USE_WINDOW_SECS / 60
                 ));
             }

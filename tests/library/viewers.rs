@@ -130,6 +130,17 @@ fn a_deletion_fails_while_viewers_keep_the_role_in_use_and_succeeds_five_minutes
         ),
         "{why}"
     );
+    let explained =
+        slrsim::timetravel::explain(t.sim.store(), first["DeletionTaskId"].as_str().expect("id"))
+            .expect("explain");
+    assert!(explained.recent_use_by_viewers, "{}", explained.summary);
+    assert!(
+        explained
+            .summary
+            .contains("the sessions of viewers watching as the clock moved"),
+        "{}",
+        explained.summary
+    );
     t.call(&advance(270))
         .expect("five minutes after the last delivery");
     let second = t.call(DELETE).expect("delete again");
