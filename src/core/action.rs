@@ -315,6 +315,10 @@ pub struct SetAccountHistoryParams {
 pub struct SetConsistencyParams {
     /// 0 (off, reads see every write at once) ..= [`crate::core::limits::MAX_CONSISTENCY_DELAY`].
     pub delay_seconds: i64,
+    /// Whether changes to a role (its description, tags, policies, trust policy, boundary, session
+    /// durations) lag too: reads see the role as it was until the lag has passed. Absent: false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<bool>,
 }
 
 /// SetViewers: how many sessions a minute viewers start on each playback configuration.

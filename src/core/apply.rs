@@ -101,11 +101,75 @@ fn fold(state: &mut State, event: &Event) -> Option<()> {
     match event {
         clock_and_account_events!() => fold_clock_and_account(state, event),
         user_events!() => fold_user(state, event),
-        role_events!() => fold_role(state, event),
-        role_policy_events!() => fold_role_policy(state, event),
+        role_events!() => {
+            remember_version(state, event);
+            fold_role(state, event)
+        }
+        role_policy_events!() => {
+            remember_version(state, event);
+            fold_role_policy(state, event)
+        }
         deletion_task_events!() => fold_deletion_task(state, event),
         mediatailor_events!() => fold_mediatailor(state, event),
         logs_events!() => fold_logs(state, event),
+    }
+}
+
+/// Before a change to a role, keeps the role as it was for reads while the account's changes lag
+/// (`SetConsistency` with `Updates`). Its coming and going, and MediaTailor's use of it, are not
+/// changes that reads see late.
+fn remember_version(state: &mut State, event: &Event) {
+    let (account, role_name) = match event {
+        Event::RoleDescriptionUpdated {
+            account, role_name, ..
+        }
+        | Event::RoleMaxSessionDurationUpdated {
+            account, role_name, ..
+        }
+        | Event::RoleMaxSigninSessionDurationUpdated {
+            account, role_name, ..
+        }
+        | Event::RoleTagged {
+            account, role_name, ..
+        }
+        | Event::RoleUntagged {
+            account, role_name, ..
+        }
+        | Event::RoleTrustPolicyUpdated {
+            account, role_name, ..
+        }
+        | Event::RolePolicyAttached {
+            account, role_name, ..
+        }
+        | Event::RolePolicyDetached {
+            account, role_name, ..
+        }
+        | Event::RoleInlinePolicyPut {
+            account, role_name, ..
+        }
+        | Event::RoleInlinePolicyDeleted {
+            account, role_name, ..
+        }
+        | Event::RolePermissionsBoundarySet {
+            account, role_name, ..
+        } => (account, role_name),
+        Event::RoleCreated { account, role } => {
+            if let Some(a) = state.accounts.get_mut(account) {
+                a.role_versions.remove(&role.role_name);
+            }
+            return;
+        }
+        Event::RoleDeleted { account, role_name } => {
+            if let Some(a) = state.accounts.get_mut(account) {
+                a.role_versions.remove(role_name);
+            }
+            return;
+        }
+        _ => return,
+    };
+    let now = state.now;
+    if let Some(a) = state.accounts.get_mut(account) {
+        a.remember_version(role_name, now);
     }
 }
 
@@ -126,10 +190,12 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
         Event::ConsistencySet {
             account,
             delay_seconds,
+            updates,
         } => {
             let now = state.now;
             let a = acct(state, account);
             a.consistency_delay = (*delay_seconds).max(0);
+            a.stale_updates = *updates && a.consistency_delay > 0;
             a.forget_unseen_deletions(now);
         }
         Event::ViewersSet {

@@ -49,6 +49,9 @@ pub enum Event {
         account: String,
         /// Seconds; 0 is off.
         delay_seconds: i64,
+        /// Whether changes to a role lag too (absent: only its coming and going).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        updates: bool,
     },
     /// The scenario set how many sessions a minute viewers start on each of the account's playback
     /// configurations.

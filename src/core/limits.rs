@@ -104,6 +104,10 @@ pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
 /// for up to 2 minutes. A minute is well past AWS's "few seconds" and keeps generated worlds quick.
 pub const MAX_CONSISTENCY_DELAY: i64 = 60;
 
+/// The most changes of one role kept for reads while changes lag (`SetConsistency` with `Updates`):
+/// past it, the oldest change is seen at once.
+pub const MAX_ROLE_VERSIONS: usize = 16;
+
 /// The most sessions a minute `SetViewers` accepts for each playback configuration (slrsim): enough for
 /// any sampling percentage to log sessions every few simulated seconds.
 pub const MAX_VIEWER_SESSIONS_PER_MINUTE: i64 = 100_000;

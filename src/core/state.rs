@@ -157,6 +157,8 @@ pub static EMPTY_ACCOUNT: Account = Account {
     deleted_roles: BTreeMap::new(),
     viewers_per_minute: 0,
     viewer_carry: 0,
+    stale_updates: false,
+    role_versions: BTreeMap::new(),
     task_index: TaskIndex::EMPTY,
 };
 
@@ -337,6 +339,15 @@ pub struct Account {
     /// Session-seconds of viewing not yet a whole session (under 60), carried to the next advance.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub viewer_carry: i64,
+    /// Whether changes to a role lag too (`SetConsistency` with `Updates`); false, the default, is
+    /// left out of the stored state.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale_updates: bool,
+    /// The versions of each role that reads may still see, oldest first: each is the role as it was
+    /// before a change made less than `consistency_delay` seconds ago (at most
+    /// [`crate::core::limits::MAX_ROLE_VERSIONS`] a role). Empty (and left out) unless changes lag.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub role_versions: BTreeMap<String, Vec<RoleVersion>>,
     /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     task_index: TaskIndex,
@@ -358,6 +369,10 @@ struct AccountFields {
     viewers_per_minute: i64,
     #[serde(default)]
     viewer_carry: i64,
+    #[serde(default)]
+    stale_updates: bool,
+    #[serde(default)]
+    role_versions: BTreeMap<String, Vec<RoleVersion>>,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -373,6 +388,15 @@ pub struct DeletedRole {
     pub deleted: i64,
 }
 
+/// A role as it was before a change, kept while reads may still see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleVersion {
+    /// When the change was made (simulated seconds).
+    pub changed: i64,
+    /// The role before the change.
+    pub prior: Role,
+}
+
 /// Why a read saw something other than the role as it is (eventual consistency).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StaleRead {
@@ -386,6 +410,11 @@ pub enum StaleRead {
         /// Seconds since it was deleted.
         age: i64,
     },
+    /// The role was changed `age` seconds ago, so reads still see it as it was before.
+    OldVersion {
+        /// Seconds since the first change reads do not see yet.
+        age: i64,
+    },
 }
 
 impl StaleRead {
@@ -397,6 +426,9 @@ impl StaleRead {
             }
             StaleRead::StillVisible { age } => {
                 format!("stale read: the role was deleted {age} s ago")
+            }
+            StaleRead::OldVersion { age } => {
+                format!("stale read: the role was changed {age} s ago")
             }
         }
     }
@@ -418,6 +450,8 @@ impl From<AccountFields> for Account {
             deleted_roles: f.deleted_roles,
             viewers_per_minute: f.viewers_per_minute,
             viewer_carry: f.viewer_carry,
+            stale_updates: f.stale_updates,
+            role_versions: f.role_versions,
             task_index,
         }
     }
@@ -473,7 +507,9 @@ impl Account {
             return self.roles.get(name);
         }
         match self.roles.get(name) {
-            Some(r) if r.create_date.saturating_add(self.consistency_delay) <= now => Some(r),
+            Some(r) if r.create_date.saturating_add(self.consistency_delay) <= now => {
+                Some(self.unseen_change(name, now).map_or(r, |v| &v.prior))
+            }
             _ => self
                 .deleted_roles
                 .get(name)
@@ -493,6 +529,12 @@ impl Account {
             (Some(r), None) => Some(StaleRead::NotYetVisible {
                 age: now.saturating_sub(r.create_date),
             }),
+            (Some(a), Some(s)) if a.role_id == s.role_id && a != s => {
+                let changed = self.unseen_change(name, now).map_or(now, |v| v.changed);
+                Some(StaleRead::OldVersion {
+                    age: now.saturating_sub(changed),
+                })
+            }
             (actual, Some(s)) if actual.is_none_or(|a| a.role_id != s.role_id) => {
                 let deleted = self.deleted_roles.get(name).map_or(now, |d| d.deleted);
                 Some(StaleRead::StillVisible {
@@ -511,11 +553,47 @@ impl Account {
         }
     }
 
-    /// Forgets deleted roles that reads no longer see at `now`.
+    /// Forgets deleted roles, and versions of roles, that reads no longer see at `now`.
     pub fn forget_unseen_deletions(&mut self, now: i64) {
         let delay = self.consistency_delay;
         self.deleted_roles
             .retain(|_, d| delay > 0 && d.deleted.saturating_add(delay) > now);
+        let lags = self.stale_updates && delay > 0;
+        self.role_versions.retain(|_, versions| {
+            versions.retain(|v| lags && v.changed.saturating_add(delay) > now);
+            !versions.is_empty()
+        });
+    }
+
+    /// The first change of the role `name` that reads at `now` do not see yet: they see the role as
+    /// it was before it.
+    fn unseen_change(&self, name: &str, now: i64) -> Option<&RoleVersion> {
+        let delay = self.consistency_delay;
+        self.role_versions
+            .get(name)?
+            .iter()
+            .find(|v| v.changed.saturating_add(delay) > now)
+    }
+
+    /// Keeps the role `name` as it is now, about to be changed at `now`, for reads while changes lag.
+    pub fn remember_version(&mut self, name: &str, now: i64) {
+        if !self.stale_updates || self.consistency_delay <= 0 {
+            return;
+        }
+        let Some(role) = self.roles.get(name) else {
+            return;
+        };
+        let delay = self.consistency_delay;
+        let versions = self.role_versions.entry(name.to_string()).or_default();
+        versions.retain(|v| v.changed.saturating_add(delay) > now);
+        if versions.len() >= crate::core::limits::MAX_ROLE_VERSIONS {
+            // The oldest change is then seen at once: a bound on what one role can make the state hold.
+            versions.remove(0);
+        }
+        versions.push(RoleVersion {
+            changed: now,
+            prior: role.clone(),
+        });
     }
 
     /// The region's state, or an empty one.

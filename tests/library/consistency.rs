@@ -215,3 +215,88 @@ fn set_consistency_is_bounded() {
     }
     t.ok(&line("SetConsistency", json!({"DelaySeconds": 60})));
 }
+
+/// With `Updates`, a change to a role lags too: reads see the role as it was before each change until
+/// the lag has passed since it, one change at a time, and the timeline names the stale read. Without
+/// it, changes are seen at once.
+#[test]
+fn with_updates_a_change_to_a_role_is_read_late_one_change_at_a_time() {
+    let mut t = TestSim::new();
+    create_app(&mut t);
+    t.ok(&line(
+        "SetConsistency",
+        json!({"DelaySeconds": 5, "Updates": true}),
+    ));
+    // The role itself is old enough to be seen.
+    advance(&mut t, 5);
+    let describe = |d: &str| {
+        line(
+            "UpdateRoleDescription",
+            json!({"RoleName": "app", "Description": d}),
+        )
+    };
+    let description = |t: &mut TestSim| {
+        t.ok(&get_role("app"))["Role"]
+            .get("Description")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    t.ok(&describe("first"));
+    assert_eq!(description(&mut t), None, "the change is not seen yet");
+    assert_eq!(
+        stale_words(&mut t, &get_role("app")).as_deref(),
+        Some("stale read: the role was changed 0 s ago")
+    );
+    advance(&mut t, 3);
+    t.ok(&describe("second"));
+    advance(&mut t, 2);
+    assert_eq!(
+        description(&mut t).as_deref(),
+        Some("first"),
+        "5 s after the first change, 2 s after the second"
+    );
+    // Tags and policies lag the same way; writes see the role as it is.
+    t.ok(&line(
+        "TagRole",
+        json!({"RoleName": "app", "Tags": [{"Key": "team", "Value": "video"}]}),
+    ));
+    let tags = t.ok(&line("ListRoleTags", json!({"RoleName": "app"})));
+    assert_eq!(tags["Tags"], json!([]), "{tags}");
+    advance(&mut t, 5);
+    assert_eq!(description(&mut t).as_deref(), Some("second"));
+    let tags = t.ok(&line("ListRoleTags", json!({"RoleName": "app"})));
+    assert_eq!(tags["Tags"][0]["Key"], "team", "{tags}");
+    assert!(
+        t.sim.state().account(ACCOUNT).role_versions.is_empty(),
+        "versions are forgotten once the clock has passed them"
+    );
+    // Without Updates, only the role's coming and going lags.
+    t.ok(&line("SetConsistency", json!({"DelaySeconds": 5})));
+    t.ok(&describe("third"));
+    assert_eq!(description(&mut t).as_deref(), Some("third"));
+    assert!(t.sim.state().account(ACCOUNT).role_versions.is_empty());
+}
+
+/// At most `MAX_ROLE_VERSIONS` changes of one role are kept: past it the oldest is seen at once, so
+/// one role cannot make the state grow without bound.
+#[test]
+fn the_changes_kept_for_late_reads_are_bounded() {
+    let mut t = TestSim::new();
+    create_app(&mut t);
+    t.ok(&line(
+        "SetConsistency",
+        json!({"DelaySeconds": 60, "Updates": true}),
+    ));
+    advance(&mut t, 60);
+    let max = slrsim::core::limits::MAX_ROLE_VERSIONS;
+    for i in 0..max + 3 {
+        t.ok(&line(
+            "UpdateRoleDescription",
+            json!({"RoleName": "app", "Description": format!("d{i}")}),
+        ));
+    }
+    let versions = &t.sim.state().account(ACCOUNT).role_versions["app"];
+    assert_eq!(versions.len(), max);
+    let seen = t.ok(&get_role("app"));
+    assert_eq!(seen["Role"]["Description"], "d2", "{seen}");
+}

@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 10] = [
+const GOLDEN: [Golden; 11] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -90,6 +90,11 @@ const GOLDEN: [Golden; 10] = [
     // after, then succeeds.
     Golden {
         name: "viewers-3",
+        hand_made: &[],
+    },
+    // `stale_updates_3_lines`: changes to a role read late (`SetConsistency` with `Updates`).
+    Golden {
+        name: "stale-updates-3",
         hand_made: &[],
     },
 ];
@@ -503,6 +508,11 @@ fn the_viewers_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
     check(golden("viewers-3"));
 }
 
+#[test]
+fn the_stale_updates_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("stale-updates-3"));
+}
+
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
 #[test]
 fn every_golden_log_has_its_test() {
@@ -884,6 +894,7 @@ fn write_golden_logs() {
     write_golden("consistency-3", &consistency_3_lines());
     write_golden("throttle-3", &throttle_3_lines());
     write_golden("viewers-3", &viewers_3_lines());
+    write_golden("stale-updates-3", &stale_updates_3_lines());
 }
 
 /// IAM reads lagging behind writes: `SetConsistency` refused out of range and accepted; a role just
@@ -919,6 +930,36 @@ fn consistency_3_lines() -> Vec<Line> {
         r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
         r#"{"op":"ServeSessions","params":{"PlaybackConfigurationName":"live","Sessions":2}}"#.to_string(),
         r#"{"op":"SetConsistency","params":{"DelaySeconds":0}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
+}
+
+/// Changes to a role read late: a role old enough to be seen, changes lagging 5 s (`Updates`); its
+/// description, a tag and an attached policy changed, read before and after the lag, and the lag of
+/// changes turned off again.
+fn stale_updates_3_lines() -> Vec<Line> {
+    const TRUST: &str = r#"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"#;
+    let lines = [
+        format!(r#"{{"op":"CreateRole","params":{{"RoleName":"app","AssumeRolePolicyDocument":"{TRUST}"}}}}"#),
+        r#"{"op":"SetConsistency","params":{"DelaySeconds":5,"Updates":true}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
+        r#"{"op":"UpdateRoleDescription","params":{"RoleName":"app","Description":"new"}}"#.to_string(),
+        r#"{"op":"TagRole","params":{"RoleName":"app","Tags":[{"Key":"team","Value":"video"}]}}"#.to_string(),
+        r#"{"op":"AttachRolePolicy","params":{"RoleName":"app","PolicyArn":"arn:aws:iam::aws:policy/IAMReadOnlyAccess"}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListRoleTags","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":5}}"#.to_string(),
+        r#"{"op":"GetRole","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"ListAttachedRolePolicies","params":{"RoleName":"app"}}"#.to_string(),
+        r#"{"op":"SetConsistency","params":{"DelaySeconds":5,"Updates":false}}"#.to_string(),
+        r#"{"op":"UntagRole","params":{"RoleName":"app","TagKeys":["team"]}}"#.to_string(),
+        r#"{"op":"ListRoleTags","params":{"RoleName":"app"}}"#.to_string(),
     ];
     let dir = tempfile::tempdir().expect("temp dir");
     let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");

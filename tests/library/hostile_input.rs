@@ -1369,7 +1369,10 @@ fn operation() -> BoxedStrategy<Operation> {
             .boxed(),
         prop_oneof![-2i64..=62, any::<i64>()]
             .prop_map(|delay_seconds| {
-                O::SetConsistency(slrsim::core::action::SetConsistencyParams { delay_seconds })
+                O::SetConsistency(slrsim::core::action::SetConsistencyParams {
+                    delay_seconds,
+                    updates: Some(delay_seconds % 2 == 0),
+                })
             })
             .boxed(),
         prop_oneof![-2i64..=100_002, any::<i64>()]

@@ -146,6 +146,8 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
     fuzz(dir, &["--goal", "role", "--", "true"], &[]).code(2, "an unknown goal");
     fuzz(dir, &["--goal", "/now=soon", "--", "true"], &[]).code(2, "a value that is not JSON");
     fuzz(dir, &["--cases", "1"], &[]).code(2, "no command");
+    fuzz(dir, &["--seconds-per-request", "0", "--", "true"], &[])
+        .code(2, "a request must take some simulated time");
     fuzz(dir, &["--cases", "1", "--", "/nonexistent/teardown"], &[])
         .code(2, "a command that cannot start");
     let out = fuzz(

@@ -292,6 +292,12 @@ pub(crate) struct FuzzArgs {
     /// Seconds (real time) COMMAND may run in one world before it is stopped.
     #[arg(long, default_value_t = 60)]
     pub(crate) timeout: u64,
+    /// Simulated seconds each AWS request takes in every world (`serve --clock requests:SECONDS`):
+    /// with the default 10 a deletion task (30 s) ends within three requests and MediaTailor's five
+    /// minutes of use within thirty.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::commands::fuzz::SECONDS_PER_REQUEST,
+          value_parser = clap::value_parser!(i64).range(1..=86_400))]
+    pub(crate) seconds_per_request: i64,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,

@@ -409,8 +409,12 @@ pub(super) fn set_consistency(cx: &Ctx<'_>, p: &SetConsistencyParams) -> Result<
         events: vec![Event::ConsistencySet {
             account: cx.account_id().to_string(),
             delay_seconds: p.delay_seconds,
+            updates: p.updates.unwrap_or(false),
         }],
-        response: json!({"DelaySeconds": p.delay_seconds}),
+        response: match p.updates {
+            Some(u) => json!({"DelaySeconds": p.delay_seconds, "Updates": u}),
+            None => json!({"DelaySeconds": p.delay_seconds}),
+        },
     })
 }
 

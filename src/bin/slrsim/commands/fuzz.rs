@@ -246,7 +246,7 @@ fn run_case(world: &World, args: &FuzzArgs) -> Result<CaseRun, Failure> {
     let opts = ServeOptions {
         listener,
         clock: ClockMode::Requests {
-            seconds: SECONDS_PER_REQUEST,
+            seconds: args.seconds_per_request,
         },
         acknowledge: Acknowledge::NoSync,
         operator,

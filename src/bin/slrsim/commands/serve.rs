@@ -119,9 +119,12 @@ fn record_consistency(sim: &mut Simulator, consistency: Option<i64>) -> Result<(
         return Ok(());
     };
     let account = slrsim::core::action::DEFAULT_ACCOUNT;
-    if sim.state().account(account).consistency_delay != n {
+    let a = sim.state().account(account);
+    if a.consistency_delay != n || a.stale_updates != (n > 0) {
+        // Everything IAM does lags, changes to a role included, as at AWS.
         let op = slrsim::Operation::SetConsistency(slrsim::core::action::SetConsistencyParams {
             delay_seconds: n,
+            updates: (n > 0).then_some(true),
         });
         sim.execute(slrsim::Action::root(op))?;
     }
