@@ -864,3 +864,34 @@ fn a_second_simulator_on_the_same_path_in_one_process_is_refused() {
     let v = replay::verify(&store).expect("verify");
     assert_eq!(v.problem, None);
 }
+
+/// A folder as `run` leaves it when killed between sled's two files (the creation marker and `db`,
+/// no `conf`): a reader names it as an interrupted creation and writes nothing; the next `run` makes
+/// the database again, warns, and its log verifies. A whole database whose `conf` is lost, without
+/// the marker, is still damage.
+#[test]
+fn a_database_killed_while_it_was_being_made_is_made_again_by_the_next_writer() {
+    let work = Workdir::new(5);
+    let db = work.db();
+    std::fs::create_dir_all(&db).expect("mkdir");
+    std::fs::write(db.join("slrsim-creating"), b"").expect("marker");
+    std::fs::write(db.join("db"), b"").expect("db");
+    let log = slrsim(&db, &["log"]);
+    assert_ne!(log.code, Some(0), "{}", log.stderr);
+    assert!(
+        log.stderr
+            .contains("interrupted before anything was stored"),
+        "{}",
+        log.stderr
+    );
+    assert!(!db.join("conf").exists(), "a reader wrote nothing");
+    let run = slrsim(&db, &["run", work.scenario_arg()]);
+    run.code(0, "the next run makes the database again");
+    assert!(run.stderr.contains("made again"), "{}", run.stderr);
+    assert!(!db.join("slrsim-creating").exists());
+    slrsim(&db, &["verify"]).code(0, "the remade log verifies");
+    std::fs::remove_file(db.join("conf")).expect("remove conf");
+    let damaged = slrsim(&db, &["log"]);
+    assert_ne!(damaged.code, Some(0));
+    assert!(damaged.stderr.contains("conf"), "{}", damaged.stderr);
+}
