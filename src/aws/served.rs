@@ -87,6 +87,7 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         | K::SetAccountHistory
         | K::SetConsistency
         | K::SetThrottling
+        | K::SetFaults
         | K::RefusedRequest => "",
         K::CreateServiceLinkedRole => {
             "MediaTailor's role and those of the 12 services in `src/core/service_roles.rs`; any other service name is `InvalidInput`, in slrsim's words"

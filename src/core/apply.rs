@@ -33,6 +33,9 @@ macro_rules! clock_and_account_events {
             | Event::ConsistencySet { .. }
             | Event::ThrottlingSet { .. }
             | Event::ThrottleTokenTaken { .. }
+            | Event::FaultsSet { .. }
+            | Event::FaultInjected { .. }
+            | Event::DeletionTaskFaulted { .. }
     };
 }
 macro_rules! user_events {
@@ -135,6 +138,26 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
             used_before_slr_support,
         } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
+        }
+        Event::FaultsSet { account, faults } => {
+            acct(state, account).faults = faults.clone();
+        }
+        Event::FaultInjected {
+            account,
+            operation,
+            remaining,
+        } => {
+            let faults = &mut acct_existing(state, account)?.faults;
+            if *remaining == 0 {
+                faults.internal_errors.remove(operation);
+            } else if let Some(n) = faults.internal_errors.get_mut(operation) {
+                *n = *remaining;
+            }
+        }
+        Event::DeletionTaskFaulted {
+            account, remaining, ..
+        } => {
+            acct_existing(state, account)?.faults.deletion_task_failures = *remaining;
         }
         Event::ThrottlingSet { throttling } => {
             state.throttling = *throttling;
@@ -730,6 +753,7 @@ fn to_task(t: &event::DeletionTask) -> state::DeletionTask {
         status,
         updated,
         reason,
+        finishes,
     } = t;
     state::DeletionTask {
         deletion_task_id: deletion_task_id.clone(),
@@ -745,6 +769,7 @@ fn to_task(t: &event::DeletionTask) -> state::DeletionTask {
         },
         updated: *updated,
         reason: reason.as_ref().map(to_failure_reason),
+        finishes: *finishes,
     }
 }
 

@@ -103,3 +103,16 @@ pub const MAX_ACCOUNT_IDENTIFIERS: usize = 20;
 /// take "a few seconds" to propagate and may take longer; Terraform's AWS provider retries IAM reads
 /// for up to 2 minutes. A minute is well past AWS's "few seconds" and keeps generated worlds quick.
 pub const MAX_CONSISTENCY_DELAY: i64 = 60;
+
+/// The most operations one `SetFaults` gives internal errors to (slrsim).
+pub const MAX_FAULT_OPERATIONS: usize = 16;
+/// The most internal errors `SetFaults` sets for one operation (slrsim).
+pub const MAX_FAULT_COUNT: i64 = 1000;
+/// The most deletion tasks `SetFaults` makes fail (slrsim).
+pub const MAX_DELETION_TASK_FAILURES: i64 = 100;
+/// The fewest seconds `SetFaults` lets a deletion task take: the usual 30.
+pub const MIN_DELETION_TASK_SECONDS: i64 = 30;
+/// The most seconds `SetFaults` lets a deletion task take: an hour.
+pub const MAX_DELETION_TASK_SECONDS: i64 = 3600;
+/// The largest page size `SetFaults` takes.
+pub const MAX_FAULT_PAGE_SIZE: i64 = 100;

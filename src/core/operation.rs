@@ -212,6 +212,7 @@ operation_kinds!(
     SetAccountHistory,
     SetConsistency,
     SetThrottling,
+    SetFaults,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -413,6 +414,18 @@ impl OperationKind {
                         "SetThrottling",
                         Route::Scenario,
                         r#"{"Enabled": true, "RatePerSecond": 10, "Burst": 10}"#,
+                    )
+                }
+            }
+            K::SetFaults => {
+                &const {
+                    simulation(
+                        "SetFaults",
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/faults",
+                        },
+                        r#"{"InternalErrors": [{"Operation": "GetRole", "Count": 2}], "PageSize": 1}"#,
                     )
                 }
             }

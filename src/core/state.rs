@@ -51,7 +51,7 @@ struct StateFields {
     buckets: BTreeMap<BucketKey, Bucket>,
 }
 
-pub use crate::core::event::payload::Throttling;
+pub use crate::core::event::payload::{Faults, Throttling};
 
 /// Whose bucket a call takes from: (account, region — empty for IAM and STS, which are global —,
 /// operation). AWS's quotas are per account and Region.
@@ -155,6 +155,7 @@ pub static EMPTY_ACCOUNT: Account = Account {
     regions: BTreeMap::new(),
     consistency_delay: 0,
     deleted_roles: BTreeMap::new(),
+    faults: Faults::OFF,
     task_index: TaskIndex::EMPTY,
 };
 
@@ -328,6 +329,9 @@ pub struct Account {
     /// Empty (and left out) when consistency is off.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub deleted_roles: BTreeMap<String, DeletedRole>,
+    /// The faults the account's calls meet (`SetFaults`); none, the default, is left out.
+    #[serde(default, skip_serializing_if = "Faults::is_off")]
+    pub faults: Faults,
     /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     task_index: TaskIndex,
@@ -345,6 +349,8 @@ struct AccountFields {
     consistency_delay: i64,
     #[serde(default)]
     deleted_roles: BTreeMap<String, DeletedRole>,
+    #[serde(default)]
+    faults: Faults,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -403,6 +409,7 @@ impl From<AccountFields> for Account {
             regions: f.regions,
             consistency_delay: f.consistency_delay,
             deleted_roles: f.deleted_roles,
+            faults: f.faults,
             task_index,
         }
     }
@@ -760,6 +767,10 @@ pub struct DeletionTask {
     pub updated: i64,
     /// Set when FAILED.
     pub reason: Option<FailureReason>,
+    /// When it finishes, when `SetFaults` made deletions slow as it was created; absent, the usual
+    /// `TASK_FINISH_SECS` after `created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finishes: Option<i64>,
 }
 
 /// MediaTailor and CloudWatch Logs in one region of one account.

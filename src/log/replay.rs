@@ -2,7 +2,7 @@
 //! that the current code re-decides every logged action to the logged outcome.
 
 use crate::core::apply::apply_mut;
-use crate::core::decide::decide;
+
 use crate::core::outcome::Outcome;
 use crate::core::state::State;
 use crate::log::error::StoreError;
@@ -193,7 +193,7 @@ pub fn replay(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> 
 
 /// What the current code decides for a logged record's action, in the state before it.
 pub fn redecide(state: &State, rec: &Record) -> Outcome {
-    decide(state, rec.seq, &rec.action).into()
+    crate::core::decide::outcome(state, rec.seq, &rec.action)
 }
 
 /// The version of the rules a log was decided by, from its genesis record (1 for a log written
@@ -384,6 +384,6 @@ fn live_problem(
 fn short(o: &Outcome) -> String {
     match o {
         Outcome::Ok { events, .. } => format!("ok with {} events", events.len()),
-        Outcome::Error { error } => format!("{}", error.code),
+        Outcome::Error { error, .. } => format!("{}", error.code),
     }
 }

@@ -424,7 +424,7 @@ fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn refusal_changes_nothing(s: &Step<'_>) -> Result<(), String> {
-    if let Outcome::Error { error } = &s.record.outcome {
+    if let Outcome::Error { error, .. } = &s.record.outcome {
         if s.before != s.after {
             return Err(format!(
                 "the refused call ({}) changed the state",
@@ -473,7 +473,7 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
         .filter(|e| matches!(e, Event::ThrottleTokenTaken { .. }))
         .collect();
     let throttled =
-        matches!(&s.record.outcome, Outcome::Error { error } if error.code.is_throttling());
+        matches!(&s.record.outcome, Outcome::Error { error, .. } if error.code.is_throttling());
     let Some(t) = s.before.throttling else {
         if throttled
             || !taken.is_empty()

@@ -678,7 +678,7 @@ impl Model {
 pub fn outcome_matches(outcome: &Outcome, expect: &Expect) -> bool {
     match (outcome, expect) {
         (Outcome::Ok { .. }, Ok(())) => true,
-        (Outcome::Error { error }, Err(code)) => error.code == *code,
+        (Outcome::Error { error, .. }, Err(code)) => error.code == *code,
         _ => false,
     }
 }

@@ -159,7 +159,7 @@ fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result
             burst,
         },
     )))?;
-    if let slrsim::core::outcome::Outcome::Error { error } = &record.outcome {
+    if let slrsim::core::outcome::Outcome::Error { error, .. } = &record.outcome {
         return Err(Failure::Input(format!("--throttle: {error}")));
     }
     Ok(())
