@@ -104,6 +104,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             start,
             consistency,
             throttle,
+            faults,
         } => serve::serve(
             &cli.db,
             *addr,
@@ -116,6 +117,7 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
                 snapshot_every: cli.snapshot_every,
                 consistency: *consistency,
                 throttle: throttle.clone(),
+                faults: faults.clone(),
             },
         ),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),

@@ -41,8 +41,9 @@ fn served_operation(name: &str) -> Option<OperationKind> {
     OperationKind::from_name(name).filter(|k| !k.spec().is_simulation())
 }
 
-/// Checks `SetFaults`' parameters and turns them into the account's setting.
-fn faults_of(p: &SetFaultsParams) -> Result<Faults, ApiError> {
+/// Checks `SetFaults`' parameters and turns them into the account's setting (what `SetFaults`
+/// refuses, this refuses with the same error; `serve --faults` checks its flag with it).
+pub fn faults_of(p: &SetFaultsParams) -> Result<Faults, ApiError> {
     let mut faults = Faults::default();
     if p.internal_errors.len() > limits::MAX_FAULT_OPERATIONS {
         return Err(invalid(format!(

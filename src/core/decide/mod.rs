@@ -23,7 +23,7 @@ use crate::core::event::Event;
 use crate::core::ids;
 use crate::core::state::{Account, State};
 
-pub use faults::{FAULT_DELETION_REASON, faults_json, internal_error};
+pub use faults::{FAULT_DELETION_REASON, faults_json, faults_of, internal_error};
 pub use service::{DEBUG_LOG_MODE, VENDED_NOTE};
 pub use service::{
     IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,

@@ -27,6 +27,8 @@ pub(crate) struct ServeFlags<'a> {
     pub(crate) consistency: Option<i64>,
     /// `--throttle`: the rate as written and the burst.
     pub(crate) throttle: Option<(String, Option<u32>)>,
+    /// `--faults`: the SetFaults parameters, already checked.
+    pub(crate) faults: Option<slrsim::core::action::SetFaultsParams>,
 }
 
 /// Serves the AWS wire protocols on `addr` until Ctrl-C, recording every request in the database.
@@ -44,6 +46,7 @@ pub(crate) fn serve(
         snapshot_every,
         consistency,
         throttle,
+        faults,
     } = flags;
     check_consistency(consistency)?;
     use slrsim::aws::server::{Acknowledge, ClockMode, ServeOptions};
@@ -77,6 +80,9 @@ pub(crate) fn serve(
     record_consistency(&mut sim, consistency)?;
     if let Some((rate, burst)) = throttle {
         set_throttling(&mut sim, &rate, burst)?;
+    }
+    if let Some(p) = faults {
+        set_faults(&mut sim, p)?;
     }
     let operator = operator(db)?;
     let opts = ServeOptions {
@@ -161,6 +167,19 @@ fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result
     )))?;
     if let slrsim::core::outcome::Outcome::Error { error, .. } = &record.outcome {
         return Err(Failure::Input(format!("--throttle: {error}")));
+    }
+    Ok(())
+}
+
+/// Records `SetFaults` for `serve --faults` (its parameters were checked when the flag was read).
+fn set_faults(
+    sim: &mut Simulator,
+    p: slrsim::core::action::SetFaultsParams,
+) -> Result<(), Failure> {
+    use slrsim::core::action::{Action, Operation};
+    let record = sim.execute(Action::root(Operation::SetFaults(p)))?;
+    if let Some(error) = record.outcome.error() {
+        return Err(Failure::Input(format!("--faults: {error}")));
     }
     Ok(())
 }
