@@ -425,7 +425,7 @@ impl OperationKind {
                             method: "POST",
                             path: "/_slrsim/faults",
                         },
-                        r#"{"InternalErrors": [{"Operation": "GetRole", "Count": 2}], "PageSize": 1}"#,
+                        r#"{"DeletionTaskSeconds": 300, "PageSize": 1}"#,
                     )
                 }
             }

@@ -615,7 +615,11 @@ fn set_faults() -> impl Strategy<Value = Operation> {
         Just(vec![fault("GetRole", 0)]),
         Just(vec![fault("GetRole", limits::MAX_FAULT_COUNT + 1)]),
         Just(vec![fault("GetRole", -1), fault("ListRoles", 1)]),
-        Just(vec![fault("GetRole", 1), fault("GetRole", 1), fault("x", 0)]),
+        Just(vec![
+            fault("GetRole", 1),
+            fault("GetRole", 1),
+            fault("x", 0)
+        ]),
         Just(seventeen),
     ];
     (

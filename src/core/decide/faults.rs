@@ -68,7 +68,11 @@ pub fn faults_of(p: &SetFaultsParams) -> Result<Faults, ApiError> {
         )?;
         // INVARIANT: count is in 1..=1000, checked above.
         let count = u32::try_from(e.count).unwrap_or(1);
-        if faults.internal_errors.insert(name.to_string(), count).is_some() {
+        if faults
+            .internal_errors
+            .insert(name.to_string(), count)
+            .is_some()
+        {
             return Err(invalid(format!(
                 "InternalErrors names {name} more than once"
             )));

@@ -482,7 +482,10 @@ pub(super) fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, A
         .filter_map(|n| cx.account.visible_role(n, now))
         .filter(|r| r.path.starts_with(prefix))
         .peekable();
-    if let Some(first) = roles.peek().filter(|_| cx.empty_first_page(p.marker.as_deref())) {
+    if let Some(first) = roles
+        .peek()
+        .filter(|_| cx.empty_first_page(p.marker.as_deref()))
+    {
         return Ok(Decided::read(
             json!({"Roles": [], "IsTruncated": true, "Marker": first.role_name}),
         ));

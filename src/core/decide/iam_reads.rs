@@ -73,7 +73,11 @@ pub(super) fn page<T>(
         body["Marker"] = json!(first);
         return Vec::new();
     }
-    let out: Vec<T> = rest.by_ref().take(cx.page_take(take)).map(|(_, v)| v).collect();
+    let out: Vec<T> = rest
+        .by_ref()
+        .take(cx.page_take(take))
+        .map(|(_, v)| v)
+        .collect();
     let next = rest.next();
     body["IsTruncated"] = json!(next.is_some());
     if let Some((k, _)) = next {
@@ -431,13 +435,7 @@ pub(super) fn list_entities_for_policy(
             )
         });
     let mut body = json!({});
-    let entries = page(
-        cx,
-        roles.chain(users),
-        p.marker.as_deref(),
-        take,
-        &mut body,
-    );
+    let entries = page(cx, roles.chain(users), p.marker.as_deref(), take, &mut body);
     let mut lists = serde_json::Map::new();
     for key in ["PolicyGroups", "PolicyUsers", "PolicyRoles"] {
         lists.insert(key.into(), json!([]));

@@ -212,7 +212,10 @@ pub(super) fn describe_log_groups(
         .filter(|g| p.log_group_identifiers.is_none() || wanted.contains(&g.log_group_name))
         .filter(|_| class_ok)
         .peekable();
-    if let Some(first) = it.peek().filter(|_| cx.empty_first_page(p.next_token.as_deref())) {
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
         return Ok(Decided::read(
             json!({"logGroups": [], "nextToken": first.log_group_name}),
         ));
@@ -299,7 +302,10 @@ pub(super) fn describe_log_streams(
             .ok_or_else(|| invalid("The specified nextToken is invalid."))?,
     };
     let mut it = streams.into_iter().skip(from).peekable();
-    if let Some(first) = it.peek().filter(|_| cx.empty_first_page(p.next_token.as_deref())) {
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
         return Ok(Decided::read(
             json!({"logStreams": [], "nextToken": first.log_stream_name}),
         ));
@@ -712,7 +718,10 @@ pub(super) fn filter_log_events(
         .collect();
     deliveries.sort_by_key(|(_, d)| d.seq);
     let (page, next) = scan(cx, &deliveries, cut.unwrap_or((0, 0)), &pattern, take);
-    if let Some(first) = page.first().filter(|_| cx.empty_first_page(p.next_token.as_deref())) {
+    if let Some(first) = page
+        .first()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
         return Ok(Decided::read(
             json!({"events": [], "searchedLogStreams": [], "nextToken": show_cut(first.at)}),
         ));

@@ -597,7 +597,10 @@ pub(super) fn list(
         .range(start..)
         .map(|(_, c)| c)
         .peekable();
-    if let Some(first) = it.peek().filter(|_| cx.empty_first_page(p.next_token.as_deref())) {
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
         return Ok(Decided::read(json!({"Items": [], "NextToken": first.name})));
     }
     // INVARIANT: max is in 1..=100, checked above.
