@@ -208,7 +208,11 @@ pub fn rules_of(genesis: &Record) -> u32 {
 /// Re-decides a record of a log decided by `rules` and compares it with the logged outcome, upgraded
 /// to the current rules (`core::rules::upgrade`): `Err` of (the logged outcome upgraded, the outcome
 /// now) when they differ. A record these rules decide differently by design is not compared.
-pub fn check_redecided(state: &State, rec: &Record, rules: u32) -> Result<(), (Outcome, Outcome)> {
+pub fn check_redecided(
+    state: &State,
+    rec: &Record,
+    rules: u32,
+) -> Result<(), Box<(Outcome, Outcome)>> {
     let Some(logged) = crate::core::rules::upgrade(rules, &rec.action, &rec.outcome) else {
         return Ok(());
     };
@@ -216,7 +220,7 @@ pub fn check_redecided(state: &State, rec: &Record, rules: u32) -> Result<(), (O
     if now == logged {
         Ok(())
     } else {
-        Err((logged, now))
+        Err(Box::new((logged, now)))
     }
 }
 
@@ -300,7 +304,8 @@ fn record_problem(state: &State, rec: &Record, rules: u32) -> Option<(u64, Strin
             ),
         ));
     }
-    if let Err((logged, again)) = check_redecided(state, rec, rules) {
+    if let Err(differ) = check_redecided(state, rec, rules) {
+        let (logged, again) = *differ;
         return Some((
             rec.seq,
             format!(

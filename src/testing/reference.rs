@@ -390,20 +390,26 @@ impl Model {
                 who,
                 input,
             } => vec![self.hostile(*account, *who, input)],
-            Transition::SetFaults {
-                account,
-                operation,
-                count,
-                deletion_failures,
-                slow,
-            } => {
-                let a = &mut self.accounts[*account];
-                a.faults = BTreeMap::from([(*operation, *count)]);
-                a.deletion_failures = *deletion_failures;
-                a.deletion_seconds = slow.then_some(SLOW_FINISH_SECS);
-                vec![Ok(())]
-            }
+            Transition::SetFaults { .. } => vec![self.set_faults(t)],
         }
+    }
+
+    /// `SetFaults`: the account's faults from now on.
+    fn set_faults(&mut self, t: &Transition) -> Expect {
+        if let Transition::SetFaults {
+            account,
+            operation,
+            count,
+            deletion_failures,
+            slow,
+        } = t
+        {
+            let a = &mut self.accounts[*account];
+            a.faults = BTreeMap::from([(*operation, *count)]);
+            a.deletion_failures = *deletion_failures;
+            a.deletion_seconds = slow.then_some(SLOW_FINISH_SECS);
+        }
+        Ok(())
     }
 
     /// An injected internal error, when one is due for the transition's one AWS call from a known
@@ -416,8 +422,8 @@ impl Model {
         let spec = action.op.kind().spec();
         let account = ACCOUNTS.iter().position(|a| *a == action.account)?;
         let a = &mut self.accounts[account];
-        let known = action.caller == "root"
-            || a.users.iter().any(|p| p.user_name() == action.caller);
+        let known =
+            action.caller == "root" || a.users.iter().any(|p| p.user_name() == action.caller);
         let left = a.faults.get_mut(spec.name).filter(|n| **n > 0 && known)?;
         *left -= 1;
         if *left == 0 {
@@ -427,9 +433,7 @@ impl Model {
         Some(Err(match spec.service {
             Service::Iam => ErrorCode::ServiceFailure,
             Service::Logs => ErrorCode::ServiceUnavailableException,
-            Service::Sts | Service::MediaTailor | Service::Simulation => {
-                ErrorCode::InternalFailure
-            }
+            Service::Sts | Service::MediaTailor | Service::Simulation => ErrorCode::InternalFailure,
         }))
     }
 
@@ -725,18 +729,7 @@ impl Model {
                     "account {id}: deletion tasks: simulator {sim_tasks:?} model {model_tasks:?}"
                 ));
             }
-            let sim_faults: BTreeMap<&str, u32> = a
-                .faults
-                .internal_errors
-                .iter()
-                .map(|(k, v)| (k.as_str(), *v))
-                .collect();
-            if sim_faults != m.faults || a.faults.deletion_task_failures != m.deletion_failures {
-                return Err(format!(
-                    "account {id}: faults due: simulator {sim_faults:?} and {} deletion failures, model {:?} and {}",
-                    a.faults.deletion_task_failures, m.faults, m.deletion_failures
-                ));
-            }
+            compare_faults(id, a, m)?;
             let sim_users: BTreeSet<&str> = a.users.keys().map(String::as_str).collect();
             let model_users: BTreeSet<&str> = m.users.iter().map(|p| p.user_name()).collect();
             if sim_users != model_users {
@@ -759,6 +752,27 @@ impl Model {
         }
         Ok(())
     }
+}
+
+/// Compares the faults still due in an account with the model's.
+fn compare_faults(
+    id: &str,
+    a: &crate::core::state::Account,
+    m: &ModelAccount,
+) -> Result<(), String> {
+    let sim_faults: BTreeMap<&str, u32> = a
+        .faults
+        .internal_errors
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    if sim_faults != m.faults || a.faults.deletion_task_failures != m.deletion_failures {
+        return Err(format!(
+            "account {id}: faults due: simulator {sim_faults:?} and {} deletion failures, model {:?} and {}",
+            a.faults.deletion_task_failures, m.faults, m.deletion_failures
+        ));
+    }
+    Ok(())
 }
 
 /// Whether an outcome matches an expectation.

@@ -126,9 +126,10 @@ fn an_internal_error_strikes_its_next_calls_in_each_protocol_and_changes_nothing
     }
     assert!(t.sim.state().account("111122223333").faults.is_off());
     // The messages, on the wire as SDKs read them.
-    let iam = query_xml::error(&slrsim::core::decide::internal_error(
-        slrsim::core::operation::Service::Iam,
-    ), "r");
+    let iam = query_xml::error(
+        &slrsim::core::decide::internal_error(slrsim::core::operation::Service::Iam),
+        "r",
+    );
     assert!(
         iam.contains("<Type>Receiver</Type><Code>ServiceFailure</Code><Message>Request processing has failed due to some unknown error, exception or failure.</Message>"),
         "{iam}"
@@ -141,7 +142,10 @@ fn an_internal_error_strikes_its_next_calls_in_each_protocol_and_changes_nothing
         slrsim::core::operation::Service::Logs,
     ));
     assert_eq!(status, 500);
-    assert!(body.contains("\"__type\":\"ServiceUnavailableException\""), "{body}");
+    assert!(
+        body.contains("\"__type\":\"ServiceUnavailableException\""),
+        "{body}"
+    );
 }
 
 #[test]
@@ -154,7 +158,10 @@ fn a_faulted_write_does_nothing_and_its_retry_does_the_work() {
         {"Operation": "DeleteServiceLinkedRole", "Count": 1},
     ]})));
     let e = checked(&mut t, &logs("live", 0));
-    assert_eq!(e.outcome.error().map(|e| e.code), Some(ErrorCode::InternalFailure));
+    assert_eq!(
+        e.outcome.error().map(|e| e.code),
+        Some(ErrorCode::InternalFailure)
+    );
     let percent = |t: &TestSim| {
         t.sim.state().account("111122223333").regions["us-east-1"].playback_configurations["live"]
             .log_configuration
@@ -165,13 +172,27 @@ fn a_faulted_write_does_nothing_and_its_retry_does_the_work() {
     assert_eq!(percent(&t), 0);
     let delete = line("DeleteServiceLinkedRole", json!({"RoleName": SLR}));
     let e = checked(&mut t, &delete);
-    assert_eq!(e.outcome.error().map(|e| e.code), Some(ErrorCode::ServiceFailure));
-    assert!(t.sim.state().account("111122223333").deletion_tasks.is_empty());
+    assert_eq!(
+        e.outcome.error().map(|e| e.code),
+        Some(ErrorCode::ServiceFailure)
+    );
+    assert!(
+        t.sim
+            .state()
+            .account("111122223333")
+            .deletion_tasks
+            .is_empty()
+    );
     assert!(checked(&mut t, &delete).outcome.is_ok());
     // A fault strikes after authentication: an unknown caller learns nothing, and spends no fault.
-    t.ok(&faults(json!({"InternalErrors": [{"Operation": "GetRole", "Count": 1}]})));
+    t.ok(&faults(
+        json!({"InternalErrors": [{"Operation": "GetRole", "Count": 1}]}),
+    ));
     let stranger = json!({"op": "GetRole", "caller": "nobody", "params": {"RoleName": SLR}});
-    assert_eq!(t.err(&stranger.to_string()).code, ErrorCode::InvalidClientTokenId);
+    assert_eq!(
+        t.err(&stranger.to_string()).code,
+        ErrorCode::InvalidClientTokenId
+    );
     assert_eq!(t.err(&get_role()).code, ErrorCode::ServiceFailure);
 }
 
@@ -185,10 +206,22 @@ fn settings_out_of_range_are_refused_naming_the_member_and_each_setting_replaces
         .map(|k| json!({"Operation": k.spec().name, "Count": 1}))
         .collect();
     for (params, member) in [
-        (json!({"InternalErrors": [{"Operation": "Nope", "Count": 1}]}), "InternalErrors"),
-        (json!({"InternalErrors": [{"Operation": "AdvanceClock", "Count": 1}]}), "InternalErrors"),
-        (json!({"InternalErrors": [{"Operation": "GetRole", "Count": 0}]}), "InternalErrors"),
-        (json!({"InternalErrors": [{"Operation": "GetRole", "Count": 1001}]}), "InternalErrors"),
+        (
+            json!({"InternalErrors": [{"Operation": "Nope", "Count": 1}]}),
+            "InternalErrors",
+        ),
+        (
+            json!({"InternalErrors": [{"Operation": "AdvanceClock", "Count": 1}]}),
+            "InternalErrors",
+        ),
+        (
+            json!({"InternalErrors": [{"Operation": "GetRole", "Count": 0}]}),
+            "InternalErrors",
+        ),
+        (
+            json!({"InternalErrors": [{"Operation": "GetRole", "Count": 1001}]}),
+            "InternalErrors",
+        ),
         (
             json!({"InternalErrors": [{"Operation": "GetRole", "Count": 1}, {"Operation": "GetRole", "Count": 2}]}),
             "InternalErrors",
@@ -205,6 +238,8 @@ fn settings_out_of_range_are_refused_naming_the_member_and_each_setting_replaces
         assert_eq!(e.code, ErrorCode::ValidationError, "{params}");
         assert!(e.message.contains(member), "{params}: {}", e.message);
     }
+    // The account, made by another setting, so that the hashes below compare the faults alone.
+    t.ok(&line("SetConsistency", json!({"DelaySeconds": 0})));
     let plain = t.sim.state().hash();
     let all = json!({
         "InternalErrors": [{"Operation": "GetRole", "Count": 1000}],
@@ -213,7 +248,10 @@ fn settings_out_of_range_are_refused_naming_the_member_and_each_setting_replaces
     });
     assert_eq!(t.ok(&faults(all.clone())), all);
     // The next call replaces the whole setting.
-    assert_eq!(t.ok(&faults(json!({"PageSize": 1}))), json!({"PageSize": 1}));
+    assert_eq!(
+        t.ok(&faults(json!({"PageSize": 1}))),
+        json!({"PageSize": 1})
+    );
     let state = t.sim.state();
     let f = &state.account("111122223333").faults;
     assert!(f.internal_errors.is_empty() && f.page_size == Some(1) && !f.empty_first_pages);
@@ -231,23 +269,39 @@ fn a_deletion_fault_fails_only_a_deletion_that_would_succeed_and_keeps_the_role(
     t.ok(&logs("live", 100));
     t.ok(&faults(json!({"DeletionTaskFailures": 1})));
     let delete = line("DeleteServiceLinkedRole", json!({"RoleName": SLR}));
-    let status = line("GetServiceLinkedRoleDeletionStatus", json!({"DeletionTaskId": "$last"}));
+    let status = line(
+        "GetServiceLinkedRoleDeletionStatus",
+        json!({"DeletionTaskId": "$last"}),
+    );
     // In use: it fails for that reason, and the fault is still due.
     t.ok(&delete);
     checked(&mut t, &advance(30));
     let s = t.ok(&status);
     assert_eq!(s["Status"], "FAILED");
     assert_eq!(s["Reason"]["RoleUsageList"][0]["Region"], "us-east-1");
-    assert_eq!(t.sim.state().account("111122223333").faults.deletion_task_failures, 1);
+    assert_eq!(
+        t.sim
+            .state()
+            .account("111122223333")
+            .faults
+            .deletion_task_failures,
+        1
+    );
     // Not in use: the fault fails it for a service reason, names nothing, keeps the role.
     t.ok(&logs("live", 0));
     t.ok(&delete);
     let rec = checked(&mut t, &advance(30));
     let kinds: Vec<&str> = rec.outcome.events().iter().map(Event::kind).collect();
-    assert!(kinds.ends_with(&["DeletionTaskFaulted", "DeletionTaskFailed"]), "{kinds:?}");
+    assert!(
+        kinds.ends_with(&["DeletionTaskFaulted", "DeletionTaskFailed"]),
+        "{kinds:?}"
+    );
     let s = t.ok(&status);
     assert_eq!(s["Status"], "FAILED");
-    assert_eq!(s["Reason"]["Reason"], slrsim::core::decide::FAULT_DELETION_REASON);
+    assert_eq!(
+        s["Reason"]["Reason"],
+        slrsim::core::decide::FAULT_DELETION_REASON
+    );
     assert_eq!(s["Reason"]["RoleUsageList"], json!([]));
     assert!(t.ok(&get_role())["Role"]["RoleName"] == SLR);
     assert!(t.sim.state().account("111122223333").faults.is_off());
@@ -263,7 +317,10 @@ fn a_slow_deletion_finishes_when_its_creation_said_it_would() {
     let mut t = TestSim::new();
     t.ok(&create_slr());
     let delete = line("DeleteServiceLinkedRole", json!({"RoleName": SLR}));
-    let status = line("GetServiceLinkedRoleDeletionStatus", json!({"DeletionTaskId": "$last"}));
+    let status = line(
+        "GetServiceLinkedRoleDeletionStatus",
+        json!({"DeletionTaskId": "$last"}),
+    );
     t.ok(&faults(json!({"DeletionTaskSeconds": 300})));
     t.ok(&delete);
     // Turning faults off later does not change a task made while they were on.
@@ -271,7 +328,12 @@ fn a_slow_deletion_finishes_when_its_creation_said_it_would() {
     checked(&mut t, &advance(299));
     assert_eq!(t.ok(&status)["Status"], "IN_PROGRESS");
     let rec = checked(&mut t, &advance(1));
-    assert!(rec.outcome.events().iter().any(|e| e.kind() == "DeletionTaskSucceeded"));
+    assert!(
+        rec.outcome
+            .events()
+            .iter()
+            .any(|e| e.kind() == "DeletionTaskSucceeded")
+    );
     assert_eq!(t.ok(&status)["Status"], "SUCCEEDED");
     // A task made with the setting off takes the usual 30 s, and its stored form has no finish.
     t.ok(&create_slr());
@@ -313,19 +375,55 @@ fn short_and_empty_first_pages_hold_every_item_once_followed_to_the_end() {
     for name in ["a", "b", "c"] {
         t.ok(&put_config(name));
         t.ok(&logs(name, 100));
-        t.ok(&line("ServeSessions", json!({"PlaybackConfigurationName": name, "Sessions": 2})));
+        t.ok(&line(
+            "ServeSessions",
+            json!({"PlaybackConfigurationName": name, "Sessions": 2}),
+        ));
     }
     for key in ["k1", "k2", "k3"] {
-        t.ok(&line("TagRole", json!({"RoleName": SLR, "Tags": [{"Key": key, "Value": "v"}]})));
+        t.ok(&line(
+            "TagRole",
+            json!({"RoleName": SLR, "Tags": [{"Key": key, "Value": "v"}]}),
+        ));
     }
     let group = "MediaTailor/AdDecisionServerInteractions";
     let lists: Vec<(&str, Value, &str, (&str, &str))> = vec![
-        ("ListRoles", json!({"MaxItems": 100}), "Roles", ("Marker", "Marker")),
-        ("ListRoleTags", json!({"RoleName": SLR}), "Tags", ("Marker", "Marker")),
-        ("ListPlaybackConfigurations", json!({"MaxResults": 100}), "Items", ("NextToken", "NextToken")),
-        ("DescribeLogGroups", json!({}), "logGroups", ("nextToken", "nextToken")),
-        ("DescribeLogStreams", json!({"logGroupName": group}), "logStreams", ("nextToken", "nextToken")),
-        ("FilterLogEvents", json!({"logGroupName": group}), "events", ("nextToken", "nextToken")),
+        (
+            "ListRoles",
+            json!({"MaxItems": 100}),
+            "Roles",
+            ("Marker", "Marker"),
+        ),
+        (
+            "ListRoleTags",
+            json!({"RoleName": SLR}),
+            "Tags",
+            ("Marker", "Marker"),
+        ),
+        (
+            "ListPlaybackConfigurations",
+            json!({"MaxResults": 100}),
+            "Items",
+            ("NextToken", "NextToken"),
+        ),
+        (
+            "DescribeLogGroups",
+            json!({}),
+            "logGroups",
+            ("nextToken", "nextToken"),
+        ),
+        (
+            "DescribeLogStreams",
+            json!({"logGroupName": group}),
+            "logStreams",
+            ("nextToken", "nextToken"),
+        ),
+        (
+            "FilterLogEvents",
+            json!({"logGroupName": group}),
+            "events",
+            ("nextToken", "nextToken"),
+        ),
     ];
     let mut plain = Vec::new();
     for (op, p, items, marker) in &lists {
@@ -337,10 +435,17 @@ fn short_and_empty_first_pages_hold_every_item_once_followed_to_the_end() {
     for ((op, p, items, marker), want) in lists.iter().zip(&plain) {
         let first = t.ok(&line(op, p.clone()));
         assert_eq!(first[*items], json!([]), "{op}: an empty first page");
-        assert!(first.get(marker.1).is_some(), "{op}: a marker after the empty page");
+        assert!(
+            first.get(marker.1).is_some(),
+            "{op}: a marker after the empty page"
+        );
         let (all, pages) = follow(&mut t, op, p.clone(), items, *marker);
         assert_eq!(&all, want, "{op}");
-        assert_eq!(pages, want.len() + 1, "{op}: one item a page after the empty one");
+        assert_eq!(
+            pages,
+            want.len() + 1,
+            "{op}: one item a page after the empty one"
+        );
     }
     // GetLogEvents: the empty first page's forward token reads the events on from the first.
     let stream = json!({"logGroupName": group, "logStreamName": "a", "startFromHead": true});
@@ -361,7 +466,9 @@ fn a_faulted_log_verifies_and_replays_to_the_same_state() {
     let mut t = TestSim::new();
     for l in [
         create_slr(),
-        faults(json!({"InternalErrors": [{"Operation": "GetRole", "Count": 2}], "DeletionTaskFailures": 1, "DeletionTaskSeconds": 60, "PageSize": 1, "EmptyFirstPages": true})),
+        faults(
+            json!({"InternalErrors": [{"Operation": "GetRole", "Count": 2}], "DeletionTaskFailures": 1, "DeletionTaskSeconds": 60, "PageSize": 1, "EmptyFirstPages": true}),
+        ),
         get_role(),
         get_role(),
         get_role(),

@@ -394,7 +394,8 @@ fn check(g: &Golden) -> Vec<Record> {
                 rec.seq,
                 rec.action.op.name()
             );
-            if let Err((logged, now)) = checked {
+            if let Err(differ) = checked {
+                let (logged, now) = *differ;
                 panic!(
                     "{name}: record {} ({}) re-decides to another outcome\n logged (upgraded): {}\n now:    {}",
                     rec.seq,

@@ -94,33 +94,42 @@ fn dispatch(cli: &Cli) -> Result<(), Failure> {
             seed,
             out,
         } => check::check(*cases, *steps, *seed, out),
-        Command::Serve {
-            addr,
-            clock,
-            speed,
-            no_sync,
-            sync: _,
-            seed,
-            start,
-            consistency,
-            throttle,
-            faults,
-        } => serve::serve(
-            &cli.db,
-            *addr,
-            serve::ServeFlags {
-                clock: *clock,
-                speed: *speed,
-                no_sync: *no_sync,
-                seed: *seed,
-                start,
-                snapshot_every: cli.snapshot_every,
-                consistency: *consistency,
-                throttle: throttle.clone(),
-                faults: faults.clone(),
-            },
-        ),
+        Command::Serve { .. } => serve_command(cli),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),
         Command::Fuzz(args) => fuzz::fuzz(args),
     }
+}
+
+/// `serve`, with its flags (`dispatch` sends only `serve` here).
+fn serve_command(cli: &Cli) -> Result<(), Failure> {
+    let Command::Serve {
+        addr,
+        clock,
+        speed,
+        no_sync,
+        sync: _,
+        seed,
+        start,
+        consistency,
+        throttle,
+        faults,
+    } = &cli.command
+    else {
+        return Err(Failure::Input("not a serve command".to_string()));
+    };
+    serve::serve(
+        &cli.db,
+        *addr,
+        serve::ServeFlags {
+            clock: *clock,
+            speed: *speed,
+            no_sync: *no_sync,
+            seed: *seed,
+            start,
+            snapshot_every: cli.snapshot_every,
+            consistency: *consistency,
+            throttle: throttle.clone(),
+            faults: faults.clone(),
+        },
+    )
 }

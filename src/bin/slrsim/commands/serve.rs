@@ -81,9 +81,7 @@ pub(crate) fn serve(
     if let Some((rate, burst)) = throttle {
         set_throttling(&mut sim, &rate, burst)?;
     }
-    if let Some(p) = faults {
-        set_faults(&mut sim, p)?;
-    }
+    set_faults(&mut sim, faults)?;
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -174,9 +172,12 @@ fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result
 /// Records `SetFaults` for `serve --faults` (its parameters were checked when the flag was read).
 fn set_faults(
     sim: &mut Simulator,
-    p: slrsim::core::action::SetFaultsParams,
+    faults: Option<slrsim::core::action::SetFaultsParams>,
 ) -> Result<(), Failure> {
     use slrsim::core::action::{Action, Operation};
+    let Some(p) = faults else {
+        return Ok(());
+    };
     let record = sim.execute(Action::root(Operation::SetFaults(p)))?;
     if let Some(error) = record.outcome.error() {
         return Err(Failure::Input(format!("--faults: {error}")));
