@@ -5,8 +5,12 @@
    logging off on every playback configuration (following NextToken).
 2. Asks IAM to delete AWSServiceRoleForMediaTailor and polls GetServiceLinkedRoleDeletionStatus.
 3. On FAILED, reads the RoleUsageList, turns logging off on each configuration it names, waits
-   (MediaTailor counts the role as in use for a few minutes after it last logged) and tries again.
+   (MediaTailor counts the role as in use for a few minutes after it last logged) and tries again;
+   a failure for a service reason (an empty RoleUsageList) is tried again at once.
 4. Exits 0 once the role is gone, 1 if it gives up.
+
+Every call is retried on AWS's throttling and internal errors (HTTP 500) by botocore, with more
+attempts than its default, and list calls follow their NextToken through empty pages.
 
 Against AWS it sleeps TEARDOWN_POLL_SECONDS (default 5) between polls. Under `slrsim fuzz`,
 simulated time moves by itself with every request, so set it to 0:
@@ -18,6 +22,7 @@ import sys
 import time
 
 import boto3
+import botocore.config
 
 ROLE = "AWSServiceRoleForMediaTailor"
 # The regions AWS Elemental MediaTailor runs in (its endpoints in botocore's endpoint data).
@@ -30,12 +35,15 @@ REGIONS = os.environ.get("TEARDOWN_REGIONS", "").split() or [
 POLL_SECONDS = float(os.environ.get("TEARDOWN_POLL_SECONDS", "5"))
 ATTEMPTS = 5
 POLLS = 60
+# botocore retries throttling and 500s; a few more attempts than its default 5 outlast a call
+# that is both throttled and failing for a moment.
+CONFIG = botocore.config.Config(retries={"mode": "legacy", "max_attempts": 8})
 
-iam = boto3.client("iam")
+iam = boto3.client("iam", config=CONFIG)
 
 
 def logging_off(region, names=None):
-    mediatailor = boto3.client("mediatailor", region_name=region)
+    mediatailor = boto3.client("mediatailor", region_name=region, config=CONFIG)
     token = None
     while True:
         page = mediatailor.list_playback_configurations(**({"NextToken": token} if token else {}))
@@ -85,6 +93,9 @@ for attempt in range(1, ATTEMPTS + 1):
         sys.exit(0)
     reason = status.get("Reason", {})
     print(f"attempt {attempt}: FAILED: {reason.get('Reason', '')}")
+    if not reason.get("RoleUsageList"):
+        # Nothing used the role: the service failed; try again at once.
+        continue
     for usage in reason.get("RoleUsageList", []):
         names = [arn.rsplit("/", 1)[-1] for arn in usage.get("Resources", [])]
         logging_off(usage["Region"], names)

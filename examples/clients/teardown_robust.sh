@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # A teardown with the AWS CLI that checks its work: logging off in every region MediaTailor runs
 # in, delete the role, poll the deletion task; on FAILED turn off what its RoleUsageList names,
-# wait a few minutes and try again. Exits 0 once the role is gone, 1 if it gives up.
+# wait a few minutes and try again (at once, when it failed for a service reason and names nothing).
+# Exits 0 once the role is gone, 1 if it gives up.
 #
 # Against AWS it sleeps TEARDOWN_POLL_SECONDS (default 5) between polls; under `slrsim fuzz` time
 # moves with every request, so set it to 0:
 #
 #   TEARDOWN_POLL_SECONDS=0 slrsim fuzz --cases 20 -- bash examples/clients/teardown_robust.sh
 set -u
+# The AWS CLI retries throttling and internal errors (HTTP 500); a few more attempts than its
+# default outlast a call that is both throttled and failing for a moment.
+export AWS_MAX_ATTEMPTS=${AWS_MAX_ATTEMPTS:-8}
 role=AWSServiceRoleForMediaTailor
 poll=${TEARDOWN_POLL_SECONDS:-5}
 regions=${TEARDOWN_REGIONS:-"af-south-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1
@@ -35,8 +39,12 @@ for region in $regions; do
 done
 
 for attempt in 1 2 3 4 5; do
-  if ! aws iam get-role --role-name "$role" >/dev/null 2>&1; then
-    echo "the role is gone"; exit 0
+  # Gone only when IAM says so: any other failure is not an answer.
+  if ! err=$(aws iam get-role --role-name "$role" 2>&1 >/dev/null); then
+    case $err in
+      *NoSuchEntity*) echo "the role is gone"; exit 0 ;;
+      *) echo "cannot read the role: $err" >&2; exit 1 ;;
+    esac
   fi
   task=$(aws iam delete-service-linked-role --role-name "$role" --query DeletionTaskId --output text) || exit 1
   status=
@@ -51,8 +59,11 @@ for attempt in 1 2 3 4 5; do
     FAILED)
       echo "attempt $attempt: FAILED"
       # Region, then the configurations' ARNs, one usage a line.
-      aws iam get-service-linked-role-deletion-status --deletion-task-id "$task" \
-          --query 'Reason.RoleUsageList[].[Region, join(`" "`, Resources)]' --output text |
+      usage=$(aws iam get-service-linked-role-deletion-status --deletion-task-id "$task" \
+          --query 'Reason.RoleUsageList[].[Region, join(`" "`, Resources)]' --output text) || exit 1
+      # Nothing used the role: the service failed; try again at once.
+      [ -n "$usage" ] || continue
+      printf '%s\n' "$usage" |
         while read -r region arns; do
           # shellcheck disable=SC2086 # the names are words
           logging_off "$region" $(for a in $arns; do echo "${a##*/}"; done)

@@ -88,6 +88,7 @@ pub const fn differences(kind: OperationKind) -> &'static str {
         | K::SetConsistency
         | K::SetThrottling
         | K::SetViewers
+        | K::SetFaults
         | K::RefusedRequest => "",
         K::CreateServiceLinkedRole => {
             "MediaTailor's role and those of the 12 services in `src/core/service_roles.rs`; any other service name is `InvalidInput`, in slrsim's words"

@@ -92,6 +92,9 @@ pub enum Operation {
     /// as simulated time passes they play sessions, and those a configuration logs are delivered
     /// through the role, which keeps it in use.
     SetViewers(SetViewersParams),
+    /// Sets the faults the account's calls meet (internal errors, failed or slow deletion tasks,
+    /// short or empty pages), replacing the last setting; `{}` turns every fault off.
+    SetFaults(SetFaultsParams),
     /// A request `slrsim serve` refused before it reached an operation (bad signature, unknown key,
     /// unknown action, malformed parameters): recorded so a server's history is whole.
     RefusedRequest(RefusedRequestParams),
@@ -342,6 +345,40 @@ pub struct SetThrottlingParams {
     /// Calls a full bucket holds, 1..=1000 (default: the rate rounded up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst: Option<u32>,
+}
+
+/// SetFaults: every member is optional, and what is left out is off.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SetFaultsParams {
+    /// Operations whose next calls answer the service's internal error, at most
+    /// [`crate::core::limits::MAX_FAULT_OPERATIONS`], each named once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internal_errors: Vec<InternalErrorFault>,
+    /// How many of the next deletion tasks of MediaTailor's role that would succeed fail instead,
+    /// for a service reason (0..=[`crate::core::limits::MAX_DELETION_TASK_FAILURES`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_task_failures: Option<i64>,
+    /// Seconds a deletion task created while this is set takes to finish
+    /// ([`crate::core::limits::MIN_DELETION_TASK_SECONDS`]..=[`crate::core::limits::MAX_DELETION_TASK_SECONDS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_task_seconds: Option<i64>,
+    /// The most items a page of any paged list call holds (1..=[`crate::core::limits::MAX_FAULT_PAGE_SIZE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// A paged list call without a marker answers an empty page whose marker leads to the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub empty_first_pages: Option<bool>,
+}
+
+/// One operation's internal errors in `SetFaults`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct InternalErrorFault {
+    /// An AWS operation slrsim serves, such as `GetRole`.
+    pub operation: String,
+    /// How many of its next calls fail (1..=[`crate::core::limits::MAX_FAULT_COUNT`]).
+    pub count: i64,
 }
 
 /// CreateServiceLinkedRole.

@@ -35,6 +35,9 @@ macro_rules! clock_and_account_events {
             | Event::ViewersWatched { .. }
             | Event::ThrottlingSet { .. }
             | Event::ThrottleTokenTaken { .. }
+            | Event::FaultsSet { .. }
+            | Event::FaultInjected { .. }
+            | Event::DeletionTaskFaulted { .. }
     };
 }
 macro_rules! user_events {
@@ -217,6 +220,11 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
         } => {
             acct(state, account).used_media_tailor_before_slr_support = *used_before_slr_support;
         }
+        Event::FaultsSet { .. }
+        | Event::FaultInjected { .. }
+        | Event::DeletionTaskFaulted { .. } => {
+            fold_faults(state, event)?;
+        }
         Event::ThrottlingSet { throttling } => {
             state.throttling = *throttling;
             state.buckets.clear();
@@ -247,6 +255,35 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
         | deletion_task_events!()
         | mediatailor_events!()
         | logs_events!() => return None,
+    }
+    Some(())
+}
+
+/// The injected faults' events (`SetFaults`): the setting, and each strike's count.
+fn fold_faults(state: &mut State, event: &Event) -> Option<()> {
+    match event {
+        Event::FaultsSet { account, faults } => {
+            acct(state, account).faults = faults.clone();
+        }
+        Event::FaultInjected {
+            account,
+            operation,
+            remaining,
+        } => {
+            let faults = &mut acct_existing(state, account)?.faults;
+            if *remaining == 0 {
+                faults.internal_errors.remove(operation);
+            } else if let Some(n) = faults.internal_errors.get_mut(operation) {
+                *n = *remaining;
+            }
+        }
+        Event::DeletionTaskFaulted {
+            account, remaining, ..
+        } => {
+            acct_existing(state, account)?.faults.deletion_task_failures = *remaining;
+        }
+        // `fold_clock_and_account` sends only these three here.
+        _ => return None,
     }
     Some(())
 }
@@ -811,6 +848,7 @@ fn to_task(t: &event::DeletionTask) -> state::DeletionTask {
         status,
         updated,
         reason,
+        finishes,
     } = t;
     state::DeletionTask {
         deletion_task_id: deletion_task_id.clone(),
@@ -826,6 +864,7 @@ fn to_task(t: &event::DeletionTask) -> state::DeletionTask {
         },
         updated: *updated,
         reason: reason.as_ref().map(to_failure_reason),
+        finishes: *finishes,
     }
 }
 

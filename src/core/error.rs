@@ -59,6 +59,13 @@ pub enum ErrorCode {
     ThrottlingException,
     /// MediaTailor: the call was throttled.
     TooManyRequestsException,
+    /// IAM: an internal error (the model's `ServiceFailureException`, 500).
+    ServiceFailure,
+    /// STS and MediaTailor: an internal error (AWS's common `InternalFailure`, 500).
+    InternalFailure,
+    /// CloudWatch Logs: an internal error (the model's server fault `ServiceUnavailableException`,
+    /// which the JSON protocol answers with 500).
+    ServiceUnavailableException,
 }
 
 impl ErrorCode {
@@ -69,6 +76,16 @@ impl ErrorCode {
             ErrorCode::Throttling
                 | ErrorCode::ThrottlingException
                 | ErrorCode::TooManyRequestsException
+        )
+    }
+
+    /// Whether this is a service's internal error (an injected fault, `SetFaults`).
+    pub fn is_internal_error(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::ServiceFailure
+                | ErrorCode::InternalFailure
+                | ErrorCode::ServiceUnavailableException
         )
     }
 
@@ -100,6 +117,9 @@ impl ErrorCode {
             | ErrorCode::Throttling
             | ErrorCode::ThrottlingException => 400,
             ErrorCode::TooManyRequestsException => 429,
+            ErrorCode::ServiceFailure
+            | ErrorCode::InternalFailure
+            | ErrorCode::ServiceUnavailableException => 500,
         }
     }
 
@@ -132,6 +152,9 @@ impl ErrorCode {
             ErrorCode::Throttling => "Throttling",
             ErrorCode::ThrottlingException => "ThrottlingException",
             ErrorCode::TooManyRequestsException => "TooManyRequestsException",
+            ErrorCode::ServiceFailure => "ServiceFailure",
+            ErrorCode::InternalFailure => "InternalFailure",
+            ErrorCode::ServiceUnavailableException => "ServiceUnavailableException",
         }
     }
 }

@@ -79,6 +79,34 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         throttling: Option<payload::Throttling>,
     },
+    /// The scenario set the faults the account's calls meet (`SetFaults`), replacing the last
+    /// setting.
+    FaultsSet {
+        /// The account.
+        account: String,
+        /// The setting; empty turns every fault off.
+        faults: payload::Faults,
+    },
+    /// An injected internal error struck a call (`SetFaults`): the call answered the service's
+    /// internal error and changed nothing else.
+    FaultInjected {
+        /// The account.
+        account: String,
+        /// The operation that failed.
+        operation: String,
+        /// How many more of its calls will fail.
+        remaining: u32,
+    },
+    /// An injected fault made a deletion task that would have succeeded fail (`SetFaults`); the
+    /// task's `DeletionTaskFailed` follows.
+    DeletionTaskFaulted {
+        /// The account.
+        account: String,
+        /// The task's id.
+        task_id: String,
+        /// How many more deletion tasks will fail this way.
+        remaining: u32,
+    },
     /// A call took a token from its bucket (throttling is on): the bucket as the call left it.
     ThrottleTokenTaken {
         /// The account.
@@ -449,6 +477,7 @@ impl Event {
             Event::AccountHistorySet { account, .. }
             | Event::ConsistencySet { account, .. }
             | Event::ViewersSet { account, .. }
+            | Event::FaultsSet { account, .. }
             | Event::UserCreated { account, .. }
             | Event::RoleCreated { account, .. }
             | Event::PlaybackConfigurationPut { account, .. }
@@ -468,6 +497,9 @@ impl Event {
             Event::ViewersWatched { .. } => "ViewersWatched",
             Event::ThrottlingSet { .. } => "ThrottlingSet",
             Event::ThrottleTokenTaken { .. } => "ThrottleTokenTaken",
+            Event::FaultsSet { .. } => "FaultsSet",
+            Event::FaultInjected { .. } => "FaultInjected",
+            Event::DeletionTaskFaulted { .. } => "DeletionTaskFaulted",
             Event::UserCreated { .. } => "UserCreated",
             Event::AccessKeyCreated { .. } => "AccessKeyCreated",
             Event::UserPolicyPut { .. } => "UserPolicyPut",

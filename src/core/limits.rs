@@ -111,3 +111,15 @@ pub const MAX_ROLE_VERSIONS: usize = 16;
 /// The most sessions a minute `SetViewers` accepts for each playback configuration (slrsim): enough for
 /// any sampling percentage to log sessions every few simulated seconds.
 pub const MAX_VIEWER_SESSIONS_PER_MINUTE: i64 = 100_000;
+/// The most operations one `SetFaults` gives internal errors to (slrsim).
+pub const MAX_FAULT_OPERATIONS: usize = 16;
+/// The most internal errors `SetFaults` sets for one operation (slrsim).
+pub const MAX_FAULT_COUNT: i64 = 1000;
+/// The most deletion tasks `SetFaults` makes fail (slrsim).
+pub const MAX_DELETION_TASK_FAILURES: i64 = 100;
+/// The fewest seconds `SetFaults` lets a deletion task take: the usual 30.
+pub const MIN_DELETION_TASK_SECONDS: i64 = 30;
+/// The most seconds `SetFaults` lets a deletion task take: an hour.
+pub const MAX_DELETION_TASK_SECONDS: i64 = 3600;
+/// The largest page size `SetFaults` takes.
+pub const MAX_FAULT_PAGE_SIZE: i64 = 100;

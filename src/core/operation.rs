@@ -213,6 +213,7 @@ operation_kinds!(
     SetConsistency,
     SetThrottling,
     SetViewers,
+    SetFaults,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -441,6 +442,18 @@ impl OperationKind {
                             path: "/_slrsim/viewers",
                         },
                         r#"{"SessionsPerMinute": 60}"#,
+                    )
+                }
+            }
+            K::SetFaults => {
+                &const {
+                    simulation(
+                        "SetFaults",
+                        Route::Control {
+                            method: "POST",
+                            path: "/_slrsim/faults",
+                        },
+                        r#"{"DeletionTaskSeconds": 300, "PageSize": 1}"#,
                     )
                 }
             }

@@ -17,19 +17,39 @@ pub enum Outcome {
         /// AWS's response body.
         response: Value,
     },
-    /// Refused: recorded, and nothing changed.
+    /// Refused: recorded, and nothing changed but what the refusal itself did (an injected fault's
+    /// count, `SetFaults`).
     Error {
         /// AWS's error.
         error: ApiError,
+        /// What the refusal changed: only the `FaultInjected` of an injected internal error; left
+        /// out when empty, as in every other refusal.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        events: Vec<Event>,
     },
 }
 
 impl Outcome {
-    /// The events (none for a refusal).
+    /// A refusal that changed nothing.
+    pub fn refused(error: ApiError) -> Self {
+        Outcome::Error {
+            error,
+            events: Vec::new(),
+        }
+    }
+
+    /// The events (for a refusal, only an injected fault's).
     pub fn events(&self) -> &[Event] {
         match self {
-            Outcome::Ok { events, .. } => events,
-            Outcome::Error { .. } => &[],
+            Outcome::Ok { events, .. } | Outcome::Error { events, .. } => events,
+        }
+    }
+
+    /// The error, for a refusal.
+    pub fn error(&self) -> Option<&ApiError> {
+        match self {
+            Outcome::Ok { .. } => None,
+            Outcome::Error { error, .. } => Some(error),
         }
     }
 
@@ -46,7 +66,22 @@ impl From<Result<crate::core::decide::Decided, ApiError>> for Outcome {
                 events: d.events,
                 response: d.response,
             },
-            Err(error) => Outcome::Error { error },
+            Err(error) => Outcome::refused(error),
+        }
+    }
+}
+
+impl From<Result<crate::core::decide::Decided, crate::core::decide::Refusal>> for Outcome {
+    fn from(r: Result<crate::core::decide::Decided, crate::core::decide::Refusal>) -> Self {
+        match r {
+            Ok(d) => Outcome::Ok {
+                events: d.events,
+                response: d.response,
+            },
+            Err(r) => Outcome::Error {
+                error: r.error,
+                events: r.events,
+            },
         }
     }
 }

@@ -90,7 +90,7 @@ pub fn upgrade(from: u32, action: &Action, outcome: &Outcome) -> Option<Outcome>
     let mut out = outcome.clone();
     if from < 2 {
         match &mut out {
-            Outcome::Error { error } => {
+            Outcome::Error { error, .. } => {
                 if error.code == ErrorCode::ValidationError
                     && error.message.ends_with("is not one where MediaTailor runs")
                     && crate::core::catalog::is_aws_region(&action.region)
@@ -138,7 +138,7 @@ fn upgrade_3_iam(action: &Action, outcome: &mut Outcome) -> Option<()> {
     let crate::core::action::Operation::CreateServiceLinkedRole(p) = &action.op else {
         return Some(());
     };
-    let Outcome::Error { error } = outcome else {
+    let Outcome::Error { error, .. } = outcome else {
         return Some(());
     };
     if error.code == ErrorCode::ValidationError {
@@ -208,7 +208,7 @@ fn upgrade_3_mediatailor(action: &Action, outcome: &mut Outcome) -> Option<()> {
     use crate::core::action::Operation;
     let response = match outcome {
         Outcome::Ok { response, .. } => response,
-        Outcome::Error { error } => {
+        Outcome::Error { error, .. } => {
             error.message = url_message_3(&error.message);
             return Some(());
         }
@@ -285,6 +285,7 @@ mod tests {
             )
         };
         let old = |service: &str| Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(
                 ErrorCode::InvalidInput,
                 format!(
@@ -292,7 +293,7 @@ mod tests {
                 ),
             ),
         };
-        let Some(Outcome::Error { error }) =
+        let Some(Outcome::Error { error, .. }) =
             upgrade(2, &create("ec2.amazonaws.com"), &old("ec2.amazonaws.com"))
         else {
             panic!("still refused");
@@ -308,6 +309,7 @@ mod tests {
         );
         // A malformed parameter is refused as before; MediaTailor's answers are unchanged.
         let malformed = Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(ErrorCode::ValidationError, "too long"),
         };
         assert_eq!(
@@ -315,6 +317,7 @@ mod tests {
             Some(malformed.clone())
         );
         let taken = Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(ErrorCode::InvalidInput, "taken"),
         };
         assert_eq!(
@@ -331,9 +334,10 @@ mod tests {
     fn rules_1_outcomes_upgrade_to_what_rules_2_answer() {
         let logs = action(serde_json::json!({"op": "DescribeLogGroups", "params": {}}));
         let denied = Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(ErrorCode::AccessDeniedException, "no"),
         };
-        let Some(Outcome::Error { error }) = upgrade(1, &logs, &denied) else {
+        let Some(Outcome::Error { error, .. }) = upgrade(1, &logs, &denied) else {
             panic!("an error stays an error");
         };
         assert_eq!(error.status, 400);
@@ -360,6 +364,7 @@ mod tests {
             ..role
         };
         let refused = Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(
                 ErrorCode::ValidationError,
                 "region `us-west-1` is not one where MediaTailor runs",
@@ -411,12 +416,13 @@ mod tests {
         assert_eq!(upgrade(2, &logs, &ok(old.clone())), Some(ok(old)));
         // A refused URL is worded as AWS words it.
         let refused = Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(
                 ErrorCode::BadRequestException,
                 "AdDecisionServerUrl 'in valid' must be an http:// or https:// URL of at most 2048 characters.",
             ),
         };
-        let Some(Outcome::Error { error }) = upgrade(2, &tagged, &refused) else {
+        let Some(Outcome::Error { error, .. }) = upgrade(2, &tagged, &refused) else {
             panic!("an error stays an error");
         };
         let now = crate::core::validate::url("AdDecisionServerUrl", "in valid").expect_err("bad");

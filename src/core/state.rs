@@ -51,7 +51,7 @@ struct StateFields {
     buckets: BTreeMap<BucketKey, Bucket>,
 }
 
-pub use crate::core::event::payload::Throttling;
+pub use crate::core::event::payload::{Faults, Throttling};
 
 /// Whose bucket a call takes from: (account, region — empty for IAM and STS, which are global —,
 /// operation). AWS's quotas are per account and Region.
@@ -159,6 +159,7 @@ pub static EMPTY_ACCOUNT: Account = Account {
     viewer_carry: 0,
     stale_updates: false,
     role_versions: BTreeMap::new(),
+    faults: Faults::OFF,
     task_index: TaskIndex::EMPTY,
 };
 
@@ -348,6 +349,9 @@ pub struct Account {
     /// [`crate::core::limits::MAX_ROLE_VERSIONS`] a role). Empty (and left out) unless changes lag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub role_versions: BTreeMap<String, Vec<RoleVersion>>,
+    /// The faults the account's calls meet (`SetFaults`); none, the default, is left out.
+    #[serde(default, skip_serializing_if = "Faults::is_off")]
+    pub faults: Faults,
     /// Derived from `deletion_tasks`, never stored: rebuilt when a state is read back.
     #[serde(skip)]
     task_index: TaskIndex,
@@ -373,6 +377,8 @@ struct AccountFields {
     stale_updates: bool,
     #[serde(default)]
     role_versions: BTreeMap<String, Vec<RoleVersion>>,
+    #[serde(default)]
+    faults: Faults,
 }
 
 fn is_zero(n: &i64) -> bool {
@@ -452,6 +458,7 @@ impl From<AccountFields> for Account {
             viewer_carry: f.viewer_carry,
             stale_updates: f.stale_updates,
             role_versions: f.role_versions,
+            faults: f.faults,
             task_index,
         }
     }
@@ -853,6 +860,10 @@ pub struct DeletionTask {
     pub updated: i64,
     /// Set when FAILED.
     pub reason: Option<FailureReason>,
+    /// When it finishes, when `SetFaults` made deletions slow as it was created; absent, the usual
+    /// `TASK_FINISH_SECS` after `created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finishes: Option<i64>,
 }
 
 /// MediaTailor and CloudWatch Logs in one region of one account.

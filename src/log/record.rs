@@ -146,8 +146,13 @@ struct EventsOnly {
 #[derive(Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum OutcomeEvents {
-    Ok { events: Vec<Event> },
-    Error {},
+    Ok {
+        events: Vec<Event>,
+    },
+    Error {
+        #[serde(default)]
+        events: Vec<Event>,
+    },
 }
 
 /// Checks a stored value against the previous chain hash, like [`decode`], and reads only its events.
@@ -180,8 +185,7 @@ pub fn decode_events(
         });
     }
     let events = match light.outcome {
-        OutcomeEvents::Ok { events } => events,
-        OutcomeEvents::Error {} => Vec::new(),
+        OutcomeEvents::Ok { events } | OutcomeEvents::Error { events } => events,
     };
     Ok((events, hash))
 }

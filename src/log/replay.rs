@@ -2,7 +2,7 @@
 //! that the current code re-decides every logged action to the logged outcome.
 
 use crate::core::apply::apply_mut;
-use crate::core::decide::decide;
+
 use crate::core::outcome::Outcome;
 use crate::core::state::State;
 use crate::log::error::StoreError;
@@ -193,7 +193,7 @@ pub fn replay(store: &Store, upto: Option<u64>) -> Result<Replayed, StoreError> 
 
 /// What the current code decides for a logged record's action, in the state before it.
 pub fn redecide(state: &State, rec: &Record) -> Outcome {
-    decide(state, rec.seq, &rec.action).into()
+    crate::core::decide::outcome(state, rec.seq, &rec.action)
 }
 
 /// The version of the rules a log was decided by, from its genesis record (1 for a log written
@@ -208,7 +208,11 @@ pub fn rules_of(genesis: &Record) -> u32 {
 /// Re-decides a record of a log decided by `rules` and compares it with the logged outcome, upgraded
 /// to the current rules (`core::rules::upgrade`): `Err` of (the logged outcome upgraded, the outcome
 /// now) when they differ. A record these rules decide differently by design is not compared.
-pub fn check_redecided(state: &State, rec: &Record, rules: u32) -> Result<(), (Outcome, Outcome)> {
+pub fn check_redecided(
+    state: &State,
+    rec: &Record,
+    rules: u32,
+) -> Result<(), Box<(Outcome, Outcome)>> {
     let Some(logged) = crate::core::rules::upgrade(rules, &rec.action, &rec.outcome) else {
         return Ok(());
     };
@@ -216,7 +220,7 @@ pub fn check_redecided(state: &State, rec: &Record, rules: u32) -> Result<(), (O
     if now == logged {
         Ok(())
     } else {
-        Err((logged, now))
+        Err(Box::new((logged, now)))
     }
 }
 
@@ -300,7 +304,8 @@ fn record_problem(state: &State, rec: &Record, rules: u32) -> Option<(u64, Strin
             ),
         ));
     }
-    if let Err((logged, again)) = check_redecided(state, rec, rules) {
+    if let Err(differ) = check_redecided(state, rec, rules) {
+        let (logged, again) = *differ;
         return Some((
             rec.seq,
             format!(
@@ -384,6 +389,6 @@ fn live_problem(
 fn short(o: &Outcome) -> String {
     match o {
         Outcome::Ok { events, .. } => format!("ok with {} events", events.len()),
-        Outcome::Error { error } => format!("{}", error.code),
+        Outcome::Error { error, .. } => format!("{}", error.code),
     }
 }

@@ -10,7 +10,7 @@ use tracing::info_span;
 
 use crate::core::action::{Action, GenesisParams, Operation};
 use crate::core::apply::apply_mut;
-use crate::core::decide::decide;
+
 use crate::core::ids;
 use crate::core::outcome::Outcome;
 use crate::core::state::State;
@@ -110,7 +110,7 @@ impl Simulator {
                 start: g.start,
                 rules: Some(crate::core::rules::RULES),
             })))?;
-            if let Outcome::Error { error } = rec.outcome {
+            if let Outcome::Error { error, .. } = rec.outcome {
                 return Err(StoreError::CannotStart(error.message));
             }
         } else if let Some(g) = genesis {
@@ -339,7 +339,7 @@ const BATCH_CHUNK: usize = 64;
 
 /// The record of `action` as the core decides it at `seq` (pure).
 fn make_record(state: &State, seq: u64, action: Action) -> Record {
-    let outcome: Outcome = decide(state, seq, &action).into();
+    let outcome: Outcome = crate::core::decide::outcome(state, seq, &action);
     let seed = match &action.op {
         Operation::Genesis(g) => g.seed,
         _ => state.seed,

@@ -69,7 +69,7 @@ impl Harness {
             if !reference::outcome_matches(&rec.outcome, &expect) {
                 let got = match &rec.outcome {
                     Outcome::Ok { .. } => "ok".to_string(),
-                    Outcome::Error { error } => format!("{}: {}", error.code, error.message),
+                    Outcome::Error { error, .. } => format!("{}: {}", error.code, error.message),
                 };
                 return Err(format!(
                     "record {} ({}): the model expects {:?}, the simulator answered {got}",

@@ -72,7 +72,7 @@ pub const ALL: &[Invariant] = &[
     },
     Invariant {
         name: "no-unauthorized-change",
-        doc: "No state change is made by a caller whose identity policies do not allow the call.",
+        doc: "No state change is made by a caller whose identity policies do not allow the call (an injected fault's count aside: it strikes before authorisation).",
         check: no_unauthorized_change,
     },
     Invariant {
@@ -104,6 +104,11 @@ pub const ALL: &[Invariant] = &[
         name: "throttling-takes-one-token",
         doc: "With throttling on, an accepted AWS call takes exactly one token from its own bucket (account, Region of a regional service, operation) and a throttled call found that bucket empty; a throttled call changes nothing (its bucket refills from the last take). With throttling off no call is throttled and no bucket is kept.",
         check: throttling_takes_one_token,
+    },
+    Invariant {
+        name: "faulted-call-changes-only-its-count",
+        doc: "A call an injected internal error struck (SetFaults) answers its service's internal error, holds one FaultInjected and changes nothing but its operation's count, which drops by one; a call whose fault is due is never accepted. Every fault count drops only when an event says a fault struck (FaultInjected, DeletionTaskFaulted followed by the task's failure) or SetFaults replaced the setting.",
+        check: faulted_call_changes_only_its_count,
     },
 ];
 
@@ -296,7 +301,11 @@ fn service_linked_role_arn(account: &str, service: &str, suffix: Option<String>)
 }
 
 fn no_unauthorized_change(s: &Step<'_>) -> Result<(), String> {
-    if s.record.outcome.events().is_empty() || s.record.action.caller == ROOT {
+    // A refusal's only events are an injected fault's count (`faulted-call-changes-only-its-count`).
+    if s.record.outcome.events().is_empty()
+        || !s.record.outcome.is_ok()
+        || s.record.action.caller == ROOT
+    {
         return Ok(());
     }
     let Some(user) = s
@@ -424,8 +433,9 @@ fn task_status_forward(s: &Step<'_>) -> Result<(), String> {
 }
 
 fn refusal_changes_nothing(s: &Step<'_>) -> Result<(), String> {
-    if let Outcome::Error { error } = &s.record.outcome {
-        if s.before != s.after {
+    // An injected fault's refusal changes its count: `faulted-call-changes-only-its-count`.
+    if let Outcome::Error { error, events } = &s.record.outcome {
+        if events.is_empty() && s.before != s.after {
             return Err(format!(
                 "the refused call ({}) changed the state",
                 error.code
@@ -443,6 +453,10 @@ fn stale_read_changes_nothing(s: &Step<'_>) -> Result<(), String> {
     let Some(stale) = account.stale_read(name, s.record.time) else {
         return Ok(());
     };
+    // An injected fault struck before the read was made.
+    if !s.record.outcome.events().is_empty() && !s.record.outcome.is_ok() {
+        return Ok(());
+    }
     // A read may take a throttling token (`throttling-takes-one-token` checks it); nothing else.
     let events = match &s.record.outcome {
         Outcome::Ok { events, .. } => events
@@ -485,7 +499,7 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
         .filter(|e| matches!(e, Event::ThrottleTokenTaken { .. }))
         .collect();
     let throttled =
-        matches!(&s.record.outcome, Outcome::Error { error } if error.code.is_throttling());
+        matches!(&s.record.outcome, Outcome::Error { error, .. } if error.code.is_throttling());
     let Some(t) = s.before.throttling else {
         if throttled
             || !taken.is_empty()
@@ -534,6 +548,143 @@ fn throttling_takes_one_token(s: &Step<'_>) -> Result<(), String> {
             taken.len()
         )),
     }
+}
+
+fn faulted_call_changes_only_its_count(s: &Step<'_>) -> Result<(), String> {
+    faulted_call(s)?;
+    fault_counts_drop_only_when_recorded(s)
+}
+
+/// The call's own fault: struck with its event and nothing else, or not due.
+fn faulted_call(s: &Step<'_>) -> Result<(), String> {
+    let action = &s.record.action;
+    let spec = action.op.kind().spec();
+    let due = s
+        .before
+        .account(&action.account)
+        .faults
+        .internal_errors
+        .get(spec.name)
+        .copied()
+        .unwrap_or(0);
+    match &s.record.outcome {
+        Outcome::Error { error, events } if !events.is_empty() => {
+            let [
+                Event::FaultInjected {
+                    account,
+                    operation,
+                    remaining,
+                },
+            ] = events.as_slice()
+            else {
+                return Err(format!(
+                    "a refusal holds {} events, not one FaultInjected",
+                    events.len()
+                ));
+            };
+            if *account != action.account
+                || operation != spec.name
+                || due == 0
+                || *remaining + 1 != due
+            {
+                return Err(format!(
+                    "{} was faulted with {due} faults due, leaving {remaining}",
+                    spec.name
+                ));
+            }
+            if *error != crate::core::decide::internal_error(spec.service) {
+                return Err(format!(
+                    "a faulted {} answered {}, not its service's internal error",
+                    spec.name, error.code
+                ));
+            }
+            let mut expected = s.before.clone();
+            if let Some(a) = expected.accounts.get_mut(account) {
+                if *remaining == 0 {
+                    a.faults.internal_errors.remove(operation);
+                } else {
+                    a.faults
+                        .internal_errors
+                        .insert(operation.clone(), *remaining);
+                }
+            }
+            if expected != *s.after {
+                return Err(format!(
+                    "a faulted {} changed more than its count",
+                    spec.name
+                ));
+            }
+            Ok(())
+        }
+        Outcome::Error { error, .. } if error.code.is_internal_error() && !spec.is_simulation() => {
+            Err(format!(
+                "{} answered an internal error no fault recorded",
+                spec.name
+            ))
+        }
+        Outcome::Ok { .. } if due > 0 && !spec.is_simulation() => Err(format!(
+            "{} was accepted with {due} internal errors due",
+            spec.name
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Each account's fault counts drop only with the events that record a strike.
+fn fault_counts_drop_only_when_recorded(s: &Step<'_>) -> Result<(), String> {
+    let events = s.record.outcome.events();
+    let accounts: std::collections::BTreeSet<&String> = s
+        .before
+        .accounts
+        .keys()
+        .chain(s.after.accounts.keys())
+        .collect();
+    for id in accounts {
+        let set = events
+            .iter()
+            .any(|e| matches!(e, Event::FaultsSet { account, .. } if account == id));
+        if set {
+            continue;
+        }
+        let (before, after) = (&s.before.account(id).faults, &s.after.account(id).faults);
+        let injected = events
+            .iter()
+            .any(|e| matches!(e, Event::FaultInjected { account, .. } if account == id));
+        if before.internal_errors != after.internal_errors && !injected {
+            return Err(format!(
+                "account {id}'s internal error counts changed with no FaultInjected"
+            ));
+        }
+        let faulted: Vec<&String> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::DeletionTaskFaulted {
+                    account, task_id, ..
+                } if account == id => Some(task_id),
+                _ => None,
+            })
+            .collect();
+        let dropped = before
+            .deletion_task_failures
+            .saturating_sub(after.deletion_task_failures);
+        if usize::try_from(dropped).unwrap_or(usize::MAX) != faulted.len()
+            || after.deletion_task_failures > before.deletion_task_failures
+        {
+            return Err(format!(
+                "account {id}'s deletion failures went from {} to {} with {} DeletionTaskFaulted",
+                before.deletion_task_failures,
+                after.deletion_task_failures,
+                faulted.len()
+            ));
+        }
+        for task in faulted {
+            let failed = events.iter().any(|e| matches!(e, Event::DeletionTaskFailed { account, task_id, .. } if account == id && task_id == task));
+            if !failed {
+                return Err(format!("deletion task {task} was faulted but did not fail"));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -32,6 +32,17 @@ const START_SECS: i64 = 5;
 const FINISH_SECS: i64 = 30;
 const WINDOW_SECS: i64 = 300;
 const RETENTION_SECS: i64 = 7 * 24 * 3600;
+/// The operations the generator's `SetFaults` gives internal errors to: calls of one action each.
+pub const FAULT_OPERATIONS: [&str; 6] = [
+    "GetRole",
+    "DeleteServiceLinkedRole",
+    "GetServiceLinkedRoleDeletionStatus",
+    "ConfigureLogsForPlaybackConfiguration",
+    "DescribeLogGroups",
+    "PutPlaybackConfiguration",
+];
+/// How long a slow deletion takes in the generator's `SetFaults`.
+const SLOW_FINISH_SECS: i64 = 300;
 
 /// What a user may do: each profile is a set of policies the generator attaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -235,6 +246,15 @@ pub enum Transition {
         who: Who,
         input: Hostile,
     },
+    /// SetFaults: `count` internal errors on `operation` (one of [`FAULT_OPERATIONS`]), the next
+    /// `deletion_failures` deletions failing, deletions taking 300 s when `slow`.
+    SetFaults {
+        account: usize,
+        operation: &'static str,
+        count: u32,
+        deletion_failures: u32,
+        slow: bool,
+    },
 }
 
 /// The model's view of one account.
@@ -248,8 +268,14 @@ pub struct ModelAccount {
     pub last_used: Option<i64>,
     /// Playback configurations: (region, name) → (percent, carry).
     pub configs: BTreeMap<(usize, usize), (i64, i64)>,
-    /// Deletion tasks in creation order: (created, status, when it finished).
-    pub tasks: Vec<(i64, &'static str, i64)>,
+    /// Deletion tasks in creation order: (created, status, when it finished, when it is due to).
+    pub tasks: Vec<(i64, &'static str, i64, i64)>,
+    /// Internal errors still due, by operation (`SetFaults`).
+    pub faults: BTreeMap<&'static str, u32>,
+    /// Deletions that will fail instead of succeeding (`SetFaults`).
+    pub deletion_failures: u32,
+    /// How long a deletion created now takes, when `SetFaults` made deletions slow.
+    pub deletion_seconds: Option<i64>,
     /// Users that exist.
     pub users: BTreeSet<Profile>,
     /// Regions whose MediaTailor log groups exist.
@@ -325,6 +351,9 @@ impl Model {
 
     /// Applies a transition; returns what each of its actions should answer.
     pub fn step(&mut self, t: &Transition) -> Vec<Expect> {
+        if let Some(fault) = self.fault(t) {
+            return vec![fault];
+        }
         match t {
             Transition::CreateUser { account, profile } => {
                 self.create_user(*account, *profile, actions_for(t).len())
@@ -396,6 +425,7 @@ impl Model {
                 who,
                 input,
             } => vec![self.hostile(*account, *who, input)],
+            Transition::SetFaults { .. } => vec![self.set_faults(t)],
         }
     }
 
@@ -417,6 +447,49 @@ impl Model {
             // Throttling at a rate no history reaches changes no answer.
             _ => {}
         }
+    }
+
+    /// `SetFaults`: the account's faults from now on.
+    fn set_faults(&mut self, t: &Transition) -> Expect {
+        if let Transition::SetFaults {
+            account,
+            operation,
+            count,
+            deletion_failures,
+            slow,
+        } = t
+        {
+            let a = &mut self.accounts[*account];
+            a.faults = BTreeMap::from([(*operation, *count)]);
+            a.deletion_failures = *deletion_failures;
+            a.deletion_seconds = slow.then_some(SLOW_FINISH_SECS);
+        }
+        Ok(())
+    }
+
+    /// An injected internal error, when one is due for the transition's one AWS call from a known
+    /// caller: the service's internal error, and the count goes down; the call does nothing else.
+    fn fault(&mut self, t: &Transition) -> Option<Expect> {
+        let actions = actions_for(t);
+        let [action] = actions.as_slice() else {
+            return None;
+        };
+        let spec = action.op.kind().spec();
+        let account = ACCOUNTS.iter().position(|a| *a == action.account)?;
+        let a = &mut self.accounts[account];
+        let known =
+            action.caller == "root" || a.users.iter().any(|p| p.user_name() == action.caller);
+        let left = a.faults.get_mut(spec.name).filter(|n| **n > 0 && known)?;
+        *left -= 1;
+        if *left == 0 {
+            a.faults.remove(spec.name);
+        }
+        use crate::core::operation::Service;
+        Some(Err(match spec.service {
+            Service::Iam => ErrorCode::ServiceFailure,
+            Service::Logs => ErrorCode::ServiceUnavailableException,
+            Service::Sts | Service::MediaTailor | Service::Simulation => ErrorCode::InternalFailure,
+        }))
     }
 
     /// `CreateUser` (with its policy attached and put): `actions` answers, the first refused if the
@@ -476,9 +549,10 @@ impl Model {
         let open = a
             .tasks
             .last()
-            .is_some_and(|(_, s, _)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
+            .is_some_and(|(_, s, _, _)| *s == "NOT_STARTED" || *s == "IN_PROGRESS");
         if !open {
-            a.tasks.push((now, "NOT_STARTED", 0));
+            let due = now + a.deletion_seconds.unwrap_or(FINISH_SECS);
+            a.tasks.push((now, "NOT_STARTED", 0, due));
         }
         Ok(())
     }
@@ -601,7 +675,7 @@ impl Model {
         for a in &mut self.accounts {
             Self::advance_tasks(a, target);
             // Finished tasks are forgotten once their retention has passed.
-            a.tasks.retain(|(_, s, f)| {
+            a.tasks.retain(|(_, s, f, _)| {
                 !((*s == "SUCCEEDED" || *s == "FAILED") && f + RETENTION_SECS <= target)
             });
             a.deleted_at = a.deleted_at.filter(|d| d + a.delay > target);
@@ -634,15 +708,19 @@ impl Model {
         let blocked_configs = a.configs.values().any(|(p, _)| *p > 0);
         let last_used = a.last_used;
         let mut deleted = None;
-        for (created, status, finished) in &mut a.tasks {
+        for (created, status, finished, due) in &mut a.tasks {
             if *status == "NOT_STARTED" && *created + START_SECS <= target {
                 *status = "IN_PROGRESS";
             }
-            if *status == "IN_PROGRESS" && *created + FINISH_SECS <= target {
-                let at = *created + FINISH_SECS;
+            if *status == "IN_PROGRESS" && *due <= target {
+                let at = *due;
                 *finished = at;
                 let recent = last_used.is_some_and(|u| at - u < WINDOW_SECS);
                 if blocked_configs || recent {
+                    *status = "FAILED";
+                } else if a.deletion_failures > 0 {
+                    // An injected fault: the deletion fails for a service reason.
+                    a.deletion_failures -= 1;
                     *status = "FAILED";
                 } else {
                     *status = "SUCCEEDED";
@@ -734,12 +812,14 @@ impl Model {
                 .iter()
                 .map(|t| (t.created, t.status.as_str()))
                 .collect();
-            let model_tasks: Vec<(i64, &str)> = m.tasks.iter().map(|(c, s, _)| (*c, *s)).collect();
+            let model_tasks: Vec<(i64, &str)> =
+                m.tasks.iter().map(|(c, s, _, _)| (*c, *s)).collect();
             if sim_tasks != model_tasks {
                 return Err(format!(
                     "account {id}: deletion tasks: simulator {sim_tasks:?} model {model_tasks:?}"
                 ));
             }
+            compare_faults(id, a, m)?;
             let sim_users: BTreeSet<&str> = a.users.keys().map(String::as_str).collect();
             let model_users: BTreeSet<&str> = m.users.iter().map(|p| p.user_name()).collect();
             if sim_users != model_users {
@@ -764,11 +844,32 @@ impl Model {
     }
 }
 
+/// Compares the faults still due in an account with the model's.
+fn compare_faults(
+    id: &str,
+    a: &crate::core::state::Account,
+    m: &ModelAccount,
+) -> Result<(), String> {
+    let sim_faults: BTreeMap<&str, u32> = a
+        .faults
+        .internal_errors
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    if sim_faults != m.faults || a.faults.deletion_task_failures != m.deletion_failures {
+        return Err(format!(
+            "account {id}: faults due: simulator {sim_faults:?} and {} deletion failures, model {:?} and {}",
+            a.faults.deletion_task_failures, m.faults, m.deletion_failures
+        ));
+    }
+    Ok(())
+}
+
 /// Whether an outcome matches an expectation.
 pub fn outcome_matches(outcome: &Outcome, expect: &Expect) -> bool {
     match (outcome, expect) {
         (Outcome::Ok { .. }, Ok(())) => true,
-        (Outcome::Error { error }, Err(code)) => error.code == *code,
+        (Outcome::Error { error, .. }, Err(code)) => error.code == *code,
         _ => false,
     }
 }
@@ -915,7 +1016,8 @@ fn role_action(t: &Transition) -> Option<Action> {
         | SetConsistency { .. }
         | SetViewers { .. }
         | SetThrottling { .. }
-        | Hostile { .. } => None,
+        | Hostile { .. }
+        | SetFaults { .. } => None,
     }
 }
 
@@ -1016,7 +1118,8 @@ fn config_action(t: &Transition) -> Option<Action> {
         | SetConsistency { .. }
         | SetViewers { .. }
         | SetThrottling { .. }
-        | Hostile { .. } => None,
+        | Hostile { .. }
+        | SetFaults { .. } => None,
     }
 }
 
@@ -1085,6 +1188,22 @@ fn other_action(t: &Transition) -> Option<Action> {
         } => {
             let (op, p) = hostile_input(input);
             Some(line(op, *account, *who, 0, p))
+        }
+        SetFaults {
+            account,
+            operation,
+            count,
+            deletion_failures,
+            slow,
+        } => {
+            let mut p = json!({
+                "InternalErrors": [{"Operation": operation, "Count": count}],
+                "DeletionTaskFailures": deletion_failures,
+            });
+            if *slow {
+                p["DeletionTaskSeconds"] = json!(SLOW_FINISH_SECS);
+            }
+            Some(line("SetFaults", *account, root, 0, p))
         }
         CreateUser { .. }
         | CreateSlr { .. }
@@ -1197,7 +1316,9 @@ pub fn transition() -> BoxedStrategy<Transition> {
         1 => (account.clone(), prop::sample::select(vec![0i64, 6, 60, 600]))
             .prop_map(|(account, rate)| SetViewers { account, rate }),
         1 => prop::bool::weighted(0.7).prop_map(|enabled| SetThrottling { enabled }),
-        2 => (account, who(), hostile()).prop_map(|(account, who, input)| Hostile { account, who, input }),
+        2 => (account.clone(), who(), hostile()).prop_map(|(account, who, input)| Hostile { account, who, input }),
+        1 => (account, prop::sample::select(FAULT_OPERATIONS.to_vec()), 1u32..=3, 0u32..=2, prop::bool::weighted(0.3))
+            .prop_map(|(account, operation, count, deletion_failures, slow)| SetFaults { account, operation, count, deletion_failures, slow }),
     ]
     .boxed()
 }

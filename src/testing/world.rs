@@ -96,6 +96,158 @@ pub struct World {
     /// AWS calls throttled ([`THROTTLE_RATE`] calls a second per operation, bursts of
     /// [`THROTTLE_BURST`]): set last, so the calls that build the world are not throttled.
     pub throttling: bool,
+    /// Injected faults (`SetFaults`), set after throttling, so building the world is not faulted.
+    pub faults: WorldFaults,
+}
+
+/// The calls of a teardown a world's internal errors strike.
+pub const FAULT_OPERATIONS: [&str; 5] = [
+    "DeleteServiceLinkedRole",
+    "GetServiceLinkedRoleDeletionStatus",
+    "ListPlaybackConfigurations",
+    "ConfigureLogsForPlaybackConfiguration",
+    "GetRole",
+];
+
+/// How long a deletion takes in a world with slow deletions, in seconds (usually 30).
+pub const SLOW_DELETION_SECONDS: i64 = 300;
+
+/// The faults of a world (`SetFaults`); the default is none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorldFaults {
+    /// Operations ([`FAULT_OPERATIONS`]) whose next 1 or 2 calls answer the internal error.
+    pub internal_errors: Vec<(String, u8)>,
+    /// The next deletion of the role that would succeed fails for a service reason.
+    pub deletion_failure: bool,
+    /// Deletions take [`SLOW_DELETION_SECONDS`].
+    pub slow_deletion: bool,
+    /// Every list call answers pages of one item.
+    pub page_size_one: bool,
+    /// A list call without a marker answers an empty page first.
+    pub empty_first_pages: bool,
+}
+
+impl WorldFaults {
+    /// How many faults: each internal error's count, and each other fault.
+    pub fn size(&self) -> usize {
+        self.internal_errors
+            .iter()
+            .map(|(_, n)| usize::from(*n))
+            .sum::<usize>()
+            + usize::from(self.deletion_failure)
+            + usize::from(self.slow_deletion)
+            + usize::from(self.page_size_one)
+            + usize::from(self.empty_first_pages)
+    }
+
+    /// The `SetFaults` parameters that set them.
+    pub fn params(&self) -> serde_json::Value {
+        let mut p = json!({});
+        if !self.internal_errors.is_empty() {
+            p["InternalErrors"] = self
+                .internal_errors
+                .iter()
+                .map(|(op, n)| json!({"Operation": op, "Count": n}))
+                .collect();
+        }
+        if self.deletion_failure {
+            p["DeletionTaskFailures"] = json!(1);
+        }
+        if self.slow_deletion {
+            p["DeletionTaskSeconds"] = json!(SLOW_DELETION_SECONDS);
+        }
+        if self.page_size_one {
+            p["PageSize"] = json!(1);
+        }
+        if self.empty_first_pages {
+            p["EmptyFirstPages"] = json!(true);
+        }
+        p
+    }
+
+    /// The faults in words ("GetRole fails twice with an internal error; ...").
+    pub fn describe(&self) -> Vec<String> {
+        let mut parts: Vec<String> = self
+            .internal_errors
+            .iter()
+            .map(|(op, n)| {
+                let times = if *n == 1 { "once" } else { "twice" };
+                format!("{op} fails {times} with an internal error (HTTP 500)")
+            })
+            .collect();
+        if self.deletion_failure {
+            parts.push("the next deletion of the role fails for a service reason".to_string());
+        }
+        if self.slow_deletion {
+            parts.push(format!("deletions take {SLOW_DELETION_SECONDS} s"));
+        }
+        if self.page_size_one {
+            parts.push("list calls answer one item a page".to_string());
+        }
+        if self.empty_first_pages {
+            parts.push("list calls answer an empty first page with a marker".to_string());
+        }
+        parts
+    }
+
+    /// The faults one step fewer or smaller: none at all first, then each one removed, then an
+    /// internal error that strikes twice striking once.
+    fn simpler(&self) -> Vec<WorldFaults> {
+        let mut out = vec![WorldFaults::default()];
+        for i in 0..self.internal_errors.len() {
+            let mut f = self.clone();
+            f.internal_errors.remove(i);
+            out.push(f);
+        }
+        for flag in 0..4 {
+            let mut f = self.clone();
+            let field = match flag {
+                0 => &mut f.deletion_failure,
+                1 => &mut f.slow_deletion,
+                2 => &mut f.page_size_one,
+                _ => &mut f.empty_first_pages,
+            };
+            if *field {
+                *field = false;
+                out.push(f);
+            }
+        }
+        for i in 0..self.internal_errors.len() {
+            if self.internal_errors[i].1 > 1 {
+                let mut f = self.clone();
+                f.internal_errors[i].1 = 1;
+                out.push(f);
+            }
+        }
+        out.retain(|f| f != self);
+        out
+    }
+}
+
+/// The strategy of a world's faults: none five times in six; otherwise internal errors on one or
+/// two of a teardown's calls (once or twice each) and, each one time in three, a failed deletion,
+/// slow deletions, pages of one item and empty first pages.
+fn faults_strategy() -> impl Strategy<Value = WorldFaults> {
+    let internal =
+        proptest::sample::subsequence(&FAULT_OPERATIONS[..], 1..=2).prop_flat_map(|ops| {
+            ops.into_iter()
+                .map(|op| (Just(op.to_string()), 1u8..=2))
+                .collect::<Vec<_>>()
+        });
+    let internal = prop_oneof![1 => Just(Vec::new()), 2 => internal];
+    let flag = || proptest::bool::weighted(1.0 / 3.0);
+    let some = (internal, flag(), flag(), flag(), flag()).prop_map(
+        |(internal_errors, deletion_failure, slow_deletion, page_size_one, empty_first_pages)| {
+            WorldFaults {
+                internal_errors,
+                deletion_failure,
+                slow_deletion,
+                page_size_one,
+                empty_first_pages,
+            }
+        },
+    );
+    prop_oneof![5 => Just(WorldFaults::default()), 1 => some]
 }
 
 /// Calls a second each operation's bucket refills with in a throttled world: with the requests
@@ -139,11 +291,15 @@ pub fn world() -> impl Strategy<Value = World> {
     let delay = prop_oneof![2 => Just(0), 1 => proptest::sample::select(&CONSISTENCY_DELAYS[..])];
     // Throttling, one world in eight.
     let throttling = proptest::bool::weighted(0.125);
-    (worlds, delay, throttling).prop_map(|(w, consistency_delay, throttling)| World {
-        consistency_delay,
-        throttling,
-        ..w
-    })
+    // Faults, drawn last so that the worlds of a seed are otherwise those drawn before faults.
+    (worlds, delay, throttling, faults_strategy()).prop_map(
+        |(w, consistency_delay, throttling, faults)| World {
+            consistency_delay,
+            throttling,
+            faults,
+            ..w
+        },
+    )
 }
 
 impl World {
@@ -172,6 +328,7 @@ impl World {
             traffic,
             consistency_delay: 0,
             throttling: false,
+            faults: WorldFaults::default(),
         };
         if w.logging() && w.role == RoleState::Absent {
             w.role = RoleState::Present;
@@ -211,6 +368,7 @@ impl World {
             + usize::from(self.traffic.is_some())
             + usize::from(self.consistency_delay > 0)
             + usize::from(self.throttling)
+            + self.faults.size()
     }
 
     /// [`World::fitted`], keeping the adversities.
@@ -218,6 +376,7 @@ impl World {
         World {
             consistency_delay: self.consistency_delay,
             throttling: self.throttling,
+            faults: self.faults,
             ..World::fitted(self.regions, self.role, self.traffic)
         }
     }
@@ -271,6 +430,9 @@ impl World {
             lines.push(json!({"op": "SetThrottling", "params": {
                 "Enabled": true, "RatePerSecond": THROTTLE_RATE, "Burst": THROTTLE_BURST,
             }}));
+        }
+        if self.faults != WorldFaults::default() {
+            lines.push(json!({"op": "SetFaults", "params": self.faults.params()}));
         }
         lines
             .into_iter()
@@ -331,17 +493,24 @@ impl World {
                 "calls throttled at {THROTTLE_RATE} a second per operation (bursts of {THROTTLE_BURST})"
             ));
         }
+        parts.extend(self.faults.describe());
         parts.join("; ")
     }
 
     /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
     /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
-    /// role instead of a legacy or half-deleted one, no role, no IAM lag (and, first of all, no
-    /// throttling). Each is [`World::fitted`] and smaller ([`World::size`]) or equal in size but
-    /// plainer.
+    /// role instead of a legacy or half-deleted one, no role, no IAM lag (and, first of all, fewer
+    /// or smaller faults, then no throttling). Each is [`World::fitted`] and smaller
+    /// ([`World::size`]) or equal in size but plainer.
     pub fn simpler(&self) -> Vec<World> {
         let mut out = Vec::new();
         let refit = World::refit;
+        for faults in self.faults.simpler() {
+            out.push(World {
+                faults,
+                ..self.clone()
+            });
+        }
         if self.throttling {
             let mut w = self.clone();
             w.throttling = false;
@@ -448,6 +617,35 @@ mod tests {
                     .sum::<usize>()
             });
             assert_eq!(configs, w.configs().count(), "{}", w.describe());
+        }
+    }
+
+    #[test]
+    fn some_worlds_have_faults_set_last_described_and_shrunk_first() {
+        let faulted: Vec<World> = (0..120)
+            .map(|case| World::generate(9, case))
+            .filter(|w| w.faults != WorldFaults::default())
+            .collect();
+        assert!(
+            faulted.len() >= 5,
+            "{} of 120 worlds have faults",
+            faulted.len()
+        );
+        assert!(faulted.iter().any(|w| !w.faults.internal_errors.is_empty()));
+        for w in &faulted {
+            let last = w.actions().last().map(|a| a.op.name());
+            assert_eq!(last, Some("SetFaults"), "{}", w.describe());
+            for (op, n) in &w.faults.internal_errors {
+                assert!(FAULT_OPERATIONS.contains(&op.as_str()) && (1..=2).contains(n));
+                assert!(
+                    w.describe().contains(&format!("{op} fails")),
+                    "{}",
+                    w.describe()
+                );
+            }
+            let first = &w.simpler()[0];
+            assert_eq!(first.faults, WorldFaults::default());
+            assert_eq!(first.size() + w.faults.size(), w.size());
         }
     }
 

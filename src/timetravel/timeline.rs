@@ -25,7 +25,7 @@ pub fn role_status(state: &State, account: &str) -> String {
 /// What an outcome says, in one line.
 pub fn outcome_summary(rec: &Record) -> String {
     match &rec.outcome {
-        Outcome::Error { error } => {
+        Outcome::Error { error, .. } => {
             let mut line = format!("ERROR {} ({}): {}", error.code, error.status, error.message);
             if error.code.is_throttling() {
                 let (account, region, operation) = crate::core::state::bucket_key(&rec.action);

@@ -240,7 +240,7 @@ fn refused(t: &mut TestSim, line: &str, expected: &ApiError) -> Result<Record, S
     let seq = t.sim.next_seq();
     let rec = t.record(line);
     match &rec.outcome {
-        Outcome::Error { error } if error == expected => {}
+        Outcome::Error { error, .. } if error == expected => {}
         other => {
             return Err(format!(
                 "{line}\n    expected {expected:?}\n    got {other:?}"
@@ -267,7 +267,7 @@ fn accepted(t: &mut TestSim, line: &str) -> Result<Vec<Event>, String> {
     let rec = t.record(line);
     match rec.outcome {
         Outcome::Ok { events, .. } => Ok(events),
-        Outcome::Error { error } => Err(format!(
+        Outcome::Error { error, .. } => Err(format!(
             "{line}\n    a permitted caller was refused: {error:?}"
         )),
     }
@@ -311,6 +311,7 @@ fn class(op: &Operation) -> Class {
         | Operation::SetConsistency(_)
         | Operation::SetThrottling(_)
         | Operation::SetViewers(_)
+        | Operation::SetFaults(_)
         | Operation::RefusedRequest(_) => Class::Simulation,
         Operation::GetCallerIdentity(_) => Class::Identity,
         Operation::CreateServiceLinkedRole(_)
@@ -767,6 +768,7 @@ fn simulation_samples() -> Vec<Operation> {
         root("SetConsistency", json!({"DelaySeconds": 5})),
         root("SetThrottling", json!({"Enabled": false})),
         root("SetViewers", json!({"SessionsPerMinute": 60})),
+        root("SetFaults", json!({})),
         root(
             "RefusedRequest",
             json!({"Service": "iam", "Code": "SignatureDoesNotMatch", "Message": "no"}),
@@ -1537,7 +1539,7 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         r#"{"op":"GetServiceLinkedRoleDeletionStatus","caller":"nobody","params":{"DeletionTaskId":"$last"}}"#,
     );
     match &rec.outcome {
-        slrsim::core::outcome::Outcome::Error { error } => {
+        slrsim::core::outcome::Outcome::Error { error, .. } => {
             assert_eq!(error.code.to_string(), "AccessDenied", "{error:?}");
             assert_eq!(error.status, 403);
         }
@@ -1550,7 +1552,7 @@ fn the_last_task_shorthand_is_authorised_before_it_is_resolved() {
         r#"{"op":"GetServiceLinkedRoleDeletionStatus","params":{"DeletionTaskId":"$last"}}"#,
     );
     match &rec.outcome {
-        slrsim::core::outcome::Outcome::Error { error } => {
+        slrsim::core::outcome::Outcome::Error { error, .. } => {
             assert_eq!(error.code.to_string(), "NoSuchEntity", "{error:?}")
         }
         other => panic!("expected NoSuchEntity, got {other:?}"),

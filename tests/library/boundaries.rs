@@ -33,7 +33,7 @@ fn a_zero_advance_changes_nothing_and_emits_nothing() {
             assert!(events.is_empty(), "{events:?}");
             assert_eq!(response["Now"], "2026-01-01T00:00:00Z");
         }
-        Outcome::Error { error } => panic!("{error}"),
+        Outcome::Error { error, .. } => panic!("{error}"),
     }
     assert_eq!(*t.sim.state(), before);
 }
@@ -118,7 +118,7 @@ fn genesis_is_refused_anywhere_but_the_first_record() {
         )))
         .expect("storage works");
     match rec.outcome {
-        Outcome::Error { error } => {
+        Outcome::Error { error, .. } => {
             assert!(error.message.contains("first record"), "{}", error.message)
         }
         Outcome::Ok { .. } => panic!("a second genesis was accepted"),

@@ -158,7 +158,7 @@ fn the_role_mediatailor_creates_when_logging_is_enabled_lags_too() {
     );
     let r = match rec.outcome {
         slrsim::core::outcome::Outcome::Ok { response, .. } => response,
-        slrsim::core::outcome::Outcome::Error { error } => panic!("{error}"),
+        slrsim::core::outcome::Outcome::Error { error, .. } => panic!("{error}"),
     };
     assert_eq!(
         (r["LostSessions"].as_u64(), r["DeliveredSessions"].as_u64()),

@@ -31,7 +31,7 @@ struct Golden {
     hand_made: &'static [u64],
 }
 
-const GOLDEN: [Golden; 11] = [
+const GOLDEN: [Golden; 12] = [
     // `slrsim demo`'s log.
     Golden {
         name: "demo",
@@ -95,6 +95,12 @@ const GOLDEN: [Golden; 11] = [
     // `stale_updates_3_lines`: changes to a role read late (`SetConsistency` with `Updates`).
     Golden {
         name: "stale-updates-3",
+        hand_made: &[],
+    },
+    // `faults_3_lines`: faults refused and set; an internal error of each protocol, short and empty
+    // pages followed to the end, a slow deletion that fails for a service reason, then succeeds.
+    Golden {
+        name: "faults-3",
         hand_made: &[],
     },
 ];
@@ -173,6 +179,9 @@ event_kinds!(
     LogDeliveryLost,
     ThrottlingSet,
     ThrottleTokenTaken,
+    FaultsSet,
+    FaultInjected,
+    DeletionTaskFaulted,
 );
 
 operations!(
@@ -183,6 +192,7 @@ operations!(
     SetConsistency,
     SetViewers,
     SetThrottling,
+    SetFaults,
     RefusedRequest,
     CreateServiceLinkedRole,
     DeleteServiceLinkedRole,
@@ -399,7 +409,8 @@ fn check(g: &Golden) -> Vec<Record> {
                 rec.seq,
                 rec.action.op.name()
             );
-            if let Err((logged, now)) = checked {
+            if let Err(differ) = checked {
+                let (logged, now) = *differ;
                 panic!(
                     "{name}: record {} ({}) re-decides to another outcome\n logged (upgraded): {}\n now:    {}",
                     rec.seq,
@@ -513,6 +524,11 @@ fn the_stale_updates_3_golden_log_replays_verifies_and_re_decides_byte_for_byte(
     check(golden("stale-updates-3"));
 }
 
+#[test]
+fn the_faults_3_golden_log_replays_verifies_and_re_decides_byte_for_byte() {
+    check(golden("faults-3"));
+}
+
 /// Every golden log has its test above (a new one needs its own, so a failure names the log).
 #[test]
 fn every_golden_log_has_its_test() {
@@ -550,8 +566,9 @@ fn the_golden_logs_hold_every_event_kind_and_every_operation() {
                     accepted.insert(rec.action.op.name());
                     kinds.extend(events.iter().map(Event::kind));
                 }
-                Outcome::Error { .. } => {
+                Outcome::Error { events, .. } => {
                     refused.insert(rec.action.op.name());
+                    kinds.extend(events.iter().map(Event::kind));
                 }
             }
         }
@@ -895,6 +912,48 @@ fn write_golden_logs() {
     write_golden("throttle-3", &throttle_3_lines());
     write_golden("viewers-3", &viewers_3_lines());
     write_golden("stale-updates-3", &stale_updates_3_lines());
+    write_golden("faults-3", &faults_3_lines());
+}
+
+/// Faults: settings refused; internal errors of each protocol (IAM's `ServiceFailure`, STS's and
+/// MediaTailor's `InternalFailure`, CloudWatch Logs' `ServiceUnavailableException`), each once;
+/// pages of one item after an empty first page, followed to the end; a deletion task that takes
+/// 300 s and fails for a service reason, then one that succeeds; faults turned off.
+fn faults_3_lines() -> Vec<Line> {
+    const SLR: &str = r#""RoleName":"AWSServiceRoleForMediaTailor""#;
+    let lines = [
+        r#"{"op":"SetFaults","params":{"PageSize":0}}"#.to_string(),
+        r#"{"op":"SetFaults","params":{"InternalErrors":[{"Operation":"AdvanceClock","Count":1}]}}"#.to_string(),
+        r#"{"op":"SetFaults","params":{"DeletionTaskSeconds":29}}"#.to_string(),
+        r#"{"op":"CreateServiceLinkedRole","params":{"AWSServiceName":"mediatailor.amazonaws.com"}}"#.to_string(),
+        r#"{"op":"PutPlaybackConfiguration","params":{"Name":"a","VideoContentSourceUrl":"https://origin.example.com/a"}}"#.to_string(),
+        r#"{"op":"PutPlaybackConfiguration","params":{"Name":"b","VideoContentSourceUrl":"https://origin.example.com/b"}}"#.to_string(),
+        r#"{"op":"SetFaults","params":{"InternalErrors":[{"Operation":"GetRole","Count":1},{"Operation":"GetCallerIdentity","Count":1},{"Operation":"ListPlaybackConfigurations","Count":1},{"Operation":"DescribeLogGroups","Count":1}],"DeletionTaskFailures":1,"DeletionTaskSeconds":300,"PageSize":1,"EmptyFirstPages":true}}"#.to_string(),
+        format!(r#"{{"op":"GetRole","params":{{{SLR}}}}}"#),
+        format!(r#"{{"op":"GetRole","params":{{{SLR}}}}}"#),
+        r#"{"op":"GetCallerIdentity","params":{}}"#.to_string(),
+        r#"{"op":"GetCallerIdentity","params":{}}"#.to_string(),
+        r#"{"op":"DescribeLogGroups","params":{}}"#.to_string(),
+        r#"{"op":"ListPlaybackConfigurations","params":{}}"#.to_string(),
+        r#"{"op":"ListPlaybackConfigurations","params":{"MaxResults":50}}"#.to_string(),
+        r#"{"op":"ListPlaybackConfigurations","params":{"MaxResults":50,"NextToken":"a"}}"#.to_string(),
+        r#"{"op":"ListPlaybackConfigurations","params":{"MaxResults":50,"NextToken":"b"}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{"Marker":"AWSServiceRoleForMediaTailor"}}"#.to_string(),
+        format!(r#"{{"op":"DeleteServiceLinkedRole","params":{{{SLR}}}}}"#),
+        r#"{"op":"AdvanceClock","params":{"Seconds":30}}"#.to_string(),
+        r#"{"op":"AdvanceClock","params":{"Seconds":270}}"#.to_string(),
+        format!(r#"{{"op":"DeleteServiceLinkedRole","params":{{{SLR}}}}}"#),
+        r#"{"op":"AdvanceClock","params":{"Seconds":300}}"#.to_string(),
+        r#"{"op":"SetFaults","params":{}}"#.to_string(),
+        r#"{"op":"ListRoles","params":{}}"#.to_string(),
+    ];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut sim = Simulator::open(&dir.path().join("db"), Some(Genesis::default())).expect("open");
+    for l in &lines {
+        sim.execute(support::action(l)).expect("execute");
+    }
+    dump(sim.store())
 }
 
 /// IAM reads lagging behind writes: `SetConsistency` refused out of range and accepted; a role just

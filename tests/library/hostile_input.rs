@@ -594,6 +594,52 @@ proptest! {
     }
 }
 
+/// `SetFaults` with members out of range, or in range. Internal errors it accepts are never drawn:
+/// a faulted call is refused before its input is checked, so the other operations' checks must not
+/// meet one.
+fn set_faults() -> impl Strategy<Value = Operation> {
+    let fault = |op: &str, count: i64| InternalErrorFault {
+        operation: op.to_string(),
+        count,
+    };
+    let seventeen: Vec<InternalErrorFault> = slrsim::core::operation::OperationKind::ALL
+        .iter()
+        .filter(|k| !k.spec().is_simulation())
+        .take(limits::MAX_FAULT_OPERATIONS + 1)
+        .map(|k| fault(k.spec().name, 1))
+        .collect();
+    let errors = prop_oneof![
+        Just(Vec::new()),
+        Just(vec![fault("Nope", 1)]),
+        Just(vec![fault("AdvanceClock", 1)]),
+        Just(vec![fault("GetRole", 0)]),
+        Just(vec![fault("GetRole", limits::MAX_FAULT_COUNT + 1)]),
+        Just(vec![fault("GetRole", -1), fault("ListRoles", 1)]),
+        Just(vec![
+            fault("GetRole", 1),
+            fault("GetRole", 1),
+            fault("x", 0)
+        ]),
+        Just(seventeen),
+    ];
+    (
+        errors,
+        option::of(prop_oneof![Just(-1i64), Just(0), Just(100), Just(101)]),
+        option::of(prop_oneof![Just(29i64), Just(30), Just(3600), Just(3601)]),
+        option::of(prop_oneof![Just(0i64), Just(1), Just(100), Just(101)]),
+        option::of(any::<bool>()),
+    )
+        .prop_map(|(internal_errors, failures, seconds, page_size, empty)| {
+            Operation::SetFaults(SetFaultsParams {
+                internal_errors,
+                deletion_task_failures: failures,
+                deletion_task_seconds: seconds,
+                page_size,
+                empty_first_pages: empty,
+            })
+        })
+}
+
 /// Every operation name a scenario may give (and the reserved one).
 const OP_NAMES: &[&str] = &[
     "Genesis",
@@ -603,6 +649,7 @@ const OP_NAMES: &[&str] = &[
     "SetConsistency",
     "SetThrottling",
     "SetViewers",
+    "SetFaults",
     "RefusedRequest",
     "GetCallerIdentity",
     "CreateServiceLinkedRole",
@@ -1408,6 +1455,7 @@ fn operation() -> BoxedStrategy<Operation> {
                 })
             })
             .boxed(),
+        set_faults().boxed(),
         (
             field(
                 limits::MAX_REFUSAL_FIELD,
@@ -2139,6 +2187,41 @@ fn violations(op: &Operation) -> Vec<&'static str> {
             );
             check(p.burst.is_some_and(|b| !(1..=1000).contains(&b)), "Burst");
         }
+        Operation::SetFaults(p) => {
+            let names: std::collections::BTreeSet<&str> = p
+                .internal_errors
+                .iter()
+                .map(|e| e.operation.as_str())
+                .collect();
+            let bad_entry = p.internal_errors.iter().any(|e| {
+                slrsim::core::operation::OperationKind::from_name(&e.operation)
+                    .is_none_or(|k| k.spec().is_simulation())
+                    || !(1..=limits::MAX_FAULT_COUNT).contains(&e.count)
+            });
+            check(
+                p.internal_errors.len() > limits::MAX_FAULT_OPERATIONS
+                    || bad_entry
+                    || names.len() < p.internal_errors.len(),
+                "InternalErrors",
+            );
+            check(
+                p.deletion_task_failures
+                    .is_some_and(|n| !(0..=limits::MAX_DELETION_TASK_FAILURES).contains(&n)),
+                "DeletionTaskFailures",
+            );
+            check(
+                p.deletion_task_seconds.is_some_and(|s| {
+                    !(limits::MIN_DELETION_TASK_SECONDS..=limits::MAX_DELETION_TASK_SECONDS)
+                        .contains(&s)
+                }),
+                "DeletionTaskSeconds",
+            );
+            check(
+                p.page_size
+                    .is_some_and(|n| !(1..=limits::MAX_FAULT_PAGE_SIZE).contains(&n)),
+                "PageSize",
+            );
+        }
         Operation::GetCallerIdentity(_) => {}
         Operation::RefusedRequest(p) => {
             let field = |s: &str| s.len() > limits::MAX_REFUSAL_FIELD;
@@ -2685,7 +2768,7 @@ fn execute_checked(sim: &mut Simulator, action: Action) -> Result<(), TestCaseEr
                 what
             );
         }
-        Outcome::Error { error } => {
+        Outcome::Error { error, .. } => {
             prop_assert!(!error.code.as_str().is_empty());
             prop_assert!(!error.message.trim().is_empty(), "empty message: {}", what);
             prop_assert!(
@@ -4072,7 +4155,7 @@ proptest! {
         if let Some((code, message)) = answered {
             // Recorded with exactly the error it was answered (never refused for its own size).
             match &rec.outcome {
-                Outcome::Error { error } => {
+                Outcome::Error { error, .. } => {
                     prop_assert_eq!(error.code, code);
                     prop_assert_eq!(&error.message, &message);
                     prop_assert_eq!(error.status, code.status());

@@ -1717,6 +1717,7 @@ fn a_refused_call_changes_nothing_but_is_recorded() {
     assert_eq!(
         rec.outcome,
         Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(
                 ErrorCode::AccessDenied,
                 denied_msg("alice", "iam:UpdateRoleDescription", SLR_ARN, false)
@@ -1736,6 +1737,7 @@ fn a_refused_call_changes_nothing_but_is_recorded() {
     assert_eq!(
         rec.outcome,
         Outcome::Error {
+            events: Vec::new(),
             error: ApiError::new(ErrorCode::UnmodifiableEntity, PROTECTED)
         }
     );

@@ -920,7 +920,7 @@ fn advance_clock_runs_due_tasks_of_every_account_in_time_order() {
 
     let body = match &rec.outcome {
         slrsim::core::outcome::Outcome::Ok { response, .. } => response.clone(),
-        slrsim::core::outcome::Outcome::Error { error } => json!({"error": error.message}),
+        slrsim::core::outcome::Outcome::Error { error, .. } => json!({"error": error.message}),
     };
     assert_eq!(body["Now"], fmt(t0 + 112));
     assert_eq!(

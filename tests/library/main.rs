@@ -24,6 +24,7 @@ mod support;
 mod authorization;
 mod boundaries;
 mod consistency;
+mod faults;
 mod golden;
 mod hostile_input;
 mod iam_reads;

@@ -276,7 +276,7 @@ fn logs_with(ads: Option<Value>, manifest: Option<Value>) -> String {
 fn assert_refused(t: &mut TestSim, line: &str, field: &str) {
     let before = t.sim.state().clone();
     let rec = t.record(line);
-    let slrsim::core::outcome::Outcome::Error { error } = &rec.outcome else {
+    let slrsim::core::outcome::Outcome::Error { error, .. } = &rec.outcome else {
         panic!("expected a refusal for {line}, got {:?}", rec.outcome);
     };
     assert_eq!(error.code, ErrorCode::BadRequestException, "{line}");
@@ -324,7 +324,7 @@ fn more_than_100_event_types_are_refused_in_every_list() {
             assert_refused(&mut t, &line, &format!("{log}.{list}"));
             let rec = t.record(&line);
             assert!(
-                matches!(&rec.outcome, slrsim::core::outcome::Outcome::Error { error }
+                matches!(&rec.outcome, slrsim::core::outcome::Outcome::Error { error, .. }
                     if error.message.contains(&MAX_TYPES.to_string())),
                 "the message names the limit: {:?}",
                 rec.outcome

@@ -38,7 +38,7 @@ fn run_checked(t: &mut TestSim, lines: &[String]) -> Vec<Outcome> {
 fn code(o: &Outcome) -> Option<ErrorCode> {
     match o {
         Outcome::Ok { .. } => None,
-        Outcome::Error { error } => Some(error.code),
+        Outcome::Error { error, .. } => Some(error.code),
     }
 }
 

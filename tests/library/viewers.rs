@@ -46,7 +46,7 @@ fn step(t: &mut TestSim, l: &str) -> (Vec<Event>, Value) {
     assert!(violations.is_empty(), "{l}: {violations:?}");
     match record.outcome {
         Outcome::Ok { events, response } => (events, response),
-        Outcome::Error { error } => panic!("{l}: {error:?}"),
+        Outcome::Error { error, .. } => panic!("{l}: {error:?}"),
     }
 }
 

@@ -350,3 +350,99 @@ for f in [iam.list_roles, mt.list_playback_configurations, logs.describe_log_gro
     }
     assert_eq!(exec(command(&db, &["verify"]), None).code, Some(0));
 }
+
+/// boto3 against `serve --faults`: every call answers its service's internal error (HTTP 500) twice
+/// and gets through on botocore's retries; list calls answer an empty first page and pages of one,
+/// which boto3's paginators follow; the log holds each strike and verifies.
+#[test]
+fn boto3_retries_get_through_injected_internal_errors_and_paginators_follow_empty_pages() {
+    if !venv() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    let faults = r#"{"InternalErrors":[{"Operation":"ListRoles","Count":2},{"Operation":"GetCallerIdentity","Count":2},{"Operation":"ListPlaybackConfigurations","Count":2},{"Operation":"DescribeLogGroups","Count":2}],"PageSize":1,"EmptyFirstPages":true}"#;
+    let mut cmd = std::process::Command::new(BIN);
+    cmd.arg("--db")
+        .arg(&db)
+        .args(["serve", "--addr", "127.0.0.1:0", "--faults", faults])
+        .stderr(std::process::Stdio::null());
+    let srv = crate::support::http::Server::start(cmd);
+    let script = r#"
+import boto3, botocore.config
+c = botocore.config.Config(retries={"mode": "standard", "max_attempts": 5})
+iam = boto3.client("iam", config=c)
+sts = boto3.client("sts", config=c)
+mt = boto3.client("mediatailor", config=c)
+logs = boto3.client("logs", config=c)
+for f in [iam.list_roles, sts.get_caller_identity, mt.list_playback_configurations, logs.describe_log_groups]:
+    print(f()["ResponseMetadata"]["RetryAttempts"])
+for name in ["a", "b", "c"]:
+    mt.put_playback_configuration(Name=name, VideoContentSourceUrl="https://origin.example.com/" + name)
+first = mt.list_playback_configurations(MaxResults=100)
+print(len(first["Items"]), "NextToken" in first)
+pages = list(mt.get_paginator("list_playback_configurations").paginate(MaxResults=100))
+print(len(pages), [i["Name"] for p in pages for i in p["Items"]])
+"#;
+    let out = std::process::Command::new(VENV_PYTHON)
+        .args(["-c", script])
+        .env("AWS_ENDPOINT_URL", format!("http://{}", srv.addr))
+        .env("AWS_ACCESS_KEY_ID", &srv.key)
+        .env("AWS_SECRET_ACCESS_KEY", &srv.secret)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("python runs");
+    let (exit, _) = srv.stop();
+    assert!(exit.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[..4], ["2", "2", "2", "2"], "{stdout}");
+    assert_eq!(lines[4], "0 True", "{stdout}");
+    assert_eq!(lines[5], "4 ['a', 'b', 'c']", "{stdout}");
+    let log = exec(command(&db, &["log"]), None);
+    assert!(log.stdout.contains("SetFaults"), "{}", log.stdout);
+    for code in [
+        "ERROR ServiceFailure (500)",
+        "ERROR InternalFailure (500)",
+        "ERROR ServiceUnavailableException (500)",
+    ] {
+        assert!(log.stdout.contains(code), "{code}: {}", log.stdout);
+    }
+    assert_eq!(exec(command(&db, &["verify"]), None).code, Some(0));
+    assert_eq!(
+        exec(command(&db, &["replay", "--verify"]), None).code,
+        Some(0)
+    );
+}
+
+/// `serve --faults` with a setting SetFaults refuses, or JSON that is not one, exits 2 naming what is
+/// wrong, before the database is made.
+#[test]
+fn serve_faults_usage_errors_exit_2_before_the_database_is_made() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    for (faults, says) in [
+        (r#"{"PageSize":0}"#, "PageSize must be between 1 and 100"),
+        (
+            r#"{"InternalErrors":[{"Operation":"Nope","Count":1}]}"#,
+            "Operation `Nope` is not an AWS operation",
+        ),
+        (r#"{"Pagesize":1}"#, "unknown field `Pagesize`"),
+        ("page-size=1", "give the JSON of a SetFaults action"),
+    ] {
+        let out = exec(
+            command(&db, &["serve", "--addr", "127.0.0.1:0", "--faults", faults]),
+            None,
+        );
+        assert_eq!(out.code, Some(2), "{faults}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{faults}: {}", out.stderr);
+        assert!(!db.exists(), "{faults}: the database was made");
+    }
+}

@@ -1451,6 +1451,7 @@ fn serve_viewers_keep_the_role_in_use_and_the_settings_are_control_calls() {
         ("/_slrsim/viewers", r#"{"SessionsPerMinute":0}"#),
         ("/_slrsim/consistency", r#"{"DelaySeconds":5}"#),
         ("/_slrsim/throttling", r#"{"Enabled":false}"#),
+        ("/_slrsim/faults", r#"{"PageSize":1}"#),
         (
             "/_slrsim/account-history",
             r#"{"UsedMediaTailorBeforeSlrSupport":false,"Account":"444455556666"}"#,

@@ -357,7 +357,7 @@ fn check_answers(db: &Path, answers: &[Answer]) {
                     );
                 }
             }
-            (Outcome::Error { error }, Some(code)) => {
+            (Outcome::Error { error, .. }, Some(code)) => {
                 assert_eq!(error.code.as_str(), code, "{a:?}");
                 assert_eq!(error.status, a.status, "{a:?}");
             }

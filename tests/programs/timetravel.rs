@@ -2337,7 +2337,7 @@ fn replay_verify_names_a_changed_refusal() {
     {
         let store = open_store(&db.path);
         forge(&store, 22, |rec| match &mut rec.outcome {
-            Outcome::Error { error } => error.message = "something else".to_string(),
+            Outcome::Error { error, .. } => error.message = "something else".to_string(),
             Outcome::Ok { .. } => panic!("record 22 is a refused GetRole"),
         });
     }

@@ -45,7 +45,7 @@ impl TestSim {
     pub(crate) fn call(&mut self, line: &str) -> Result<Value, ApiError> {
         match self.record(line).outcome {
             Outcome::Ok { response, .. } => Ok(response),
-            Outcome::Error { error } => Err(error),
+            Outcome::Error { error, .. } => Err(error),
         }
     }
 

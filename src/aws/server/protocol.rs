@@ -419,7 +419,7 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
                     .into_bytes(),
             )
         }
-        (Outcome::Error { error }, Some(s @ (Service::Iam | Service::Sts))) => {
+        (Outcome::Error { error, .. }, Some(s @ (Service::Iam | Service::Sts))) => {
             headers.push(("Content-Type", "text/xml".to_string()));
             (
                 error.status,
@@ -438,7 +438,7 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
                 )
             }
         }
-        (Outcome::Error { error }, Some(Service::MediaTailor)) => {
+        (Outcome::Error { error, .. }, Some(Service::MediaTailor)) => {
             let (status, kind, body) = rest_json::error(error);
             headers.push(("x-amzn-ErrorType", kind.to_string()));
             headers.push(("Content-Type", "application/json".to_string()));
@@ -448,7 +448,7 @@ pub fn answer(prepared: &Prepared, record: &Record) -> HttpResponse {
             headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
             (200, response.to_string().into_bytes())
         }
-        (Outcome::Error { error }, Some(Service::Logs) | None) => {
+        (Outcome::Error { error, .. }, Some(Service::Logs) | None) => {
             let (status, body) = json_target::error(error);
             headers.push(("Content-Type", "application/x-amz-json-1.1".to_string()));
             (status, body.into_bytes())
@@ -720,7 +720,7 @@ pub fn control_answer(record: &Record) -> HttpResponse {
                 "Response": response,
             }),
         ),
-        Outcome::Error { error } => (
+        Outcome::Error { error, .. } => (
             error.status,
             serde_json::json!({
                 "Seq": record.seq,

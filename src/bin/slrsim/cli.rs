@@ -271,6 +271,16 @@ pub(crate) struct ServeArgs {
     #[arg(long, value_name = "SESSIONS", num_args = 0..=1, default_missing_value = "60",
           value_parser = clap::value_parser!(i64).range(0..=slrsim::core::limits::MAX_VIEWER_SESSIONS_PER_MINUTE))]
     pub(crate) viewers: Option<i64>,
+    /// Inject faults into the default account's calls: the JSON of a SetFaults action, every
+    /// member optional: `InternalErrors` ([{"Operation":"GetRole","Count":2}]: its next 2 calls
+    /// answer the service's internal error, HTTP 500), `DeletionTaskFailures` (the next N
+    /// deletions of MediaTailor's role fail for a service reason), `DeletionTaskSeconds` (30 to
+    /// 3600: how long a deletion takes), `PageSize` (1 to 100 items a page of every list call),
+    /// `EmptyFirstPages` (true: a list call without a marker gets an empty page and a marker).
+    /// Example: --faults '{"InternalErrors":[{"Operation":"DeleteServiceLinkedRole","Count":1}],"PageSize":1}'.
+    /// Recorded in the log as a SetFaults action before the first call.
+    #[arg(long, value_name = "JSON", value_parser = parse_faults)]
+    pub(crate) faults: Option<slrsim::core::action::SetFaultsParams>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -329,4 +339,16 @@ fn parse_throttle(s: &str) -> Result<(String, Option<u32>), String> {
         None => None,
     };
     Ok((rate.to_string(), burst))
+}
+
+/// `serve --faults JSON`: a SetFaults action's parameters, checked as SetFaults checks them.
+fn parse_faults(s: &str) -> Result<slrsim::core::action::SetFaultsParams, String> {
+    let shown = slrsim::core::validate::shown(s);
+    let p: slrsim::core::action::SetFaultsParams = serde_json::from_str(s).map_err(|e| {
+        format!(
+            "`{shown}`: {e}; give the JSON of a SetFaults action, such as {{\"InternalErrors\":[{{\"Operation\":\"GetRole\",\"Count\":2}}],\"PageSize\":1}}"
+        )
+    })?;
+    slrsim::core::decide::faults_of(&p).map_err(|e| format!("`{shown}`: {}", e.message))?;
+    Ok(p)
 }

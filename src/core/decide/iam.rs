@@ -353,6 +353,7 @@ pub(super) fn delete_service_linked_role(
         status: TaskStatus::NotStarted,
         updated: cx.now(),
         reason: None,
+        finishes: super::faults::task_finish(cx.account, cx.now()),
     };
     Ok(Decided::new(
         vec![Event::DeletionTaskCreated {
@@ -479,9 +480,18 @@ pub(super) fn list_roles(cx: &Ctx<'_>, p: &ListRolesParams) -> Result<Decided, A
     let mut roles = names
         .into_iter()
         .filter_map(|n| cx.account.visible_role(n, now))
-        .filter(|r| r.path.starts_with(prefix));
+        .filter(|r| r.path.starts_with(prefix))
+        .peekable();
+    if let Some(first) = roles
+        .peek()
+        .filter(|_| cx.empty_first_page(p.marker.as_deref()))
+    {
+        return Ok(Decided::read(
+            json!({"Roles": [], "IsTruncated": true, "Marker": first.role_name}),
+        ));
+    }
     // INVARIANT: max is in 1..=1000, checked above.
-    let take = usize::try_from(max).unwrap_or(100);
+    let take = cx.page_take(usize::try_from(max).unwrap_or(100));
     let page: Vec<_> = roles
         .by_ref()
         .take(take)
@@ -957,7 +967,7 @@ pub(super) fn list_attached_role_policies(
             (arn.clone(), json!({"PolicyName": name, "PolicyArn": arn}))
         });
     let mut body = json!({});
-    let list = super::iam_reads::page(policies, p.marker.as_deref(), take, &mut body);
+    let list = super::iam_reads::page(cx, policies, p.marker.as_deref(), take, &mut body);
     body["AttachedPolicies"] = serde_json::Value::Array(list);
     Ok(Decided::read(body))
 }

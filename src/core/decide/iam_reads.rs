@@ -55,15 +55,29 @@ pub(super) fn page_params(marker: Option<&str>, max_items: Option<i64>) -> Resul
 }
 
 /// One page of `items` (already in order, each with its key): those from the marker's key on, at most
-/// `take`; `IsTruncated`, and the next page's `Marker` when there is one, go into `body`.
+/// `take` (fewer when `SetFaults` set a smaller page); `IsTruncated`, and the next page's `Marker`
+/// when there is one, go into `body`. With `SetFaults`' `EmptyFirstPages`, a call without a marker
+/// gets an empty page whose marker is the first item's key.
 pub(super) fn page<T>(
+    cx: &Ctx<'_>,
     items: impl Iterator<Item = (String, T)>,
     marker: Option<&str>,
     take: usize,
     body: &mut Value,
 ) -> Vec<T> {
-    let mut rest = items.skip_while(|(k, _)| marker.is_some_and(|m| k.as_str() < m));
-    let out: Vec<T> = rest.by_ref().take(take).map(|(_, v)| v).collect();
+    let mut rest = items
+        .skip_while(|(k, _)| marker.is_some_and(|m| k.as_str() < m))
+        .peekable();
+    if let Some((first, _)) = rest.peek().filter(|_| cx.empty_first_page(marker)) {
+        body["IsTruncated"] = json!(true);
+        body["Marker"] = json!(first);
+        return Vec::new();
+    }
+    let out: Vec<T> = rest
+        .by_ref()
+        .take(cx.page_take(take))
+        .map(|(_, v)| v)
+        .collect();
     let next = rest.next();
     body["IsTruncated"] = json!(next.is_some());
     if let Some((k, _)) = next {
@@ -77,6 +91,7 @@ pub(super) fn list_role_tags(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Decided
     let role = read_role_for(cx, "iam:ListRoleTags", &p.role_name)?;
     let mut body = json!({});
     let tags = page(
+        cx,
         role.tags
             .iter()
             .map(|(k, v)| (k.clone(), json!({"Key": k, "Value": v}))),
@@ -138,6 +153,7 @@ pub(super) fn list_role_policies(cx: &Ctx<'_>, p: &RolePageParams) -> Result<Dec
     let role = read_role_for(cx, "iam:ListRolePolicies", &p.role_name)?;
     let mut body = json!({});
     let names = page(
+        cx,
         role.inline_policies.keys().map(|k| (k.clone(), json!(k))),
         p.marker.as_deref(),
         take,
@@ -301,6 +317,7 @@ pub(super) fn list_policy_versions(
     let policy = policy_for(cx, "iam:ListPolicyVersions", &p.policy_arn)?;
     let mut body = json!({});
     let versions = page(
+        cx,
         std::iter::once((
             policy.default_version.to_string(),
             version_body(policy, false),
@@ -418,7 +435,7 @@ pub(super) fn list_entities_for_policy(
             )
         });
     let mut body = json!({});
-    let entries = page(roles.chain(users), p.marker.as_deref(), take, &mut body);
+    let entries = page(cx, roles.chain(users), p.marker.as_deref(), take, &mut body);
     let mut lists = serde_json::Map::new();
     for key in ["PolicyGroups", "PolicyUsers", "PolicyRoles"] {
         lists.insert(key.into(), json!([]));

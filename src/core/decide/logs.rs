@@ -210,11 +210,20 @@ pub(super) fn describe_log_groups(
         .filter(|g| g.log_group_name.starts_with(prefix))
         .filter(|g| pattern.is_none_or(|s| g.log_group_name.contains(s)))
         .filter(|g| p.log_group_identifiers.is_none() || wanted.contains(&g.log_group_name))
-        .filter(|_| class_ok);
+        .filter(|_| class_ok)
+        .peekable();
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
+        return Ok(Decided::read(
+            json!({"logGroups": [], "nextToken": first.log_group_name}),
+        ));
+    }
     let brief = pattern.is_some();
     let groups: Vec<_> = it
         .by_ref()
-        .take(take)
+        .take(cx.page_take(take))
         .map(|g| response::log_group(g, brief))
         .collect();
     let mut body = json!({"logGroups": groups});
@@ -292,8 +301,20 @@ pub(super) fn describe_log_streams(
             .position(|s| s.log_stream_name == *t)
             .ok_or_else(|| invalid("The specified nextToken is invalid."))?,
     };
-    let mut it = streams.into_iter().skip(from);
-    let page: Vec<_> = it.by_ref().take(take).map(response::log_stream).collect();
+    let mut it = streams.into_iter().skip(from).peekable();
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
+        return Ok(Decided::read(
+            json!({"logStreams": [], "nextToken": first.log_stream_name}),
+        ));
+    }
+    let page: Vec<_> = it
+        .by_ref()
+        .take(cx.page_take(take))
+        .map(response::log_stream)
+        .collect();
     let mut body = json!({"logStreams": page});
     if let Some(n) = it.next() {
         body["nextToken"] = json!(n.log_stream_name);
@@ -352,7 +373,7 @@ pub(super) fn get_log_events(cx: &Ctx<'_>, p: &GetLogEventsParams) -> Result<Dec
         p.log_group_identifier.as_deref(),
     )?;
     check_stream_name("logStreamName", &p.log_stream_name)?;
-    let take = bounded("limit", p.limit, limits::MAX_EVENTS_PAGE)?;
+    let take = cx.page_take(bounded("limit", p.limit, limits::MAX_EVENTS_PAGE)?);
     check_time("startTime", p.start_time)?;
     check_time("endTime", p.end_time)?;
     // A token is `f/<place>` (read on from there) or `b/<place>` (read back from there).
@@ -393,6 +414,14 @@ pub(super) fn get_log_events(cx: &Ctx<'_>, p: &GetLogEventsParams) -> Result<Dec
         read_backward(o, &deliveries, cut, take)
     };
     let first = page.first().map_or(cut, |r| r.at);
+    if !page.is_empty() && cx.empty_first_page(p.next_token.as_deref()) {
+        // An empty first page: both tokens lead to the page's first event, read on from there.
+        return Ok(Decided::read(json!({
+            "events": [],
+            "nextForwardToken": format!("f/{}", show_cut(first)),
+            "nextBackwardToken": format!("b/{}", show_cut(first)),
+        })));
+    }
     let after = page
         .last()
         .map_or(cut, |r| (r.at.0, r.at.1.saturating_add(1)));
@@ -667,7 +696,7 @@ pub(super) fn filter_log_events(
         p.log_group_name.as_deref(),
         p.log_group_identifier.as_deref(),
     )?;
-    let take = bounded("limit", p.limit, limits::MAX_EVENTS_PAGE)?;
+    let take = cx.page_take(bounded("limit", p.limit, limits::MAX_EVENTS_PAGE)?);
     let (pattern, cut) = check_filter_input(p)?;
     let resource = catalog::log_group_arn(cx.region(), cx.account_id(), &group_name);
     cx.authorize(
@@ -689,6 +718,14 @@ pub(super) fn filter_log_events(
         .collect();
     deliveries.sort_by_key(|(_, d)| d.seq);
     let (page, next) = scan(cx, &deliveries, cut.unwrap_or((0, 0)), &pattern, take);
+    if let Some(first) = page
+        .first()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
+        return Ok(Decided::read(
+            json!({"events": [], "searchedLogStreams": [], "nextToken": show_cut(first.at)}),
+        ));
+    }
     let events: Vec<Value> = page
         .into_iter()
         .map(|r| {

@@ -595,9 +595,16 @@ pub(super) fn list(
         .region(cx.region())
         .playback_configurations
         .range(start..)
-        .map(|(_, c)| c);
+        .map(|(_, c)| c)
+        .peekable();
+    if let Some(first) = it
+        .peek()
+        .filter(|_| cx.empty_first_page(p.next_token.as_deref()))
+    {
+        return Ok(Decided::read(json!({"Items": [], "NextToken": first.name})));
+    }
     // INVARIANT: max is in 1..=100, checked above.
-    let take = usize::try_from(max).unwrap_or(100);
+    let take = cx.page_take(usize::try_from(max).unwrap_or(100));
     let items: Vec<_> = it
         .by_ref()
         .take(take)

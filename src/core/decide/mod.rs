@@ -5,6 +5,7 @@
 //! Every AWS call goes through the same steps, in AWS's order: parameters are validated, the caller is
 //! authorised, then the business rules run.
 
+mod faults;
 mod iam;
 mod iam_reads;
 mod logs;
@@ -22,6 +23,7 @@ use crate::core::event::Event;
 use crate::core::ids;
 use crate::core::state::{Account, State};
 
+pub use faults::{FAULT_DELETION_REASON, faults_json, faults_of, internal_error};
 pub use service::{DEBUG_LOG_MODE, VENDED_NOTE};
 pub use service::{
     IN_USE_WINDOW_SECS, LOG_EVENT_BYTES_ADS, LOG_EVENT_BYTES_MANIFEST, TASK_FINISH_SECS,
@@ -50,14 +52,45 @@ impl Decided {
     }
 }
 
-/// Decides what `action`, the record numbered `seq`, does to `state`.
+/// A refused action and what the refusal itself changed: nothing, but for an injected internal
+/// error (`SetFaults`), whose `FaultInjected` counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// AWS's error.
+    pub error: ApiError,
+    /// The refusal's events: empty, or the `FaultInjected` of an injected fault.
+    pub events: Vec<Event>,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Refusal {
+            error,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// Decides what `action`, the record numbered `seq`, does to `state`. A call an injected fault
+/// fails (`SetFaults`) is refused here with the service's internal error; [`outcome`] also holds the
+/// event that counts the fault, and it is what a record stores.
 pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiError> {
+    decide_refusal(state, seq, action).map_err(|r| r.error)
+}
+
+/// The outcome the log records for `action` at `seq`: [`decide`]'s answer, with a refusal's own
+/// events (an injected fault's count).
+pub fn outcome(state: &State, seq: u64, action: &Action) -> crate::core::outcome::Outcome {
+    decide_refusal(state, seq, action).into()
+}
+
+fn decide_refusal(state: &State, seq: u64, action: &Action) -> Result<Decided, Refusal> {
     if let Operation::Genesis(p) = &action.op {
-        return service::genesis(state, seq, p);
+        return Ok(service::genesis(state, seq, p)?);
     }
     // The server refused it at the door: the record only keeps the answer, whoever it names.
     if let Operation::RefusedRequest(p) = &action.op {
-        return Err(service::refused_request(p));
+        return Err(service::refused_request(p).into());
     }
     check_address(action)?;
     let cx = Ctx {
@@ -76,6 +109,10 @@ pub fn decide(state: &State, seq: u64, action: &Action) -> Result<Decided, ApiEr
     } else {
         service::throttle(&cx)?
     };
+    // An injected internal error strikes after throttling, before the operation's own work.
+    if let Some(fault) = faults::strike(&cx) {
+        return Err(fault);
+    }
     let mut decided = dispatch(&cx)?;
     check_account_quota(state, action, &decided)?;
     decided.events.extend(taken);
@@ -95,6 +132,7 @@ fn dispatch(cx: &Ctx<'_>) -> Result<Decided, ApiError> {
         Operation::SetConsistency(p) => service::set_consistency(cx, p),
         Operation::SetViewers(p) => service::set_viewers(cx, p),
         Operation::SetThrottling(p) => service::set_throttling(p),
+        Operation::SetFaults(p) => faults::set_faults(cx, p),
         Operation::RefusedRequest(p) => Err(service::refused_request(p)),
         Operation::CreateServiceLinkedRole(p) => iam::create_service_linked_role(cx, p),
         Operation::DeleteServiceLinkedRole(p) => iam::delete_service_linked_role(cx, p),

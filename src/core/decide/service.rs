@@ -258,7 +258,9 @@ fn due_steps(state: &State, target: i64) -> Vec<Due<'_>> {
                     TaskStep::Forget,
                 );
             } else {
-                let finish = task.created.saturating_add(TASK_FINISH_SECS);
+                let finish = task
+                    .finishes
+                    .unwrap_or(task.created.saturating_add(TASK_FINISH_SECS));
                 push(finish, TaskStep::Finish);
                 push(finish.saturating_add(TASK_RETENTION_SECS), TaskStep::Forget);
             }
@@ -375,6 +377,15 @@ fn finish_task(account_id: &str, account: &Account, task: &DeletionTask, at: i64
             at,
             reason: to_event::failure_reason(reason),
         }];
+    }
+    if let Some(faulted) = super::faults::failed_deletion(
+        account_id,
+        account,
+        &task.role_name,
+        &task.deletion_task_id,
+        at,
+    ) {
+        return faulted;
     }
     let mut events = vec![Event::DeletionTaskSucceeded {
         account: account_id.to_string(),

@@ -119,6 +119,7 @@ pub(super) fn task(t: state::DeletionTask) -> event::DeletionTask {
         status,
         updated,
         reason,
+        finishes,
     } = t;
     event::DeletionTask {
         deletion_task_id,
@@ -134,6 +135,7 @@ pub(super) fn task(t: state::DeletionTask) -> event::DeletionTask {
         },
         updated,
         reason: reason.map(failure_reason),
+        finishes,
     }
 }
 
@@ -387,6 +389,7 @@ mod tests {
                 status,
                 updated: 3,
                 reason: (status == state::TaskStatus::Failed).then(|| reason.clone()),
+                finishes: Some(40),
             };
             same_bytes(&t, task);
         }

@@ -145,6 +145,10 @@ pub struct DeletionTask {
     pub updated: i64,
     /// Why it failed, when it did.
     pub reason: Option<FailureReason>,
+    /// When it finishes (simulated seconds), when `SetFaults` made deletions slow as it was
+    /// created; absent, the usual 30 seconds after `created`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finishes: Option<i64>,
 }
 
 /// The opt-in and exclusion lists of an interaction log; an absent list is left out.
@@ -606,4 +610,45 @@ pub struct Throttling {
     pub millicalls_per_second: u64,
     /// Calls a full bucket holds.
     pub burst: u32,
+}
+
+/// Faults an account's calls meet (`SetFaults`); the default is none. Every count goes down by one
+/// each time its fault strikes, through the event that records the strike.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Operation name → how many of its next calls answer the service's internal error.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub internal_errors: BTreeMap<String, u32>,
+    /// How many of the next deletion tasks of MediaTailor's role that would succeed fail instead.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub deletion_task_failures: u32,
+    /// Seconds a deletion task created while this is set takes to finish.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_task_seconds: Option<i64>,
+    /// The most items a page of any paged list call holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<u32>,
+    /// A paged list call without a marker answers an empty page whose marker leads to the first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub empty_first_pages: bool,
+}
+
+impl Faults {
+    /// No fault at all.
+    pub const OFF: Faults = Faults {
+        internal_errors: BTreeMap::new(),
+        deletion_task_failures: 0,
+        deletion_task_seconds: None,
+        page_size: None,
+        empty_first_pages: false,
+    };
+
+    /// Whether no fault is set.
+    pub fn is_off(&self) -> bool {
+        *self == Faults::OFF
+    }
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }

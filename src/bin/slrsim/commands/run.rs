@@ -221,7 +221,7 @@ fn run_line(rec: &slrsim::log::record::Record) -> String {
             rec.seq,
             serde_json::to_string(response).unwrap_or_else(|_| "null".to_string())
         ),
-        Outcome::Error { error } => format!(
+        Outcome::Error { error, .. } => format!(
             "{{\"seq\":{},\"op\":\"{op}\",\"ok\":false,\"error\":{{\"code\":\"{}\",\"message\":{},\"status\":{}}}}}",
             rec.seq,
             error.code,

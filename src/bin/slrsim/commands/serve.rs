@@ -26,6 +26,7 @@ pub(crate) fn serve(
         consistency,
         throttle,
         viewers,
+        faults,
     } = args.clone();
     let start = start.as_str();
     check_consistency(consistency)?;
@@ -52,6 +53,7 @@ pub(crate) fn serve(
         set_throttling(&mut sim, &rate, burst)?;
     }
     record_viewers(&mut sim, viewers)?;
+    set_faults(&mut sim, faults)?;
     let operator = operator(db)?;
     let opts = ServeOptions {
         listener,
@@ -168,8 +170,24 @@ fn set_throttling(sim: &mut Simulator, rate: &str, burst: Option<u32>) -> Result
             burst,
         },
     )))?;
-    if let slrsim::core::outcome::Outcome::Error { error } = &record.outcome {
+    if let slrsim::core::outcome::Outcome::Error { error, .. } = &record.outcome {
         return Err(Failure::Input(format!("--throttle: {error}")));
+    }
+    Ok(())
+}
+
+/// Records `SetFaults` for `serve --faults` (its parameters were checked when the flag was read).
+fn set_faults(
+    sim: &mut Simulator,
+    faults: Option<slrsim::core::action::SetFaultsParams>,
+) -> Result<(), Failure> {
+    use slrsim::core::action::{Action, Operation};
+    let Some(p) = faults else {
+        return Ok(());
+    };
+    let record = sim.execute(Action::root(Operation::SetFaults(p)))?;
+    if let Some(error) = record.outcome.error() {
+        return Err(Failure::Input(format!("--faults: {error}")));
     }
     Ok(())
 }
