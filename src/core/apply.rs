@@ -190,29 +190,8 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
                 a.forget_unseen_deletions(now);
             }
         }
-        Event::ConsistencySet {
-            account,
-            delay_seconds,
-            updates,
-        } => {
-            let now = state.now;
-            let a = acct(state, account);
-            a.consistency_delay = (*delay_seconds).max(0);
-            a.stale_updates = *updates && a.consistency_delay > 0;
-            a.forget_unseen_deletions(now);
-        }
-        Event::ViewersSet {
-            account,
-            sessions_per_minute,
-        } => {
-            let a = acct(state, account);
-            a.viewers_per_minute = (*sessions_per_minute).max(0);
-            a.viewer_carry = 0;
-        }
-        Event::ViewersWatched { account, carry, .. } => {
-            if let Some(a) = state.accounts.get_mut(account) {
-                a.viewer_carry = *carry;
-            }
+        Event::ConsistencySet { .. } | Event::ViewersSet { .. } | Event::ViewersWatched { .. } => {
+            fold_lag_and_viewers(state, event);
         }
         Event::AccountHistorySet {
             account,
@@ -257,6 +236,39 @@ fn fold_clock_and_account(state: &mut State, event: &Event) -> Option<()> {
         | logs_events!() => return None,
     }
     Some(())
+}
+
+/// IAM's lag (`SetConsistency`) and the viewers at work (`SetViewers`, and the carry of a fraction
+/// of a session after each advance).
+fn fold_lag_and_viewers(state: &mut State, event: &Event) {
+    match event {
+        Event::ConsistencySet {
+            account,
+            delay_seconds,
+            updates,
+        } => {
+            let now = state.now;
+            let a = acct(state, account);
+            a.consistency_delay = (*delay_seconds).max(0);
+            a.stale_updates = *updates && a.consistency_delay > 0;
+            a.forget_unseen_deletions(now);
+        }
+        Event::ViewersSet {
+            account,
+            sessions_per_minute,
+        } => {
+            let a = acct(state, account);
+            a.viewers_per_minute = (*sessions_per_minute).max(0);
+            a.viewer_carry = 0;
+        }
+        Event::ViewersWatched { account, carry, .. } => {
+            if let Some(a) = state.accounts.get_mut(account) {
+                a.viewer_carry = *carry;
+            }
+        }
+        // `fold_clock_and_account` sends only these here.
+        _ => {}
+    }
 }
 
 /// The injected faults' events (`SetFaults`): the setting, and each strike's count.

@@ -1154,6 +1154,37 @@ fn other_action(t: &Transition) -> Option<Action> {
             0,
             json!({"UsedMediaTailorBeforeSlrSupport": true}),
         )),
+        Hostile {
+            account,
+            who,
+            input,
+        } => {
+            let (op, p) = hostile_input(input);
+            Some(line(op, *account, *who, 0, p))
+        }
+        SetConsistency { .. } | SetViewers { .. } | SetThrottling { .. } | SetFaults { .. } => {
+            adversity_action(t)
+        }
+        CreateUser { .. }
+        | CreateSlr { .. }
+        | DeleteSlr { .. }
+        | GetStatus { .. }
+        | GetRole { .. }
+        | UpdateDescription { .. }
+        | ProtectedEdit { .. }
+        | AttachSlrPolicyToUser { .. }
+        | PutConfig { .. }
+        | DeleteConfig { .. }
+        | ConfigureLogs { .. }
+        | Serve { .. } => None,
+    }
+}
+
+/// The one action of a transition that sets an adversity (IAM's lag, viewers, throttling, faults).
+fn adversity_action(t: &Transition) -> Option<Action> {
+    use Transition::*;
+    let root = Who::Root;
+    match t {
         SetConsistency { account, delay } => Some(line(
             "SetConsistency",
             *account,
@@ -1181,14 +1212,6 @@ fn other_action(t: &Transition) -> Option<Action> {
                 json!({"Enabled": false})
             },
         )),
-        Hostile {
-            account,
-            who,
-            input,
-        } => {
-            let (op, p) = hostile_input(input);
-            Some(line(op, *account, *who, 0, p))
-        }
         SetFaults {
             account,
             operation,
@@ -1205,18 +1228,7 @@ fn other_action(t: &Transition) -> Option<Action> {
             }
             Some(line("SetFaults", *account, root, 0, p))
         }
-        CreateUser { .. }
-        | CreateSlr { .. }
-        | DeleteSlr { .. }
-        | GetStatus { .. }
-        | GetRole { .. }
-        | UpdateDescription { .. }
-        | ProtectedEdit { .. }
-        | AttachSlrPolicyToUser { .. }
-        | PutConfig { .. }
-        | DeleteConfig { .. }
-        | ConfigureLogs { .. }
-        | Serve { .. } => None,
+        _ => None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Worlds to test a user's own automation in: which regions hold playback configurations, whether
-//! each logs sessions and at what percentage, what state the role is in, and whether viewers
-//! watched in the last minutes. A [`World`] is plain data: [`world`] is its proptest strategy,
+//! each logs sessions and at what percentage, what state the role is in, whether viewers watched in
+//! the last minutes or watch while the command runs, and the adversities (IAM's lag, throttling,
+//! faults). A [`World`] is plain data: [`world`] is its proptest strategy,
 //! [`World::generate`] draws one from a seed and a case number (what `slrsim fuzz` does),
 //! [`World::actions`] is the history that builds it, [`World::describe`] says it in words, and
 //! [`World::simpler`] lists the worlds one step simpler, for shrinking a failure by hand.
@@ -98,7 +99,15 @@ pub struct World {
     pub throttling: bool,
     /// Injected faults (`SetFaults`), set after throttling, so building the world is not faulted.
     pub faults: WorldFaults,
+    /// Viewers watch every configuration while the command runs ([`WORLD_VIEWERS`] sessions a
+    /// minute each, `SetViewers`): each request's 10 s deliver the sessions of the configurations
+    /// that log, so the role stays in use until five minutes after logging is off. Only where
+    /// something logs.
+    pub viewers: bool,
 }
+
+/// Sessions a minute viewers start on each configuration in a world with viewers.
+pub const WORLD_VIEWERS: i64 = 60;
 
 /// The calls of a teardown a world's internal errors strike.
 pub const FAULT_OPERATIONS: [&str; 5] = [
@@ -291,13 +300,20 @@ pub fn world() -> impl Strategy<Value = World> {
     let delay = prop_oneof![2 => Just(0), 1 => proptest::sample::select(&CONSISTENCY_DELAYS[..])];
     // Throttling, one world in eight.
     let throttling = proptest::bool::weighted(0.125);
-    // Faults, drawn last so that the worlds of a seed are otherwise those drawn before faults.
-    (worlds, delay, throttling, faults_strategy()).prop_map(
-        |(w, consistency_delay, throttling, faults)| World {
-            consistency_delay,
-            throttling,
-            faults,
-            ..w
+    // Faults, drawn after the others so that the worlds of a seed are otherwise those drawn
+    // before faults; viewers while the command runs, after them, one world in four (where
+    // something logs).
+    let viewers = proptest::bool::weighted(0.25);
+    (worlds, delay, throttling, faults_strategy(), viewers).prop_map(
+        |(w, consistency_delay, throttling, faults, viewers)| {
+            World {
+                consistency_delay,
+                throttling,
+                faults,
+                viewers,
+                ..w
+            }
+            .refit()
         },
     )
 }
@@ -329,6 +345,7 @@ impl World {
             consistency_delay: 0,
             throttling: false,
             faults: WorldFaults::default(),
+            viewers: false,
         };
         if w.logging() && w.role == RoleState::Absent {
             w.role = RoleState::Present;
@@ -369,16 +386,21 @@ impl World {
             + usize::from(self.consistency_delay > 0)
             + usize::from(self.throttling)
             + self.faults.size()
+            + usize::from(self.viewers)
     }
 
     /// [`World::fitted`], keeping the adversities.
     fn refit(self) -> World {
-        World {
+        let viewers = self.viewers;
+        let mut w = World {
             consistency_delay: self.consistency_delay,
             throttling: self.throttling,
             faults: self.faults,
             ..World::fitted(self.regions, self.role, self.traffic)
-        }
+        };
+        // Viewers only matter where something logs (the service uses the role only to log).
+        w.viewers = viewers && w.logging();
+        w
     }
 
     /// The actions that build the world in the default account, in order, from the log's start:
@@ -387,9 +409,10 @@ impl World {
     pub fn actions(&self) -> Vec<Action> {
         let mut lines = Vec::new();
         if self.consistency_delay > 0 {
-            lines.push(
-                json!({"op": "SetConsistency", "params": {"DelaySeconds": self.consistency_delay}}),
-            );
+            // Everything IAM does lags, changes to a role included.
+            lines.push(json!({"op": "SetConsistency", "params": {
+                "DelaySeconds": self.consistency_delay, "Updates": true,
+            }}));
         }
         if self.role == RoleState::Legacy {
             lines.push(json!({"op": "SetAccountHistory", "params": {"UsedMediaTailorBeforeSlrSupport": true}}));
@@ -425,6 +448,9 @@ impl World {
         }
         if self.role == RoleState::MidDeletion {
             lines.push(json!({"op": "DeleteServiceLinkedRole", "params": {"RoleName": crate::core::catalog::SLR_NAME}}));
+        }
+        if self.viewers {
+            lines.push(json!({"op": "SetViewers", "params": {"SessionsPerMinute": WORLD_VIEWERS}}));
         }
         if self.throttling {
             lines.push(json!({"op": "SetThrottling", "params": {
@@ -494,13 +520,18 @@ impl World {
             ));
         }
         parts.extend(self.faults.describe());
+        if self.viewers {
+            parts.push(format!(
+                "viewers watching every configuration while the command runs ({WORLD_VIEWERS} sessions a minute)"
+            ));
+        }
         parts.join("; ")
     }
 
     /// The worlds one step simpler than this one, simplest-making first: a region fewer, a
     /// configuration fewer, logging off or at 100% instead of a smaller share, no traffic, a plain
     /// role instead of a legacy or half-deleted one, no role, no IAM lag (and, first of all, fewer
-    /// or smaller faults, then no throttling). Each is [`World::fitted`] and smaller
+    /// or smaller faults, then no throttling, then no viewers while the command runs). Each is [`World::fitted`] and smaller
     /// ([`World::size`]) or equal in size but plainer.
     pub fn simpler(&self) -> Vec<World> {
         let mut out = Vec::new();
@@ -514,6 +545,11 @@ impl World {
         if self.throttling {
             let mut w = self.clone();
             w.throttling = false;
+            out.push(w);
+        }
+        if self.viewers {
+            let mut w = self.clone();
+            w.viewers = false;
             out.push(w);
         }
         for i in 0..self.regions.len() {

@@ -39,6 +39,9 @@ pub struct Explanation {
     /// rather than of a `ServeSessions`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub recent_use_by_viewers: bool,
+    /// The record of the `SetFaults` that made the task fail for a service reason, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faulted_by: Option<u64>,
     /// A readable account of all this.
     pub summary: String,
 }
@@ -65,7 +68,8 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
     let recent_use_by_viewers = recent_use
         .as_ref()
         .is_some_and(|u| trace.viewer_records.contains(&u.2));
-    let summary = summary(
+    let faulted_by = trace.faulted_by;
+    let mut summary = summary(
         &task_id,
         &account,
         started_by,
@@ -74,6 +78,11 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
         &enabled,
         recent_use.as_ref().map(|u| (u, recent_use_by_viewers)),
     );
+    if let Some(s) = faulted_by {
+        summary.push_str(&format!(
+            "\n  It failed for a service reason: an injected fault (SetFaults, record {s}) stopped a deletion nothing in the account blocked. Delete again."
+        ));
+    }
     Ok(Explanation {
         deletion_task_id: task_id,
         account,
@@ -83,6 +92,7 @@ pub fn explain(store: &Store, task: &str) -> Result<Explanation, StoreError> {
         enabled,
         recent_use,
         recent_use_by_viewers,
+        faulted_by,
         summary,
     })
 }
@@ -105,6 +115,10 @@ struct Trace<'t> {
     status: &'static str,
     /// The records in which viewers watched as the clock moved.
     viewer_records: std::collections::BTreeSet<u64>,
+    /// The last record that set the faults of each account.
+    faults_set: BTreeMap<String, u64>,
+    /// The `SetFaults` record behind the task's failure for a service reason.
+    faulted_by: Option<u64>,
 }
 
 impl<'t> Trace<'t> {
@@ -119,6 +133,8 @@ impl<'t> Trace<'t> {
             snapshot_at_finish: None,
             status: "NOT_STARTED",
             viewer_records: std::collections::BTreeSet::new(),
+            faults_set: BTreeMap::new(),
+            faulted_by: None,
         }
     }
 
@@ -150,6 +166,16 @@ impl<'t> Trace<'t> {
             }
             Event::ViewersWatched { .. } => {
                 self.viewer_records.insert(seq);
+            }
+            Event::FaultsSet { account, .. } => {
+                self.faults_set.insert(account.clone(), seq);
+            }
+            Event::DeletionTaskFaulted {
+                account,
+                task_id: t,
+                ..
+            } if t == task_id => {
+                self.faulted_by = self.faults_set.get(account).copied();
             }
             Event::RoleUsed {
                 account,

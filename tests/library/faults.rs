@@ -289,7 +289,7 @@ fn a_deletion_fault_fails_only_a_deletion_that_would_succeed_and_keeps_the_role(
     );
     // Not in use: the fault fails it for a service reason, names nothing, keeps the role.
     t.ok(&logs("live", 0));
-    t.ok(&delete);
+    let task = t.ok(&delete);
     let rec = checked(&mut t, &advance(30));
     let kinds: Vec<&str> = rec.outcome.events().iter().map(Event::kind).collect();
     assert!(
@@ -303,6 +303,18 @@ fn a_deletion_fault_fails_only_a_deletion_that_would_succeed_and_keeps_the_role(
         slrsim::core::decide::FAULT_DELETION_REASON
     );
     assert_eq!(s["Reason"]["RoleUsageList"], json!([]));
+    // explain names the fault, and the record that set it (the third of the log).
+    let id = task["DeletionTaskId"].as_str().map(str::to_string);
+    let faulted =
+        slrsim::timetravel::explain(t.sim.store(), &id.unwrap_or_default()).expect("explain");
+    assert_eq!(faulted.faulted_by, Some(3), "{}", faulted.summary);
+    assert!(
+        faulted
+            .summary
+            .contains("an injected fault (SetFaults, record 3)"),
+        "{}",
+        faulted.summary
+    );
     assert!(t.ok(&get_role())["Role"]["RoleName"] == SLR);
     assert!(t.sim.state().account("111122223333").faults.is_off());
     // Tried again, it succeeds.

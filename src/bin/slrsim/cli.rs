@@ -308,6 +308,11 @@ pub(crate) struct FuzzArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = crate::commands::fuzz::SECONDS_PER_REQUEST,
           value_parser = clap::value_parser!(i64).range(1..=86_400))]
     pub(crate) seconds_per_request: i64,
+    /// While shrinking, a simpler world that fails is run N more times (0..=10) and taken only if it
+    /// fails every time, so a command that fails now and then does not steer the shrinking.
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub(crate) reruns: u32,
     /// The command and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,

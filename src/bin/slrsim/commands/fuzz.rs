@@ -115,7 +115,15 @@ fn report_failure(
         for candidate in minimal.simpler() {
             let run = run_case(&candidate, args)?;
             runs += 1;
-            if fails(&run) {
+            let mut steady = fails(&run);
+            for _ in 0..args.reruns {
+                if !steady {
+                    break;
+                }
+                runs += 1;
+                steady = fails(&run_case(&candidate, args)?);
+            }
+            if steady {
                 eprintln!(
                     "slrsim fuzz: still fails in a simpler world: {}",
                     candidate.describe()
