@@ -5,8 +5,11 @@
    logging off on every playback configuration (following NextToken).
 2. Asks IAM to delete AWSServiceRoleForMediaTailor and polls GetServiceLinkedRoleDeletionStatus.
 3. On FAILED, reads the RoleUsageList, turns logging off on each configuration it names, waits
-   (MediaTailor counts the role as in use for a few minutes after it last logged) and tries again;
-   a failure for a service reason (an empty RoleUsageList) is tried again at once.
+   (MediaTailor counts the role as in use for a few minutes after it last logged) and tries again.
+   It waits even when the RoleUsageList is empty: that is how a failure reads both when the service
+   used the role in the last minutes and when it failed for a reason of its own. (An earlier version
+   tried again at once on an empty list; `slrsim fuzz --seed 3` found that it then gives up while
+   viewers keep the role in use.)
 4. Exits 0 once the role is gone, 1 if it gives up.
 
 Every call is retried on AWS's throttling and internal errors (HTTP 500) by botocore, with more
@@ -93,9 +96,6 @@ for attempt in range(1, ATTEMPTS + 1):
         sys.exit(0)
     reason = status.get("Reason", {})
     print(f"attempt {attempt}: FAILED: {reason.get('Reason', '')}")
-    if not reason.get("RoleUsageList"):
-        # Nothing used the role: the service failed; try again at once.
-        continue
     for usage in reason.get("RoleUsageList", []):
         names = [arn.rsplit("/", 1)[-1] for arn in usage.get("Resources", [])]
         logging_off(usage["Region"], names)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A teardown with the AWS CLI that checks its work: logging off in every region MediaTailor runs
 # in, delete the role, poll the deletion task; on FAILED turn off what its RoleUsageList names,
-# wait a few minutes and try again (at once, when it failed for a service reason and names nothing).
+# wait a few minutes and try again (also when it names nothing: the service used the role moments
+# ago, or failed for a reason of its own).
 # Exits 0 once the role is gone, 1 if it gives up.
 #
 # Against AWS it sleeps TEARDOWN_POLL_SECONDS (default 5) between polls; under `slrsim fuzz` time
@@ -61,9 +62,9 @@ for attempt in 1 2 3 4 5; do
       # Region, then the configurations' ARNs, one usage a line.
       usage=$(aws iam get-service-linked-role-deletion-status --deletion-task-id "$task" \
           --query 'Reason.RoleUsageList[].[Region, join(`" "`, Resources)]' --output text) || exit 1
-      # Nothing used the role: the service failed; try again at once.
-      [ -n "$usage" ] || continue
-      printf '%s\n' "$usage" |
+      # An empty list names nothing to turn off: the service used the role in the last minutes,
+      # or failed for a reason of its own. Either way, wait below before trying again.
+      [ -z "$usage" ] || printf '%s\n' "$usage" |
         while read -r region arns; do
           # shellcheck disable=SC2086 # the names are words
           logging_off "$region" $(for a in $arns; do echo "${a##*/}"; done)
