@@ -533,11 +533,32 @@ def format_record(record: Mapping[str, Any]) -> str:
         )
     else:
         ok = outcome.get("ok")
-        events = ok.get("events") if isinstance(ok, dict) else None
+        ok = ok if isinstance(ok, dict) else {}
         kinds: List[str] = []
-        for event in events or []:
+        for event in ok.get("events") or []:
             kind = str(event.get("type", "?")) if isinstance(event, dict) else "?"
             if kind not in kinds:
                 kinds.append(kind)
         result = "ok" + (": " + ", ".join(kinds) if kinds else "")
+        result += _response_note(ok.get("response"))
     return f"{seq:>6}  {shown_time}  {who}  {region}  {op}  {result}"
+
+
+def _task_ending(task: Any) -> str:
+    return "…" + str(task)[-8:]
+
+
+def _response_note(response: Any) -> str:
+    """What a record's answer says about deletion tasks: the task a deletion started, a status
+    read, the tasks a clock advance finished."""
+    if not isinstance(response, dict):
+        return ""
+    notes: List[str] = []
+    if "DeletionTaskId" in response:
+        notes.append(f"task {_task_ending(response['DeletionTaskId'])}")
+    if isinstance(response.get("Status"), str):
+        notes.append(f"status {response['Status']}")
+    for task in response.get("FinishedDeletionTasks") or []:
+        if isinstance(task, dict):
+            notes.append(f"deletion {task.get('Status')} (task {_task_ending(task.get('DeletionTaskId'))})")
+    return f" [{'; '.join(notes)}]" if notes else ""

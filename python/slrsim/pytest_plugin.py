@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import weakref
 from pathlib import Path
 from typing import Any, Dict, Generator, Iterator, List, Literal, Tuple
@@ -37,6 +38,7 @@ _SCOPES: Tuple[_Scope, ...] = ("function", "class", "module", "package", "sessio
 _FROM = pytest.StashKey[Dict[int, int]]()
 _KEEP_NOTE = (
     "the test failed: the database is kept in {db}\n"
+    "(once the server stops, `slrsim --db DB log` is written beside it, in timeline.txt)\n"
     "  DB={db}\n"
     '  slrsim --db "$DB" log            # the timeline, with the role\'s state after each record\n'
     '  slrsim --db "$DB" state --at N   # the whole state after record N\n'
@@ -117,8 +119,25 @@ def _started(
 def _finish(server: Server, config: pytest.Config) -> None:
     server.stop()
     folder = server.db_path.parent
-    if not server.keep_db and not config.getoption("--slrsim-keep"):
+    if server.keep_db:
+        # The command line's own timeline (the role's state after each record), beside the database.
+        _write_timeline(server, folder / "timeline.txt")
+    elif not config.getoption("--slrsim-keep"):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _write_timeline(server: Server, path: Path) -> None:
+    try:
+        done = subprocess.run(
+            [server.binary, "--db", str(server.db_path), "log"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        path.write_bytes(done.stdout + done.stderr)
+    except (OSError, subprocess.SubprocessError):
+        pass
 
 
 def aws_environment(server: Server, mp: pytest.MonkeyPatch) -> None:
@@ -235,7 +254,7 @@ def pytest_runtest_makereport(
             server.keep_db = True
             report.sections.append(
                 (
-                    f"slrsim timeline{suffix} (records {start} on: seq, time, caller, Region, operation, outcome)",
+                    f"slrsim timeline{suffix} (records {start} on: number, simulated time, account and caller, Region, operation, outcome)",
                     _timeline(server, start),
                 )
             )

@@ -172,6 +172,11 @@ def test_a_failed_test_reports_its_timeline_and_keeps_its_database(
     log = subprocess.run([binary, "--db", str(db), "log"], capture_output=True, text=True, check=True)
     assert "deletion FAILED" in log.stdout
     assert "DeleteServiceLinkedRole" in log.stdout
+    # The timeline in the report names the task and how it ended.
+    assert re.search(r"DeleteServiceLinkedRole  ok: DeletionTaskCreated \[task …[0-9a-f]{8}\]", text)
+    assert "deletion FAILED (task …" in text
+    # The command line's timeline was written beside it when the server stopped.
+    assert (db.parent / "timeline.txt").read_text() == log.stdout
 
 
 def test_a_failed_test_in_a_worker_reports_its_timeline_too(pytester: pytest.Pytester) -> None:
