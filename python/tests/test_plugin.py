@@ -61,6 +61,11 @@ def test_second(slrsim_server):
     seen.joinpath("second").write_text(json.dumps([str(slrsim_server.db_path), slrsim_server.endpoint_url]))
     # A fresh server: the first test's advance is not in its history.
     assert slrsim_server.status()["NextSeq"] == 1
+
+def test_third():
+    # The environment the fixture set is undone after each test.
+    assert "AWS_ENDPOINT_URL" not in os.environ
+    assert os.environ["AWS_PROFILE"] == "outer"
 """
 
 
@@ -68,17 +73,20 @@ def test_each_test_gets_a_fresh_server_removed_after_it_passes(
     pytester: pytest.Pytester, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SEEN", str(tmp_path))
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "outer")
     pytester.makepyfile(test_lifecycle=LIFECYCLE)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:randomly")
+    result.assert_outcomes(passed=3)
     import json
 
     first = json.loads((tmp_path / "first").read_text())
     second = json.loads((tmp_path / "second").read_text())
     assert first[0] != second[0]
+    assert first[1] != second[1]
     assert not Path(first[0]).exists() and not Path(second[0]).exists()
-    # The AWS environment is the test's alone: nothing is left set after it.
-    assert os.environ.get("AWS_ENDPOINT_URL") != first[1]
+    # Each database folder (pytest's temporary folder for it) is gone with its server.
+    assert not Path(first[0]).parent.exists()
 
 
 def test_a_wider_scope_shares_one_server(pytester: pytest.Pytester) -> None:
