@@ -2,8 +2,8 @@
 # The Python package's tests (python/): builds the wheel with maturin into a temporary folder outside
 # the checkout, installs it into a fresh virtual environment with the pinned test tools
 # (tests/python/requirements.txt: pytest, pytest-xdist, boto3, mypy, moto[server]), type-checks the
-# installed package with mypy --strict, runs python/tests with two workers, and runs the startup
-# measurement once, briefly, so that it keeps working.
+# installed package with mypy --strict, runs the startup measurement once, briefly (so that it keeps
+# working), then the package's tests (python/tests) with two workers.
 #
 #   bash tests/python/run.sh
 #
@@ -47,15 +47,15 @@ VENV="$WORK/venv"
 "$VENV/bin/pip" install --quiet --disable-pip-version-check -r tests/python/requirements.txt
 "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps "$WHEEL"
 # The program is on the environment's PATH, and no Rust is needed to run it.
-"$VENV/bin/slrsim" --version >/dev/null 2>&1 || "$VENV/bin/slrsim" --help >/dev/null
+"$VENV/bin/slrsim" --version
 
 echo "--- python: mypy --strict on the installed package"
 (cd "$WORK" && "$VENV/bin/mypy" --strict --no-incremental -p slrsim)
+
+echo "--- python: the startup measurement, briefly"
+"$VENV/bin/python" python/bench/startup.py --rounds 3 --basetemp "$WORK/bench"
 
 echo "--- python: the package's tests"
 # From outside the checkout's python/ folder, so that `import slrsim` is the installed wheel.
 (cd "$WORK" && "$VENV/bin/python" -m pytest "$ROOT/python/tests" -p no:cacheprovider -n 2 -q \
   --basetemp="$WORK/pytest")
-
-echo "--- python: the startup measurement, briefly"
-"$VENV/bin/python" python/bench/startup.py --rounds 3 --basetemp "$WORK/bench"
