@@ -57,6 +57,8 @@ class Server:
     - ``viewers``: ``True`` (60 sessions a minute on every configuration) or a number a minute.
     - ``seed``, ``start``: the seed and clock start of a new database.
     - ``no_sync``: answer calls before their records are on disk (faster; a crash loses them).
+    - ``faults``: ``serve --faults JSON``, the faults of ``SetFaults`` as a dict (a slrsim that has
+      them).
     - ``binary``: the ``slrsim`` program (default: :func:`slrsim.find_binary`).
     - ``startup_timeout``: seconds to wait for the server to be ready.
     - ``extra_args``: more arguments for ``serve``.
@@ -74,6 +76,7 @@ class Server:
         seed: Optional[int] = None,
         start: Optional[str] = None,
         no_sync: bool = False,
+        faults: Optional[Mapping[str, Any]] = None,
         binary: Optional[PathLike] = None,
         startup_timeout: float = 30.0,
         extra_args: Tuple[str, ...] = (),
@@ -97,6 +100,8 @@ class Server:
             start=start,
             no_sync=no_sync,
         ) + list(extra_args)
+        if faults is not None:
+            self._flags.append("--faults=" + json.dumps(dict(faults)))
         self._process: Optional[subprocess.Popen[bytes]] = None
         self._stdout: Optional[IO[bytes]] = None
         self._stderr: Optional[IO[bytes]] = None

@@ -224,16 +224,23 @@ def _timeline(server: Server, start: int) -> str:
     return text or "(no records)"
 
 
-@pytest.hookimpl(wrapper=True)
+# An old-style wrapper, so that the plugin loads in every pytest from 7.0 on.
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
-) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+) -> Generator[None, Any, None]:
     """Adds the timeline and the kept database to the report of a failed test that used a
     server, and keeps its database."""
-    report = yield
+    outcome = yield
+    report = outcome.get_result()
+    if isinstance(report, pytest.TestReport):
+        _annotate(item, report)
+
+
+def _annotate(item: pytest.Item, report: pytest.TestReport) -> None:
     servers = _servers(item)
     if not servers:
-        return report
+        return
     starts = item.stash.setdefault(_FROM, {})
     if report.when == "setup" and report.passed:
         # A server shared with earlier tests: this test's records start at its next one.
@@ -261,7 +268,6 @@ def pytest_runtest_makereport(
             db = os.fspath(server.db_path)
             report.sections.append((f"slrsim database{suffix}", _KEEP_NOTE.format(db=db)))
             item.user_properties.append(("slrsim_db", db))
-    return report
 
 
 def kept_databases(item: pytest.Item) -> List[Path]:

@@ -169,14 +169,29 @@ def test_adversity_settings(tmp_path: Path) -> None:
         assert server.set_throttling(False)["Response"] is not None
 
 
+def _has_faults() -> bool:
+    help_text = subprocess.run(
+        [slrsim.find_binary(), "serve", "--help"], capture_output=True, text=True, check=False
+    ).stdout
+    return "--faults" in help_text
+
+
 def test_faults_when_the_server_has_them() -> None:
     with slrsim.Server() as server:
         try:
-            answer = server.set_faults()
+            answer = server.set_faults(InternalErrors=[{"Operation": "GetRole", "Count": 1}])
         except slrsim.SlrsimError as e:
-            if e.status in (400, 404) and "no control call" in e.message:
-                pytest.skip("this slrsim has no POST /_slrsim/faults")
-            # The route exists and refused an empty body: it answered with slrsim's message.
-            assert e.status == 400 and e.message
-            return
+            assert e.status is not None and e.message
+            if "no control call" in e.message:
+                pytest.skip(f"this slrsim has no POST /_slrsim/faults: {e.message}")
+            raise
         assert "Seq" in answer
+        assert server.log()["Records"][-1]["action"]["op"] == "SetFaults"
+        assert "Seq" in server.set_faults()  # {} turns them off
+
+
+def test_faults_flag_when_the_server_has_it() -> None:
+    if not _has_faults():
+        pytest.skip("this slrsim has no serve --faults")
+    with slrsim.Server(faults={"InternalErrors": [{"Operation": "GetRole", "Count": 1}]}) as server:
+        assert [r["action"]["op"] for r in server.log()["Records"]][-1] == "SetFaults"
