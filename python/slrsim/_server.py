@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import selectors
 import shutil
 import signal
 import subprocess
@@ -103,8 +104,8 @@ class Server:
         if faults is not None:
             self._flags.append("--faults=" + json.dumps(dict(faults)))
         self._process: Optional[subprocess.Popen[bytes]] = None
-        self._stdout: Optional[IO[bytes]] = None
         self._stderr: Optional[IO[bytes]] = None
+        self._stderr_text = ""
         self._exports: Dict[str, str] = {}
         self.returncode: Optional[int] = None
         """The server's exit code once it has stopped (0 after a clean stop)."""
@@ -123,13 +124,14 @@ class Server:
             self._temp = Path(tempfile.mkdtemp(prefix="slrsim-"))
             self._db = self._temp / "slrsim.db"
         args = [self.binary, "--db", str(self._db), "serve", "--addr", "127.0.0.1:0", *self._flags]
-        self._stdout = tempfile.TemporaryFile()
         self._stderr = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(
                 args,
                 stdin=subprocess.DEVNULL,
-                stdout=self._stdout,
+                # A pipe: the export lines arrive as soon as they are written. `serve` writes
+                # nothing else to standard output.
+                stdout=subprocess.PIPE,
                 stderr=self._stderr,
             )
         except OSError as e:
@@ -146,25 +148,31 @@ class Server:
         return self
 
     def _wait_ready(self, deadline: float) -> None:
-        assert self._process is not None and self._stdout is not None
-        while True:
-            self._stdout.seek(0)
-            exports = _parse_exports(self._stdout.read().decode("utf-8", "replace"))
-            if all(k in exports for k in _EXPORTS):
-                self._exports = exports
-                break
-            code = self._process.poll()
-            if code is not None:
-                raise SlrsimError(
-                    f"slrsim serve exited with code {code} before it was ready",
-                    stderr=self.stderr(),
-                )
-            if time.monotonic() > deadline:
-                raise SlrsimError(
-                    f"slrsim serve printed no credentials within {self.startup_timeout} s",
-                    stderr=self.stderr(),
-                )
-            time.sleep(0.005)
+        assert self._process is not None and self._process.stdout is not None
+        out = self._process.stdout
+        text = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(out, selectors.EVENT_READ)
+            while True:
+                exports = _parse_exports(text.decode("utf-8", "replace"))
+                if all(k in exports for k in _EXPORTS) and text.endswith(b"\n"):
+                    self._exports = exports
+                    break
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise SlrsimError(
+                        f"slrsim serve printed no credentials within {self.startup_timeout} s",
+                        stderr=self.stderr(),
+                    )
+                chunk = os.read(out.fileno(), 65536) if selector.select(left) else None
+                if chunk:
+                    text += chunk
+                elif chunk == b"":
+                    code = self._process.wait()
+                    raise SlrsimError(
+                        f"slrsim serve exited with code {code} before it was ready",
+                        stderr=self.stderr(),
+                    )
         while True:
             try:
                 self.status()
@@ -193,6 +201,7 @@ class Server:
                     process.kill()
                     process.wait()
             self.returncode = process.returncode
+            self._close_files()
         if not self.keep_db:
             self._remove_temp()
 
@@ -204,10 +213,13 @@ class Server:
             self.returncode = self._process.returncode
 
     def _close_files(self) -> None:
-        for f in (self._stdout, self._stderr):
-            if f is not None:
-                f.close()
-        self._stdout = self._stderr = None
+        # What the server wrote to standard error stays readable through stderr().
+        self._stderr_text = self.stderr()
+        if self._stderr is not None:
+            self._stderr.close()
+        self._stderr = None
+        if self._process is not None and self._process.stdout is not None:
+            self._process.stdout.close()
 
     def _remove_temp(self) -> None:
         if self._temp is not None:
@@ -233,7 +245,7 @@ class Server:
     def stderr(self) -> str:
         """What the server has written to its standard error so far."""
         if self._stderr is None:
-            return ""
+            return self._stderr_text
         self._stderr.seek(0)
         return self._stderr.read().decode("utf-8", "replace")
 
