@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -77,6 +79,22 @@ def test_a_server_that_cannot_start_raises_with_its_standard_error() -> None:
     assert raised.value.stderr is not None
     assert "--consistency" in raised.value.stderr
     assert "--consistency" in str(raised.value)
+
+
+def test_the_wheel_put_the_program_beside_the_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SLRSIM_BIN", raising=False)
+    found = Path(slrsim.find_binary())
+    assert found.parent == Path(sysconfig.get_path("scripts"))
+    version = subprocess.run([str(found), "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == f"slrsim {slrsim.__version__}"
+
+
+def test_the_package_imports_only_the_standard_library() -> None:
+    program = (
+        "import sys, slrsim, slrsim.pytest_plugin\n"
+        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules, 'boto3 was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True)
 
 
 def test_slrsim_bin_names_the_program(monkeypatch: pytest.MonkeyPatch) -> None:
