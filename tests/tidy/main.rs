@@ -20,11 +20,12 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every file the checks read: Rust sources, the README and ARCHITECTURE.md, the end-to-end scripts.
+/// Every file the checks read: Rust sources, the README and ARCHITECTURE.md, the end-to-end scripts,
+/// the Python package.
 pub(crate) fn files() -> Vec<PathBuf> {
     let root = root();
     let mut out = vec![root.join("README.md"), root.join("ARCHITECTURE.md")];
-    for dir in ["src", "tests", "benches", "examples"] {
+    for dir in ["src", "tests", "benches", "examples", "python"] {
         walk(&root.join(dir), &mut out);
     }
     out
