@@ -187,29 +187,20 @@ def test_adversity_settings(tmp_path: Path) -> None:
         assert server.set_throttling(False)["Response"] is not None
 
 
-def _has_faults() -> bool:
-    help_text = subprocess.run(
-        [slrsim.find_binary(), "serve", "--help"], capture_output=True, text=True, check=False
-    ).stdout
-    return "--faults" in help_text
-
-
-def test_faults_when_the_server_has_them() -> None:
+def test_faults_are_a_control_call_and_a_flag() -> None:
     with slrsim.Server() as server:
-        try:
-            answer = server.set_faults(InternalErrors=[{"Operation": "GetRole", "Count": 1}])
-        except slrsim.SlrsimError as e:
-            assert e.status is not None and e.message
-            if "no control call" in e.message:
-                pytest.skip(f"this slrsim has no POST /_slrsim/faults: {e.message}")
-            raise
+        answer = server.set_faults(InternalErrors=[{"Operation": "GetRole", "Count": 1}])
         assert "Seq" in answer
         assert server.log()["Records"][-1]["action"]["op"] == "SetFaults"
+        iam = server.client("iam")
+        # The fault strikes the next GetRole: botocore retries the 500, and the retry answers.
+        with pytest.raises(iam.exceptions.NoSuchEntityException):
+            iam.get_role(RoleName="AWSServiceRoleForMediaTailor")
+        ops = [r["action"]["op"] for r in server.log()["Records"]]
+        assert ops.count("GetRole") == 2, ops
         assert "Seq" in server.set_faults()  # {} turns them off
-
-
-def test_faults_flag_when_the_server_has_it() -> None:
-    if not _has_faults():
-        pytest.skip("this slrsim has no serve --faults")
+        with pytest.raises(slrsim.SlrsimError) as refused:
+            server.set_faults(PageSize=0)
+        assert "PageSize" in refused.value.message
     with slrsim.Server(faults={"InternalErrors": [{"Operation": "GetRole", "Count": 1}]}) as server:
         assert [r["action"]["op"] for r in server.log()["Records"]][-1] == "SetFaults"
