@@ -28,4 +28,5 @@ mod damage;
 mod fuzz;
 mod serve;
 mod serve_crash;
+mod serve_timetravel;
 mod timetravel;

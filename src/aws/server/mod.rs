@@ -10,6 +10,7 @@
 //! request verified) on the simulator thread, against the state in log order.
 
 pub(crate) mod failure;
+pub mod history;
 pub mod operator;
 pub mod protocol;
 
@@ -480,50 +481,9 @@ fn json_answer(status: u16, body: &serde_json::Value) -> HttpResponse {
 }
 
 /// Answers a read of the history from the live store (on the simulator thread, between actions).
-/// A record or task that does not exist is 404; a damaged log is 500 naming what is wrong.
 fn inspect(sim: &Simulator, what: &protocol::Inspect) -> Done {
-    use crate::timetravel;
-    let store = sim.store();
-    let last = sim.next_seq().saturating_sub(1);
-    let missing = |m: String| Done::Json(404, serde_json::json!({"Message": m}));
-    let failed = |e: StoreError| Done::Json(500, serde_json::json!({"Message": e.to_string()}));
-    match what {
-        protocol::Inspect::State { at: None } => {
-            Done::Json(200, serde_json::to_value(sim.state()).unwrap_or_default())
-        }
-        protocol::Inspect::State { at: Some(n) } if *n > last => {
-            missing(format!("record {n} does not exist: the log ends at {last}"))
-        }
-        protocol::Inspect::State { at: Some(n) } => match timetravel::state_at(store, *n) {
-            Ok(state) => Done::Json(200, serde_json::to_value(&state).unwrap_or_default()),
-            Err(e) => failed(e),
-        },
-        protocol::Inspect::Log { from, to } => {
-            let page = protocol::MAX_LOG_PAGE;
-            // A range past the end is cut at the newest record; a page holds at most `page`.
-            let end = to.map_or(last, |t| t.min(last));
-            let from = from.unwrap_or_else(|| end.saturating_sub(page - 1));
-            let to = end.min(from.saturating_add(page - 1));
-            let mut records = Vec::new();
-            for seq in from..=to {
-                match timetravel::record_at(store, seq) {
-                    Ok(r) => records.push(serde_json::to_value(&r).unwrap_or_default()),
-                    Err(e) => return failed(e),
-                }
-            }
-            Done::Json(
-                200,
-                serde_json::json!({"From": from, "To": to, "Last": last, "Records": records}),
-            )
-        }
-        protocol::Inspect::Explain { task } => match timetravel::explain(store, task) {
-            Ok(e) => Done::Json(200, serde_json::to_value(&e).unwrap_or_default()),
-            Err(e @ (StoreError::NoSuchTask { .. } | StoreError::AmbiguousTask { .. })) => {
-                missing(e.to_string())
-            }
-            Err(e) => failed(e),
-        },
-    }
+    let (status, v) = history::answer(sim, what);
+    Done::Json(status, v)
 }
 
 fn internal(message: &str) -> HttpResponse {

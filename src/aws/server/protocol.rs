@@ -484,67 +484,67 @@ pub enum Control {
     Refused(Action),
 }
 
-/// Reads of the server's own history, so time travel needs no stop: sled locks the database while
-/// the server runs, so `slrsim log`/`state`/`explain` can only read it after.
+/// Reads of the server's own history, so time travel needs no stop (sled locks the database while
+/// the server runs), and a fork of it: decoded and answered by [`super::history`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inspect {
-    /// `GET /_slrsim/state[?at=N]`: the state now, or after record N.
+    /// `GET /_slrsim/state[?at=N|?time=T]`: the state now, after record N, or at a simulated time.
     State {
-        /// The record after which to show the state (`None`: now).
-        at: Option<u64>,
+        /// Where in the history.
+        at: super::history::Point,
     },
-    /// `GET /_slrsim/log[?from=N][&to=M]`: the stored records, at most [`MAX_LOG_PAGE`] at a time.
+    /// `GET /_slrsim/get?what=...`: one thing (a role, a configuration, a task, an account) at a point.
+    Get {
+        /// Where in the history.
+        at: super::history::Point,
+        /// What to pick out.
+        query: crate::timetravel::Query,
+    },
+    /// `GET /_slrsim/diff?from=N&to=M[&other_db=PATH]`: what changed from record N to record M (of
+    /// another database, read-only, if given).
+    Diff {
+        /// The earlier record.
+        from: u64,
+        /// The later record.
+        to: u64,
+        /// Read `to` from this database folder instead.
+        other_db: Option<std::path::PathBuf>,
+    },
+    /// `GET /_slrsim/bisect[?invariant=NAME]`: the first record after which a rule is broken.
+    Bisect {
+        /// One state invariant (default: all).
+        invariant: Option<String>,
+    },
+    /// `GET /_slrsim/log[?from=N][&to=M][&account=A][&region=R][&op=O][&errors=true]`: the stored
+    /// records that the filter keeps, of at most [`MAX_LOG_PAGE`] read at a time.
     Log {
         /// First record (default: the last [`MAX_LOG_PAGE`]).
         from: Option<u64>,
         /// Last record (default: the newest, or `from` + MAX_LOG_PAGE - 1).
         to: Option<u64>,
+        /// Which records are shown.
+        filter: crate::timetravel::LogFilter,
     },
     /// `GET /_slrsim/explain?task=ID`: why a deletion task ended as it did.
     Explain {
         /// The task id, or a unique ending of it.
         task: String,
     },
+    /// `GET /_slrsim/verify`: the hash chain, the re-decided outcomes and the replayed state.
+    Verify,
+    /// `POST /_slrsim/fork` `{"At": N, "To": "PATH"}`: records 0..=N into a new database folder.
+    Fork {
+        /// The last record to keep.
+        at: u64,
+        /// The new database folder (it must not exist).
+        to: std::path::PathBuf,
+    },
 }
 
-/// Most records one `GET /_slrsim/log` returns.
-pub const MAX_LOG_PAGE: u64 = 1000;
-
-fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
-    form_urlencoded::parse(req.query().as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-fn number_param(req: &HttpRequest, name: &str) -> Result<Option<u64>, String> {
-    match query_param(req, name) {
-        None => Ok(None),
-        Some(v) => v.parse().map(Some).map_err(|_| {
-            format!(
-                "{name}={} is not a record number",
-                crate::core::validate::shown(&v)
-            )
-        }),
-    }
-}
+pub use super::history::MAX_LOG_PAGE;
 
 fn inspect(req: &HttpRequest, what: &str) -> Control {
-    let parsed = match what {
-        "state" => number_param(req, "at").map(|at| Inspect::State { at }),
-        "log" => number_param(req, "from").and_then(|from| {
-            Ok(Inspect::Log {
-                from,
-                to: number_param(req, "to")?,
-            })
-        }),
-        _ => match query_param(req, "task") {
-            Some(task) if !task.is_empty() && task.len() <= 1024 => Ok(Inspect::Explain { task }),
-            _ => {
-                Err("GET /_slrsim/explain needs ?task=ID (the DeletionTaskId or its ending)".into())
-            }
-        },
-    };
-    match parsed {
+    match super::history::decode(req, what) {
         Ok(i) => Control::Inspect(i),
         Err(m) => Control::BadRead(m),
     }
@@ -561,7 +561,8 @@ pub fn control(req: &HttpRequest) -> Control {
     let what = req.path().strip_prefix(CONTROL_PREFIX).unwrap_or("");
     match (req.method.as_str(), what) {
         ("GET", "status") => Control::Status,
-        ("GET", w @ ("state" | "log" | "explain")) => inspect(req, w),
+        ("GET", w @ ("state" | "get" | "diff" | "bisect" | "log" | "explain" | "verify"))
+        | ("POST", w @ "fork") => inspect(req, w),
         ("POST", "advance") => {
             let seconds = form_urlencoded::parse(req.query().as_bytes())
                 .find(|(k, _)| k == "seconds")
@@ -675,7 +676,7 @@ fn unknown_control(req: &HttpRequest) -> Control {
     control_refusal(
         "Control",
         format!(
-            "no control call {} {}: there are {}, GET /_slrsim/status, GET /_slrsim/state[?at=N], GET /_slrsim/log[?from=N&to=M] and GET /_slrsim/explain?task=ID",
+            "no control call {} {}: there are {}, POST /_slrsim/fork, GET /_slrsim/status, GET /_slrsim/state[?at=N|time=T], GET /_slrsim/get?what=..., GET /_slrsim/diff?from=N&to=M, GET /_slrsim/bisect, GET /_slrsim/verify, GET /_slrsim/log[?from=N&to=M] and GET /_slrsim/explain?task=ID",
             crate::core::validate::shown(&req.method),
             crate::core::validate::shown(req.path()),
             posts.join(", ")

@@ -10,28 +10,7 @@ use slrsim::timetravel::timeline as render;
 use super::open_existing;
 use crate::exit::Failure;
 
-/// Which records `log` shows.
-pub(crate) struct LogFilter {
-    /// Only this account's.
-    pub(crate) account: Option<String>,
-    /// Only those sent to this region.
-    pub(crate) region: Option<String>,
-    /// Only this operation's.
-    pub(crate) op: Option<String>,
-    /// Only refused calls.
-    pub(crate) errors: bool,
-}
-
-impl LogFilter {
-    /// Whether `rec` is shown.
-    fn keeps(&self, rec: &slrsim::log::record::Record) -> bool {
-        let a = &rec.action;
-        self.account.as_ref().is_none_or(|x| *x == a.account)
-            && self.region.as_ref().is_none_or(|x| *x == a.region)
-            && self.op.as_ref().is_none_or(|x| x == a.op.name())
-            && (!self.errors || !rec.outcome.is_ok())
-    }
-}
+pub(crate) use slrsim::timetravel::LogFilter;
 
 /// Prints records `from..=to` that `filter` keeps, as timeline lines or as JSON.
 pub(crate) fn log(
