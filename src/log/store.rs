@@ -242,10 +242,16 @@ fn inspect(path: &Path) -> Result<Folder, StoreError> {
 /// and the key secret; never in the log).
 pub const OPERATOR_FILE: &str = "slrsim-operator.json";
 
+/// The file beside the log where a running `slrsim serve` says where it listens (its address and
+/// process id, no secret), so that the time-travel commands can ask it while it holds the database.
+pub const SERVER_FILE: &str = "slrsim-server.json";
+
 /// Whether `name` is a file slrsim keeps beside the log, or a temporary file of one being written.
 fn is_side_file(name: &str) -> bool {
     name == OPERATOR_FILE
-        || (name.starts_with(OPERATOR_FILE) && name.ends_with(".tmp"))
+        || name == SERVER_FILE
+        || ((name.starts_with(OPERATOR_FILE) || name.starts_with(SERVER_FILE))
+            && name.ends_with(".tmp"))
         || name == creating::MARKER
 }
 

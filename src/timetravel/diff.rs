@@ -1,12 +1,12 @@
 //! The differences between two states, leaf by leaf, as JSON paths.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::state::State;
 
 /// How a value changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     /// Present after, not before.
@@ -19,7 +19,7 @@ pub enum ChangeKind {
 
 /// One difference between two states, at a JSON path such as
 /// `/accounts/111122223333/roles/AWSServiceRoleForMediaTailor/description`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     /// Where.
     pub path: String,

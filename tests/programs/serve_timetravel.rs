@@ -406,3 +406,91 @@ fn bad_time_travel_parameters_are_named() {
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(read(&srv, "/_slrsim/status")["NextSeq"], before);
 }
+
+/// The command line against a running server, found through the database it holds (a note on
+/// standard error) or given with `--server`, prints what it prints on the database after the server
+/// stopped, text and `--json`; a server that is gone leaves the lock's error as it was.
+#[test]
+fn the_command_line_asks_the_server_that_holds_the_database() {
+    let srv = start();
+    let task = failed_deletion(&srv);
+    load_while_reading(&srv);
+    let db = srv.db();
+    let file = db.join("slrsim-server.json");
+    let meta = std::fs::metadata(&file).expect("serve writes where it listens");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o600
+    );
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["state", "--at", "3"],
+        vec!["state", "--json"],
+        vec!["state", "--at-time", "2026-01-01T00:01:00Z", "--json"],
+        vec!["get", "role", "--at", "3"],
+        vec!["get", "config", "us-east-1", "live"],
+        vec!["diff", "1", "5"],
+        vec!["diff", "1", "5", "--json"],
+        vec!["bisect"],
+        vec!["explain", &task],
+        vec!["verify"],
+        vec!["log"],
+        vec!["log", "--json", "--from", "2", "--to", "9"],
+        vec!["log", "--op", "ListRoles", "--from", "3"],
+    ];
+    let url = format!("http://{}", srv.srv.addr);
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let mut live = Vec::new();
+    for args in &commands {
+        let held = cli(&db, args);
+        assert_eq!(held.code, Some(0), "{args:?}: {}", held.stderr);
+        assert!(
+            held.stderr.contains("is held by the server at"),
+            "{}",
+            held.stderr
+        );
+        // `--server` with the token, from a folder with no database.
+        let mut given = vec!["--server", url.as_str(), "--token", srv.srv.token.as_str()];
+        given.extend(args.iter().copied());
+        let asked = cli(&elsewhere.path().join("none"), &given);
+        assert_eq!(asked.code, Some(0), "{args:?}: {}", asked.stderr);
+        assert_eq!(held.stdout, asked.stdout, "{args:?}");
+        live.push(held.stdout);
+    }
+    let missing = cli(&db, &["get", "role", "Nobody"]);
+    assert_eq!(missing.code, Some(1), "{}", missing.stderr);
+    let refused = cli(
+        &elsewhere.path().join("none"),
+        &["--server", &url, "--token", "nope", "verify"],
+    );
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("refused the token"),
+        "{}",
+        refused.stderr
+    );
+    let fork = elsewhere.path().join("fork");
+    let forked = cli(
+        &db,
+        &["fork", "--at", "3", "--to", &fork.display().to_string()],
+    );
+    assert_eq!(forked.code, Some(0), "{}", forked.stderr);
+    assert!(forked.stdout.contains("(4 records)"), "{}", forked.stdout);
+    // A server file that names no server: the lock is reported, as before.
+    let kept = std::fs::read(&file).expect("read");
+    std::fs::write(&file, r#"{"Address":"127.0.0.1:1","Pid":1}"#).expect("write");
+    let stale = cli(&db, &["verify"]);
+    assert_eq!(stale.code, Some(3), "{}", stale.stderr);
+    std::fs::write(&file, kept).expect("write");
+    let dir = srv.stop();
+    assert!(!file.exists(), "the server file goes with the server");
+    for (args, held) in commands.iter().zip(&live) {
+        let after = cli(&db, args);
+        assert_eq!(after.code, Some(0), "{args:?}: {}", after.stderr);
+        assert_eq!(&after.stdout, held, "{args:?}");
+    }
+    assert_eq!(
+        cli(&fork, &["log"]).stdout,
+        cli(&db, &["log", "--to", "3"]).stdout
+    );
+    drop(dir);
+}

@@ -302,7 +302,7 @@ fn answer_or_error(sim: &Simulator, what: &Inspect) -> Result<(u16, Value), Stor
                 None => (
                     404,
                     json!({"Message": format!("{} does not exist {}", shown_query(query),
-                        seq.map_or("now".to_string(), |n| format!("after record {n}")))}),
+                        seq.map_or("now".to_string(), |n| format!("after record {n}"))), "Found": false}),
                 ),
             }
         }

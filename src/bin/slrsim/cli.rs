@@ -15,6 +15,13 @@ pub(crate) struct Cli {
     /// The database folder.
     #[arg(long, global = true, env = "SLRSIM_DB", default_value = "./slrsim.db")]
     pub(crate) db: PathBuf,
+    /// Ask this running `slrsim serve` (http://HOST:PORT) instead of opening the database: state,
+    /// get, diff, bisect, explain, fork, verify and log.
+    #[arg(long, global = true, env = "SLRSIM_SERVER")]
+    pub(crate) server: Option<String>,
+    /// The control API's token for --server (default: the database's operator file).
+    #[arg(long, global = true, env = "SLRSIM_TOKEN", hide_env_values = true)]
+    pub(crate) token: Option<String>,
     /// Records between snapshots, for a database this command creates (default 1000).
     #[arg(long, global = true)]
     pub(crate) snapshot_every: Option<u64>,

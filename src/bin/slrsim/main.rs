@@ -12,8 +12,8 @@ use clap::Parser;
 use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
-    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, replay, run, serve,
-    state, verify,
+    bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, remote, replay, run,
+    serve, state, verify,
 };
 use exit::{Exit, Failure};
 
@@ -42,8 +42,103 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs the command `cli` names.
+/// Runs the command `cli` names. A time-travel command asks the server given with `--server`, or,
+/// when a running server holds the database, that server (with a note on standard error).
 fn dispatch(cli: &Cli) -> Result<(), Failure> {
+    if !asks_a_server(&cli.command) {
+        return local(cli);
+    }
+    if let Some(url) = &cli.server {
+        let token = cli
+            .token
+            .clone()
+            .or_else(|| remote::operator_token(&cli.db));
+        return ask(&remote::Remote::new(url, token)?, &cli.command);
+    }
+    match local(cli) {
+        Err(Failure::Storage(locked @ slrsim::StoreError::Locked { .. })) => {
+            match remote::Remote::holding(&cli.db) {
+                Some(r) => {
+                    eprintln!(
+                        "slrsim: {} is held by the server at http://{}: asking it",
+                        cli.db.display(),
+                        r.addr()
+                    );
+                    ask(&r, &cli.command)
+                }
+                None => Err(Failure::Storage(locked)),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Whether `command` is one of those a running server answers.
+fn asks_a_server(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::State { .. }
+            | Command::Get { .. }
+            | Command::Diff { .. }
+            | Command::Bisect { .. }
+            | Command::Explain { .. }
+            | Command::Fork { .. }
+            | Command::Verify
+            | Command::Log { .. }
+    )
+}
+
+/// Runs a time-travel command against a running server.
+fn ask(r: &remote::Remote, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Log {
+            from,
+            to,
+            json,
+            account,
+            region,
+            op,
+            errors,
+        } => remote::log(
+            r,
+            *from,
+            *to,
+            *json,
+            &LogFilter {
+                account: account.clone(),
+                region: region.clone(),
+                op: op.clone(),
+                errors: *errors,
+            },
+        ),
+        Command::State { point, json } => remote::state(r, point, *json),
+        Command::Get {
+            point,
+            account,
+            what,
+        } => remote::get(r, point, account, what),
+        Command::Diff {
+            n,
+            m,
+            other_db,
+            json,
+        } => remote::diff(r, *n, *m, other_db.as_deref(), *json),
+        Command::Bisect { invariant } => remote::bisect(r, invariant.as_deref()),
+        Command::Explain { task_id, json } => remote::explain(r, task_id, *json),
+        Command::Fork { at, to } => remote::fork(r, *at, to),
+        Command::Verify => remote::verify(r),
+        _ => local_only(),
+    }
+}
+
+fn local_only() -> Result<(), Failure> {
+    Err(Failure::Input(
+        "this command does not ask a server: --server is for state, get, diff, bisect, explain, fork, verify and log".to_string(),
+    ))
+}
+
+/// Runs the command `cli` names on the database.
+fn local(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
         Command::Demo => demo::demo(&cli.db, cli.snapshot_every),
         Command::Run { file, sync, quiet } => {

@@ -11,6 +11,7 @@ pub(crate) mod fuzz;
 pub(crate) mod generate;
 pub(crate) mod log;
 pub(crate) mod operations;
+pub(crate) mod remote;
 pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod serve;

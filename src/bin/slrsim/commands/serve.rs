@@ -67,6 +67,13 @@ pub(crate) fn serve(
     };
     let db_shown = db.display().to_string();
     let result = slrsim::aws::server::serve(sim, opts, |ready| {
+        // Where it listens, for the time-travel commands that find the database held (no secret).
+        if let Err(e) = write_server_file(db, ready.addr) {
+            eprintln!(
+                "slrsim: cannot write {} in {db_shown} ({e}): the time-travel commands need --server to reach this server",
+                super::remote::SERVER_FILE
+            );
+        }
         let mut out = std::io::stdout().lock();
         // The exports go to standard output alone, so `slrsim serve > env.sh &` then `. env.sh` works.
         let _ = out.write_all(ready.exports().as_bytes());
@@ -76,6 +83,9 @@ pub(crate) fn serve(
             ready.addr
         );
     });
+    // Gone with the server: a command that finds the file left by one that was killed gets no
+    // answer there and reports the lock, or opens the database.
+    let _ = std::fs::remove_file(db.join(super::remote::SERVER_FILE));
     match result {
         Ok(()) => Ok(()),
         Err(slrsim::aws::server::ServeError::Store(e)) => Err(e.into()),
@@ -83,6 +93,24 @@ pub(crate) fn serve(
             Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
         }
     }
+}
+
+/// Writes the server file (`{"Address", "Pid"}`) whole: a temporary file, readable by the owner
+/// alone, renamed into place.
+fn write_server_file(db: &Path, addr: std::net::SocketAddr) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = db.join(super::remote::SERVER_FILE);
+    let tmp = db.join(format!("{}.tmp", super::remote::SERVER_FILE));
+    let body = serde_json::json!({"Address": addr.to_string(), "Pid": std::process::id()});
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&tmp)?;
+    f.write_all(body.to_string().as_bytes())?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, &path)
 }
 
 /// `--clock` and `--speed` as the server's clock mode.
