@@ -33,5 +33,6 @@ mod lifecycle;
 mod logs_reads;
 mod mediatailor_inputs;
 mod properties;
+mod serve_history;
 mod throttling;
 mod viewers;

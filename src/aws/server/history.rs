@@ -333,7 +333,10 @@ fn answer_or_error(sim: &Simulator, what: &Inspect) -> Result<(u16, Value), Stor
 }
 
 /// The state at a point, and the record it is after (`None`: now).
-fn state_at(sim: &Simulator, at: Point) -> Result<(Option<u64>, crate::State), StoreError> {
+fn state_at(
+    sim: &Simulator,
+    at: Point,
+) -> Result<(Option<u64>, crate::core::state::State), StoreError> {
     let last = sim.next_seq().checked_sub(1);
     let seq = match at {
         Point::Now => return Ok((None, sim.state().clone())),

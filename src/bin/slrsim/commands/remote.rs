@@ -219,7 +219,7 @@ pub(crate) fn get(
     }
 }
 
-/// `diff` against a server (`other`, a folder on this machine, is read by the server).
+/// `diff` against a server (`other`, a database folder, is read by the server).
 pub(crate) fn diff(
     r: &Remote,
     n: u64,

@@ -67,13 +67,7 @@ pub(crate) fn serve(
     };
     let db_shown = db.display().to_string();
     let result = slrsim::aws::server::serve(sim, opts, |ready| {
-        // Where it listens, for the time-travel commands that find the database held (no secret).
-        if let Err(e) = write_server_file(db, ready.addr) {
-            eprintln!(
-                "slrsim: cannot write {} in {db_shown} ({e}): the time-travel commands need --server to reach this server",
-                super::remote::SERVER_FILE
-            );
-        }
+        announce_server(db, ready.addr);
         let mut out = std::io::stdout().lock();
         // The exports go to standard output alone, so `slrsim serve > env.sh &` then `. env.sh` works.
         let _ = out.write_all(ready.exports().as_bytes());
@@ -92,6 +86,18 @@ pub(crate) fn serve(
         Err(slrsim::aws::server::ServeError::Io(e)) => {
             Err(Failure::Input(format!("cannot serve on {addr}: {e}")))
         }
+    }
+}
+
+/// Writes where the server listens, for the time-travel commands that find the database held (no
+/// secret); a failure is said on standard error and serving goes on.
+fn announce_server(db: &Path, addr: std::net::SocketAddr) {
+    if let Err(e) = write_server_file(db, addr) {
+        eprintln!(
+            "slrsim: cannot write {} in {} ({e}): the time-travel commands need --server to reach this server",
+            super::remote::SERVER_FILE,
+            db.display()
+        );
     }
 }
 
