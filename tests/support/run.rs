@@ -61,7 +61,9 @@ pub(crate) fn command(db: &Path, args: &[&str]) -> Command {
         .arg(db)
         .args(args)
         .env_remove("SLRSIM_DB")
-        .env_remove("SLRSIM_LOG");
+        .env_remove("SLRSIM_LOG")
+        .env_remove("SLRSIM_SERVER")
+        .env_remove("SLRSIM_TOKEN");
     c
 }
 
