@@ -432,6 +432,7 @@ fn the_command_line_asks_the_server_that_holds_the_database() {
         vec!["diff", "1", "5", "--json"],
         vec!["bisect"],
         vec!["explain", &task],
+        vec!["explain", &task, "--json"],
         vec!["verify"],
         vec!["log"],
         vec!["log", "--json", "--from", "2", "--to", "9"],

@@ -279,17 +279,36 @@ pub(crate) fn bisect(r: &Remote, invariant: Option<&str>) -> Result<(), Failure>
     Err(Failure::Quiet(Exit::BadLog))
 }
 
-/// `explain` against a server (`--json`: the same fields, in alphabetical order).
+/// `timetravel::Explanation` as its JSON reads, in its order, so that `explain --json` prints the same
+/// against a server (a field it does not know is an error, not a silent loss).
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Explained {
+    deletion_task_id: String,
+    account: String,
+    started_by: u64,
+    finished_by: Option<u64>,
+    status: String,
+    enabled: Vec<(String, String, i64, u64)>,
+    recent_use: Option<(String, String, u64)>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    recent_use_by_viewers: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    faulted_by: Option<u64>,
+    summary: String,
+}
+
+/// `explain` against a server.
 pub(crate) fn explain(r: &Remote, task_id: &str, json: bool) -> Result<(), Failure> {
     let uri = format!(
         "/_slrsim/explain?{}",
         query(&[("task", Some(task_id.into()))])
     );
-    let v = r.ask("GET", &uri, "")?;
+    let e: Explained = decoded(r.ask("GET", &uri, "")?)?;
     if json {
-        print(&pretty(&v)?)
+        print(&pretty(&e)?)
     } else {
-        print(v["summary"].as_str().unwrap_or_default())
+        print(&e.summary)
     }
 }
 
