@@ -163,7 +163,9 @@ fn failed_deletion(srv: &Server) -> String {
 }
 
 /// Threads sending signed IAM and MediaTailor requests while another asks the control API's reads.
-fn load_while_reading(srv: &Server) {
+/// Gives the answers read during the load about records 0..=4 (which the load cannot change), each
+/// with the `--json` command line that must print the same after the server stops.
+fn load_while_reading(srv: &Server) -> Vec<(Vec<String>, Value)> {
     std::thread::scope(|s| {
         for t in 0..4u32 {
             s.spawn(move || {
@@ -177,20 +179,45 @@ fn load_while_reading(srv: &Server) {
                 }
             });
         }
-        s.spawn(move || {
+        let reader = s.spawn(move || {
+            let mut seen = Vec::new();
             for i in 0..10u64 {
+                let n = (i % 5).to_string();
+                let fixed = [
+                    (
+                        format!("/_slrsim/state?at={n}"),
+                        vec!["state", "--at", &n, "--json"],
+                    ),
+                    (
+                        "/_slrsim/diff?from=0&to=4".into(),
+                        vec!["diff", "0", "4", "--json"],
+                    ),
+                    (
+                        format!("/_slrsim/get?what=role&at={n}"),
+                        vec!["get", "--at", &n, "role"],
+                    ),
+                ];
+                for (uri, args) in fixed {
+                    let r = control(srv, "GET", &uri, "");
+                    // The role does not exist after every one of records 0..=4.
+                    if r.status == 404 && uri.contains("get?") {
+                        continue;
+                    }
+                    assert_eq!(r.status, 200, "{uri}: {}", r.body);
+                    seen.push((args.iter().map(|a| a.to_string()).collect(), r.json()));
+                }
                 for uri in [
-                    format!("/_slrsim/state?at={}", i % 4),
-                    "/_slrsim/diff?from=0&to=3".to_string(),
-                    "/_slrsim/bisect".to_string(),
-                    "/_slrsim/log?errors=true".to_string(),
-                    "/_slrsim/get?what=role".to_string(),
+                    "/_slrsim/bisect",
+                    "/_slrsim/log?errors=true",
+                    "/_slrsim/verify",
                 ] {
-                    read(srv, &uri);
+                    read(srv, uri);
                 }
             }
+            seen
         });
-    });
+        reader.join().expect("the reader")
+    })
 }
 
 /// The key one: the reads answered while serving, under concurrent clients, equal what the command
@@ -201,7 +228,7 @@ fn time_travel_while_serving_equals_the_command_line_after() {
     let task = failed_deletion(&srv);
     // Read during the load: records 0..=3 will not change.
     let early = read(&srv, "/_slrsim/state?at=3");
-    load_while_reading(&srv);
+    let during = load_while_reading(&srv);
     let status = read(&srv, "/_slrsim/status");
     let last = status["NextSeq"].as_u64().expect("n") - 1;
     let mid = last / 2;
@@ -232,6 +259,11 @@ fn time_travel_while_serving_equals_the_command_line_after() {
     let db = dir.path().join("db");
     let (m, l) = (mid.to_string(), last.to_string());
     assert_eq!(early, cli_json(&db, &["state", "--at", "3", "--json"]));
+    assert!(during.len() >= 20, "{}", during.len());
+    for (args, answer) in &during {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(answer, &cli_json(&db, &args), "{args:?}");
+    }
     assert_eq!(live[0], cli_json(&db, &["state", "--at", &m, "--json"]));
     assert_eq!(
         live[1],
