@@ -138,8 +138,12 @@ fn answers_are_what_timetravel_computes_on_the_same_store() {
         v["Message"].as_str().expect("message").contains("nope"),
         "{v}"
     );
-    let (s, _) = ask(&sim, "GET", "/_slrsim/state?time=2025-01-01T00:00:00Z");
+    let (s, v) = ask(&sim, "GET", "/_slrsim/state?time=2025-01-01T00:00:00Z");
     assert_eq!(s, 404, "before the log starts");
+    assert_eq!(
+        v["Message"], "the log starts after 2025-01-01T00:00:00Z",
+        "{v}"
+    );
 }
 
 #[test]

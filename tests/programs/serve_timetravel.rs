@@ -491,6 +491,11 @@ fn the_command_line_asks_the_server_that_holds_the_database() {
     }
     let missing = cli(&db, &["get", "role", "Nobody"]);
     assert_eq!(missing.code, Some(1), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("role Nobody does not exist now"),
+        "{}",
+        missing.stderr
+    );
     let refused = cli(
         &elsewhere.path().join("none"),
         &["--server", &url, "--token", "nope", "verify"],

@@ -262,7 +262,11 @@ fn decode_fork(req: &HttpRequest) -> Result<Inspect, String> {
 /// What a failed read answers: a record, task or thing that does not exist is 404, a request the log
 /// cannot answer as asked (an unknown rule, another database that cannot be read, a fork's folder) is
 /// 400, a damaged log is 500; each names what is wrong.
-fn failed(e: &StoreError) -> (u16, Value) {
+fn failed(e: &Unanswered) -> (u16, Value) {
+    let e = match e {
+        Unanswered::Missing(m) => return (404, json!({"Message": m})),
+        Unanswered::Store(e) => e,
+    };
     let status = match e {
         StoreError::NoSuchRecord { .. }
         | StoreError::NoSuchTask { .. }
@@ -278,6 +282,18 @@ fn failed(e: &StoreError) -> (u16, Value) {
     (status, json!({"Message": e.to_string()}))
 }
 
+/// Why a read has no answer: the store failed, or what it asks about does not exist (said in words).
+enum Unanswered {
+    Store(StoreError),
+    Missing(String),
+}
+
+impl From<StoreError> for Unanswered {
+    fn from(e: StoreError) -> Self {
+        Unanswered::Store(e)
+    }
+}
+
 fn to_json<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or_default()
 }
@@ -290,7 +306,7 @@ pub fn answer(sim: &Simulator, what: &Inspect) -> (u16, Value) {
     }
 }
 
-fn answer_or_error(sim: &Simulator, what: &Inspect) -> Result<(u16, Value), StoreError> {
+fn answer_or_error(sim: &Simulator, what: &Inspect) -> Result<(u16, Value), Unanswered> {
     let store = sim.store();
     Ok(match what {
         Inspect::State { at: Point::Now } => (200, to_json(sim.state())),
@@ -336,7 +352,7 @@ fn answer_or_error(sim: &Simulator, what: &Inspect) -> Result<(u16, Value), Stor
 fn state_at(
     sim: &Simulator,
     at: Point,
-) -> Result<(Option<u64>, crate::core::state::State), StoreError> {
+) -> Result<(Option<u64>, crate::core::state::State), Unanswered> {
     let last = sim.next_seq().checked_sub(1);
     let seq = match at {
         Point::Now => return Ok((None, sim.state().clone())),
@@ -344,25 +360,26 @@ fn state_at(
         Point::Time(t) => match timetravel::seq_at_time(sim.store(), t)? {
             Some(n) => n,
             None => {
-                return Err(StoreError::NoSuchRecord { seq: 0, last });
+                return Err(Unanswered::Missing(format!(
+                    "the log starts after {}",
+                    crate::core::clock::format(t)
+                )));
             }
         },
     };
     if last.is_none_or(|l| seq > l) {
-        return Err(StoreError::NoSuchRecord { seq, last });
+        return Err(StoreError::NoSuchRecord { seq, last }.into());
     }
     Ok((Some(seq), timetravel::state_at(sim.store(), seq)?))
 }
 
+/// What was asked for, in `slrsim get`'s words (`role NAME`, `config REGION NAME`, `task ID`,
+/// `account`).
 fn shown_query(q: &Query) -> String {
     match q {
-        Query::Account { account } => format!("account {account}"),
-        Query::Role { account, name } => format!("role {name} of account {account}"),
-        Query::Config {
-            account,
-            region,
-            name,
-        } => format!("configuration {name} in {region} of account {account}"),
+        Query::Account { .. } => "account".to_string(),
+        Query::Role { name, .. } => format!("role {name}"),
+        Query::Config { region, name, .. } => format!("config {region} {name}"),
         Query::Task { id } => format!("task {id}"),
     }
 }
