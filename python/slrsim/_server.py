@@ -327,6 +327,18 @@ class Server:
         query: Optional[Mapping[str, Any]] = None,
         body: Optional[Mapping[str, Any]] = None,
     ) -> JSON:
+        value = self._call_any(method, path, query, body)
+        if not isinstance(value, dict):
+            raise SlrsimError(f"{method} {path}: slrsim answered {value!r}, not a JSON object")
+        return value
+
+    def _call_any(
+        self,
+        method: str,
+        path: str,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Optional[Mapping[str, Any]] = None,
+    ) -> Any:
         url = self.endpoint_url + "/_slrsim/" + path
         if query:
             given = {k: str(v) for k, v in query.items() if v is not None}
@@ -357,10 +369,7 @@ class Server:
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise SlrsimError(f"cannot reach {url}: {reason}") from None
-        value = json.loads(raw) if raw else {}
-        if not isinstance(value, dict):
-            raise SlrsimError(f"{method} {path}: slrsim answered {value!r}, not a JSON object")
-        return value
+        return json.loads(raw) if raw else {}
 
     def status(self) -> JSON:
         """``GET /_slrsim/status``: the clock, the simulated time, the next record's number."""
@@ -388,10 +397,26 @@ class Server:
         _put(body, "Account", account)
         return self._call("POST", "sessions", body=body)
 
-    def log(self, from_: Optional[int] = None, to: Optional[int] = None) -> JSON:
+    def log(
+        self,
+        from_: Optional[int] = None,
+        to: Optional[int] = None,
+        *,
+        account: Optional[str] = None,
+        region: Optional[str] = None,
+        op: Optional[str] = None,
+        errors: bool = False,
+    ) -> JSON:
         """``GET /_slrsim/log``: the stored records ``from_`` to ``to`` (as ``slrsim log --json``),
-        at most 1000; by default the newest 1000. Returns ``{"From", "To", "Last", "Records"}``."""
-        return self._call("GET", "log", query={"from": from_, "to": to})
+        at most 1000; by default the newest 1000, kept to those of ``account``, ``region``,
+        operation ``op``, or only refusals (``errors``), as ``slrsim log`` filters them. Returns
+        ``{"From", "To", "Last", "Records"}``."""
+        query: Dict[str, Any] = {
+            "from": from_, "to": to, "account": account, "region": region, "op": op,
+        }
+        if errors:
+            query["errors"] = "true"
+        return self._call("GET", "log", query=query)
 
     def records(self, from_: int = 0) -> List[JSON]:
         """Every stored record from ``from_`` on, page by page."""
@@ -412,10 +437,61 @@ class Server:
         simulated time, caller, Region, operation and outcome."""
         return "\n".join(format_record(r) for r in self.records(from_))
 
-    def state(self, at: Optional[int] = None) -> JSON:
-        """``GET /_slrsim/state``: the whole state now, or after record ``at`` (time travel while
-        serving; as ``slrsim state --at N --json``)."""
-        return self._call("GET", "state", query={"at": at})
+    def state(self, at: Optional[int] = None, *, time: Optional[str] = None) -> JSON:
+        """``GET /_slrsim/state``: the whole state now, after record ``at``, or at simulated
+        ``time`` (RFC 3339; the last record at or before it): time travel while serving, as
+        ``slrsim state --at N --json``."""
+        return self._call("GET", "state", query={"at": at, "time": time})
+
+    def get(
+        self,
+        what: str,
+        *,
+        name: Optional[str] = None,
+        region: Optional[str] = None,
+        task_id: Optional[str] = None,
+        account: Optional[str] = None,
+        at: Optional[int] = None,
+        time: Optional[str] = None,
+    ) -> JSON:
+        """``GET /_slrsim/get``: one thing at a point, as ``slrsim get --json``: ``what`` is
+        ``"role"`` (``name``, default the service-linked role), ``"config"`` (``region`` and
+        ``name``), ``"task"`` (``task_id``) or ``"account"``; now, after record ``at``, or at ``time``.
+        Something that does not exist there raises ``SlrsimError`` with status 404."""
+        return self._call(
+            "GET",
+            "get",
+            query={
+                "what": what, "name": name, "region": region, "id": task_id,
+                "account": account, "at": at, "time": time,
+            },
+        )
+
+    def diff(self, from_: int, to: int, *, other_db: Optional[str] = None) -> List[JSON]:
+        """``GET /_slrsim/diff``: what changed between the states after records ``from_`` and
+        ``to`` (``to`` in the database at ``other_db``, a fork for instance, when given), as
+        ``slrsim diff --json``: a list of ``{"path", "kind", "before", "after"}``."""
+        value = self._call_any(
+            "GET", "diff", query={"from": from_, "to": to, "other_db": other_db}
+        )
+        if not isinstance(value, list):
+            raise SlrsimError(f"GET diff: slrsim answered {value!r}, not a list of changes")
+        return value
+
+    def bisect(self, invariant: Optional[str] = None) -> JSON:
+        """``GET /_slrsim/bisect``: the first record after which an invariant (``invariant``, or
+        any) is broken: ``{"Invariant", "Broken", "Record"}``, ``Broken`` null on a clean log."""
+        return self._call("GET", "bisect", query={"invariant": invariant})
+
+    def verify(self) -> JSON:
+        """``GET /_slrsim/verify``: the hash chain, the re-decided outcomes and the replayed state
+        of the log so far, as ``slrsim verify`` checks them."""
+        return self._call("GET", "verify")
+
+    def fork(self, at: int, to: str) -> JSON:
+        """``POST /_slrsim/fork``: a new database at ``to`` (a folder that does not exist) holding
+        records 0 to ``at`` of this log, for a what-if; this log is not changed."""
+        return self._call("POST", "fork", body={"At": at, "To": str(Path(to).resolve())})
 
     def explain(self, task_id: str) -> JSON:
         """``GET /_slrsim/explain``: why a deletion task failed or succeeded (``task_id`` is the

@@ -148,6 +148,35 @@ def test_time_travel_calls() -> None:
         assert raised.value.status == 404
 
 
+def test_the_other_time_travel_calls_while_serving(tmp_path: Path) -> None:
+    with slrsim.Server() as server:
+        mediatailor = server.client("mediatailor")
+        mediatailor.put_playback_configuration(
+            Name="live", VideoContentSourceUrl="https://origin.example.com/live"
+        )
+        mediatailor.configure_logs_for_playback_configuration(
+            PlaybackConfigurationName="live", PercentEnabled=100
+        )
+        last = server.status()["Seq"]
+        role = server.get("role")
+        assert role["role_name"] == ROLE, role
+        config = server.get("config", region="us-east-1", name="live")
+        assert config["log_configuration"]["percent_enabled"] == 100, config
+        with pytest.raises(slrsim.SlrsimError) as missing:
+            server.get("role", at=1)
+        assert missing.value.status == 404
+        changes = server.diff(1, last)
+        assert any(ROLE in c["path"] for c in changes), changes
+        assert server.bisect()["Broken"] is None
+        assert server.verify()
+        only = server.log(op="ConfigureLogsForPlaybackConfiguration")["Records"]
+        assert [r["action"]["op"] for r in only] == ["ConfigureLogsForPlaybackConfiguration"]
+        assert server.state(time="2026-01-01T00:00:00Z")["accounts"]
+        fork = server.fork(1, str(tmp_path / "what-if.db"))
+        assert fork["At"] == 1, fork
+        assert server.diff(1, 1, other_db=str(tmp_path / "what-if.db")) == []
+
+
 def test_control_errors_carry_slrsims_message_and_status() -> None:
     with slrsim.Server() as server:
         with pytest.raises(slrsim.SlrsimError) as raised:
