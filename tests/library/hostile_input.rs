@@ -4114,7 +4114,7 @@ proptest! {
             match protocol::control(&req) {
                 Control::Execute(a) | Control::Refused(a) => Some(a),
                 // Reads: answered, never recorded.
-                Control::Status | Control::Inspect(_) | Control::BadRead(_) => None,
+                Control::Status | Control::Inspect(_) | Control::BadRead(_) | Control::Page(_) => None,
             }
         } else {
             let auth = req.authorization().and_then(Result::ok);

@@ -1496,3 +1496,73 @@ fn serve_viewers_keep_the_role_in_use_and_the_settings_are_control_calls() {
     slrsim_at(&bad.path().join("db"), &["serve", "--viewers", "100001"])
         .code(2, "too many viewers is a usage error");
 }
+
+/// The page at `/_slrsim/`: the operator's like every control call (401 without the token), opened
+/// once with `?token=` (the answer sets the cookie its reads then carry), its files served from the
+/// binary with their types and with headers that keep the token in this origin.
+#[test]
+fn the_page_is_served_to_the_operator_with_its_files() {
+    let srv = start(&[]);
+    let none = send(&srv.addr, "GET", "/_slrsim/", &[], b"");
+    assert_eq!(none.status, 401, "{}", none.body);
+    let opened = send(
+        &srv.addr,
+        "GET",
+        &format!("/_slrsim/?token={}", srv.token),
+        &[],
+        b"",
+    );
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    assert!(
+        opened
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
+    assert!(
+        opened.body.contains("/_slrsim/page/app.js"),
+        "{}",
+        opened.body
+    );
+    assert_eq!(opened.header("referrer-policy"), Some("no-referrer"));
+    let cookie = opened
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("the token's cookie")
+        .to_string();
+    for (path, kind) in [
+        ("/_slrsim/page/app.js", "text/javascript"),
+        ("/_slrsim/page/style.css", "text/css"),
+    ] {
+        let r = send(
+            &srv.addr,
+            "GET",
+            path,
+            &[("Cookie".to_string(), cookie.clone())],
+            b"",
+        );
+        assert_eq!(r.status, 200, "{path}: {}", r.body);
+        assert!(
+            r.header("content-type")
+                .is_some_and(|t| t.starts_with(kind)),
+            "{path}"
+        );
+    }
+    // The page's reads with the cookie alone.
+    let log = send(
+        &srv.addr,
+        "GET",
+        "/_slrsim/log",
+        &[("Cookie".to_string(), cookie)],
+        b"",
+    );
+    assert_eq!(log.status, 200, "{}", log.body);
+    let wrong = send(
+        &srv.addr,
+        "GET",
+        "/_slrsim/page/app.js?token=nope",
+        &[],
+        b"",
+    );
+    assert_eq!(wrong.status, 401);
+    drop(srv.stop());
+}

@@ -12,6 +12,7 @@
 pub(crate) mod failure;
 pub mod history;
 pub mod operator;
+pub mod page;
 pub mod protocol;
 
 use std::collections::HashMap;
@@ -651,11 +652,20 @@ async fn handle(
         Ok(r) => r,
         Err(resp) => return to_hyper(resp),
     };
+    let with_cookie = |mut response: HttpResponse| {
+        if grant == operator::Grant::SetCookie {
+            response
+                .headers
+                .push(("Set-Cookie", cache.operator.set_cookie()));
+        }
+        to_hyper(response)
+    };
     let work = if control {
         match protocol::control(&req) {
             Control::Execute(a) | Control::Refused(a) => Work::Control(Box::new(a)),
             Control::Status => Work::Status,
             Control::Inspect(i) => Work::Inspect(i),
+            Control::Page(asset) => return with_cookie(asset.answer()),
             Control::BadRead(m) => {
                 return to_hyper(json_answer(400, &serde_json::json!({"Message": m})));
             }
@@ -676,19 +686,14 @@ async fn handle(
     if tx.send(Job { work, reply }).is_err() {
         return to_hyper(internal("the simulator has stopped"));
     }
-    let mut response = match answer.await {
+    let response = match answer.await {
         Ok(Done::Record(prepared, record)) => protocol::answer(&prepared, &record),
         Ok(Done::Control(record)) => protocol::control_answer(&record),
         Ok(Done::Json(status, v)) => json_answer(status, &v),
         Ok(Done::Failed(r)) => *r,
         Err(_) => internal("the simulator has stopped"),
     };
-    if grant == operator::Grant::SetCookie {
-        response
-            .headers
-            .push(("Set-Cookie", cache.operator.set_cookie()));
-    }
-    to_hyper(response)
+    with_cookie(response)
 }
 
 /// Checks the signature with a cached key. `None`: the request names a key the cache does not know

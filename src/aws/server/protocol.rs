@@ -480,6 +480,8 @@ pub enum Control {
     Inspect(Inspect),
     /// A malformed read: answered 400, not recorded (reads are not account actions).
     BadRead(String),
+    /// A file of the page (`GET /_slrsim/`), answered at once, not recorded.
+    Page(super::page::Asset),
     /// A malformed control call: recorded as a refusal.
     Refused(Action),
 }
@@ -561,6 +563,12 @@ pub fn control(req: &HttpRequest) -> Control {
     let what = req.path().strip_prefix(CONTROL_PREFIX).unwrap_or("");
     match (req.method.as_str(), what) {
         ("GET", "status") => Control::Status,
+        ("GET", "" | "page/" | "page/index.html" | "page/app.js" | "page/style.css") => {
+            match super::page::Asset::at(what) {
+                Some(asset) => Control::Page(asset),
+                None => unknown_control(req),
+            }
+        }
         ("GET", w @ ("state" | "get" | "diff" | "bisect" | "log" | "explain" | "verify"))
         | ("POST", w @ "fork") => inspect(req, w),
         ("POST", "advance") => {
