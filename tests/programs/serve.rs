@@ -1566,3 +1566,84 @@ fn the_page_is_served_to_the_operator_with_its_files() {
     assert_eq!(wrong.status, 401);
     drop(srv.stop());
 }
+
+/// `slrsim ui` on a database no server holds: the page's address (token included) is the first line
+/// of its output; it answers the page and the reads, refuses every AWS call and everything that would
+/// be recorded (405), and leaves the folder as it was. On a database a server holds it prints that
+/// server's page and exits.
+#[test]
+fn ui_shows_a_database_read_only_or_names_the_server_that_holds_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("db");
+    slrsim_at(&db, &["demo"]).code(0, "the demo's database");
+    let files = |db: &std::path::Path| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(db)
+            .expect("read dir")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .map(|e| {
+                let bytes = std::fs::read(e.path()).expect("read");
+                (e.file_name().to_string_lossy().into_owned(), bytes)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files(&db);
+    let mut ui = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["ui", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ui");
+    let mut first = String::new();
+    {
+        use std::io::BufRead;
+        let out = ui.stdout.take().expect("stdout");
+        std::io::BufReader::new(out)
+            .read_line(&mut first)
+            .expect("the first line");
+    }
+    let url = first.trim();
+    let rest = url.strip_prefix("http://").expect("an http address");
+    let (addr, path) = rest.split_once('/').expect("a path");
+    let token = path
+        .split_once("token=")
+        .map(|(_, t)| t)
+        .expect("the token");
+    let page = send(addr, "GET", &format!("/{path}"), &[], b"");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("/_slrsim/page/app.js"));
+    let bearer = [("Authorization".to_string(), format!("Bearer {token}"))];
+    let log = send(addr, "GET", "/_slrsim/log", &bearer, b"");
+    assert_eq!(log.status, 200, "{}", log.body);
+    let records = log.json()["Records"].as_array().map_or(0, Vec::len);
+    assert!(records > 20, "the demo's records: {}", log.body);
+    assert_eq!(send(addr, "GET", "/_slrsim/log", &[], b"").status, 401);
+    let advance = send(addr, "POST", "/_slrsim/advance?seconds=5", &bearer, b"");
+    assert_eq!(advance.status, 405, "{}", advance.body);
+    let aws = send(
+        addr,
+        "POST",
+        "/",
+        &[],
+        b"Action=ListRoles&Version=2010-05-08",
+    );
+    assert_eq!(aws.status, 405, "{}", aws.body);
+    let _ = ui.kill();
+    let _ = ui.wait();
+    assert_eq!(files(&db), before, "the folder is as it was");
+    // A database a server holds: its page, from that server.
+    let srv = start_in(dir, &[]);
+    let held = exec(command(&srv.dir.path().join("db"), &["ui"]), None);
+    held.code(0, "ui of a held database");
+    assert_eq!(
+        held.stdout.lines().next(),
+        Some(format!("http://{}/_slrsim/?token={}", srv.addr, srv.token).as_str()),
+        "{}",
+        held.stderr
+    );
+    drop(srv.stop());
+}

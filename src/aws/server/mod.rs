@@ -88,6 +88,9 @@ pub struct ServeOptions {
     /// The database's operator secrets: the control API's token and the key secret working secrets
     /// derive from ([`operator::Operator::load_or_create`]).
     pub operator: operator::Operator,
+    /// Only the page and the reads of the history are answered (`slrsim ui` on a database no server
+    /// holds): every AWS call and every control call that would record something is refused.
+    pub read_only: bool,
 }
 
 impl ServeOptions {
@@ -98,6 +101,7 @@ impl ServeOptions {
             clock: ClockMode::default(),
             acknowledge: Acknowledge::default(),
             operator,
+            read_only: false,
         }
     }
 }
@@ -168,6 +172,8 @@ struct KeyOwner {
 struct Keys {
     operator: operator::Operator,
     known: RwLock<HashMap<String, KeyOwner>>,
+    /// [`ServeOptions::read_only`].
+    read_only: bool,
 }
 
 impl Keys {
@@ -311,6 +317,7 @@ fn run(
     let cache: KeyCache = Arc::new(Keys {
         operator: opts.operator,
         known: RwLock::default(),
+        read_only: opts.read_only,
     });
     let (tx, rx) = mpsc::channel::<Job>();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -642,6 +649,12 @@ async fn handle(
     };
     if grant == operator::Grant::No {
         return to_hyper(unauthorized());
+    }
+    if cache.read_only && !(control && head.method == "GET") {
+        return to_hyper(json_answer(
+            405,
+            &serde_json::json!({"Message": "this server only shows the history of a database (slrsim ui): it answers the page and the reads of /_slrsim/, no AWS call and nothing that would be recorded"}),
+        ));
     }
     let limit = if control {
         protocol::MAX_CONTROL_BODY

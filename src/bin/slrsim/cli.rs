@@ -151,6 +151,13 @@ pub(crate) enum Command {
     /// HTTP endpoint, recording every request in the database; prints `export` lines for the default
     /// account's root key.
     Serve(ServeArgs),
+    /// Shows the history in a browser: prints the page's address, token included, as the first line;
+    /// the server that holds the database serves it, or else a read-only one on a copy of the folder
+    Ui {
+        /// Where the page is served for a database no server holds (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        addr: std::net::SocketAddr,
+    },
     /// Prints the `export` lines `serve` prints (the default account's root key for the database's
     /// seed), without serving: `eval "$(slrsim env)"`.
     Env {

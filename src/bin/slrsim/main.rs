@@ -13,7 +13,7 @@ use cli::{Cli, Command};
 use commands::log::LogFilter;
 use commands::{
     bisect, check, demo, env, explain, fork, fuzz, generate, log, operations, remote, replay, run,
-    serve, state, verify,
+    serve, state, ui, verify,
 };
 use exit::{Exit, Failure};
 
@@ -191,6 +191,7 @@ fn local(cli: &Cli) -> Result<(), Failure> {
         } => check::check(*cases, *steps, *seed, out),
         Command::Serve(args) => serve::serve(&cli.db, args, cli.snapshot_every),
         Command::Env { addr, seed } => env::env(&cli.db, *addr, *seed),
+        Command::Ui { addr } => ui::ui(&cli.db, *addr),
         Command::Fuzz(args) => fuzz::fuzz(args),
     }
 }

@@ -258,6 +258,7 @@ fn run_case(world: &World, args: &FuzzArgs) -> Result<CaseRun, Failure> {
         },
         acknowledge: Acknowledge::NoSync,
         operator,
+        read_only: false,
     };
     let stop = Stop::new();
     let (tx, rx) = std::sync::mpsc::channel::<Ready>();

@@ -16,6 +16,7 @@ pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod serve;
 pub(crate) mod state;
+pub(crate) mod ui;
 pub(crate) mod verify;
 
 use std::io::Write;

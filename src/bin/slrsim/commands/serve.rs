@@ -64,6 +64,7 @@ pub(crate) fn serve(
             Acknowledge::Durable
         },
         operator,
+        read_only: false,
     };
     let db_shown = db.display().to_string();
     let result = slrsim::aws::server::serve(sim, opts, |ready| {
