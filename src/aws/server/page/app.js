@@ -86,7 +86,8 @@ function renderTimeline() {
   renderLanes();
 }
 
-// The role's life per account, and each configuration's logging percentage, in the records shown.
+// The role's life per account (IAM is global), and per account and Region its use by MediaTailor and
+// each configuration's logging percentage over time, in the records shown.
 function renderLanes() {
   const lanes = new Map();
   const lane = (name) => {
@@ -101,9 +102,10 @@ function renderLanes() {
       if (e.type === "DeletionTaskCreated") lane(role).push([r.seq, "task", "deletion asked"]);
       if (e.type === "DeletionTaskFailed") lane(role).push([r.seq, "failed", "deletion FAILED", e.task_id]);
       if (e.type === "DeletionTaskSucceeded") lane(role).push([r.seq, "succeeded", "deletion SUCCEEDED", e.task_id]);
-      if (e.type === "RoleUsed") lane(role).push([r.seq, "used", `in use (${e.region})`]);
+      // The role is global to the account; its use, and logging, are per Region.
+      if (e.type === "RoleUsed") lane(`account ${e.account} / ${e.region}: the role in use`).push([r.seq, "used", "in use"]);
       if (e.type === "LogConfigurationSet") {
-        lane(`account ${e.account}: ${e.region} ${e.name}`).push([r.seq, "", `${e.log.percent_enabled}%`]);
+        lane(`account ${e.account} / ${e.region}: ${e.name} logging`).push([r.seq, "", `${e.log.percent_enabled}%`]);
       }
     }
   }
