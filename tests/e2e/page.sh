@@ -71,4 +71,17 @@ status=0
 wait "$PAGE" || status=$?
 cat "$WORK/page.out"
 [ "$status" = 0 ] || fail "the browser test failed (exit $status)"
+kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true; SERVER=""
+
+echo "--- page [slrsim ui of a database no server holds: the same page, read-only]"
+"$BIN" --db "$WORK/demo2.db" demo >/dev/null
+"$BIN" --db "$WORK/demo2.db" ui >"$WORK/ui.out" 2>"$WORK/ui.err" &
+SERVER=$!
+for _ in $(seq 100); do [ -s "$WORK/ui.out" ] && break; sleep 0.1; done
+url=$(head -n 1 "$WORK/ui.out")
+case $url in http://*/_slrsim/\?token=*) ;; *) fail "slrsim ui printed no address: $url $(cat "$WORK/ui.err")" ;; esac
+ui_endpoint=${url%%/_slrsim/*}
+ui_token=${url##*token=}
+mkdir -p "$SHOTS/ui"
+node "$PAGE_DIR/page.mjs" "$ui_endpoint" "$ui_token" "$records" "$SHOTS/ui" - - || fail "the read-only page failed"
 echo "page: screenshots in $SHOTS: $(cd "$SHOTS" && ls | tr '\n' ' ')"
