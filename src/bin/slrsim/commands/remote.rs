@@ -237,18 +237,7 @@ pub(crate) fn diff(
         ])
     );
     let changes: Vec<timetravel::Change> = decoded(r.ask("GET", &uri, "")?)?;
-    if json {
-        return print(&pretty(&changes)?);
-    }
-    let mut text = format!(
-        "{} change(s) from record {n} to record {m}{}\n",
-        changes.len(),
-        other.map_or(String::new(), |p| format!(" of {}", p.display()))
-    );
-    for c in &changes {
-        text.push_str(&format!("{c}\n"));
-    }
-    print(&text)
+    super::state::print_changes(&changes, n, m, other, json)
 }
 
 /// `bisect` against a server.

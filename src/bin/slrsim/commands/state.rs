@@ -79,7 +79,18 @@ pub(crate) fn diff(
         }
         None => timetravel::state_at(&store, m)?,
     };
-    let changes = timetravel::diff(&before, &after);
+    print_changes(&timetravel::diff(&before, &after), n, m, other, json)
+}
+
+/// Prints what changed from record `n` to record `m` (of the database `other`, when given), as
+/// `diff` prints it, whether the changes were found here or by a server.
+pub(crate) fn print_changes(
+    changes: &[timetravel::Change],
+    n: u64,
+    m: u64,
+    other: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
     if json {
         return print(&pretty(&changes)?);
     }
@@ -88,7 +99,7 @@ pub(crate) fn diff(
         changes.len(),
         other.map_or(String::new(), |p| format!(" of {}", p.display()))
     );
-    for c in &changes {
+    for c in changes {
         text.push_str(&format!("{c}\n"));
     }
     print(&text)
