@@ -9,7 +9,6 @@ use support::*;
 use serde_json::{Value, json};
 use slrsim::aws::wire::{json_target, query_xml, rest_json};
 use slrsim::core::outcome::Outcome;
-use slrsim::testing::invariants::{Step, check_step};
 use slrsim::{ErrorCode, Event};
 
 fn line(op: &str, params: Value) -> String {
@@ -24,16 +23,7 @@ const SLR: &str = "AWSServiceRoleForMediaTailor";
 
 /// Runs `line`, checking every step invariant; returns the record.
 fn checked(t: &mut TestSim, l: &str) -> slrsim::log::record::Record {
-    let before = t.sim.state().clone();
-    let record = t.record(l);
-    let after = t.sim.state().clone();
-    let violations = check_step(&Step {
-        before: &before,
-        record: &record,
-        after: &after,
-    });
-    assert!(violations.is_empty(), "{l}: {violations:?}");
-    record
+    t.checked_record(l)
 }
 
 fn get_role() -> String {

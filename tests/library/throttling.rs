@@ -8,7 +8,6 @@ use support::*;
 use serde_json::{Value, json};
 use slrsim::aws::wire::{json_target, query_xml, rest_json};
 use slrsim::core::outcome::Outcome;
-use slrsim::testing::invariants::{Step, check_step};
 use slrsim::{ErrorCode, Event};
 
 fn line(op: &str, params: Value) -> String {
@@ -21,16 +20,7 @@ const LIST_ROLES: &str = r#"{"op":"ListRoles","params":{}}"#;
 fn run_checked(t: &mut TestSim, lines: &[String]) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for l in lines {
-        let before = t.sim.state().clone();
-        let record = t.record(l);
-        let after = t.sim.state().clone();
-        let violations = check_step(&Step {
-            before: &before,
-            record: &record,
-            after: &after,
-        });
-        assert!(violations.is_empty(), "{l}: {violations:?}");
-        outcomes.push(record.outcome);
+        outcomes.push(t.checked_record(l).outcome);
     }
     outcomes
 }

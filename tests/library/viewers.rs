@@ -8,7 +8,6 @@ use support::*;
 use serde_json::{Value, json};
 use slrsim::Event;
 use slrsim::core::outcome::Outcome;
-use slrsim::testing::invariants::{Step, check_step};
 
 fn line(op: &str, params: Value) -> String {
     json!({"op": op, "params": params}).to_string()
@@ -35,16 +34,7 @@ const DELETE: &str =
 
 /// Runs `l`, checking every step invariant; returns the record's events and response.
 fn step(t: &mut TestSim, l: &str) -> (Vec<Event>, Value) {
-    let before = t.sim.state().clone();
-    let record = t.record(l);
-    let after = t.sim.state().clone();
-    let violations = check_step(&Step {
-        before: &before,
-        record: &record,
-        after: &after,
-    });
-    assert!(violations.is_empty(), "{l}: {violations:?}");
-    match record.outcome {
+    match t.checked_record(l).outcome {
         Outcome::Ok { events, response } => (events, response),
         Outcome::Error { error, .. } => panic!("{l}: {error:?}"),
     }

@@ -41,6 +41,21 @@ impl TestSim {
         self.sim.execute(action).expect("storage works")
     }
 
+    /// Executes a scenario line, checking every step invariant on the state before and after it;
+    /// returns the whole record.
+    pub(crate) fn checked_record(&mut self, line: &str) -> Record {
+        let before = self.sim.state().clone();
+        let record = self.record(line);
+        let violations =
+            slrsim::testing::invariants::check_step(&slrsim::testing::invariants::Step {
+                before: &before,
+                record: &record,
+                after: self.sim.state(),
+            });
+        assert!(violations.is_empty(), "{line}: {violations:?}");
+        record
+    }
+
     /// Executes a scenario line; returns AWS's response or error.
     pub(crate) fn call(&mut self, line: &str) -> Result<Value, ApiError> {
         match self.record(line).outcome {
