@@ -150,6 +150,14 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
         .code(2, "a request must take some simulated time");
     fuzz(dir, &["--cases", "1", "--", "/nonexistent/teardown"], &[])
         .code(2, "a command that cannot start");
+    // A process of another group, that the stop must leave alone (the `kill` program of
+    // procps-ng 4 once turned the stop into a SIGKILL to every process of the machine).
+    let mut bystander = Command::new("sleep");
+    bystander.arg("60");
+    std::os::unix::process::CommandExt::process_group(&mut bystander, 0);
+    let mut bystander = bystander.spawn().expect("start a bystander");
+    let pid_file = dir.join("grandchild.pid");
+    let script = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
     let out = fuzz(
         dir,
         &[
@@ -162,10 +170,18 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
             "--goal",
             "honest-exit",
             "--",
-            "sleep",
-            "30",
+            "sh",
+            "-c",
+            &script,
         ],
         &[],
+    );
+    let bystander_ran_on = bystander.try_wait().expect("the bystander").is_none();
+    let _ = bystander.kill();
+    let _ = bystander.wait();
+    assert!(
+        bystander_ran_on,
+        "the stop reached a process outside the command's group"
     );
     out.code(1, "a command that never ends fails honest-exit");
     assert!(
@@ -173,6 +189,23 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
             .contains("The command was stopped after its time limit of 1 s."),
         "{}",
         out.show()
+    );
+    // The script's own child was stopped with it (its group was), not left running.
+    let grandchild = std::fs::read_to_string(&pid_file).expect("the script wrote its child's pid");
+    let stat = format!("/proc/{}/stat", grandchild.trim());
+    let stopped = (0..200).any(|_| {
+        let gone = std::fs::read_to_string(&stat).map_or(true, |s| {
+            s.rsplit(") ").next().is_some_and(|r| r.starts_with('Z'))
+        });
+        if !gone {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        gone
+    });
+    assert!(
+        stopped,
+        "the script's child {} still runs",
+        grandchild.trim()
     );
 }
 

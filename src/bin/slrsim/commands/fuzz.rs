@@ -346,10 +346,7 @@ fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, 
             break Some(status);
         }
         if Instant::now() >= deadline {
-            // The whole process group: a script's own children too.
-            let _ = Command::new("kill")
-                .args(["-KILL", &format!("-{}", child.id())])
-                .status();
+            kill_group(&child);
             let _ = child.kill();
             let _ = child.wait();
             break None;
@@ -368,6 +365,19 @@ fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, 
         },
     };
     Ok((exit, ok, read_all(&mut out)?, read_all(&mut err)?))
+}
+
+/// Sends SIGKILL to the command's process group (it was started as the leader of a group of its
+/// own), so a script's own children stop too. Done with kill(2) itself: the `kill` program of
+/// procps-ng 4 reads `kill -KILL -PID` as `kill -KILL -1`, every process the user may signal.
+fn kill_group(child: &std::process::Child) {
+    let group = i32::try_from(child.id())
+        .ok()
+        .and_then(rustix::process::Pid::from_raw);
+    // A pid of 1 as a group would mean every process: never the child's, but never sent either.
+    if let Some(group) = group.filter(|g| g.as_raw_nonzero().get() > 1) {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
 }
 
 fn read_all(file: &mut std::fs::File) -> Result<String, Failure> {
