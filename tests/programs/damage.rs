@@ -551,7 +551,9 @@ fn damaged_files_never_panic_never_shorten_the_log_silently_and_readers_never_wr
     let keep_going = std::env::var("SLRSIM_DAMAGE_KEEP_GOING").is_ok_and(|v| v == "1");
     // The fresh log spans several of sled's 512 KiB segments: damage to such a file is what makes
     // sled 0.34 panic ("tried to serialize Uninitialized"), which the store must contain.
-    let fresh = Base::build("fresh", 2000, false);
+    // 4000 actions: enough for pages of compressed snapshots past sled's blob threshold, so the
+    // base has `blobs/` files to damage.
+    let fresh = Base::build("fresh", 4000, false);
     let reopened = Base::build("reopened", 600, true);
     for (base, prefix) in [(&reopened, "snap."), (&fresh, "blobs/")] {
         assert!(
