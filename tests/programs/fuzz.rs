@@ -209,6 +209,69 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
     );
 }
 
+#[test]
+fn ctrl_c_stops_the_command_and_its_children_and_exits_130() {
+    let db = fresh_db();
+    let dir = db.dir.path();
+    let pid_file = dir.join("grandchild.pid");
+    let script = format!("sleep 30 & echo $! > '{}'; wait", pid_file.display());
+    let mut cmd: Command = command(&dir.join("unused.db"), &["fuzz"]);
+    cmd.args([
+        "--cases",
+        "1",
+        "--timeout",
+        "600",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .current_dir(dir)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut fuzz = cmd.spawn().expect("start slrsim fuzz");
+    // The command runs once its script has written its child's pid.
+    let started = (0..600).any(|_| {
+        let there = std::fs::read_to_string(&pid_file).is_ok_and(|p| p.ends_with('\n'));
+        if !there {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        there
+    });
+    assert!(started, "the command never started");
+    let status = Command::new("kill")
+        .args(["-INT", &fuzz.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let status = wait_or_kill(&mut fuzz, HANG_LIMIT).expect("fuzz stopped on Ctrl-C");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(fuzz.stderr.as_mut().expect("stderr"), &mut stderr)
+        .expect("read");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; the command's processes were stopped"),
+        "{stderr}"
+    );
+    // Its group was stopped with it: nothing of the command is left running.
+    let grandchild = std::fs::read_to_string(&pid_file).expect("pid");
+    let stat = format!("/proc/{}/stat", grandchild.trim());
+    let stopped = (0..200).any(|_| {
+        let gone = std::fs::read_to_string(&stat).map_or(true, |s| {
+            s.rsplit(") ").next().is_some_and(|r| r.starts_with('Z'))
+        });
+        if !gone {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        gone
+    });
+    assert!(
+        stopped,
+        "the script's child {} still runs",
+        grandchild.trim()
+    );
+}
+
 fn venv() -> bool {
     let there = Path::new(VENV_PYTHON).exists();
     if !there {

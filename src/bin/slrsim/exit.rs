@@ -17,6 +17,9 @@ pub(crate) enum Exit {
     /// The database (or another file the command reads or writes) could not be opened, read or
     /// written.
     Storage = 3,
+    /// Stopped by Ctrl-C or SIGTERM (`fuzz`, after stopping the command it was running): 128 + SIGINT,
+    /// as a shell reports a command ended by Ctrl-C.
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {

@@ -4,6 +4,7 @@
 use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use slrsim::aws::server::{Acknowledge, ClockMode, Ready, ServeOptions, Stop};
@@ -52,6 +53,7 @@ pub(crate) fn fuzz(args: &FuzzArgs) -> Result<(), Failure> {
     if let Some(keep) = &args.keep {
         std::fs::create_dir_all(keep).map_err(Failure::Io)?;
     }
+    watch_for_stop()?;
     let started = Instant::now();
     for case in 0..args.cases {
         let world = World::generate(args.seed, case);
@@ -334,6 +336,9 @@ fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, 
         .stdout(Stdio::from(out.try_clone().map_err(Failure::Io)?))
         .stderr(Stdio::from(err.try_clone().map_err(Failure::Io)?));
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    if STOP.load(Ordering::SeqCst) {
+        return Err(interrupted());
+    }
     let mut child = cmd.spawn().map_err(|e| {
         Failure::Input(format!(
             "cannot run `{}`: {e}",
@@ -344,6 +349,13 @@ fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, 
     let status = loop {
         if let Some(status) = child.try_wait().map_err(Failure::Io)? {
             break Some(status);
+        }
+        if STOP.load(Ordering::SeqCst) {
+            // The command is in a group of its own, so the terminal's Ctrl-C did not reach it.
+            kill_group(&child);
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(interrupted());
         }
         if Instant::now() >= deadline {
             kill_group(&child);
@@ -365,6 +377,49 @@ fn run_command(ready: &Ready, args: &FuzzArgs) -> Result<(String, bool, String, 
         },
     };
     Ok((exit, ok, read_all(&mut out)?, read_all(&mut err)?))
+}
+
+/// Set once `fuzz` is asked to stop (Ctrl-C or SIGTERM).
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Catches Ctrl-C and SIGTERM for the rest of the run: the command runs in a process group of its
+/// own (so a time limit can stop its children too), which the terminal's Ctrl-C does not reach, so
+/// `fuzz` stops the command's group itself before it exits, and leaves nothing running.
+fn watch_for_stop() -> Result<(), Failure> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .map_err(Failure::Io)?;
+    // Registered here, before any command starts, so no signal falls between.
+    let streams = {
+        let _in_runtime = rt.enter();
+        (
+            signal(SignalKind::interrupt()).map_err(Failure::Io)?,
+            signal(SignalKind::terminate()).map_err(Failure::Io)?,
+        )
+    };
+    std::thread::spawn(move || {
+        let (mut int, mut term) = streams;
+        rt.block_on(async {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        });
+        STOP.store(true, Ordering::SeqCst);
+        // Nothing is running between the commands' runs for long: if no command notices within
+        // a few seconds, end here as the default action would have.
+        std::thread::sleep(Duration::from_secs(5));
+        eprintln!("slrsim fuzz: interrupted");
+        std::process::exit(Exit::Interrupted as i32);
+    });
+    Ok(())
+}
+
+fn interrupted() -> Failure {
+    eprintln!("slrsim fuzz: interrupted; the command's processes were stopped");
+    Failure::Quiet(Exit::Interrupted)
 }
 
 /// Sends SIGKILL to the command's process group (it was started as the leader of a group of its
