@@ -192,21 +192,7 @@ fn usage_errors_exit_2_and_a_command_past_its_time_limit_is_stopped() {
     );
     // The script's own child was stopped with it (its group was), not left running.
     let grandchild = std::fs::read_to_string(&pid_file).expect("the script wrote its child's pid");
-    let stat = format!("/proc/{}/stat", grandchild.trim());
-    let stopped = (0..200).any(|_| {
-        let gone = std::fs::read_to_string(&stat).map_or(true, |s| {
-            s.rsplit(") ").next().is_some_and(|r| r.starts_with('Z'))
-        });
-        if !gone {
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        gone
-    });
-    assert!(
-        stopped,
-        "the script's child {} still runs",
-        grandchild.trim()
-    );
+    assert_stopped(grandchild.trim());
 }
 
 #[test]
@@ -255,7 +241,36 @@ fn ctrl_c_stops_the_command_and_its_children_and_exits_130() {
     );
     // Its group was stopped with it: nothing of the command is left running.
     let grandchild = std::fs::read_to_string(&pid_file).expect("pid");
-    let stat = format!("/proc/{}/stat", grandchild.trim());
+    assert_stopped(grandchild.trim());
+}
+
+/// Runs a Python `script` with boto3 against `srv`, stops the server (it must exit 0) and returns
+/// the script's standard output (it must exit 0).
+fn boto3_script(srv: crate::support::http::Server, script: &str) -> String {
+    let out = std::process::Command::new(VENV_PYTHON)
+        .args(["-c", script])
+        .env("AWS_ENDPOINT_URL", format!("http://{}", srv.addr))
+        .env("AWS_ACCESS_KEY_ID", &srv.key)
+        .env("AWS_SECRET_ACCESS_KEY", &srv.secret)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("python runs");
+    let (exit, _) = srv.stop();
+    assert!(exit.success());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// Asserts that process `pid` (a script's own child) ends, or is left a zombie, within 10 s.
+fn assert_stopped(pid: &str) {
+    let stat = format!("/proc/{pid}/stat");
     let stopped = (0..200).any(|_| {
         let gone = std::fs::read_to_string(&stat).map_or(true, |s| {
             s.rsplit(") ").next().is_some_and(|r| r.starts_with('Z'))
@@ -265,11 +280,7 @@ fn ctrl_c_stops_the_command_and_its_children_and_exits_130() {
         }
         gone
     });
-    assert!(
-        stopped,
-        "the script's child {} still runs",
-        grandchild.trim()
-    );
+    assert!(stopped, "the script's child {pid} still runs");
 }
 
 fn venv() -> bool {
@@ -409,24 +420,7 @@ logs = boto3.client("logs", config=c)
 for f in [iam.list_roles, mt.list_playback_configurations, logs.describe_log_groups]:
     print(sum(f()["ResponseMetadata"]["RetryAttempts"] for i in range(6)))
 "#;
-    let out = std::process::Command::new(VENV_PYTHON)
-        .args(["-c", script])
-        .env("AWS_ENDPOINT_URL", format!("http://{}", srv.addr))
-        .env("AWS_ACCESS_KEY_ID", &srv.key)
-        .env("AWS_SECRET_ACCESS_KEY", &srv.secret)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("python runs");
-    let (exit, _) = srv.stop();
-    assert!(exit.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = boto3_script(srv, script);
     let retries: Vec<u32> = stdout
         .lines()
         .map(|l| l.trim().parse().expect("a count"))
@@ -480,24 +474,7 @@ print(len(first["Items"]), "NextToken" in first)
 pages = list(mt.get_paginator("list_playback_configurations").paginate(MaxResults=100))
 print(len(pages), [i["Name"] for p in pages for i in p["Items"]])
 "#;
-    let out = std::process::Command::new(VENV_PYTHON)
-        .args(["-c", script])
-        .env("AWS_ENDPOINT_URL", format!("http://{}", srv.addr))
-        .env("AWS_ACCESS_KEY_ID", &srv.key)
-        .env("AWS_SECRET_ACCESS_KEY", &srv.secret)
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("python runs");
-    let (exit, _) = srv.stop();
-    assert!(exit.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = boto3_script(srv, script);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines[..4], ["2", "2", "2", "2"], "{stdout}");
     assert_eq!(lines[4], "0 True", "{stdout}");

@@ -88,6 +88,21 @@ fn asks_a_server(command: &Command) -> bool {
     )
 }
 
+/// The filter `log`'s flags ask for, whether the log is read from the database or from a server.
+fn log_filter(
+    account: &Option<String>,
+    region: &Option<String>,
+    op: &Option<String>,
+    errors: bool,
+) -> LogFilter {
+    LogFilter {
+        account: account.clone(),
+        region: region.clone(),
+        op: op.clone(),
+        errors,
+    }
+}
+
 /// Runs a time-travel command against a running server.
 fn ask(r: &remote::Remote, command: &Command) -> Result<(), Failure> {
     match command {
@@ -104,12 +119,7 @@ fn ask(r: &remote::Remote, command: &Command) -> Result<(), Failure> {
             *from,
             *to,
             *json,
-            &LogFilter {
-                account: account.clone(),
-                region: region.clone(),
-                op: op.clone(),
-                errors: *errors,
-            },
+            &log_filter(account, region, op, *errors),
         ),
         Command::State { point, json } => remote::state(r, point, *json),
         Command::Get {
@@ -157,12 +167,7 @@ fn local(cli: &Cli) -> Result<(), Failure> {
             *from,
             *to,
             *json,
-            &LogFilter {
-                account: account.clone(),
-                region: region.clone(),
-                op: op.clone(),
-                errors: *errors,
-            },
+            &log_filter(account, region, op, *errors),
         ),
         Command::State { point, json } => state::state(&cli.db, point, *json),
         Command::Get {
